@@ -1,0 +1,152 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { authenticate } from './modules/accounts/accounts.service.ts';
+import { systemRoutes } from './modules/system/system.routes.ts';
+import { deriveKey, newToken } from './platform/crypto.ts';
+import type { TrustProxy } from './platform/config.ts';
+import type { Deps } from './platform/deps.ts';
+import { REDACT_PATHS } from './platform/deps.ts';
+import { checkCsrf, enforceGuard, readToken } from './platform/http/auth.ts';
+import { AppError } from './platform/http/errors.ts';
+import { errorHandler } from './platform/http/error-handler.ts';
+import { MINUTE } from './platform/rate-limit.ts';
+
+export type App = FastifyInstance;
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_WEB_DIST = resolve(here, '../../web/dist');
+
+export interface AppOptions {
+  /** pino options for Fastify's own logger; tests pass false */
+  logger?: boolean;
+}
+
+/** A hop count becomes the function proxy-addr expects: trust the nearest N hops. */
+function fastifyTrustProxy(t: TrustProxy): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof t === 'number' ? (_addr, hop) => hop < t : t;
+}
+
+/** buildApp: platform plugins → module routes → error handler. */
+export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      opts.logger === false
+        ? false
+        : { level: deps.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    genReqId: () => newToken(deps.random, 12),
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Kameng API', version: '1.0.0', description: 'Kameng (卡盟) virtual-goods marketplace' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'kameng_session' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  // Every API route must say who may call it; a route that forgets fails at start-up, not in production.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    if (route.config?.auth === undefined) throw new Error(`route ${route.method} ${route.url} declares no auth guard`);
+  });
+
+  const csrfKey = deriveKey(deps.config.masterKey, 'csrf');
+  const ipLimit = { max: deps.config.rateLimitPerMinute, windowMs: MINUTE };
+
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/')) return;
+    await deps.limiter.consume(`ip:${req.ip}`, ipLimit);
+    const guard = req.routeOptions.config?.auth;
+    if (guard === undefined) return;
+    const presented = readToken(req);
+    if (presented) {
+      req.auth = await authenticate(deps, presented.token, presented.via, req.ip);
+      if (!req.auth && guard !== 'public')
+        throw new AppError('UNAUTHENTICATED', 'Your session has ended; sign in again');
+    }
+    enforceGuard(guard, req.auth);
+    if (req.auth) checkCsrf(req, req.auth, csrfKey);
+    const limit = req.routeOptions.config?.rateLimit;
+    if (limit) {
+      const who = limit.by === 'user' && req.auth ? `u:${req.auth.userId}` : `ip:${req.ip}`;
+      await deps.limiter.consume(`route:${req.routeOptions.url}:${who}`, limit);
+    }
+  });
+
+  await app.register(systemRoutes(deps));
+  await app.register(accountsRoutes(deps, csrfKey), { prefix: '/api/v1' });
+
+  await registerWeb(app, deps.config.webDistDir ?? DEFAULT_WEB_DIST);
+  return app;
+}
+
+/** Serves the built web app at `/`, with deep links falling back to index.html. */
+async function registerWeb(app: FastifyInstance, distDir: string): Promise<void> {
+  const indexFile = join(distDir, 'index.html');
+  const hasWeb = existsSync(indexFile);
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: distDir, prefix: '/', wildcard: false, index: false });
+  }
+  const indexHtml = hasWeb ? readFileSync(indexFile, 'utf8') : null;
+  app.setNotFoundHandler((req, reply) => {
+    const apiLike = /^\/(api|sandbox|docs|openapi\.json|healthz|readyz)(\/|$|\?)/.test(req.url);
+    if (req.method === 'GET' && !apiLike && indexHtml) {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+    }
+    throw new AppError('NOT_FOUND', `No route for ${req.method} ${req.url.split('?')[0]}`);
+  });
+}

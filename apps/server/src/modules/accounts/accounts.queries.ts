@@ -1,0 +1,300 @@
+import type { Role } from '@kameng/contracts';
+import type { Executor } from '../../platform/db/database.ts';
+import type { SessionsTable, SupplierApplicationsTable, UsersTable } from '../../platform/db/schema.ts';
+
+export type UserRow = UsersTable;
+
+export async function findUserById(db: Executor, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findUserByLogin(
+  db: Executor,
+  login: { email: string } | { phone: string },
+): Promise<UserRow | undefined> {
+  const q = db.selectFrom('users').selectAll();
+  return (
+    'email' in login ? q.where('email', '=', login.email) : q.where('phone', '=', login.phone)
+  ).executeTakeFirst();
+}
+
+export async function insertUser(db: Executor, row: UserRow): Promise<void> {
+  await db.insertInto('users').values(row).execute();
+}
+
+export async function updateUser(db: Executor, id: string, patch: Partial<Omit<UserRow, 'id'>>): Promise<number> {
+  const r = await db.updateTable('users').set(patch).where('id', '=', id).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function rolesOf(db: Executor, userId: string): Promise<Role[]> {
+  const rows = await db.selectFrom('user_roles').select('role').where('user_id', '=', userId).orderBy('role').execute();
+  return rows.map((r) => r.role);
+}
+
+export async function rolesOfMany(db: Executor, userIds: string[]): Promise<Map<string, Role[]>> {
+  const out = new Map<string, Role[]>();
+  if (userIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('user_roles')
+    .select(['user_id', 'role'])
+    .where('user_id', 'in', userIds)
+    .orderBy('role')
+    .execute();
+  for (const r of rows) out.set(r.user_id, [...(out.get(r.user_id) ?? []), r.role]);
+  return out;
+}
+
+export async function grantRole(db: Executor, userId: string, role: Role, by: string | null, now: number) {
+  await db
+    .insertInto('user_roles')
+    .values({ user_id: userId, role, granted_at: now, granted_by: by })
+    .onConflict((oc) => oc.columns(['user_id', 'role']).doNothing())
+    .execute();
+}
+
+export async function revokeRolesExcept(db: Executor, userId: string, keep: Role[]) {
+  await db.deleteFrom('user_roles').where('user_id', '=', userId).where('role', 'not in', keep).execute();
+}
+
+export async function anyUserWithRole(db: Executor, role: Role): Promise<boolean> {
+  const r = await db.selectFrom('user_roles').select('user_id').where('role', '=', role).limit(1).executeTakeFirst();
+  return r !== undefined;
+}
+
+export interface SearchUsersFilter {
+  q?: string | undefined;
+  role?: Role | undefined;
+  status?: 'active' | 'frozen' | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function searchUsers(db: Executor, f: SearchUsersFilter): Promise<{ rows: UserRow[]; total: number }> {
+  let q = db.selectFrom('users');
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb('users.id', '=', f.q as string),
+        eb('users.email', 'like', eb.val(like)),
+        eb('users.phone', 'like', eb.val(like)),
+      ]),
+    );
+  }
+  if (f.status) q = q.where('users.status', '=', f.status);
+  if (f.role) {
+    const role = f.role;
+    q = q.where('users.id', 'in', (eb) => eb.selectFrom('user_roles').select('user_id').where('role', '=', role));
+  }
+  const [rows, count] = await Promise.all([
+    q.selectAll('users').orderBy('users.created_at', 'desc').limit(f.limit).offset(f.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+// sessions
+
+export async function insertSession(db: Executor, row: SessionsTable): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+export interface ActiveSession {
+  session_id: string;
+  user_id: string;
+  reauth_at: number;
+  last_seen_at: number;
+}
+
+export async function findActiveSession(db: Executor, tokenHash: string, now: number) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id as session_id', 'sessions.user_id', 'sessions.reauth_at', 'sessions.last_seen_at'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .where('users.status', '=', 'active')
+    .executeTakeFirst();
+}
+
+export async function touchSession(db: Executor, id: string, now: number) {
+  await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+}
+
+export async function setSessionReauth(db: Executor, id: string, now: number) {
+  await db.updateTable('sessions').set({ reauth_at: now, last_seen_at: now }).where('id', '=', id).execute();
+}
+
+export async function listSessions(db: Executor, userId: string, now: number) {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+}
+
+export async function revokeSession(db: Executor, userId: string, sessionId: string, now: number): Promise<number> {
+  const r = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function revokeAllSessions(db: Executor, userId: string, now: number): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+// verification codes
+
+export async function invalidateCodes(db: Executor, target: string, purpose: 'verify' | 'reset', now: number) {
+  await db
+    .updateTable('verification_codes')
+    .set({ consumed_at: now })
+    .where('target', '=', target)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .execute();
+}
+
+export async function insertCode(
+  db: Executor,
+  row: {
+    id: string;
+    purpose: 'verify' | 'reset';
+    channel: 'email' | 'sms';
+    target: string;
+    code_hash: string;
+    expires_at: number;
+    created_at: number;
+  },
+) {
+  await db
+    .insertInto('verification_codes')
+    .values({ ...row, attempts: 0, consumed_at: null })
+    .execute();
+}
+
+export async function findLiveCode(db: Executor, target: string, purpose: 'verify' | 'reset', now: number) {
+  return db
+    .selectFrom('verification_codes')
+    .selectAll()
+    .where('target', '=', target)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function bumpCodeAttempts(db: Executor, id: string) {
+  await db
+    .updateTable('verification_codes')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Marks the code used; returns false when another request consumed it first. */
+export async function consumeCodeRow(db: Executor, id: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('verification_codes')
+    .set({ consumed_at: now })
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+// recovery codes
+
+export async function replaceRecoveryCodes(
+  db: Executor,
+  userId: string,
+  rows: { id: string; code_hash: string }[],
+  now: number,
+) {
+  await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  if (rows.length === 0) return;
+  await db
+    .insertInto('recovery_codes')
+    .values(rows.map((r) => ({ ...r, user_id: userId, used_at: null, created_at: now })))
+    .execute();
+}
+
+export async function useRecoveryCode(db: Executor, userId: string, codeHash: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('recovery_codes')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Moves the last accepted TOTP step forward only; a replayed code finds no row to update. */
+export async function advanceTotpStep(db: Executor, userId: string, step: number): Promise<boolean> {
+  const r = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+// supplier applications
+
+export type ApplicationRow = SupplierApplicationsTable;
+
+export async function insertApplication(db: Executor, row: ApplicationRow) {
+  await db.insertInto('supplier_applications').values(row).execute();
+}
+
+export async function findApplication(db: Executor, id: string) {
+  return db.selectFrom('supplier_applications').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listApplications(
+  db: Executor,
+  f: { userId?: string; status?: ApplicationRow['status'] | undefined; limit: number; offset: number },
+) {
+  let q = db.selectFrom('supplier_applications');
+  if (f.userId) q = q.where('user_id', '=', f.userId);
+  if (f.status) q = q.where('status', '=', f.status);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('created_at', 'desc').limit(f.limit).offset(f.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Decides a pending application; returns false if it was no longer pending. */
+export async function decideApplication(
+  db: Executor,
+  id: string,
+  patch: { status: 'approved' | 'rejected'; reason: string | null; reviewed_by: string; reviewed_at: number },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('supplier_applications')
+    .set(patch)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

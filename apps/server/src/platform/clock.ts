@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+
+/** Time as epoch milliseconds. Injected everywhere so tests can move it. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export class ManualClock implements Clock {
+  private t: number;
+  constructor(start = Date.UTC(2026, 0, 1, 0, 0, 0)) {
+    this.t = start;
+  }
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+  set(ms: number): void {
+    this.t = ms;
+  }
+}
+
+/** Source of randomness. Production uses the CSPRNG; tests may inject a deterministic one. */
+export interface Random {
+  bytes(n: number): Buffer;
+}
+
+export const cryptoRandom: Random = { bytes: (n) => randomBytes(n) };
+
+/** Uniform integer in [0, max) without modulo bias. */
+export function randomInt(random: Random, max: number): number {
+  if (max <= 0 || max > 2 ** 32) throw new RangeError('max out of range');
+  const limit = Math.floor(2 ** 32 / max) * max;
+  for (;;) {
+    const n = random.bytes(4).readUInt32BE(0);
+    if (n < limit) return n % max;
+  }
+}
+
+const ID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/** Time-ordered, prefixed id: `usr_` + 10 chars of time + 16 random chars (80 bits). */
+export function newId<P extends string>(prefix: P, clock: Clock, random: Random): `${P}_${string}` {
+  let t = clock.now();
+  let time = '';
+  for (let i = 0; i < 10; i++) {
+    time = ID_ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const bytes = random.bytes(16);
+  let rand = '';
+  for (const b of bytes) rand += ID_ALPHABET[b & 31];
+  return `${prefix}_${time}${rand}`;
+}

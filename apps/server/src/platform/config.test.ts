@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseTrustProxy } from './config.ts';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'kameng-config-'));
+
+describe('config', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig({ DATA_DIR: dir() });
+    expect(c.port).toBe(3000);
+    expect(c.rateLimitPerMinute).toBe(600);
+    expect(c.sandbox).toBe(false);
+    expect(c.trustProxy).toBe(false);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.logLevel).toBe('info');
+  });
+
+  it('generates the master key once into DATA_DIR with mode 0600 and reuses it', () => {
+    const d = dir();
+    const a = loadConfig({ DATA_DIR: d });
+    const file = join(d, 'master.key');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8').trim()).toBe(a.masterKey.toString('hex'));
+    expect(loadConfig({ DATA_DIR: d }).masterKey.equals(a.masterKey)).toBe(true);
+  });
+
+  it('lists every bad value in one clear error', () => {
+    let err: unknown;
+    try {
+      loadConfig({
+        DATA_DIR: dir(),
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        KAMENG_MASTER_KEY: 'short',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    for (const name of ['PORT', 'DATABASE_URL', 'KAMENG_MASTER_KEY', 'LOG_LEVEL']) expect(msg).toContain(name);
+    expect(msg).not.toContain('short');
+  });
+
+  it('parses TRUST_PROXY forms', () => {
+    expect(parseTrustProxy(undefined)).toBe(false);
+    expect(parseTrustProxy('true')).toBe(true);
+    expect(parseTrustProxy('2')).toBe(2);
+    expect(parseTrustProxy('10.0.0.1, 192.168.0.0/16')).toEqual(['10.0.0.1', '192.168.0.0/16']);
+    expect(() => parseTrustProxy('evil.example.com')).toThrow(ConfigError);
+  });
+
+  it('reads KAMENG_SANDBOX=on', () => {
+    expect(loadConfig({ DATA_DIR: dir(), KAMENG_SANDBOX: 'on' }).sandbox).toBe(true);
+  });
+});

@@ -1,0 +1,93 @@
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import pino, { type Logger } from 'pino';
+import type { Sender } from '../modules/notify/notify.service.ts';
+import { createSender } from '../modules/notify/notify.service.ts';
+import { type Clock, cryptoRandom, type Random, systemClock } from './clock.ts';
+import type { Config } from './config.ts';
+import { type Database, type Dialect, openDatabase } from './db/database.ts';
+import type { DB } from './db/schema.ts';
+import { MemoryCounterStore, RateLimiter, RedisCounterStore } from './rate-limit.ts';
+
+/** What services need, passed explicitly: no container, no globals. */
+export interface Deps {
+  config: Config;
+  db: Kysely<DB>;
+  dialect: Dialect;
+  clock: Clock;
+  random: Random;
+  limiter: RateLimiter;
+  sender: Sender;
+  log: Logger;
+  redis: Redis | null;
+  /** keys this process writes to Redis start with it */
+  redisPrefix: string;
+}
+
+/** Paths pino blanks out wherever they appear in a log line. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.token',
+  '*.totp',
+  '*.secret',
+  '*.masterKey',
+  'config.masterKey',
+  'config.adminPassword',
+];
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({ level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+}
+
+export interface DepsOverrides {
+  clock?: Clock;
+  random?: Random;
+  sender?: Sender;
+  log?: Logger;
+  database?: Database;
+  redisPrefix?: string;
+}
+
+export interface Runtime {
+  deps: Deps;
+  database: Database;
+  close(): Promise<void>;
+}
+
+export function createRuntime(config: Config, o: DepsOverrides = {}): Runtime {
+  const clock = o.clock ?? systemClock;
+  const random = o.random ?? cryptoRandom;
+  const log = o.log ?? createLogger(config);
+  const database = o.database ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const redisPrefix = o.redisPrefix ?? 'kameng:';
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : null;
+  redis?.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  const store = redis ? new RedisCounterStore(redis, clock, redisPrefix) : new MemoryCounterStore(clock);
+  const limiter = new RateLimiter(store, clock, config.rateLimitPerMinute > 0);
+  const sender = o.sender ?? createSender(config, log);
+  const deps: Deps = {
+    config,
+    db: database.db,
+    dialect: database.dialect,
+    clock,
+    random,
+    limiter,
+    sender,
+    log,
+    redis,
+    redisPrefix,
+  };
+  return {
+    deps,
+    database,
+    async close() {
+      await database.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

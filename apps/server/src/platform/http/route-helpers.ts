@@ -1,0 +1,17 @@
+import { errorBodySchema } from '@kameng/contracts';
+import type { FastifyRequest } from 'fastify';
+import type { RequestMeta } from '../../modules/accounts/accounts.service.ts';
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+
+/** The error responses a route can give, for its OpenAPI entry. 400 and 429 apply to every API route. */
+export function errorResponses(...statuses: ErrorStatus[]): Record<number, typeof errorBodySchema> {
+  const out: Record<number, typeof errorBodySchema> = { 400: errorBodySchema, 429: errorBodySchema };
+  for (const s of statuses) out[s] = errorBodySchema;
+  return out;
+}
+
+export function metaOf(req: FastifyRequest): RequestMeta {
+  const ua = req.headers['user-agent'];
+  return { ip: req.ip, userAgent: typeof ua === 'string' ? ua : undefined };
+}

@@ -1,0 +1,311 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Clock, Random } from '../clock.ts';
+import { newId } from '../clock.ts';
+import type { Database, Executor } from '../db/database.ts';
+import { forUpdate } from '../db/dialect.ts';
+
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+  /** aborted when the worker is stopping; long handlers should check it */
+  signal: AbortSignal;
+}
+
+/** A job definition: id, zod payload, separate handler (the shape Documenso uses). */
+export interface JobDefinition<P = unknown> {
+  type: string;
+  payload: z.ZodType<P>;
+  maxAttempts?: number;
+  /** how long a claimed job is leased before another worker may take it over */
+  leaseMs?: number;
+  /** recurring jobs: one run per interval, scheduled by the workers themselves */
+  everyMs?: number;
+  handler(payload: P, ctx: JobContext): Promise<void>;
+}
+
+export function defineJob<P>(def: JobDefinition<P>): JobDefinition<P> {
+  return def;
+}
+
+export interface EnqueueOptions {
+  runAt?: number;
+  delayMs?: number;
+  /** a second enqueue with the same key is ignored */
+  uniqueKey?: string;
+  maxAttempts?: number;
+}
+
+type JobDeps = { clock: Clock; random: Random };
+
+const wakeListeners = new Set<() => void>();
+
+/**
+ * Enqueues a job with the caller's executor: pass the transaction that makes the change the
+ * job follows, so both commit or neither does.
+ */
+export async function enqueue<P>(
+  db: Executor,
+  deps: JobDeps,
+  def: JobDefinition<P>,
+  payload: P,
+  opts: EnqueueOptions = {},
+): Promise<string> {
+  const parsed = def.payload.parse(payload);
+  const now = deps.clock.now();
+  const id = newId('job', deps.clock, deps.random);
+  const row = {
+    id,
+    type: def.type,
+    payload: JSON.stringify(parsed),
+    status: 'queued' as const,
+    run_at: opts.runAt ?? now + (opts.delayMs ?? 0),
+    attempts: 0,
+    max_attempts: opts.maxAttempts ?? def.maxAttempts ?? 10,
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    unique_key: opts.uniqueKey ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  if (opts.uniqueKey) {
+    await db
+      .insertInto('jobs')
+      .values(row)
+      .onConflict((oc) => oc.column('unique_key').doNothing())
+      .execute();
+  } else {
+    await db.insertInto('jobs').values(row).execute();
+  }
+  // a nudge to in-process workers; if the transaction has not committed yet they simply find nothing
+  for (const wake of wakeListeners) setTimeout(wake, 5);
+  return id;
+}
+
+/** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at 1 h. */
+export function backoffMs(attempt: number, random: Random): number {
+  const cap = Math.min(3_600_000, 1000 * 2 ** Math.max(0, attempt - 1));
+  const jitter = random.bytes(4).readUInt32BE(0) / 2 ** 32;
+  return Math.round(cap / 2 + (cap / 2) * jitter);
+}
+
+export interface WorkerOptions {
+  id?: string;
+  pollMs?: number;
+  concurrency?: number;
+  log?: Logger;
+}
+
+export interface ClaimedJob {
+  id: string;
+  type: string;
+  payload: string;
+  attempts: number;
+  max_attempts: number;
+}
+
+export async function claimJobs(
+  database: Pick<Database, 'db' | 'dialect'>,
+  clock: Clock,
+  workerId: string,
+  types: Map<string, JobDefinition>,
+  limit: number,
+): Promise<ClaimedJob[]> {
+  if (limit <= 0 || types.size === 0) return [];
+  const typeNames = [...types.keys()];
+  return database.db.transaction().execute(async (tx) => {
+    const now = clock.now();
+    const due = await forUpdate(
+      database.dialect,
+      tx
+        .selectFrom('jobs')
+        .select(['id', 'type'])
+        .where('type', 'in', typeNames)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]),
+            eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+          ]),
+        )
+        .orderBy('run_at')
+        .limit(limit),
+      { skipLocked: true },
+    ).execute();
+    const claimed: ClaimedJob[] = [];
+    for (const row of due) {
+      const leaseMs = types.get(row.type)?.leaseMs ?? 60_000;
+      const updated = await tx
+        .updateTable('jobs')
+        .set((eb) => ({
+          status: 'running',
+          locked_by: workerId,
+          locked_until: now + leaseMs,
+          attempts: eb('attempts', '+', 1),
+          updated_at: now,
+        }))
+        .where('id', '=', row.id)
+        .returning(['id', 'type', 'payload', 'attempts', 'max_attempts'])
+        .executeTakeFirst();
+      if (updated) claimed.push(updated);
+    }
+    return claimed;
+  });
+}
+
+/**
+ * Claims due jobs, runs them, and records the outcome. Workers can die at any moment: a job whose
+ * lease runs out is claimed again by another worker, so handlers must be idempotent.
+ */
+export class JobWorker {
+  readonly id: string;
+  private readonly types = new Map<string, JobDefinition>();
+  private readonly pollMs: number;
+  private readonly concurrency: number;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking = false;
+  private stopped = true;
+  private readonly wake = () => this.schedule(0);
+
+  private readonly database: Pick<Database, 'db' | 'dialect'>;
+  private readonly deps: JobDeps;
+
+  constructor(
+    database: Pick<Database, 'db' | 'dialect'>,
+    deps: JobDeps,
+    definitions: JobDefinition[],
+    opts: WorkerOptions = {},
+  ) {
+    this.database = database;
+    this.deps = deps;
+    for (const d of definitions) this.types.set(d.type, d);
+    this.id = opts.id ?? newId('wrk', deps.clock, deps.random);
+    this.pollMs = opts.pollMs ?? 1000;
+    this.concurrency = opts.concurrency ?? 4;
+    this.log = opts.log;
+  }
+  private readonly log: Logger | undefined;
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    wakeListeners.add(this.wake);
+    this.schedule(0);
+  }
+
+  /** Stops claiming, then waits for the jobs in flight to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    wakeListeners.delete(this.wake);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.tick();
+    }, ms);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking || this.stopped) return;
+    this.ticking = true;
+    let claimedAny = false;
+    try {
+      await this.scheduleRecurring();
+      claimedAny = (await this.runOnce({ wait: false })) > 0;
+    } catch (err) {
+      this.log?.error({ err }, 'job worker tick failed');
+    } finally {
+      this.ticking = false;
+      this.schedule(claimedAny ? 0 : this.pollMs);
+    }
+  }
+
+  /** Ensures the next slot of every recurring job is queued; the unique key makes this idempotent across workers. */
+  async scheduleRecurring(): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const def of this.types.values()) {
+      if (!def.everyMs) continue;
+      const slot = Math.floor(now / def.everyMs) * def.everyMs;
+      await enqueue(this.database.db, this.deps, def, {} as never, {
+        runAt: slot,
+        uniqueKey: `recurring:${def.type}:${slot}`,
+        maxAttempts: def.maxAttempts ?? 3,
+      });
+    }
+  }
+
+  /** Claims and runs one batch; returns how many jobs it claimed. With wait, resolves after they finish. */
+  async runOnce(opts: { wait?: boolean } = { wait: true }): Promise<number> {
+    const free = this.concurrency - this.inFlight.size;
+    const jobs = await claimJobs(this.database, this.deps.clock, this.id, this.types, free);
+    const runs = jobs.map((job) => {
+      const p = this.execute(job).finally(() => {
+        this.inFlight.delete(p);
+        if (!this.stopped) this.schedule(0);
+      });
+      this.inFlight.add(p);
+      return p;
+    });
+    if (opts.wait !== false) await Promise.all(runs);
+    return jobs.length;
+  }
+
+  private async execute(job: ClaimedJob): Promise<void> {
+    const def = this.types.get(job.type);
+    const db = this.database.db;
+    // renew the lease while the handler runs so a slow job is not taken over by another worker
+    const leaseMs = def?.leaseMs ?? 60_000;
+    const renew = setInterval(
+      () => {
+        void db
+          .updateTable('jobs')
+          .set({ locked_until: this.deps.clock.now() + leaseMs })
+          .where('id', '=', job.id)
+          .where('locked_by', '=', this.id)
+          .where('status', '=', 'running')
+          .execute()
+          .catch((err) => this.log?.warn({ err, jobId: job.id }, 'lease renewal failed'));
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
+    try {
+      if (!def) throw new Error(`no handler for job type ${job.type}`);
+      const payload = def.payload.parse(JSON.parse(job.payload));
+      await def.handler(payload, { jobId: job.id, attempt: job.attempts, signal: this.abort.signal });
+      await db
+        .updateTable('jobs')
+        .set({ status: 'done', locked_by: null, locked_until: null, updated_at: this.deps.clock.now() })
+        .where('id', '=', job.id)
+        .where('locked_by', '=', this.id)
+        .execute();
+    } catch (err) {
+      const now = this.deps.clock.now();
+      const dead = job.attempts >= job.max_attempts;
+      const message = err instanceof Error ? err.message : String(err);
+      this.log?.warn({ jobId: job.id, type: job.type, attempt: job.attempts, dead, err: message }, 'job failed');
+      await db
+        .updateTable('jobs')
+        .set({
+          status: dead ? 'dead' : 'queued',
+          run_at: dead ? now : now + backoffMs(job.attempts, this.deps.random),
+          locked_by: null,
+          locked_until: null,
+          last_error: message.slice(0, 2000),
+          updated_at: now,
+        })
+        .where('id', '=', job.id)
+        .where('locked_by', '=', this.id)
+        .execute();
+    } finally {
+      clearInterval(renew);
+    }
+  }
+}

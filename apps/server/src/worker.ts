@@ -1,0 +1,3 @@
+import { configOrExit, start } from './platform/process.ts';
+
+await start(configOrExit(), { serve: false, work: true });

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const errorCodeSchema = z.string().describe('Stable machine-readable error code, e.g. VALIDATION_FAILED');
+
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: errorCodeSchema,
+      message: z.string(),
+      details: z.unknown(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export type ErrorBodyDto = z.infer<typeof errorBodySchema>;
+
+export const okSchema = z.object({ ok: z.literal(true) });
+
+/** Epoch milliseconds. */
+export const millisSchema = z.number().int();
+
+export const pageQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
