@@ -11,6 +11,11 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import * as m0001 from './migrations/0001-foundation.ts';
+import * as m0002 from './migrations/0002-catalog.ts';
+import * as m0003 from './migrations/0003-vault.ts';
+import * as m0004 from './migrations/0004-ledger.ts';
+import * as m0005 from './migrations/0005-orders.ts';
+import * as m0006 from './migrations/0006-payments.ts';
 import type { DB } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
 
@@ -65,6 +70,11 @@ export function openDatabase(opts: DatabaseOptions): Database {
 
 const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '0001-foundation': m0001,
+  '0002-catalog': m0002,
+  '0003-vault': m0003,
+  '0004-ledger': m0004,
+  '0005-orders': m0005,
+  '0006-payments': m0006,
 };
 
 /** Forward-only, numbered migrations, run at start-up on both dialects. */

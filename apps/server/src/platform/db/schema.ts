@@ -1,4 +1,9 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { CatalogTables } from '../../modules/catalog/catalog.tables.ts';
+import type { LedgerTables } from '../../modules/ledger/ledger.tables.ts';
+import type { OrdersTables } from '../../modules/orders/orders.tables.ts';
+import type { PaymentsTables } from '../../modules/payments/payments.tables.ts';
+import type { VaultTables } from '../../modules/vault/vault.tables.ts';
 
 /** Epoch milliseconds, stored as bigint on PostgreSQL and INTEGER on SQLite. */
 export type Millis = number;
@@ -106,7 +111,7 @@ export interface SettingsTable {
   updated_at: Millis;
 }
 
-export interface DB {
+export interface DB extends CatalogTables, VaultTables, LedgerTables, OrdersTables, PaymentsTables {
   users: UsersTable;
   user_roles: UserRolesTable;
   sessions: SessionsTable;

@@ -1,0 +1,6 @@
+import type { Deps } from '../../platform/deps.ts';
+import type { JobDefinition } from '../../platform/jobs/jobs.ts';
+
+export function ordersJobs(_deps: Deps): JobDefinition[] {
+  return [];
+}
