@@ -20,6 +20,7 @@ import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
 import { paymentsRoutes } from './modules/payments/payments.routes.ts';
 import { vaultRoutes } from './modules/vault/vault.routes.ts';
+import { settingsRoutes } from './modules/system/settings.routes.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { deriveKey, newToken } from './platform/crypto.ts';
 import type { TrustProxy } from './platform/config.ts';
@@ -134,6 +135,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
 
   await app.register(systemRoutes(deps));
   await app.register(accountsRoutes(deps, csrfKey), { prefix: '/api/v1' });
+  await app.register(settingsRoutes(deps), { prefix: '/api/v1' });
   await app.register(catalogRoutes(deps), { prefix: '/api/v1' });
   await app.register(vaultRoutes(deps), { prefix: '/api/v1' });
   await app.register(ledgerRoutes(deps), { prefix: '/api/v1' });

@@ -1,2 +1,5 @@
 export * from './accounts.ts';
+export * from './catalog.ts';
 export * from './common.ts';
+export * from './ledger.ts';
+export * from './orders.ts';

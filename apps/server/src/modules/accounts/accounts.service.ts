@@ -5,6 +5,7 @@ import QRCode from 'qrcode';
 import { writeAudit } from '../../platform/audit.ts';
 import { newId, randomInt } from '../../platform/clock.ts';
 import { decrypt, deriveKey, encrypt, hmacHex, newToken, safeEqual, sha256Hex } from '../../platform/crypto.ts';
+import type { Executor } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/dialect.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { type AuthContext, csrfTokenFor } from '../../platform/http/auth.ts';
@@ -384,6 +385,12 @@ export function requireRecentAuth(deps: Deps, auth: AuthContext, maxAgeMs = RECE
   if (deps.clock.now() - auth.reauthAt > maxAgeMs) {
     throw new AppError('REAUTH_REQUIRED', 'Confirm your password to continue', { maxAgeSeconds: maxAgeMs / 1000 });
   }
+}
+
+/** Whether the user has confirmed TOTP two-factor sign-in (withdrawals require it). */
+export async function isTotpEnabled(db: Executor, userId: string): Promise<boolean> {
+  const user = await q.findUserById(db, userId);
+  return user !== undefined && user.totp_enabled_at !== null;
 }
 
 export async function reauthenticate(

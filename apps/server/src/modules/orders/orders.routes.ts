@@ -1,6 +1,236 @@
+import {
+  cartItemBodySchema,
+  cartSchema,
+  createOrderBodySchema,
+  createOrderResponseSchema,
+  guestLookupBodySchema,
+  manualDeliveryBodySchema,
+  orderListQuerySchema,
+  orderViewSchema,
+  orderStatusSchema,
+} from '@kameng/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
+import { requireAuth } from '../../platform/http/auth.ts';
+import { errorResponses } from '../../platform/http/route-helpers.ts';
+import { MINUTE } from '../../platform/rate-limit.ts';
+import * as orders from './orders.service.ts';
 
-export function ordersRoutes(_deps: Deps): FastifyPluginAsyncZod {
-  return async (_app) => {};
+const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+const idempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(1).max(128).optional().describe('same key + same body → the same order'),
+});
+
+export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/orders',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Place an order (signed in, or as a guest); wallet orders are paid at once',
+          headers: idempotencyHeaders,
+          body: createOrderBodySchema,
+          response: {
+            201: createOrderResponseSchema,
+            200: createOrderResponseSchema,
+            ...errorResponses(401, 404, 409, 422),
+          },
+        },
+        config: { auth: 'public', rateLimit: { max: 60, windowMs: MINUTE } },
+      },
+      async (req, reply) => {
+        const r = await orders.createOrder(deps, req.auth, req.body, req.headers['idempotency-key'], req.ip);
+        return reply.status(r.replayed ? 200 : 201).send({ ...r.order, payment: r.payment });
+      },
+    );
+
+    app.get(
+      '/orders',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'My orders, newest first, with filters',
+          querystring: orderListQuerySchema,
+          response: { 200: z.object({ items: z.array(orderViewSchema), total: z.number() }), ...errorResponses(401) },
+        },
+        config: { auth: 'user' },
+      },
+      async (req) => {
+        const { page, pageSize, ...f } = req.query;
+        return orders.listBuyerOrders(deps, requireAuth(req), { ...f, limit: pageSize, offset: (page - 1) * pageSize });
+      },
+    );
+
+    app.get(
+      '/orders/:id',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'One of my orders, with its keys once delivered',
+          params: idParams,
+          response: { 200: orderViewSchema, ...errorResponses(401, 404) },
+        },
+        config: { auth: 'user' },
+      },
+      async (req) => orders.getOrderForBuyer(deps, requireAuth(req), req.params.id),
+    );
+
+    app.post(
+      '/orders/lookup',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Guest order lookup by order number and lookup password',
+          body: guestLookupBodySchema,
+          response: { 200: orderViewSchema, ...errorResponses(404) },
+        },
+        config: { auth: 'public', rateLimit: { max: 20, windowMs: MINUTE } },
+      },
+      async (req) => orders.lookupGuestOrder(deps, req.body.orderId, req.body.lookupPassword, req.ip),
+    );
+
+    app.post(
+      '/orders/:id/confirm',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Confirm receipt: the supplier is paid',
+          params: idParams,
+          response: { 200: orderViewSchema, ...errorResponses(401, 404, 409) },
+        },
+        config: { auth: 'user' },
+      },
+      async (req) => orders.confirmOrder(deps, requireAuth(req), req.params.id),
+    );
+
+    app.post(
+      '/orders/:id/cancel',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Cancel an unpaid order, or a manual order the supplier did not deliver in time (refunded)',
+          params: idParams,
+          response: { 200: orderViewSchema, ...errorResponses(401, 404, 409) },
+        },
+        config: { auth: 'user' },
+      },
+      async (req) => orders.cancelOrder(deps, requireAuth(req), req.params.id),
+    );
+
+    app.get(
+      '/cart',
+      {
+        schema: { tags: ['cart'], summary: 'My cart', response: { 200: cartSchema, ...errorResponses(401) } },
+        config: { auth: 'user' },
+      },
+      async (req) => orders.getCart(deps, requireAuth(req)),
+    );
+
+    app.put(
+      '/cart/items',
+      {
+        schema: {
+          tags: ['cart'],
+          summary: 'Set a product quantity in my cart (0 removes it)',
+          body: cartItemBodySchema,
+          response: { 200: cartSchema, ...errorResponses(401, 404) },
+        },
+        config: { auth: 'user' },
+      },
+      async (req) => orders.setCartQuantity(deps, requireAuth(req), req.body.productId, req.body.quantity),
+    );
+
+    app.get(
+      '/supplier/orders',
+      {
+        schema: {
+          tags: ['supplier'],
+          summary: "My shop's orders (status=paid lists the manual delivery queue)",
+          querystring: orderListQuerySchema,
+          response: {
+            200: z.object({ items: z.array(orderViewSchema), total: z.number() }),
+            ...errorResponses(401, 403),
+          },
+        },
+        config: { auth: ['supplier'] },
+      },
+      async (req) => {
+        const { page, pageSize, ...f } = req.query;
+        return orders.listSupplierOrders(deps, requireAuth(req), {
+          ...f,
+          limit: pageSize,
+          offset: (page - 1) * pageSize,
+        });
+      },
+    );
+
+    app.post(
+      '/supplier/orders/:id/deliver',
+      {
+        schema: {
+          tags: ['supplier'],
+          summary: 'Deliver a manual order with text content',
+          params: idParams,
+          body: manualDeliveryBodySchema,
+          response: { 200: orderViewSchema, ...errorResponses(401, 403, 404, 409) },
+        },
+        config: { auth: ['supplier'] },
+      },
+      async (req) => orders.deliverManually(deps, requireAuth(req), req.params.id, req.body.content, req.ip),
+    );
+
+    app.get(
+      '/admin/orders',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Search orders across the platform',
+          querystring: orderListQuerySchema.extend({
+            q: z.string().trim().max(254).optional(),
+            needsAttention: z.coerce.boolean().optional(),
+          }),
+          response: {
+            200: z.object({ items: z.array(orderViewSchema), total: z.number() }),
+            ...errorResponses(401, 403),
+          },
+        },
+        config: { auth: ['operator', 'admin'] },
+      },
+      async (req) => {
+        const { page, pageSize, ...f } = req.query;
+        return orders.searchOrders(deps, { ...f, limit: pageSize, offset: (page - 1) * pageSize });
+      },
+    );
+
+    app.get(
+      '/admin/orders/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'One order with its full event history (never its keys)',
+          params: idParams,
+          response: {
+            200: orderViewSchema.omit({ cardKeys: true, deliveryContent: true }).extend({
+              buyerId: z.string().nullable(),
+              guestEmail: z.string().nullable(),
+              needsAttention: z.boolean(),
+              events: z.array(
+                z.object({
+                  from: orderStatusSchema.nullable(),
+                  to: orderStatusSchema,
+                  cause: z.string(),
+                  at: z.number(),
+                }),
+              ),
+            }),
+            ...errorResponses(401, 403, 404),
+          },
+        },
+        config: { auth: ['operator', 'admin'] },
+      },
+      async (req) => orders.getOrderForOperator(deps, req.params.id),
+    );
+  };
 }

@@ -1,6 +1,143 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { paymentViewSchema, sandboxCompleteBodySchema, topUpBodySchema } from '@kameng/contracts';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
+import { requireAuth } from '../../platform/http/auth.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { errorResponses } from '../../platform/http/route-helpers.ts';
+import * as payments from './payments.service.ts';
 
-export function paymentsRoutes(_deps: Deps): FastifyPluginAsyncZod {
-  return async (_app) => {};
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
+  return async (app) => {
+    // Notifications are verified on their exact bytes, so this scope keeps bodies raw.
+    await app.register(async (scope) => {
+      const raw = scope.withTypeProvider<ZodTypeProvider>();
+      raw.removeAllContentTypeParsers();
+      raw.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) =>
+        done(null, body),
+      );
+      raw.post(
+        '/api/v1/payments/notify/:provider',
+        {
+          schema: {
+            tags: ['payments'],
+            summary:
+              'Asynchronous payment notifications from each provider (sandbox now; alipay, wechat, epay with #5)',
+            params: z.strictObject({ provider: z.string().min(1).max(32) }),
+            response: { 200: z.object({ code: z.literal('SUCCESS') }), ...errorResponses(404) },
+          },
+          config: { auth: 'public' },
+        },
+        async (req) => {
+          const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+          const result = await payments.handleNotification(deps, req.params.provider, body, req.headers);
+          // the reason stays in our notification log; the sender learns only that it was refused
+          if (!result.ok) throw new AppError('BAD_REQUEST', 'Notification rejected');
+          return { code: 'SUCCESS' as const };
+        },
+      );
+    });
+
+    app.get(
+      '/api/v1/payments/:id',
+      {
+        schema: {
+          tags: ['payments'],
+          summary: 'A payment (for the cashier page to poll)',
+          params: z.strictObject({ id: z.string().max(64) }),
+          response: { 200: paymentViewSchema, ...errorResponses(404) },
+        },
+        config: { auth: 'public' },
+      },
+      async (req) => payments.getPaymentForUser(deps, req.auth, req.params.id),
+    );
+
+    app.post(
+      '/api/v1/wallet/top-ups',
+      {
+        schema: {
+          tags: ['wallet'],
+          summary: 'Top up my wallet through a payment channel',
+          body: topUpBodySchema,
+          response: { 201: z.object({ payment: paymentViewSchema }), ...errorResponses(401, 422) },
+        },
+        config: { auth: 'user' },
+      },
+      async (req, reply) => reply.status(201).send(await payments.startTopUp(deps, requireAuth(req), req.body)),
+    );
+
+    app.get(
+      '/api/v1/platform/status',
+      {
+        schema: {
+          tags: ['system'],
+          summary: 'What every page needs to know: is the sandbox on?',
+          response: { 200: z.object({ sandbox: z.boolean() }), ...errorResponses() },
+        },
+        config: { auth: 'public' },
+      },
+      async () => ({ sandbox: await payments.sandboxEnabled(deps) }),
+    );
+
+    // --- the built-in sandbox gateway (a simulated external provider; never real money) ---
+
+    app.get(
+      '/sandbox/payments/:paymentId',
+      { schema: { hide: true, params: z.strictObject({ paymentId: z.string().max(64) }) } },
+      async (req, reply) => {
+        if (!(await payments.sandboxEnabled(deps))) throw new AppError('NOT_FOUND', 'The sandbox gateway is off');
+        const p = await payments.getSandboxPayment(deps, req.params.paymentId);
+        const id = escapeHtml(p.id);
+        const yuan = (p.amountCents / 100).toFixed(2);
+        return reply
+          .type('text/html; charset=utf-8')
+          .send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>沙箱收银台 Sandbox cashier</title>
+<style>body{font-family:system-ui,sans-serif;max-width:420px;margin:24px auto;padding:0 16px}
+.banner{background:#fff1b8;border:1px solid #faad14;padding:8px 12px;border-radius:6px}
+button{font-size:18px;padding:12px;width:100%;margin-top:12px;border-radius:6px;border:0;color:#fff}
+.pay{background:#1677ff}.fail{background:#999}</style></head><body>
+<p class="banner">⚠ 沙箱模式：模拟支付，不涉及真实资金 · Sandbox: no real money moves</p>
+<h1>¥${yuan}</h1><p>支付单 Payment ${id} · 状态 ${escapeHtml(p.status)}</p>
+<form method="post" action="/sandbox/payments/${id}/complete"><input type="hidden" name="outcome" value="success">
+<button class="pay" type="submit">模拟支付成功 Pay</button></form>
+<form method="post" action="/sandbox/payments/${id}/complete"><input type="hidden" name="outcome" value="fail">
+<button class="fail" type="submit">模拟支付失败 Fail</button></form></body></html>`);
+      },
+    );
+
+    await app.register(async (scope) => {
+      const form = scope.withTypeProvider<ZodTypeProvider>();
+      form.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string', bodyLimit: 4096 },
+        (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+      );
+      form.post(
+        '/sandbox/payments/:paymentId/complete',
+        {
+          schema: {
+            tags: ['sandbox'],
+            summary:
+              'Sandbox gateway: take the payment and notify Kameng asynchronously (only while the sandbox is on)',
+            params: z.strictObject({ paymentId: z.string().max(64) }),
+            body: sandboxCompleteBodySchema.optional(),
+            response: { 200: z.object({ ok: z.literal(true), tradeNo: z.string() }), ...errorResponses(404) },
+          },
+          config: { auth: 'public' },
+        },
+        async (req, reply) => {
+          const body = sandboxCompleteBodySchema.parse(req.body ?? {});
+          const r = await payments.sandboxComplete(deps, req.params.paymentId, body);
+          if (req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
+            return reply.redirect(`/sandbox/payments/${encodeURIComponent(req.params.paymentId)}`, 303);
+          }
+          return { ok: true as const, tradeNo: r.tradeNo };
+        },
+      );
+    });
+  };
 }

@@ -28,6 +28,9 @@ export function defineJob<P>(def: JobDefinition<P>): JobDefinition<P> {
   return def;
 }
 
+/** What enqueue needs: a job's id and payload schema. Modules export these; handlers are bound to deps in <m>.jobs.ts. */
+export type JobSpec<P> = Pick<JobDefinition<P>, 'type' | 'payload' | 'maxAttempts'>;
+
 export interface EnqueueOptions {
   runAt?: number;
   delayMs?: number;
@@ -47,7 +50,7 @@ const wakeListeners = new Set<() => void>();
 export async function enqueue<P>(
   db: Executor,
   deps: JobDeps,
-  def: JobDefinition<P>,
+  def: JobSpec<P>,
   payload: P,
   opts: EnqueueOptions = {},
 ): Promise<string> {

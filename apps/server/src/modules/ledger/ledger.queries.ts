@@ -1,0 +1,508 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type {
+  CommissionRatesTable,
+  CommissionScope,
+  HoldStatus,
+  HoldsTable,
+  JournalEntriesTable,
+  LedgerAccountsTable,
+  PayoutAccountsTable,
+  PostingsTable,
+  WithdrawalStatus,
+  WithdrawalsTable,
+} from './ledger.tables.ts';
+
+export type AccountRow = LedgerAccountsTable;
+export type EntryRow = JournalEntriesTable;
+export type HoldRow = HoldsTable;
+export type PayoutAccountRow = PayoutAccountsTable;
+export type WithdrawalRow = WithdrawalsTable;
+export type CommissionRateRow = CommissionRatesTable;
+
+/** PostgreSQL returns SUM(bigint) as a numeric string, SQLite as a number or null. */
+function num(v: unknown): number {
+  const n = Number(v ?? 0);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`ledger sum ${String(v)} is not a safe integer`);
+  return n;
+}
+
+// ─── accounts ───
+
+/** Creates the accounts that do not exist yet; existing rows are left alone (and not locked). */
+export async function ensureAccounts(
+  db: Executor,
+  rows: Omit<AccountRow, 'balance_cents' | 'created_at'>[],
+  now: number,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('ledger_accounts')
+    .values(rows.map((r) => ({ ...r, balance_cents: 0, created_at: now })))
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+/**
+ * Adds `delta` to a balance unless that would take an account that may not go negative below
+ * zero. The condition is evaluated on the row as it is when the update runs (PostgreSQL re-checks
+ * it after waiting for another writer's lock), so it is the single point that stops overspending.
+ */
+export async function applyGuardedDelta(db: Executor, accountId: string, delta: number): Promise<boolean> {
+  const r = await db
+    .updateTable('ledger_accounts')
+    .set((eb) => ({ balance_cents: eb('balance_cents', '+', delta) }))
+    .where('id', '=', accountId)
+    .where((eb) => eb.or([eb('may_go_negative', '=', 1), eb(eb('balance_cents', '+', delta), '>=', 0)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Unconditional: only used to take back a delta this transaction applied a moment ago. */
+export async function revertDelta(db: Executor, accountId: string, delta: number): Promise<void> {
+  await db
+    .updateTable('ledger_accounts')
+    .set((eb) => ({ balance_cents: eb('balance_cents', '-', delta) }))
+    .where('id', '=', accountId)
+    .execute();
+}
+
+export async function findAccount(db: Executor, id: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('ledger_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function balancesOf(db: Executor, ids: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (ids.length === 0) return out;
+  const rows = await db.selectFrom('ledger_accounts').select(['id', 'balance_cents']).where('id', 'in', ids).execute();
+  for (const r of rows) out.set(r.id, num(r.balance_cents));
+  return out;
+}
+
+// ─── journal entries and postings ───
+
+export async function findEntry(db: Executor, id: string): Promise<EntryRow | undefined> {
+  return db.selectFrom('journal_entries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** False when an entry with this id exists already (on PostgreSQL, after waiting for its writer to commit). */
+export async function insertEntry(db: Executor, row: EntryRow): Promise<boolean> {
+  const r = await db
+    .insertInto('journal_entries')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function insertPostings(db: Executor, rows: PostingsTable[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('postings').values(rows).execute();
+}
+
+export interface PostingFilter {
+  accountIds: string[];
+  from?: number | undefined;
+  to?: number | undefined;
+  kind?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface PostingListRow {
+  id: string;
+  entry_id: string;
+  account_id: string;
+  amount_cents: number;
+  created_at: number;
+  kind: string;
+  ref_type: string | null;
+  ref_id: string | null;
+  memo: string | null;
+}
+
+export async function listPostings(db: Executor, f: PostingFilter): Promise<{ rows: PostingListRow[]; total: number }> {
+  if (f.accountIds.length === 0) return { rows: [], total: 0 };
+  let q = db
+    .selectFrom('postings as p')
+    .innerJoin('journal_entries as e', 'e.id', 'p.entry_id')
+    .where('p.account_id', 'in', f.accountIds);
+  if (f.from !== undefined) q = q.where('p.created_at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('p.created_at', '<', f.to);
+  if (f.kind) q = q.where('e.kind', '=', f.kind);
+  const [rows, count] = await Promise.all([
+    q
+      .select([
+        'p.id',
+        'p.entry_id',
+        'p.account_id',
+        'p.amount_cents',
+        'p.created_at',
+        'e.kind',
+        'e.ref_type',
+        'e.ref_id',
+        'e.memo',
+      ])
+      .orderBy('p.created_at', 'desc')
+      .orderBy('p.id', 'desc')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map((r) => ({ ...r, amount_cents: num(r.amount_cents) })), total: num(count.n) };
+}
+
+// ─── trial balance ───
+
+export async function postingTotals(
+  db: Executor,
+): Promise<{ totalCents: number; debitsCents: number; creditsCents: number }> {
+  const r = await db
+    .selectFrom('postings')
+    .select([
+      sql<string>`COALESCE(SUM(amount_cents), 0)`.as('total'),
+      sql<string>`COALESCE(SUM(CASE WHEN amount_cents < 0 THEN -amount_cents ELSE 0 END), 0)`.as('debits'),
+      sql<string>`COALESCE(SUM(CASE WHEN amount_cents > 0 THEN amount_cents ELSE 0 END), 0)`.as('credits'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { totalCents: num(r.total), debitsCents: num(r.debits), creditsCents: num(r.credits) };
+}
+
+export async function balanceTotals(db: Executor): Promise<{ totalCents: number; accounts: number }> {
+  const r = await db
+    .selectFrom('ledger_accounts')
+    .select([sql<string>`COALESCE(SUM(balance_cents), 0)`.as('total'), (eb) => eb.fn.countAll<number>().as('n')])
+    .executeTakeFirstOrThrow();
+  return { totalCents: num(r.total), accounts: num(r.n) };
+}
+
+export async function countEntries(db: Executor, range?: { from: number; to: number }): Promise<number> {
+  let q = db.selectFrom('journal_entries');
+  if (range) q = q.where('created_at', '>=', range.from).where('created_at', '<', range.to);
+  const r = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return num(r.n);
+}
+
+/** Accounts whose stored balance differs from the sum of their postings. */
+export async function balanceMismatches(
+  db: Executor,
+  limit: number,
+): Promise<{ accountId: string; balanceCents: number; postingsCents: number }[]> {
+  const sums = db
+    .selectFrom('postings')
+    .select(['account_id', sql<string>`SUM(amount_cents)`.as('s')])
+    .groupBy('account_id')
+    .as('ps');
+  const rows = await db
+    .selectFrom('ledger_accounts as a')
+    .leftJoin(sums, 'ps.account_id', 'a.id')
+    .select(['a.id', 'a.balance_cents', sql<string>`COALESCE(ps.s, 0)`.as('postings')])
+    .where(sql<boolean>`a.balance_cents <> COALESCE(ps.s, 0)`)
+    .orderBy('a.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ accountId: r.id, balanceCents: num(r.balance_cents), postingsCents: num(r.postings) }));
+}
+
+export async function unbalancedEntries(db: Executor, limit: number): Promise<{ entryId: string; sumCents: number }[]> {
+  const rows = await db
+    .selectFrom('postings')
+    .select(['entry_id', sql<string>`SUM(amount_cents)`.as('s')])
+    .groupBy('entry_id')
+    .having(sql<boolean>`SUM(amount_cents) <> 0`)
+    .orderBy('entry_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ entryId: r.entry_id, sumCents: num(r.s) }));
+}
+
+export async function negativeAccounts(
+  db: Executor,
+  limit: number,
+): Promise<{ accountId: string; balanceCents: number }[]> {
+  const rows = await db
+    .selectFrom('ledger_accounts')
+    .select(['id', 'balance_cents'])
+    .where('may_go_negative', '=', 0)
+    .where('balance_cents', '<', 0)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ accountId: r.id, balanceCents: num(r.balance_cents) }));
+}
+
+// ─── daily summary ───
+
+/**
+ * Money moved in [from, to), grouped by what the entry was and where it went. User accounts are
+ * grouped by kind (all wallets together); system accounts by id (platform:commission on its own).
+ */
+export async function flowsBetween(
+  db: Executor,
+  from: number,
+  to: number,
+): Promise<{ entryKind: string; bucket: string; inCents: number; outCents: number }[]> {
+  const bucket = sql<string>`CASE WHEN a.owner_id IS NULL THEN a.id ELSE a.kind END`;
+  const rows = await db
+    .selectFrom('postings as p')
+    .innerJoin('journal_entries as e', 'e.id', 'p.entry_id')
+    .innerJoin('ledger_accounts as a', 'a.id', 'p.account_id')
+    .where('p.created_at', '>=', from)
+    .where('p.created_at', '<', to)
+    .select([
+      'e.kind',
+      bucket.as('bucket'),
+      sql<string>`SUM(CASE WHEN p.amount_cents > 0 THEN p.amount_cents ELSE 0 END)`.as('in_cents'),
+      sql<string>`SUM(CASE WHEN p.amount_cents < 0 THEN -p.amount_cents ELSE 0 END)`.as('out_cents'),
+    ])
+    .groupBy(['e.kind', bucket])
+    .execute();
+  return rows.map((r) => ({
+    entryKind: r.kind,
+    bucket: r.bucket,
+    inCents: num(r.in_cents),
+    outCents: num(r.out_cents),
+  }));
+}
+
+/** Balances as they stood at `to`, summed per bucket (see flowsBetween). */
+export async function balancesAt(db: Executor, to: number): Promise<Map<string, number>> {
+  const bucket = sql<string>`CASE WHEN a.owner_id IS NULL THEN a.id ELSE a.kind END`;
+  const rows = await db
+    .selectFrom('postings as p')
+    .innerJoin('ledger_accounts as a', 'a.id', 'p.account_id')
+    .where('p.created_at', '<', to)
+    .select([bucket.as('bucket'), sql<string>`SUM(p.amount_cents)`.as('s')])
+    .groupBy(bucket)
+    .execute();
+  return new Map(rows.map((r) => [r.bucket, num(r.s)]));
+}
+
+// ─── holds ───
+
+export async function findHold(db: Executor, orderId: string): Promise<HoldRow | undefined> {
+  const r = await db.selectFrom('holds').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  return r && { ...r, share_cents: num(r.share_cents), commission_cents: num(r.commission_cents) };
+}
+
+export async function insertHold(db: Executor, row: HoldRow): Promise<boolean> {
+  const r = await db
+    .insertInto('holds')
+    .values(row)
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** Moves a hold between states; false when it is not in one of `from` (someone else resolved it). */
+export async function transitionHold(
+  db: Executor,
+  orderId: string,
+  from: HoldStatus[],
+  to: HoldStatus,
+  resolvedAt: number | null,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('holds')
+    .set({ status: to, resolved_at: resolvedAt })
+    .where('order_id', '=', orderId)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function heldBySupplier(db: Executor, supplierId: string, status: HoldStatus): Promise<number> {
+  const r = await db
+    .selectFrom('holds')
+    .select(sql<string>`COALESCE(SUM(share_cents), 0)`.as('s'))
+    .where('supplier_id', '=', supplierId)
+    .where('status', '=', status)
+    .executeTakeFirstOrThrow();
+  return num(r.s);
+}
+
+// ─── commission rates ───
+
+export async function ratesFor(db: Executor, supplierId: string, categoryIds: string[]): Promise<CommissionRateRow[]> {
+  return db
+    .selectFrom('commission_rates')
+    .selectAll()
+    .where((eb) => {
+      const ors = [
+        eb('scope', '=', 'platform'),
+        eb.and([eb('scope', '=', 'supplier'), eb('scope_id', '=', supplierId)]),
+      ];
+      if (categoryIds.length > 0) ors.push(eb.and([eb('scope', '=', 'category'), eb('scope_id', 'in', categoryIds)]));
+      return eb.or(ors);
+    })
+    .execute();
+}
+
+export async function listRates(db: Executor): Promise<CommissionRateRow[]> {
+  return db.selectFrom('commission_rates').selectAll().orderBy('scope').orderBy('scope_id').execute();
+}
+
+export async function findRate(
+  db: Executor,
+  scope: CommissionScope,
+  scopeId: string,
+): Promise<CommissionRateRow | undefined> {
+  return db
+    .selectFrom('commission_rates')
+    .selectAll()
+    .where('scope', '=', scope)
+    .where('scope_id', '=', scopeId)
+    .executeTakeFirst();
+}
+
+export async function upsertRate(db: Executor, row: CommissionRateRow): Promise<void> {
+  await db
+    .insertInto('commission_rates')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .columns(['scope', 'scope_id'])
+        .doUpdateSet({ rate_bps: row.rate_bps, updated_by: row.updated_by, updated_at: row.updated_at }),
+    )
+    .execute();
+}
+
+export async function deleteRate(db: Executor, scope: CommissionScope, scopeId: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('commission_rates')
+    .where('scope', '=', scope)
+    .where('scope_id', '=', scopeId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+// ─── payout accounts ───
+
+export async function insertPayoutAccount(db: Executor, row: PayoutAccountRow): Promise<void> {
+  await db.insertInto('payout_accounts').values(row).execute();
+}
+
+export async function findPayoutAccount(db: Executor, id: string): Promise<PayoutAccountRow | undefined> {
+  return db.selectFrom('payout_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function payoutAccountsOf(db: Executor, userId: string): Promise<PayoutAccountRow[]> {
+  return db
+    .selectFrom('payout_accounts')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export async function payoutAccountsByIds(db: Executor, ids: string[]): Promise<Map<string, PayoutAccountRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('payout_accounts').selectAll().where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+// ─── withdrawals ───
+
+function withdrawalFromDb(r: WithdrawalRow): WithdrawalRow {
+  return { ...r, amount_cents: num(r.amount_cents), required_approvals: num(r.required_approvals) };
+}
+
+export async function insertWithdrawal(db: Executor, row: WithdrawalRow): Promise<void> {
+  await db.insertInto('withdrawals').values(row).execute();
+}
+
+export async function findWithdrawal(db: Executor, id: string): Promise<WithdrawalRow | undefined> {
+  const r = await db.selectFrom('withdrawals').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && withdrawalFromDb(r);
+}
+
+export interface WithdrawalFilter {
+  supplierId?: string | undefined;
+  status?: WithdrawalStatus | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function listWithdrawals(
+  db: Executor,
+  f: WithdrawalFilter,
+): Promise<{ rows: WithdrawalRow[]; total: number }> {
+  let q = db.selectFrom('withdrawals');
+  if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
+  if (f.status) q = q.where('status', '=', f.status);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map(withdrawalFromDb), total: num(count.n) };
+}
+
+/** The first approval; when one is all the amount needs, it also approves. */
+export async function recordFirstApproval(
+  db: Executor,
+  id: string,
+  operatorId: string,
+  requiredApprovals: number,
+  now: number,
+): Promise<boolean> {
+  const done = requiredApprovals <= 1;
+  const r = await db
+    .updateTable('withdrawals')
+    .set({
+      first_approver: operatorId,
+      first_approved_at: now,
+      required_approvals: requiredApprovals,
+      status: done ? 'approved' : 'pending',
+      approved_at: done ? now : null,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('first_approver', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** The second approval, by someone other than the first approver. */
+export async function recordSecondApproval(
+  db: Executor,
+  id: string,
+  operatorId: string,
+  now: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('withdrawals')
+    .set({
+      second_approver: operatorId,
+      second_approved_at: now,
+      status: 'approved',
+      approved_at: now,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('first_approver', 'is not', null)
+    .where('first_approver', '<>', operatorId)
+    .where('second_approver', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function transitionWithdrawal(
+  db: Executor,
+  id: string,
+  from: WithdrawalStatus[],
+  patch: Partial<Omit<WithdrawalRow, 'id' | 'supplier_id' | 'amount_cents' | 'payout_account_id'>> & {
+    status: WithdrawalStatus;
+  },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('withdrawals')
+    .set(patch)
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

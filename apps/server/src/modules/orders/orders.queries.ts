@@ -1,0 +1,164 @@
+import type { Executor } from '../../platform/db/database.ts';
+import type { OrderItemsTable, OrderStatus, OrdersTable } from './orders.tables.ts';
+
+export type OrderRow = OrdersTable;
+export type OrderItemRow = OrderItemsTable;
+
+export async function insertOrder(db: Executor, row: OrderRow, items: OrderItemRow[]): Promise<void> {
+  await db.insertInto('orders').values(row).execute();
+  await db.insertInto('order_items').values(items).execute();
+}
+
+export async function findOrder(db: Executor, id: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findByIdempotencyKey(db: Executor, buyerId: string, key: string) {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('buyer_id', '=', buyerId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function itemsOf(db: Executor, orderId: string): Promise<OrderItemRow[]> {
+  return db.selectFrom('order_items').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+}
+
+export async function itemsOfMany(db: Executor, orderIds: string[]): Promise<Map<string, OrderItemRow[]>> {
+  const out = new Map<string, OrderItemRow[]>();
+  if (orderIds.length === 0) return out;
+  const rows = await db.selectFrom('order_items').selectAll().where('order_id', 'in', orderIds).orderBy('id').execute();
+  for (const r of rows) out.set(r.order_id, [...(out.get(r.order_id) ?? []), r]);
+  return out;
+}
+
+/** Moves an order only from the states given; returns false when it was elsewhere (someone else moved it). */
+export async function transition(
+  db: Executor,
+  id: string,
+  from: OrderStatus[],
+  to: OrderStatus,
+  patch: Partial<Pick<OrderRow, 'paid_at' | 'delivered_at' | 'completed_at' | 'closed_at' | 'needs_attention'>>,
+  now: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('orders')
+    .set({ ...patch, status: to, updated_at: now })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Appends a transition; runs in the transaction that moved the order, whose row lock orders the writers. */
+export async function insertEvent(
+  db: Executor,
+  row: {
+    id: string;
+    order_id: string;
+    from_status: OrderStatus | null;
+    to_status: OrderStatus;
+    cause: string;
+    created_at: number;
+  },
+): Promise<void> {
+  const last = await db
+    .selectFrom('order_events')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('order_id', '=', row.order_id)
+    .executeTakeFirst();
+  await db
+    .insertInto('order_events')
+    .values({ ...row, seq: Number(last?.seq ?? 0) + 1 })
+    .execute();
+}
+
+export async function eventsOf(db: Executor, orderId: string) {
+  return db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('seq').execute();
+}
+
+export interface OrderFilter {
+  buyerId?: string;
+  supplierId?: string;
+  status?: OrderStatus | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  categoryId?: string | undefined;
+  deliveryMode?: 'auto' | 'manual' | 'direct' | undefined;
+  q?: string | undefined;
+  needsAttention?: boolean | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function listOrders(db: Executor, f: OrderFilter): Promise<{ rows: OrderRow[]; total: number }> {
+  let q = db.selectFrom('orders');
+  if (f.buyerId) q = q.where('buyer_id', '=', f.buyerId);
+  if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('created_at', '<', f.to);
+  if (f.needsAttention) q = q.where('needs_attention', '=', 1);
+  if (f.q)
+    q = q.where((eb) =>
+      eb.or([eb('id', '=', f.q as string), eb('buyer_id', '=', f.q as string), eb('guest_email', '=', f.q as string)]),
+    );
+  if (f.categoryId || f.deliveryMode) {
+    const { categoryId, deliveryMode } = f;
+    q = q.where('id', 'in', (eb) => {
+      let sub = eb.selectFrom('order_items').select('order_id');
+      if (categoryId) sub = sub.where('category_id', '=', categoryId);
+      if (deliveryMode) sub = sub.where('delivery_mode', '=', deliveryMode);
+      return sub;
+    });
+  }
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function dueForCompletion(db: Executor, deliveredBefore: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('status', '=', 'delivered')
+    .where('delivered_at', '<=', deliveredBefore)
+    .orderBy('delivered_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function insertDelivery(
+  db: Executor,
+  row: { order_id: string; content_enc: string; delivered_by: string; created_at: number },
+): Promise<void> {
+  await db.insertInto('order_deliveries').values(row).execute();
+}
+
+export async function findDelivery(db: Executor, orderId: string) {
+  return db.selectFrom('order_deliveries').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+}
+
+// cart
+
+export async function cartOf(db: Executor, buyerId: string) {
+  return db.selectFrom('cart_items').selectAll().where('buyer_id', '=', buyerId).orderBy('updated_at').execute();
+}
+
+export async function setCartItem(db: Executor, buyerId: string, productId: string, quantity: number, now: number) {
+  await db
+    .insertInto('cart_items')
+    .values({ buyer_id: buyerId, product_id: productId, quantity, updated_at: now })
+    .onConflict((oc) => oc.columns(['buyer_id', 'product_id']).doUpdateSet({ quantity, updated_at: now }))
+    .execute();
+}
+
+export async function removeCartItems(db: Executor, buyerId: string, productIds: string[]) {
+  if (productIds.length === 0) return;
+  await db.deleteFrom('cart_items').where('buyer_id', '=', buyerId).where('product_id', 'in', productIds).execute();
+}

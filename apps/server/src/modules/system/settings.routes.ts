@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { writeAudit } from '../../platform/audit.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { requireAuth } from '../../platform/http/auth.ts';
+import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
+import { getSetting, SETTING_DEFAULTS, type SettingKey, setSetting } from '../../platform/settings.ts';
+
+const settingsSchema = z.object({
+  'orders.reservationMinutes': z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+  'orders.confirmationWindowHours': z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24),
+  'orders.manualDeliveryHours': z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24),
+  'payments.sandboxEnabled': z.boolean().nullable(),
+  'withdrawals.secondApprovalAboveCents': z.number().int().min(0),
+});
+
+async function readAll(deps: Deps) {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(SETTING_DEFAULTS) as SettingKey[]) out[key] = await getSetting(deps.db, key);
+  return out as z.infer<typeof settingsSchema>;
+}
+
+/** Operator settings: reservation time, confirmation window, delivery deadline, sandbox switch, approval threshold. */
+export function settingsRoutes(deps: Deps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/admin/settings',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Platform settings',
+          response: { 200: settingsSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: ['operator', 'admin'] },
+      },
+      async () => readAll(deps),
+    );
+
+    app.patch(
+      '/admin/settings',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Change platform settings (admin); every change is audited',
+          body: settingsSchema.partial().strict(),
+          response: { 200: settingsSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: ['admin'] },
+      },
+      async (req) => {
+        const auth = requireAuth(req);
+        const now = deps.clock.now();
+        await deps.db.transaction().execute(async (tx) => {
+          for (const [key, value] of Object.entries(req.body) as [SettingKey, never][]) {
+            if (value === undefined) continue;
+            const before = await getSetting(tx, key);
+            await setSetting(tx, key, value, now);
+            await writeAudit(tx, deps, {
+              actorId: auth.userId,
+              action: 'settings.change',
+              objectType: 'setting',
+              objectId: key,
+              ip: metaOf(req).ip,
+              details: { before, after: value },
+            });
+          }
+        });
+        return readAll(deps);
+      },
+    );
+  };
+}

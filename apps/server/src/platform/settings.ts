@@ -1,0 +1,30 @@
+import type { Executor } from './db/database.ts';
+
+/** Operator-tunable settings with their defaults. Values are stored as JSON in the settings table. */
+export const SETTING_DEFAULTS = {
+  'orders.reservationMinutes': 15,
+  'orders.confirmationWindowHours': 72,
+  'orders.manualDeliveryHours': 24,
+  'payments.sandboxEnabled': null as boolean | null,
+  'withdrawals.secondApprovalAboveCents': 500_000,
+} as const;
+
+export type SettingKey = keyof typeof SETTING_DEFAULTS;
+
+export async function getSetting<K extends SettingKey>(db: Executor, key: K): Promise<(typeof SETTING_DEFAULTS)[K]> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row ? (JSON.parse(row.value) as (typeof SETTING_DEFAULTS)[K]) : SETTING_DEFAULTS[key];
+}
+
+export async function setSetting<K extends SettingKey>(
+  db: Executor,
+  key: K,
+  value: (typeof SETTING_DEFAULTS)[K],
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value: JSON.stringify(value), updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: now }))
+    .execute();
+}

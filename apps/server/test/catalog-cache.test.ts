@@ -1,0 +1,133 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { CATALOG_CACHE_TTL_MS, invalidateCatalogCache } from '../src/modules/catalog/catalog.cache.ts';
+import { createRuntime, type Runtime } from '../src/platform/deps.ts';
+import { call, loginAdmin, registerAndLogin } from './support/client.ts';
+import {
+  createTestApp,
+  dialectName,
+  ManualClock,
+  openSameDatabase,
+  TEST_REDIS_URL,
+  type TestApp,
+} from './support/harness.ts';
+
+describe(`catalog cache (${dialectName}${TEST_REDIS_URL ? ' + redis' : ''})`, () => {
+  let t: TestApp;
+  let clock: ManualClock;
+  let admin: string;
+  let supplier: string;
+  let categoryId: string;
+  let productId: string;
+
+  const priceSeen = async (app: FastifyInstance) => {
+    const res = await call(app, 'GET', `/api/v1/products?categoryId=${categoryId}`);
+    expect(res.status).toBe(200);
+    return res.body.items[0]?.priceCents as number | undefined;
+  };
+  // a change behind the catalog's back, as if another process wrote it without telling the cache
+  const setPriceDirectly = (priceCents: number) =>
+    t.deps.db.updateTable('products').set({ price_cents: priceCents }).where('id', '=', productId).execute();
+
+  beforeAll(async () => {
+    clock = new ManualClock(Date.UTC(2026, 2, 1));
+    t = await createTestApp({ clock });
+    admin = await loginAdmin(t.app);
+    const user = await registerAndLogin(t.app);
+    const applied = await call(t.app, 'POST', '/api/v1/supplier/applications', {
+      token: user.token,
+      body: { shopName: '缓存小店', contact: 'QQ 1', realName: '赵六' },
+    });
+    await call(t.app, 'POST', `/api/v1/admin/supplier-applications/${applied.body.id}/approve`, { token: admin });
+    supplier = user.token;
+    categoryId = (await call(t.app, 'POST', '/api/v1/admin/categories', { token: admin, body: { name: '缓存' } })).body
+      .id;
+    const made = await call(t.app, 'POST', '/api/v1/supplier/products', {
+      token: supplier,
+      body: { categoryId, title: '缓存商品', description: '', priceCents: 1000, deliveryMode: 'manual' },
+    });
+    productId = made.body.id;
+    await call(t.app, 'POST', `/api/v1/admin/products/${productId}/approve`, { token: admin });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves listings from the cache until invalidated, and for at most the TTL', async () => {
+    expect(await priceSeen(t.app)).toBe(1000);
+    await setPriceDirectly(1111);
+    expect(await priceSeen(t.app)).toBe(1000);
+    await invalidateCatalogCache(t.deps);
+    expect(await priceSeen(t.app)).toBe(1111);
+
+    await setPriceDirectly(1222);
+    clock.advance(CATALOG_CACHE_TTL_MS - 1);
+    if (!TEST_REDIS_URL) expect(await priceSeen(t.app)).toBe(1111);
+    clock.advance(2);
+    // Redis expires on its own clock; the in-process cache follows the injected one
+    if (!TEST_REDIS_URL) expect(await priceSeen(t.app)).toBe(1222);
+  });
+
+  it('drops cached listings and pages on an edit through the API', async () => {
+    await invalidateCatalogCache(t.deps);
+    const before = await call(t.app, 'GET', `/api/v1/products/${productId}`);
+    expect(before.body.onSale).toBe(true);
+    const off = await call(t.app, 'PATCH', `/api/v1/supplier/products/${productId}`, {
+      token: supplier,
+      body: { onSale: false },
+    });
+    expect(off.status).toBe(200);
+    expect((await call(t.app, 'GET', `/api/v1/products/${productId}`)).status).toBe(404);
+    expect(await priceSeen(t.app)).toBeUndefined();
+    await call(t.app, 'PATCH', `/api/v1/supplier/products/${productId}`, { token: supplier, body: { onSale: true } });
+    expect(await priceSeen(t.app)).toBeDefined();
+  });
+
+  it('drops the cached category tree on a category change', async () => {
+    const names = async () =>
+      (await call(t.app, 'GET', '/api/v1/categories')).body.items.map((c: { name: string }) => c.name);
+    expect(await names()).toContain('缓存');
+    await call(t.app, 'PATCH', `/api/v1/admin/categories/${categoryId}`, { token: admin, body: { name: '缓存2' } });
+    expect(await names()).toContain('缓存2');
+  });
+
+  describe.skipIf(!TEST_REDIS_URL)('across processes', () => {
+    let second: Runtime;
+    let app2: FastifyInstance;
+    beforeAll(async () => {
+      second = createRuntime(t.config, {
+        clock,
+        database: openSameDatabase(t.db),
+        log: pino({ level: 'silent' }),
+        redisPrefix: t.deps.redisPrefix,
+      });
+      app2 = await buildApp(second.deps, { logger: false });
+      await app2.ready();
+    });
+    afterAll(async () => {
+      await app2.close();
+      await second.close();
+    });
+
+    it('an invalidation in one process makes every process miss', async () => {
+      await invalidateCatalogCache(t.deps);
+      await setPriceDirectly(1500);
+      expect(await priceSeen(app2)).toBe(1500);
+      expect(await priceSeen(t.app)).toBe(1500);
+      await setPriceDirectly(1600);
+      expect(await priceSeen(app2)).toBe(1500);
+      // the approval path in process 1 invalidates; process 2 sees the change at once
+      await invalidateCatalogCache(t.deps);
+      expect(await priceSeen(app2)).toBe(1600);
+
+      const edit = await call(t.app, 'PATCH', `/api/v1/supplier/products/${productId}`, {
+        token: supplier,
+        body: { onSale: false },
+      });
+      expect(edit.status).toBe(200);
+      expect(await priceSeen(app2)).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import { expect } from 'vitest';
+import { call, loginAdmin, registerAndLogin } from './client.ts';
+import type { TestApp } from './harness.ts';
+import { drainJobs } from './jobs.ts';
+
+export interface Shop {
+  admin: string;
+  supplier: { token: string; userId: string; email: string };
+  categoryId: string;
+  productId: string;
+  keys: string[];
+}
+
+/** An approved supplier with one approved card-key product holding `keyCount` keys. */
+export async function openShop(t: TestApp, opts: { keyCount?: number; priceCents?: number } = {}): Promise<Shop> {
+  const admin = await loginAdmin(t.app);
+  const supplier = await registerAndLogin(t.app);
+  const applied = await call(t.app, 'POST', '/api/v1/supplier/applications', {
+    token: supplier.token,
+    body: { shopName: '测试卡行', contact: 'QQ 10001', realName: '王五' },
+  });
+  expect(applied.status).toBe(201);
+  expect(
+    (await call(t.app, 'POST', `/api/v1/admin/supplier-applications/${applied.body.id}/approve`, { token: admin }))
+      .status,
+  ).toBe(200);
+  const cat = await call(t.app, 'POST', '/api/v1/admin/categories', {
+    token: admin,
+    body: { name: `点卡 ${Date.now()}` },
+  });
+  expect(cat.status).toBe(201);
+  const product = await call(t.app, 'POST', '/api/v1/supplier/products', {
+    token: supplier.token,
+    body: {
+      categoryId: cat.body.id,
+      title: '腾讯Q币 10元',
+      description: '<p>自动发货</p>',
+      priceCents: opts.priceCents ?? 1000,
+      deliveryMode: 'auto',
+    },
+  });
+  expect(product.status).toBe(201);
+  const keys = Array.from(
+    { length: opts.keyCount ?? 10 },
+    (_, i) => `QB-${product.body.id.slice(-6)}-${String(i).padStart(6, '0')}`,
+  );
+  const imported = await call(t.app, 'POST', `/api/v1/supplier/products/${product.body.id}/card-keys`, {
+    token: supplier.token,
+    body: { keys },
+  });
+  expect(imported.status).toBeLessThan(300);
+  await drainJobs(t);
+  expect(
+    (await call(t.app, 'POST', `/api/v1/admin/products/${product.body.id}/approve`, { token: admin })).status,
+  ).toBe(200);
+  return { admin, supplier, categoryId: cat.body.id, productId: product.body.id, keys };
+}
+
+export async function expectBalanced(t: TestApp, admin: string): Promise<void> {
+  const tb = await call(t.app, 'GET', '/api/v1/admin/ledger/trial-balance', { token: admin });
+  expect(tb.status).toBe(200);
+  expect(tb.body.balanced).toBe(true);
+}
+
+export async function topUp(t: TestApp, token: string, amountCents: number): Promise<void> {
+  const r = await call(t.app, 'POST', '/api/v1/wallet/top-ups', {
+    token,
+    body: { amountCents, paymentMethod: 'sandbox' },
+  });
+  expect(r.status).toBe(201);
+  const done = await call(t.app, 'POST', `/sandbox/payments/${r.body.payment.id}/complete`, { body: {} });
+  expect(done.status).toBe(200);
+  await drainJobs(t);
+}
+
+export { registerAndLogin };

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { emailSchema } from './accounts.ts';
+import { millisSchema } from './common.ts';
+
+export const paymentMethodSchema = z.enum(['balance', 'sandbox']);
+export const orderStatusSchema = z.enum([
+  'pending_payment',
+  'paid',
+  'delivered',
+  'completed',
+  'cancelled',
+  'refunded',
+  'delivery_failed',
+  'disputed',
+]);
+
+export const orderItemInputSchema = z.strictObject({
+  productId: z.string().min(1).max(64),
+  quantity: z.number().int().min(1).max(10_000),
+});
+
+export const createOrderBodySchema = z.strictObject({
+  items: z.array(orderItemInputSchema).min(1).max(50),
+  paymentMethod: paymentMethodSchema,
+  recipientAccount: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('the game/phone account for direct top-up goods'),
+  guest: z
+    .strictObject({
+      email: emailSchema,
+      lookupPassword: z.string().min(6).max(64),
+    })
+    .optional()
+    .describe('buy without an account: the order is found again with its number and this password'),
+});
+
+export const paymentViewSchema = z
+  .object({
+    id: z.string(),
+    method: z.string(),
+    status: z.enum(['pending', 'paid', 'failed', 'closed']),
+    amountCents: z.number().int(),
+    payUrl: z.string().optional(),
+  })
+  .meta({ id: 'Payment' });
+
+export const orderViewSchema = z
+  .object({
+    id: z.string(),
+    status: orderStatusSchema,
+    amountCents: z.number().int(),
+    paymentMethod: z.string(),
+    supplierId: z.string(),
+    guest: z.boolean(),
+    recipientAccount: z.string().nullable(),
+    reservedUntil: millisSchema,
+    createdAt: millisSchema,
+    paidAt: millisSchema.nullable(),
+    deliveredAt: millisSchema.nullable(),
+    completedAt: millisSchema.nullable(),
+    items: z.array(
+      z.object({
+        productId: z.string(),
+        title: z.string(),
+        quantity: z.number().int(),
+        unitPriceCents: z.number().int(),
+        amountCents: z.number().int(),
+        deliveryMode: z.string(),
+      }),
+    ),
+    cardKeys: z.array(z.string()).optional().describe('delivered keys: only ever shown to the buyer'),
+    deliveryContent: z.string().optional(),
+  })
+  .meta({ id: 'Order' });
+
+export const createOrderResponseSchema = orderViewSchema.extend({ payment: paymentViewSchema });
+
+export const orderListQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  status: orderStatusSchema.optional(),
+  from: z.coerce.number().int().optional(),
+  to: z.coerce.number().int().optional(),
+  categoryId: z.string().max(64).optional(),
+  deliveryMode: z.enum(['auto', 'manual', 'direct']).optional(),
+});
+
+export const guestLookupBodySchema = z.strictObject({
+  orderId: z.string().min(1).max(64),
+  lookupPassword: z.string().min(1).max(64),
+});
+
+export const manualDeliveryBodySchema = z.strictObject({ content: z.string().trim().min(1).max(10_000) });
+
+export const cartItemBodySchema = z.strictObject({
+  productId: z.string().min(1).max(64),
+  quantity: z.number().int().min(0).max(10_000),
+});
+
+export const cartSchema = z.object({
+  items: z.array(
+    z.object({
+      productId: z.string(),
+      quantity: z.number().int(),
+      title: z.string().nullable(),
+      supplierId: z.string().nullable(),
+      available: z.boolean(),
+      unitPriceCents: z.number().int().nullable(),
+    }),
+  ),
+});
+
+export const topUpBodySchema = z.strictObject({
+  amountCents: z.number().int().min(100).max(5_000_000),
+  paymentMethod: z.enum(['sandbox']),
+});
+
+export const sandboxCompleteBodySchema = z
+  .strictObject({
+    outcome: z.enum(['success', 'fail']).default('success'),
+    duplicates: z.coerce.number().int().min(0).max(50).default(0),
+    delayMs: z.coerce.number().int().min(0).max(600_000).default(0),
+    dropFirst: z.coerce.number().int().min(0).max(10).default(0),
+    loseFirstAck: z.coerce.boolean().default(false),
+    staleAfter: z.coerce.boolean().default(false),
+  })
+  .default({ outcome: 'success', duplicates: 0, delayMs: 0, dropFirst: 0, loseFirstAck: false, staleAfter: false });
