@@ -123,7 +123,7 @@ export async function claimJobs(
       database.dialect,
       tx
         .selectFrom('jobs')
-        .select(['id', 'type'])
+        .select(['id', 'type', 'status', 'attempts', 'max_attempts'])
         .where('type', 'in', typeNames)
         .where((eb) =>
           eb.or([
@@ -137,6 +137,21 @@ export async function claimJobs(
     ).execute();
     const claimed: ClaimedJob[] = [];
     for (const row of due) {
+      if (row.status === 'running' && row.attempts >= row.max_attempts) {
+        // its worker died on the last attempt; without this a job that kills its worker is retaken forever
+        await tx
+          .updateTable('jobs')
+          .set({
+            status: 'dead',
+            locked_by: null,
+            locked_until: null,
+            last_error: `lease expired on attempt ${row.attempts} of ${row.max_attempts}: the worker stopped responding`,
+            updated_at: now,
+          })
+          .where('id', '=', row.id)
+          .execute();
+        continue;
+      }
       const leaseMs = types.get(row.type)?.leaseMs ?? 60_000;
       const updated = await tx
         .updateTable('jobs')
@@ -166,9 +181,10 @@ export class JobWorker {
   private readonly pollMs: number;
   private readonly concurrency: number;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly abort = new AbortController();
+  private abort = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
+  private tickDone: Promise<void> = Promise.resolve();
   private stopped = true;
   private readonly wake = () => this.schedule(0);
 
@@ -194,6 +210,7 @@ export class JobWorker {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     wakeListeners.add(this.wake);
     this.schedule(0);
   }
@@ -201,9 +218,12 @@ export class JobWorker {
   /** Stops claiming, then waits for the jobs in flight to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.abort.abort();
     wakeListeners.delete(this.wake);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // a tick already past its stopped check may still claim jobs; they join inFlight before it ends
+    await this.tickDone;
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -219,6 +239,10 @@ export class JobWorker {
   private async tick(): Promise<void> {
     if (this.ticking || this.stopped) return;
     this.ticking = true;
+    let endTick!: () => void;
+    this.tickDone = new Promise((resolve) => {
+      endTick = resolve;
+    });
     let claimedAny = false;
     try {
       await this.scheduleRecurring();
@@ -227,6 +251,7 @@ export class JobWorker {
       this.log?.error({ err }, 'job worker tick failed');
     } finally {
       this.ticking = false;
+      endTick();
       this.schedule(claimedAny ? 0 : this.pollMs);
     }
   }
@@ -237,11 +262,16 @@ export class JobWorker {
     for (const def of this.types.values()) {
       if (!def.everyMs) continue;
       const slot = Math.floor(now / def.everyMs) * def.everyMs;
-      await enqueue(this.database.db, this.deps, def, {} as never, {
-        runAt: slot,
-        uniqueKey: `recurring:${def.type}:${slot}`,
-        maxAttempts: def.maxAttempts ?? 3,
-      });
+      // one broken definition must not stop the others, nor the worker's claiming
+      try {
+        await enqueue(this.database.db, this.deps, def, {} as never, {
+          runAt: slot,
+          uniqueKey: `recurring:${def.type}:${slot}`,
+          maxAttempts: def.maxAttempts ?? 3,
+        });
+      } catch (err) {
+        this.log?.error({ err, type: def.type }, 'recurring job could not be scheduled');
+      }
     }
   }
 
@@ -250,10 +280,14 @@ export class JobWorker {
     const free = this.concurrency - this.inFlight.size;
     const jobs = await claimJobs(this.database, this.deps.clock, this.id, this.types, free);
     const runs = jobs.map((job) => {
-      const p = this.execute(job).finally(() => {
-        this.inFlight.delete(p);
-        if (!this.stopped) this.schedule(0);
-      });
+      // a failure to record the outcome leaves the job running until its lease expires; it must not become
+      // an unhandled rejection that takes the whole process down
+      const p = this.execute(job)
+        .catch((err) => this.log?.error({ err, jobId: job.id }, 'job outcome not recorded'))
+        .finally(() => {
+          this.inFlight.delete(p);
+          if (!this.stopped) this.schedule(0);
+        });
       this.inFlight.add(p);
       return p;
     });
