@@ -9,6 +9,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -100,6 +101,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
       },
     },
     transform: jsonSchemaTransform,
+    // puts the schemas named with .meta({ id }) under components, where the $refs point
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 

@@ -39,6 +39,10 @@ describe(`HTTP platform (${dialectName})`, () => {
         expect(op.responses['400'], `${method} ${path} 400`).toBeDefined();
       }
     }
+    // every $ref points at a schema that is really there
+    const refs = [...JSON.stringify(res.body).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const name of new Set(refs)) expect(res.body.components.schemas[name!], name).toBeDefined();
     const docs = await call(t.app, 'GET', '/docs/');
     expect([200, 302]).toContain(docs.status);
   });
