@@ -1,31 +1,61 @@
 import { createContext, useContext } from 'react';
+import { ApiFailure } from '../lib/api.ts';
 import { enUS } from './en-US.ts';
-import { type Messages, zhCN } from './zh-CN.ts';
+import { type MessageKey, type Messages, zhCN } from './zh-CN.ts';
 
+export type { MessageKey } from './zh-CN.ts';
 export type Locale = 'zh-CN' | 'en-US';
-export const messages: Record<Locale, Messages> = { 'zh-CN': zhCN, 'en-US': enUS };
+export const LOCALES: readonly Locale[] = ['zh-CN', 'en-US'];
+const messages: Record<Locale, Messages> = { 'zh-CN': zhCN, 'en-US': enUS };
 
-const KEY = 'kameng.locale';
+const STORAGE_KEY = 'kameng.locale';
+
+/** Chinese unless the visitor chose English before. */
 export function initialLocale(): Locale {
-  const saved = localStorage.getItem(KEY);
-  return saved === 'en-US' ? 'en-US' : 'zh-CN';
-}
-export function saveLocale(l: Locale): void {
-  localStorage.setItem(KEY, l);
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en-US' ? 'en-US' : 'zh-CN';
+  } catch {
+    // storage can be disabled (private mode, strict privacy settings); the default still works
+    return 'zh-CN';
+  }
 }
 
-export const I18nContext = createContext<{
+export function saveLocale(locale: Locale): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, locale);
+  } catch {
+    // not remembered across visits, but the switch still applies to this page
+  }
+}
+
+export type Translate = (key: MessageKey, vars?: Record<string, string>) => string;
+
+export function translator(locale: Locale): Translate {
+  const table = messages[locale];
+  return (key, vars = {}) => table[key].replace(/\{(\w+)\}/g, (_, name: string) => vars[name] ?? '');
+}
+
+export interface I18n {
   locale: Locale;
-  t: (k: keyof Messages, vars?: Record<string, string>) => string;
-}>({
-  locale: 'zh-CN',
-  t: (k) => zhCN[k],
-});
+  t: Translate;
+  setLocale: (locale: Locale) => void;
+}
 
-export function useT() {
+export const I18nContext = createContext<I18n>({ locale: 'zh-CN', t: translator('zh-CN'), setLocale: () => {} });
+
+export function useI18n(): I18n {
   return useContext(I18nContext);
 }
 
-export function translate(locale: Locale, k: keyof Messages, vars: Record<string, string> = {}): string {
-  return messages[locale][k].replace(/\{(\w+)\}/g, (_, v: string) => vars[v] ?? '');
+function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(zhCN, key);
+}
+
+/** A failure in the reader's language when the code is known; the server's own message otherwise. */
+export function errorText(t: Translate, err: unknown): string {
+  if (err instanceof ApiFailure) {
+    const key = `error.${err.error.code}`;
+    return isMessageKey(key) ? t(key) : err.error.message;
+  }
+  return err instanceof Error ? err.message : String(err);
 }

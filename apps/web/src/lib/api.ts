@@ -4,49 +4,77 @@ export interface ApiError {
   details: unknown;
 }
 
+/** An error answer from the server (`{"error":{…}}`), or NETWORK when no answer came. */
 export class ApiFailure extends Error {
-  readonly error: ApiError;
   readonly status: number;
+  readonly error: ApiError;
   constructor(status: number, error: ApiError) {
     super(error.message);
+    this.name = 'ApiFailure';
     this.status = status;
     this.error = error;
   }
+  get code(): string {
+    return this.error.code;
+  }
 }
 
-function csrfToken(): string | null {
-  const m = /(?:^|;\s*)kameng_csrf=([^;]+)/.exec(document.cookie);
-  return m?.[1] ? decodeURIComponent(m[1]) : null;
+const CSRF_COOKIE = 'kameng_csrf';
+const CSRF_HEADER = 'x-csrf-token';
+
+function readCookie(name: string): string | null {
+  for (const part of document.cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
 }
 
-/** fetch wrapper: JSON in and out, CSRF header on writes, API errors thrown as ApiFailure. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
+function isErrorBody(data: unknown): data is { error: ApiError } {
+  if (typeof data !== 'object' || data === null || !('error' in data)) return false;
+  const e = data.error;
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string';
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * JSON in and out with the session cookie. The server checks cookie-authenticated writes against the
+ * readable CSRF cookie, so every non-GET request echoes it.
+ */
+export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const csrf = csrfToken();
-  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  const res = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  const data = text ? (JSON.parse(text) as unknown) : null;
-  if (!res.ok) {
-    const err = (data as { error?: ApiError } | null)?.error ?? {
-      code: `HTTP_${res.status}`,
-      message: res.statusText,
+  if (method !== 'GET') {
+    const csrf = readCookie(CSRF_COOKIE);
+    if (csrf) headers[CSRF_HEADER] = csrf;
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (err) {
+    throw new ApiFailure(0, {
+      code: 'NETWORK',
+      message: err instanceof Error ? err.message : String(err),
       details: null,
-    };
-    throw new ApiFailure(res.status, err);
+    });
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // a proxy in front of the server can answer with HTML; treated below by status
+  }
+  if (!res.ok) {
+    if (isErrorBody(data)) throw new ApiFailure(res.status, data.error);
+    const code = res.status === 502 || res.status === 503 || res.status === 504 ? 'UNAVAILABLE' : `HTTP_${res.status}`;
+    throw new ApiFailure(res.status, { code, message: res.statusText || `HTTP ${res.status}`, details: null });
   }
   return data as T;
-}
-
-export interface Me {
-  id: string;
-  email: string | null;
-  phone: string | null;
-  roles: string[];
 }

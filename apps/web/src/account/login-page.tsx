@@ -1,0 +1,84 @@
+import type { LoginBody } from '@kameng/contracts';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
+import { errorText, useI18n } from '../i18n/index.ts';
+import { ApiFailure, api } from '../lib/api.ts';
+import { linkTo, navigate, navigationState } from '../lib/router.ts';
+import { type Me, useSession } from '../lib/session.ts';
+
+interface LoginValues {
+  login: string;
+  password: string;
+  totp?: string;
+}
+
+/** Set by the register page so the new account lands here with its login filled in. */
+export interface ArrivedFromRegister {
+  registered: string;
+}
+
+function arrivedFromRegister(): ArrivedFromRegister | null {
+  const s = navigationState();
+  return typeof s === 'object' && s !== null && 'registered' in s && typeof s.registered === 'string'
+    ? { registered: s.registered }
+    : null;
+}
+
+export function LoginPage() {
+  const { t } = useI18n();
+  const { signedIn } = useSession();
+  const [arrived] = useState(arrivedFromRegister);
+  const [needTotp, setNeedTotp] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (v: LoginValues) => {
+    setBusy(true);
+    setError(null);
+    const body: LoginBody = { login: v.login.trim(), password: v.password };
+    if (needTotp && v.totp?.trim()) body.totp = v.totp.trim();
+    try {
+      const res = await api<{ user: Me }>('POST', '/api/v1/auth/login', body);
+      signedIn(res.user);
+      navigate('/');
+    } catch (err) {
+      if (err instanceof ApiFailure && err.code === 'TOTP_REQUIRED') setNeedTotp(true);
+      else setError(errorText(t, err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card title={t('login')}>
+      {arrived && <Alert type="success" showIcon message={t('registered')} style={{ marginBottom: 16 }} />}
+      <Form<LoginValues>
+        layout="vertical"
+        onFinish={submit}
+        initialValues={{ login: arrived?.registered ?? '' }}
+        requiredMark={false}
+      >
+        <Form.Item name="login" label={t('account')} rules={[{ required: true, message: t('validate.required') }]}>
+          <Input autoComplete="username" maxLength={254} autoFocus={!arrived} />
+        </Form.Item>
+        <Form.Item name="password" label={t('password')} rules={[{ required: true, message: t('validate.required') }]}>
+          <Input.Password autoComplete="current-password" maxLength={128} autoFocus={!!arrived} />
+        </Form.Item>
+        {needTotp && (
+          <>
+            <Alert type="info" showIcon message={t('totpPrompt')} style={{ marginBottom: 16 }} />
+            <Form.Item name="totp" label={t('totp')} rules={[{ required: true, message: t('validate.required') }]}>
+              <Input inputMode="numeric" autoComplete="one-time-code" maxLength={32} autoFocus />
+            </Form.Item>
+          </>
+        )}
+        {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
+        <Button type="primary" htmlType="submit" block loading={busy}>
+          {t('signInSubmit')}
+        </Button>
+      </Form>
+      <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
+        {t('noAccount')} <a {...linkTo('/register')}>{t('register')}</a>
+      </Typography.Paragraph>
+    </Card>
+  );
+}
