@@ -14,6 +14,9 @@ const HEALTH_EVERY_MS = 30_000;
 
 // The register form validates with the shared zod schemas; loading it on demand keeps zod off the first page.
 const RegisterPage = lazy(() => import('./account/register-page.tsx').then((m) => ({ default: m.RegisterPage })));
+// The consoles are separate chunks: a buyer's first load never carries them.
+const SupplierConsole = lazy(() => import('./supplier/index.tsx'));
+const AdminConsole = lazy(() => import('./admin/index.tsx'));
 
 export function App() {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
@@ -64,6 +67,18 @@ export function App() {
 
 function Shell() {
   const path = usePath().replace(/(.)\/+$/, '$1');
+  const consoleKind = /^\/supplier(\/|$)/.test(path) ? 'supplier' : /^\/admin(\/|$)/.test(path) ? 'admin' : null;
+  if (consoleKind) {
+    return (
+      <Layout style={{ minHeight: '100vh' }}>
+        <SandboxBanner />
+        <Header />
+        <Suspense fallback={<Spin style={{ display: 'block', padding: 48 }} />}>
+          {consoleKind === 'supplier' ? <SupplierConsole path={path} /> : <AdminConsole path={path} />}
+        </Suspense>
+      </Layout>
+    );
+  }
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <SandboxBanner />
