@@ -16,6 +16,7 @@ import * as m0003 from './migrations/0003-vault.ts';
 import * as m0004 from './migrations/0004-ledger.ts';
 import * as m0005 from './migrations/0005-orders.ts';
 import * as m0006 from './migrations/0006-payments.ts';
+import * as m0007 from './migrations/0007-vault-imports.ts';
 import type { DB } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
 
@@ -75,6 +76,7 @@ const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0004-ledger': m0004,
   '0005-orders': m0005,
   '0006-payments': m0006,
+  '0007-vault-imports': m0007,
 };
 
 /** Forward-only, numbered migrations, run at start-up on both dialects. */
