@@ -3,3 +3,4 @@ export * from './catalog.ts';
 export * from './common.ts';
 export * from './ledger.ts';
 export * from './orders.ts';
+export * from './reports.ts';

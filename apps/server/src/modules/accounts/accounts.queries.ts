@@ -1,5 +1,7 @@
 import type { Role } from '@kameng/contracts';
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { cstDayOf } from '../../platform/days.ts';
 import type { SessionsTable, SupplierApplicationsTable, UsersTable } from '../../platform/db/schema.ts';
 
 export type UserRow = UsersTable;
@@ -297,4 +299,17 @@ export async function decideApplication(
     .where('status', '=', 'pending')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** Accounts registered in [from, to), per CST day. */
+export async function signupsPerDay(db: Executor, from: number, to: number): Promise<{ day: number; users: number }[]> {
+  const day = cstDayOf(sql.ref('created_at'));
+  const rows = await db
+    .selectFrom('users')
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .select((eb) => [day.as('day'), eb.fn.countAll<number>().as('users')])
+    .groupBy(day)
+    .execute();
+  return rows.map((r) => ({ day: Number(r.day), users: Number(r.users) }));
 }

@@ -1,6 +1,8 @@
 import {
   auditEntrySchema,
   changePasswordBodySchema,
+  dailySignupsSchema,
+  daysQuerySchema,
   loginBodySchema,
   loginResponseSchema,
   okSchema,
@@ -339,6 +341,20 @@ export function accountsRoutes(deps: Deps, _csrfKey: Buffer): FastifyPluginAsync
         config: { auth: operators },
       },
       async (req) => accounts.searchUsers(deps, req.query),
+    );
+
+    app.get(
+      '/admin/users/daily-signups',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'New accounts per day (China Standard Time), for the dashboard chart',
+          querystring: daysQuerySchema,
+          response: { 200: dailySignupsSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: operators },
+      },
+      async (req) => accounts.signupsPerDay(deps, req.query.days),
     );
 
     app.get(

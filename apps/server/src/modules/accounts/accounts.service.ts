@@ -1,5 +1,5 @@
 import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
-import type { Role, UserDto } from '@kameng/contracts';
+import type { DailySignupsDto, Role, UserDto } from '@kameng/contracts';
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import { writeAudit } from '../../platform/audit.ts';
@@ -7,6 +7,7 @@ import { newId, randomInt } from '../../platform/clock.ts';
 import { decrypt, deriveKey, encrypt, hmacHex, newToken, safeEqual, sha256Hex } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/dialect.ts';
+import { fillDays, lastCstDays } from '../../platform/days.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { type AuthContext, csrfTokenFor } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -805,4 +806,10 @@ export async function ensureBootstrapAdmin(
     });
   });
   return generated ? { created: true, email, password: generated } : { created: true, email };
+}
+
+/** New accounts per CST day over the last `days` days (operator dashboard). */
+export async function signupsPerDay(deps: Deps, days: number): Promise<DailySignupsDto> {
+  const range = lastCstDays(deps.clock.now(), days);
+  return { items: fillDays(range, await q.signupsPerDay(deps.db, range.from, range.to), { users: 0 }) };
 }

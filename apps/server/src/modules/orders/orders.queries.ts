@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { cstDayOf } from '../../platform/days.ts';
 import type { OrderItemsTable, OrderStatus, OrdersTable } from './orders.tables.ts';
 
 export type OrderRow = OrdersTable;
@@ -161,4 +163,23 @@ export async function setCartItem(db: Executor, buyerId: string, productId: stri
 export async function removeCartItems(db: Executor, buyerId: string, productIds: string[]) {
   if (productIds.length === 0) return;
   await db.deleteFrom('cart_items').where('buyer_id', '=', buyerId).where('product_id', 'in', productIds).execute();
+}
+
+/** Orders paid in [from, to), counted and summed per CST day; optionally one supplier's. */
+export async function paidPerDay(
+  db: Executor,
+  f: { supplierId?: string; from: number; to: number },
+): Promise<{ day: number; orders: number; amountCents: number }[]> {
+  const day = cstDayOf(sql.ref('paid_at'));
+  let q = db.selectFrom('orders').where('paid_at', '>=', f.from).where('paid_at', '<', f.to);
+  if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
+  const rows = await q
+    .select((eb) => [
+      day.as('day'),
+      eb.fn.countAll<number>().as('orders'),
+      eb.fn.sum<number>('amount_cents').as('amount'),
+    ])
+    .groupBy(day)
+    .execute();
+  return rows.map((r) => ({ day: Number(r.day), orders: Number(r.orders), amountCents: Number(r.amount) }));
 }

@@ -3,6 +3,8 @@ import {
   cartSchema,
   createOrderBodySchema,
   createOrderResponseSchema,
+  dailySalesSchema,
+  daysQuerySchema,
   guestLookupBodySchema,
   manualDeliveryBodySchema,
   orderListQuerySchema,
@@ -166,6 +168,20 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
     );
 
+    app.get(
+      '/supplier/orders/daily-sales',
+      {
+        schema: {
+          tags: ['supplier'],
+          summary: 'My paid orders and sales per day (China Standard Time), for the dashboard chart',
+          querystring: daysQuerySchema,
+          response: { 200: dailySalesSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: ['supplier'] },
+      },
+      async (req) => orders.salesPerDay(deps, req.query.days, requireAuth(req).userId),
+    );
+
     app.post(
       '/supplier/orders/:id/deliver',
       {
@@ -202,6 +218,20 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         const { page, pageSize, ...f } = req.query;
         return orders.searchOrders(deps, { ...f, limit: pageSize, offset: (page - 1) * pageSize });
       },
+    );
+
+    app.get(
+      '/admin/orders/daily-sales',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Paid orders and GMV per day (China Standard Time) across the platform',
+          querystring: daysQuerySchema,
+          response: { 200: dailySalesSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: ['operator', 'admin'] },
+      },
+      async (req) => orders.salesPerDay(deps, req.query.days),
     );
 
     app.get(

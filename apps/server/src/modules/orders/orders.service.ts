@@ -1,9 +1,11 @@
+import type { DailySalesDto } from '@kameng/contracts';
 import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 import { writeAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/clock.ts';
 import { decrypt, deriveKey, encrypt, sha256Hex } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/dialect.ts';
+import { fillDays, lastCstDays } from '../../platform/days.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -719,4 +721,13 @@ export async function setCartQuantity(deps: Deps, auth: AuthContext, productId: 
     await q.setCartItem(deps.db, auth.userId, productId, quantity, deps.clock.now());
   }
   return getCart(deps, auth);
+}
+
+// dashboards
+
+/** Paid orders and their amount per CST day over the last `days` days; one supplier's, or the platform's. */
+export async function salesPerDay(deps: Deps, days: number, supplierId?: string): Promise<DailySalesDto> {
+  const range = lastCstDays(deps.clock.now(), days);
+  const rows = await q.paidPerDay(deps.db, { from: range.from, to: range.to, ...(supplierId ? { supplierId } : {}) });
+  return { items: fillDays(range, rows, { orders: 0, amountCents: 0 }) };
 }
