@@ -18,6 +18,7 @@ import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { authenticate } from './modules/accounts/accounts.service.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
+import { notifyRoutes } from './modules/notify/notify.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
 import { paymentsRoutes } from './modules/payments/payments.routes.ts';
 import { vaultRoutes } from './modules/vault/vault.routes.ts';
@@ -141,6 +142,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   await app.register(settingsRoutes(deps), { prefix: '/api/v1' });
   await app.register(catalogRoutes(deps), { prefix: '/api/v1' });
   await app.register(vaultRoutes(deps), { prefix: '/api/v1' });
+  await app.register(notifyRoutes(deps), { prefix: '/api/v1' });
   await app.register(ledgerRoutes(deps), { prefix: '/api/v1' });
   await app.register(ordersRoutes(deps), { prefix: '/api/v1' });
   // payments also serves the sandbox gateway's own pages outside /api/v1

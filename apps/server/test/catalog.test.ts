@@ -666,6 +666,7 @@ describe(`catalog (${dialectName})`, () => {
         deliveryMode: 'manual',
         status: 'pending_review',
         onSale: true,
+        lowStockThreshold: null,
       });
 
       await approve(counted.id);

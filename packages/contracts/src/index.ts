@@ -4,3 +4,4 @@ export * from './common.ts';
 export * from './ledger.ts';
 export * from './orders.ts';
 export * from './reports.ts';
+export * from './vault.ts';

@@ -68,6 +68,7 @@ export interface ProductForOrder {
   deliveryMode: DeliveryMode;
   status: ProductStatus;
   onSale: boolean;
+  lowStockThreshold: number | null;
 }
 
 function parseTiers(json: string): PriceTierValue[] {
@@ -88,6 +89,7 @@ function toProductForOrder(r: q.ProductRow): ProductForOrder {
     deliveryMode: r.delivery_mode,
     status: r.status,
     onSale: r.on_sale === 1,
+    lowStockThreshold: r.low_stock_threshold,
   };
 }
 

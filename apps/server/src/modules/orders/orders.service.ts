@@ -16,6 +16,7 @@ import {
   categoryPath,
   getProductsForOrder,
   invalidateCatalogCache,
+  type ProductForOrder,
   recordSale,
   returnManualStock,
   takeManualStock,
@@ -275,7 +276,7 @@ export async function createOrder(
         cause: 'created',
         created_at: now,
       });
-      if (!(await reserveItems(tx, deps, orderId, items))) {
+      if (!(await reserveItems(tx, deps, orderId, items, products))) {
         throw new AppError('OUT_OF_STOCK', 'Not enough stock for this order', {
           productIds: items.map((i) => i.product_id),
         });
@@ -320,10 +321,21 @@ async function replay(deps: Deps, existing: q.OrderRow, hash: string) {
   return { order: toView(existing, items), payment: toPaymentView(payment), replayed: true };
 }
 
-async function reserveItems(tx: Executor, deps: Deps, orderId: string, items: q.OrderItemRow[]): Promise<boolean> {
+async function reserveItems(
+  tx: Executor,
+  deps: Deps,
+  orderId: string,
+  items: q.OrderItemRow[],
+  products?: Map<string, ProductForOrder>,
+): Promise<boolean> {
   for (const it of items) {
     if (it.delivery_mode === 'auto') {
-      const r = await reserveKeys(tx, deps, { productId: it.product_id, orderId, quantity: it.quantity });
+      const r = await reserveKeys(tx, deps, {
+        productId: it.product_id,
+        orderId,
+        quantity: it.quantity,
+        ...(products ? { lowStockThreshold: products.get(it.product_id)?.lowStockThreshold ?? null } : {}),
+      });
       if (!r.ok) return false;
     } else if (!(await takeManualStock(tx, it.product_id, it.quantity))) {
       return false;

@@ -1,26 +1,41 @@
-import type { Executor } from '../../platform/db/database.ts';
-import type { Dialect } from '../../platform/db/database.ts';
+import type { Dialect, Executor } from '../../platform/db/database.ts';
 import { forUpdate } from '../../platform/db/dialect.ts';
-import type { CardKeyBatchesTable, CardKeysTable } from './vault.tables.ts';
+import type {
+  CardKeyBatchesTable,
+  CardKeysTable,
+  ImportJobsTable,
+  KeyStatus,
+  VaultStockAlertsTable,
+} from './vault.tables.ts';
+
+// ─── batches ───
 
 export async function insertBatch(db: Executor, row: CardKeyBatchesTable): Promise<void> {
   await db.insertInto('card_key_batches').values(row).execute();
 }
 
-export async function updateBatchCounts(
-  db: Executor,
-  id: string,
-  c: { imported: number; duplicates: number; rejected: number },
-) {
-  await db.updateTable('card_key_batches').set(c).where('id', '=', id).execute();
+export async function findBatch(db: Executor, id: string) {
+  return db.selectFrom('card_key_batches').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findBatches(db: Executor, ids: string[]) {
+export async function wrappedDeks(db: Executor, ids: string[]) {
   if (ids.length === 0) return [];
   return db.selectFrom('card_key_batches').select(['id', 'wrapped_dek']).where('id', 'in', ids).execute();
 }
 
-/** Inserts keys, skipping ones already present for the product; returns how many were new. */
+export async function updateBatch(
+  db: Executor,
+  id: string,
+  patch: Partial<
+    Pick<CardKeyBatchesTable, 'status' | 'total' | 'imported' | 'duplicates' | 'rejected' | 'finished_at'>
+  >,
+): Promise<void> {
+  await db.updateTable('card_key_batches').set(patch).where('id', '=', id).execute();
+}
+
+// ─── keys ───
+
+/** Inserts keys, skipping any already held for the product (in this statement or before); returns how many were new. */
 export async function insertKeys(db: Executor, rows: CardKeysTable[]): Promise<number> {
   if (rows.length === 0) return 0;
   const r = await db
@@ -31,18 +46,7 @@ export async function insertKeys(db: Executor, rows: CardKeysTable[]): Promise<n
   return Number(r.numInsertedOrUpdatedRows ?? 0);
 }
 
-export async function countNew(db: Executor, productId: string, hashes: string[]): Promise<Set<string>> {
-  if (hashes.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('card_keys')
-    .select('secret_hash')
-    .where('product_id', '=', productId)
-    .where('secret_hash', 'in', hashes)
-    .execute();
-  return new Set(rows.map((r) => r.secret_hash));
-}
-
-/** Picks available keys for an order: locked and skipped by concurrent buyers on PostgreSQL. */
+/** The oldest available keys of a product; on PostgreSQL locked, skipping keys a concurrent buyer holds. */
 export async function pickAvailable(db: Executor, dialect: Dialect, productId: string, n: number): Promise<string[]> {
   const rows = await forUpdate(
     dialect,
@@ -51,7 +55,7 @@ export async function pickAvailable(db: Executor, dialect: Dialect, productId: s
       .select('id')
       .where('product_id', '=', productId)
       .where('status', '=', 'available')
-      .orderBy('created_at')
+      .orderBy('id')
       .limit(n),
     { skipLocked: true },
   ).execute();
@@ -69,14 +73,16 @@ export async function reserve(db: Executor, ids: string[], orderId: string, now:
   return Number(r.numUpdatedRows);
 }
 
-export async function release(db: Executor, orderId: string): Promise<number> {
-  const r = await db
+/** Frees an order's reserved keys; returns the products they belong to, one entry per key. */
+export async function release(db: Executor, orderId: string): Promise<string[]> {
+  const rows = await db
     .updateTable('card_keys')
     .set({ status: 'available', order_id: null, reserved_at: null })
     .where('order_id', '=', orderId)
     .where('status', '=', 'reserved')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .returning('product_id')
+    .execute();
+  return rows.map((r) => r.product_id);
 }
 
 export async function markSold(db: Executor, orderId: string, now: number): Promise<number> {
@@ -113,10 +119,27 @@ export async function availableCounts(db: Executor, productIds: string[]): Promi
   return out;
 }
 
+/** min(available keys, limit): reads at most `limit` index entries however many keys the product holds. */
+export async function availableUpTo(db: Executor, productId: string, limit: number): Promise<number> {
+  const r = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('card_keys')
+        .select('id')
+        .where('product_id', '=', productId)
+        .where('status', '=', 'available')
+        .limit(limit)
+        .as('k'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export async function listKeys(
   db: Executor,
   productId: string,
-  status: CardKeysTable['status'] | undefined,
+  status: KeyStatus | undefined,
   limit: number,
   offset: number,
 ) {
@@ -124,9 +147,8 @@ export async function listKeys(
   if (status) q = q.where('status', '=', status);
   const [rows, count] = await Promise.all([
     q
-      .select(['id', 'masked', 'status', 'order_id', 'created_at', 'sold_at'])
-      .orderBy('created_at', 'desc')
-      .orderBy('id')
+      .select(['id', 'batch_id', 'masked', 'status', 'order_id', 'created_at', 'reserved_at', 'sold_at'])
+      .orderBy('id', 'desc')
       .limit(limit)
       .offset(offset)
       .execute(),
@@ -139,14 +161,152 @@ export async function findKey(db: Executor, id: string) {
   return db.selectFrom('card_keys').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function voidKeys(db: Executor, productIds: string[], ids: string[]): Promise<number> {
-  if (ids.length === 0 || productIds.length === 0) return 0;
-  const r = await db
+export async function productsOfKeys(db: Executor, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('card_keys').select('product_id').distinct().where('id', 'in', ids).execute();
+  return rows.map((r) => r.product_id);
+}
+
+/** Voids the available keys among `ids` that belong to `productIds`; returns the products that lost keys. */
+export async function voidAvailable(db: Executor, productIds: string[], ids: string[]): Promise<string[]> {
+  if (ids.length === 0 || productIds.length === 0) return [];
+  const rows = await db
     .updateTable('card_keys')
     .set({ status: 'void' })
     .where('id', 'in', ids)
     .where('product_id', 'in', productIds)
     .where('status', '=', 'available')
+    .returning('product_id')
+    .execute();
+  return rows.map((r) => r.product_id);
+}
+
+// ─── imports ───
+
+export async function insertImport(db: Executor, row: ImportJobsTable): Promise<void> {
+  await db.insertInto('import_jobs').values(row).execute();
+}
+
+export async function listImports(
+  db: Executor,
+  supplierId: string,
+  productId: string | undefined,
+  limit: number,
+  offset: number,
+) {
+  let q = db.selectFrom('import_jobs').where('supplier_id', '=', supplierId);
+  if (productId) q = q.where('product_id', '=', productId);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function findImport(db: Executor, id: string) {
+  return db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Records progress only if nobody else did since `seenLinesDone`: a worker whose lease ran out and whose
+ * job another worker took over fails here, and its batch rolls back.
+ */
+export async function advanceImport(
+  db: Executor,
+  id: string,
+  seen: Pick<ImportJobsTable, 'lines_done' | 'imported'>,
+  next: Pick<ImportJobsTable, 'lines_done' | 'imported' | 'duplicates' | 'rejected' | 'updated_at'>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('import_jobs')
+    .set({ ...next, status: 'running' })
+    .where('id', '=', id)
+    .where('lines_done', '=', seen.lines_done)
+    .where('imported', '=', seen.imported)
+    .where('status', 'in', ['queued', 'running'])
     .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function finishImport(
+  db: Executor,
+  id: string,
+  patch: Pick<ImportJobsTable, 'status' | 'error' | 'finished_at' | 'updated_at'>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('import_jobs')
+    .set(patch)
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function insertChunk(db: Executor, importId: string, seq: number, dataEnc: string, now: number) {
+  await db
+    .insertInto('import_upload_chunks')
+    .values({ import_id: importId, seq, data_enc: dataEnc, created_at: now })
+    .execute();
+}
+
+export async function findChunk(db: Executor, importId: string, seq: number) {
+  return db
+    .selectFrom('import_upload_chunks')
+    .select('data_enc')
+    .where('import_id', '=', importId)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+}
+
+export async function deleteChunks(db: Executor, importId: string): Promise<void> {
+  await db.deleteFrom('import_upload_chunks').where('import_id', '=', importId).execute();
+}
+
+/** Staged pieces of uploads that never became an import (the process died mid-upload). */
+export async function deleteOrphanChunks(db: Executor, olderThan: number): Promise<number> {
+  const r = await db
+    .deleteFrom('import_upload_chunks')
+    .where('created_at', '<', olderThan)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('import_jobs')
+            .select('import_jobs.id')
+            .whereRef('import_jobs.id', '=', 'import_upload_chunks.import_id')
+            .where('import_jobs.status', 'in', ['queued', 'running']),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+// ─── low-stock alerts ───
+
+export async function findAlert(db: Executor, productId: string) {
+  return db.selectFrom('vault_stock_alerts').selectAll().where('product_id', '=', productId).executeTakeFirst();
+}
+
+/** Armed (or never watched) → alerted; true for exactly one caller per crossing, however many race. */
+export async function claimAlert(db: Executor, row: VaultStockAlertsTable): Promise<boolean> {
+  const r = await db
+    .insertInto('vault_stock_alerts')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .column('product_id')
+        .doUpdateSet({ alerted_at: row.alerted_at })
+        .where('vault_stock_alerts.alerted_at', 'is', null),
+    )
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function rearm(db: Executor, productId: string, now: number): Promise<void> {
+  await db
+    .updateTable('vault_stock_alerts')
+    .set({ alerted_at: null, armed_at: now })
+    .where('product_id', '=', productId)
+    .where('alerted_at', 'is not', null)
+    .execute();
 }

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { CatalogTables } from '../../modules/catalog/catalog.tables.ts';
 import type { LedgerTables } from '../../modules/ledger/ledger.tables.ts';
+import type { NotifyTables } from '../../modules/notify/notify.tables.ts';
 import type { OrdersTables } from '../../modules/orders/orders.tables.ts';
 import type { PaymentsTables } from '../../modules/payments/payments.tables.ts';
 import type { VaultTables } from '../../modules/vault/vault.tables.ts';
@@ -111,7 +112,7 @@ export interface SettingsTable {
   updated_at: Millis;
 }
 
-export interface DB extends CatalogTables, VaultTables, LedgerTables, OrdersTables, PaymentsTables {
+export interface DB extends CatalogTables, VaultTables, LedgerTables, OrdersTables, PaymentsTables, NotifyTables {
   users: UsersTable;
   user_roles: UserRolesTable;
   sessions: SessionsTable;

@@ -1,0 +1,46 @@
+import { noticeListSchema } from '@kameng/contracts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Deps } from '../../platform/deps.ts';
+import { requireAuth } from '../../platform/http/auth.ts';
+import { errorResponses } from '../../platform/http/route-helpers.ts';
+import * as notify from './notify.service.ts';
+
+export function notifyRoutes(deps: Deps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/notices',
+      {
+        schema: {
+          tags: ['notify'],
+          summary: "The signed-in user's in-site notices, newest first",
+          querystring: z.strictObject({
+            unread: z
+              .enum(['true', 'false'])
+              .transform((v) => v === 'true')
+              .optional(),
+            page: z.coerce.number().int().min(1).max(10_000).default(1),
+            pageSize: z.coerce.number().int().min(1).max(100).default(20),
+          }),
+          response: { 200: noticeListSchema, ...errorResponses(400, 401) },
+        },
+        config: { auth: 'user' },
+      },
+      async (req) => notify.listNotices(deps, requireAuth(req), req.query),
+    );
+
+    app.post(
+      '/notices/read',
+      {
+        schema: {
+          tags: ['notify'],
+          summary: 'Mark notices read: the listed ids, or all of them when ids is absent',
+          body: z.strictObject({ ids: z.array(z.string().max(64)).max(500).optional() }),
+          response: { 200: z.object({ updated: z.number().int() }), ...errorResponses(400, 401) },
+        },
+        config: { auth: 'user' },
+      },
+      async (req) => notify.markNoticesRead(deps, requireAuth(req), req.body.ids),
+    );
+  };
+}
