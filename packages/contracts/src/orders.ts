@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { emailSchema } from './accounts.ts';
 import { millisSchema } from './common.ts';
 
-export const paymentMethodSchema = z.enum(['balance', 'sandbox']);
+export const paymentMethodSchema = z.enum(['balance', 'sandbox', 'alipay', 'wechat', 'epay']);
 export const orderStatusSchema = z.enum([
   'pending_payment',
   'paid',
@@ -44,7 +44,10 @@ export const paymentViewSchema = z
     method: z.string(),
     status: z.enum(['pending', 'paid', 'failed', 'closed']),
     amountCents: z.number().int(),
-    payUrl: z.string().optional(),
+    expiresAt: millisSchema.optional(),
+    scene: z.string().nullable().optional().describe('how the buyer pays at the channel, once checked out'),
+    payUrl: z.string().optional().describe('where to send the buyer (a cashier page or H5 link)'),
+    qrCode: z.string().optional().describe('the content to render as a QR code on our cashier page'),
   })
   .meta({ id: 'Payment' });
 
@@ -116,7 +119,7 @@ export const cartSchema = z.object({
 
 export const topUpBodySchema = z.strictObject({
   amountCents: z.number().int().min(100).max(5_000_000),
-  paymentMethod: z.enum(['sandbox']),
+  paymentMethod: z.enum(['sandbox', 'alipay', 'wechat', 'epay']),
 });
 
 export const sandboxCompleteBodySchema = z

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
-import type { JobDefinition, JobSpec } from '../../platform/jobs/jobs.ts';
-import { handleNotification } from './payments.service.ts';
+import type { JobDefinition } from '../../platform/jobs/jobs.ts';
+import { MINUTE } from '../../platform/rate-limit.ts';
+import { channelRefundJob, sandboxNotifyJob } from './payments.jobs-spec.ts';
+import { handleNotification, pollDuePayments, sendChannelRefund } from './payments.service.ts';
 import * as q from './payments.queries.ts';
 import {
   SANDBOX_MERCHANT_ID,
@@ -10,22 +12,6 @@ import {
   signSandbox,
   TIMESTAMP_HEADER,
 } from './providers/sandbox.ts';
-
-export const sandboxNotifyJob: JobSpec<{
-  paymentId: string;
-  status: 'SUCCESS' | 'FAILED' | 'PENDING';
-  dropFirst: number;
-  loseFirstAck: boolean;
-}> = {
-  type: 'payments.sandbox-notify',
-  payload: z.object({
-    paymentId: z.string(),
-    status: z.enum(['SUCCESS', 'FAILED', 'PENDING']),
-    dropFirst: z.number().int().min(0),
-    loseFirstAck: z.boolean(),
-  }),
-  maxAttempts: 15,
-};
 
 export function paymentsJobs(deps: Deps): JobDefinition[] {
   const notify: JobDefinition<z.infer<typeof sandboxNotifyJob.payload>> = {
@@ -51,5 +37,22 @@ export function paymentsJobs(deps: Deps): JobDefinition[] {
       await q.ackSandboxTrade(deps.db, p.paymentId, deps.clock.now());
     },
   };
-  return [notify as JobDefinition];
+  const refund: JobDefinition<z.infer<typeof channelRefundJob.payload>> = {
+    ...channelRefundJob,
+    leaseMs: 2 * MINUTE,
+    handler: (p, ctx) =>
+      sendChannelRefund(deps, p.refundId, { n: ctx.attempt, max: channelRefundJob.maxAttempts ?? 10 }),
+  };
+  // notifications can be lost: pending payments are asked about until they settle or expire
+  const poll: JobDefinition<Record<string, never>> = {
+    type: 'payments.poll-pending',
+    payload: z.object({}).strict() as z.ZodType<Record<string, never>>,
+    everyMs: 30_000,
+    leaseMs: 5 * MINUTE,
+    maxAttempts: 1,
+    handler: async () => {
+      await pollDuePayments(deps);
+    },
+  };
+  return [notify as JobDefinition, refund as JobDefinition, poll as JobDefinition];
 }

@@ -1,5 +1,12 @@
 import type { Executor } from '../../platform/db/database.ts';
-import type { PaymentsTable, Provider, RefundsTable } from './payments.tables.ts';
+import type {
+  ChannelProvider,
+  PaymentChannelsTable,
+  PaymentsTable,
+  Provider,
+  ReconciliationReportsTable,
+  RefundsTable,
+} from './payments.tables.ts';
 
 export type PaymentRow = PaymentsTable;
 
@@ -103,4 +110,189 @@ export async function ackSandboxTrade(db: Executor, paymentId: string, now: numb
     .where('payment_id', '=', paymentId)
     .where('acknowledged_at', 'is', null)
     .execute();
+}
+
+// channels
+
+export type ChannelRow = PaymentChannelsTable;
+
+export async function findChannel(db: Executor, provider: ChannelProvider): Promise<ChannelRow | undefined> {
+  return db.selectFrom('payment_channels').selectAll().where('provider', '=', provider).executeTakeFirst();
+}
+
+export async function listChannels(db: Executor): Promise<ChannelRow[]> {
+  return db.selectFrom('payment_channels').selectAll().orderBy('provider').execute();
+}
+
+export async function upsertChannel(db: Executor, row: ChannelRow): Promise<void> {
+  const { provider: _p, created_at: _c, ...patch } = row;
+  await db
+    .insertInto('payment_channels')
+    .values(row)
+    .onConflict((oc) => oc.column('provider').doUpdateSet(patch))
+    .execute();
+}
+
+// launches and polling
+
+export async function setLaunch(
+  db: Executor,
+  id: string,
+  l: { scene: string; payUrl: string | null; qrCode: string | null; nextQueryAt: number; now: number },
+): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({ scene: l.scene, pay_url: l.payUrl, qr_code: l.qrCode, next_query_at: l.nextQueryAt, updated_at: l.now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/**
+ * Payments to ask the channel about: pending ones whose next query is due, and ones we closed (the order
+ * expired) that the channel has not been told about yet.
+ */
+export async function duePolls(db: Executor, now: number, limit: number): Promise<PaymentRow[]> {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('provider', 'in', ['alipay', 'wechat', 'epay'])
+    .where('next_query_at', '<=', now)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'pending'),
+        eb.and([eb('status', '=', 'closed'), eb('provider_closed_at', 'is', null)]),
+      ]),
+    )
+    .orderBy('next_query_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function reschedulePoll(db: Executor, id: string, nextQueryAt: number | null, now: number) {
+  await db
+    .updateTable('payments')
+    .set((eb) => ({ next_query_at: nextQueryAt, query_attempts: eb('query_attempts', '+', 1), updated_at: now }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markProviderClosed(db: Executor, id: string, now: number): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({ provider_closed_at: now, next_query_at: null, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function closePayment(db: Executor, id: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('payments')
+    .set({ status: 'closed', updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function paymentsCreatedBetween(db: Executor, provider: Provider, from: number, to: number) {
+  return db
+    .selectFrom('payments')
+    .selectAll()
+    .where('provider', '=', provider)
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .orderBy('created_at')
+    .execute();
+}
+
+// refunds
+
+export type RefundRow = RefundsTable;
+
+export async function findRefund(db: Executor, id: string): Promise<RefundRow | undefined> {
+  return db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findRefundByChannelNo(db: Executor, no: string): Promise<RefundRow | undefined> {
+  return db.selectFrom('refunds').selectAll().where('channel_refund_no', '=', no).executeTakeFirst();
+}
+
+export async function refundsForPayment(db: Executor, paymentId: string): Promise<RefundRow[]> {
+  return db.selectFrom('refunds').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').execute();
+}
+
+/** Moves a refund on; a settled refund never moves back. */
+export async function settleRefund(
+  db: Executor,
+  id: string,
+  to: 'succeeded' | 'failed',
+  patch: { providerRefundId?: string | null; lastError?: string | null },
+  now: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('refunds')
+    .set({
+      status: to,
+      updated_at: now,
+      ...(patch.providerRefundId !== undefined ? { provider_refund_id: patch.providerRefundId } : {}),
+      ...(patch.lastError !== undefined ? { last_error: patch.lastError } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', to === 'succeeded' ? ['pending', 'failed'] : ['pending'])
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function noteRefundAttempt(db: Executor, id: string, error: string | null, now: number) {
+  await db
+    .updateTable('refunds')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error, updated_at: now }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function reopenRefund(db: Executor, id: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('refunds')
+    .set({ status: 'pending', updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function listRefunds(
+  db: Executor,
+  f: { status?: RefundRow['status'] | undefined; limit: number; offset: number },
+) {
+  let qb = db.selectFrom('refunds');
+  if (f.status) qb = qb.where('status', '=', f.status);
+  const [rows, total] = await Promise.all([
+    qb.selectAll().orderBy('created_at', 'desc').limit(f.limit).offset(f.offset).execute(),
+    qb.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+// reconciliation
+
+export type ReportRow = ReconciliationReportsTable;
+
+export async function insertReport(db: Executor, row: ReportRow): Promise<void> {
+  await db.insertInto('reconciliation_reports').values(row).execute();
+}
+
+export async function listReports(
+  db: Executor,
+  f: { day?: string | undefined; provider?: string | undefined; limit: number; offset: number },
+) {
+  let qb = db.selectFrom('reconciliation_reports');
+  if (f.day) qb = qb.where('day', '=', f.day);
+  if (f.provider) qb = qb.where('provider', '=', f.provider);
+  const [rows, total] = await Promise.all([
+    qb.selectAll().orderBy('created_at', 'desc').limit(f.limit).offset(f.offset).execute(),
+    qb.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
 }

@@ -1,11 +1,47 @@
-import { paymentViewSchema, sandboxCompleteBodySchema, topUpBodySchema } from '@kameng/contracts';
+import {
+  availableMethodsSchema,
+  channelProviderSchema,
+  channelUpdateBodySchema,
+  channelViewSchema,
+  checkoutBodySchema,
+  paymentViewSchema,
+  refundBodySchema,
+  refundListQuerySchema,
+  refundViewSchema,
+  sandboxCompleteBodySchema,
+  topUpBodySchema,
+} from '@kameng/contracts';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { errorResponses } from '../../platform/http/route-helpers.ts';
+import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
+import { MINUTE } from '../../platform/rate-limit.ts';
+import * as channels from './payments.channels.ts';
 import * as payments from './payments.service.ts';
+import type { ChannelProvider } from './payments.tables.ts';
+
+const admins = ['admin'] as const;
+const operators = ['operator', 'admin'] as const;
+
+const NOTIFY_DOCS: Record<ChannelProvider, { summary: string; ok: number; okBody: z.ZodType }> = {
+  alipay: {
+    summary: 'Alipay asynchronous notification (form body, RSA2); answered `success` only after our commit',
+    ok: 200,
+    okBody: z.literal('success'),
+  },
+  wechat: {
+    summary: 'WeChat Pay v3 notification (JSON, signed headers, AES-256-GCM resource); 204 after our commit',
+    ok: 204,
+    okBody: z.null().describe('empty body'),
+  },
+  epay: {
+    summary: '易支付 notification (V1 MD5 or V2 RSA), confirmed by an order query; `success` after our commit',
+    ok: 200,
+    okBody: z.literal('success'),
+  },
+};
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -39,7 +75,151 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
           return { code: 'SUCCESS' as const };
         },
       );
+
+      // each real channel at its own address, answered in its own protocol
+      for (const provider of channelProviderSchema.options) {
+        const docs = NOTIFY_DOCS[provider];
+        const methods = provider === 'epay' ? (['GET', 'POST'] as const) : (['POST'] as const);
+        raw.route({
+          method: [...methods],
+          url: `/api/v1/payments/notify/${provider}`,
+          schema: {
+            tags: ['payments'],
+            summary: docs.summary,
+            response: {
+              [docs.ok]: docs.okBody,
+              400:
+                provider === 'wechat' ? z.object({ code: z.literal('FAIL'), message: z.string() }) : z.literal('fail'),
+            },
+          },
+          config: { auth: 'public' },
+          handler: async (req, reply) => {
+            const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+            const q = req.url.indexOf('?');
+            const ack = await payments.receiveChannelNotification(deps, provider, {
+              raw: body,
+              rawQuery: q >= 0 ? req.url.slice(q + 1) : '',
+              method: req.method,
+              headers: req.headers,
+              ip: req.ip,
+            });
+            return reply.status(ack.status).type(ack.contentType).send(ack.body);
+          },
+        });
+      }
     });
+
+    app.get(
+      '/api/v1/payments/methods',
+      {
+        schema: {
+          tags: ['payments'],
+          summary: 'The payment methods a buyer can choose now, with the scenes of each channel',
+          response: { 200: availableMethodsSchema, ...errorResponses() },
+        },
+        config: { auth: 'public' },
+      },
+      async () => payments.availableMethods(deps),
+    );
+
+    app.post(
+      '/api/v1/payments/:id/checkout',
+      {
+        schema: {
+          tags: ['payments'],
+          summary:
+            'Start paying at the channel: returns the payment with payUrl (redirect) or qrCode (render as QR); poll GET /payments/:id until paid',
+          params: z.strictObject({ id: z.string().max(64) }),
+          body: checkoutBodySchema,
+          response: { 200: paymentViewSchema, ...errorResponses(404, 409, 422, 503) },
+        },
+        config: { auth: 'public', rateLimit: { max: 30, windowMs: MINUTE } },
+      },
+      async (req) => payments.checkoutPayment(deps, req.auth, req.params.id, req.body.scene, req.ip),
+    );
+
+    app.get(
+      '/api/v1/admin/payment-channels',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Payment channels with their settings; secrets masked',
+          response: { 200: z.object({ items: z.array(channelViewSchema) }), ...errorResponses(401, 403) },
+        },
+        config: { auth: admins },
+      },
+      async () => channels.listChannelViews(deps),
+    );
+
+    app.put(
+      '/api/v1/admin/payment-channels/:provider',
+      {
+        schema: {
+          tags: ['admin'],
+          summary:
+            'Configure a payment channel: settings and secrets merge into what is stored; an incomplete channel cannot be enabled',
+          params: z.strictObject({ provider: channelProviderSchema }),
+          body: channelUpdateBodySchema,
+          response: { 200: channelViewSchema, ...errorResponses(401, 403, 422) },
+        },
+        config: { auth: admins },
+      },
+      async (req) => {
+        if (req.body.provider !== req.params.provider) {
+          throw new AppError('VALIDATION_FAILED', 'The body is for another channel', {
+            issues: [{ path: ['provider'], message: `must be ${req.params.provider}` }],
+          });
+        }
+        return channels.updateChannel(deps, requireAuth(req), req.body, metaOf(req));
+      },
+    );
+
+    app.post(
+      '/api/v1/admin/payments/:id/refunds',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Refund a wallet top-up (fully or in part) back through its channel',
+          params: z.strictObject({ id: z.string().max(64) }),
+          body: refundBodySchema,
+          response: { 201: refundViewSchema, ...errorResponses(401, 403, 404, 409, 422) },
+        },
+        config: { auth: operators },
+      },
+      async (req, reply) =>
+        reply.status(201).send(await payments.refundTopUp(deps, requireAuth(req), req.params.id, req.body, req.ip)),
+    );
+
+    app.get(
+      '/api/v1/admin/refunds',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Refunds, newest first; failed channel refunds are the ones to act on',
+          querystring: refundListQuerySchema,
+          response: {
+            200: z.object({ items: z.array(refundViewSchema), total: z.number().int() }),
+            ...errorResponses(401, 403),
+          },
+        },
+        config: { auth: operators },
+      },
+      async (req) => payments.listRefunds(deps, req.query),
+    );
+
+    app.post(
+      '/api/v1/admin/refunds/:id/retry',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Send a failed channel refund again, with the same channel refund number',
+          params: z.strictObject({ id: z.string().max(128) }),
+          response: { 200: refundViewSchema, ...errorResponses(401, 403, 404, 409) },
+        },
+        config: { auth: operators },
+      },
+      async (req) => payments.retryRefund(deps, requireAuth(req), req.params.id, req.ip),
+    );
 
     app.get(
       '/api/v1/payments/:id',

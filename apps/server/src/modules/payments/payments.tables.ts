@@ -16,6 +16,15 @@ export interface PaymentsTable {
   paid_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
+  /** how the buyer pays at the channel: page, wap, qr (Alipay), native, h5 (WeChat), epay's type */
+  scene: string | null;
+  pay_url: string | null;
+  qr_code: string | null;
+  /** the channel's fee rate when the payment was created, booked as channel cost when it is paid */
+  fee_bps: number;
+  next_query_at: Millis | null;
+  query_attempts: number;
+  provider_closed_at: Millis | null;
 }
 
 export interface PaymentNotificationsTable {
@@ -37,6 +46,11 @@ export interface RefundsTable {
   status: 'pending' | 'succeeded' | 'failed';
   created_at: Millis;
   updated_at: Millis;
+  /** the idempotency key sent to the channel (out_request_no / out_refund_no), fixed before the first attempt */
+  channel_refund_no: string | null;
+  provider_refund_id: string | null;
+  attempts: number;
+  last_error: string | null;
 }
 
 /** The built-in sandbox gateway's own books: what a real provider would hold on its side. */
@@ -49,7 +63,43 @@ export interface SandboxTradesTable {
   created_at: Millis;
 }
 
+export type ChannelProvider = 'alipay' | 'wechat' | 'epay';
+
+export interface PaymentChannelsTable {
+  provider: ChannelProvider;
+  enabled: number;
+  environment: 'sandbox' | 'production';
+  /** JSON array of enabled scenes */
+  methods: string;
+  fee_bps: number;
+  /** JSON object of the non-secret settings (ids, endpoints, public keys, IP allow-list) */
+  settings: string;
+  /** encrypted JSON object of the secrets (private keys, API keys) */
+  secrets_enc: string | null;
+  updated_by: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface ReconciliationReportsTable {
+  id: string;
+  provider: string;
+  /** China Standard Time calendar day, YYYY-MM-DD */
+  day: string;
+  matched: number;
+  missing_ours: number;
+  missing_theirs: number;
+  amount_mismatches: number;
+  repaired: number;
+  /** JSON array of the differences found */
+  differences: string;
+  created_by: string | null;
+  created_at: Millis;
+}
+
 export interface PaymentsTables {
+  payment_channels: PaymentChannelsTable;
+  reconciliation_reports: ReconciliationReportsTable;
   payments: PaymentsTable;
   payment_notifications: PaymentNotificationsTable;
   refunds: RefundsTable;

@@ -17,6 +17,7 @@ import * as m0004 from './migrations/0004-ledger.ts';
 import * as m0005 from './migrations/0005-orders.ts';
 import * as m0006 from './migrations/0006-payments.ts';
 import * as m0007 from './migrations/0007-vault-imports.ts';
+import * as m0008 from './migrations/0008-payment-channels.ts';
 import type { DB } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
 
@@ -77,6 +78,7 @@ const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0005-orders': m0005,
   '0006-payments': m0006,
   '0007-vault-imports': m0007,
+  '0008-payment-channels': m0008,
 };
 
 /** Forward-only, numbered migrations, run at start-up on both dialects. */

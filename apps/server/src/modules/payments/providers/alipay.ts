@@ -1,0 +1,208 @@
+import { createPrivateKey, createVerify } from 'node:crypto';
+import { AlipaySdk } from 'alipay-sdk';
+import type { Clock } from '../../../platform/clock.ts';
+import {
+  type Channel,
+  type ChannelEvent,
+  centsToYuan,
+  type IncomingNotification,
+  type ProviderAdapter,
+  parseFormOnce,
+  type RefundOutcome,
+  signingString,
+  type TradeQuery,
+  toPem,
+  type Verified,
+  yuanToCents,
+} from './provider.ts';
+
+/**
+ * Alipay open platform, RSA2. Outgoing calls (page/WAP pay links, precreate, query, close, refund) go
+ * through the official `alipay-sdk`, which signs requests and verifies the signature of every answer.
+ * Notifications are verified here, by code we read and test: the raw form body is decoded exactly once
+ * (the `checkNotifySignV2` rule: never decode twice), the RSA2 signature covers every other field, and
+ * only then are `app_id`, `seller_id`, `out_trade_no`, `total_amount` and `trade_status` looked at.
+ */
+export interface AlipaySettings {
+  appId?: string;
+  sellerId?: string;
+  alipayPublicKey?: string;
+  gatewayUrl?: string;
+}
+export interface AlipaySecrets {
+  appPrivateKey?: string;
+}
+type AlipayChannel = Channel<AlipaySettings, AlipaySecrets>;
+
+const GATEWAYS = {
+  production: 'https://openapi.alipay.com/gateway.do',
+  sandbox: 'https://openapi-sandbox.dl.alipaydev.com/gateway.do',
+};
+
+/** Any private key the console hands out (PKCS#1 or PKCS#8, PEM or bare base64) as a PKCS#8 PEM. */
+function pkcs8(key: string): string {
+  const k = key.trim();
+  const attempts = k.startsWith('-----BEGIN')
+    ? [() => createPrivateKey(k)]
+    : [
+        () => createPrivateKey({ key: Buffer.from(k, 'base64'), format: 'der', type: 'pkcs8' }),
+        () => createPrivateKey({ key: Buffer.from(k, 'base64'), format: 'der', type: 'pkcs1' }),
+      ];
+  for (const attempt of attempts) {
+    try {
+      return attempt().export({ format: 'pem', type: 'pkcs8' }).toString();
+    } catch {}
+  }
+  throw new Error('the Alipay application private key cannot be read');
+}
+
+function sdk(c: AlipayChannel): AlipaySdk {
+  return new AlipaySdk({
+    appId: c.settings.appId ?? '',
+    privateKey: pkcs8(c.secrets.appPrivateKey ?? ''),
+    keyType: 'PKCS8',
+    alipayPublicKey: toPem(c.settings.alipayPublicKey ?? '', 'PUBLIC KEY'),
+    gateway: c.settings.gatewayUrl ?? GATEWAYS[c.environment],
+    timeout: 10_000,
+  });
+}
+
+/** Alipay's times are China Standard Time, `yyyy-MM-dd HH:mm:ss`. */
+function cstTime(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export function verifyAlipaySignature(params: Record<string, string>, publicKey: string): boolean {
+  const sign = params.sign;
+  if (!sign) return false;
+  try {
+    return createVerify('RSA-SHA256')
+      .update(signingString(params, ['sign', 'sign_type']), 'utf8')
+      .verify(toPem(publicKey, 'PUBLIC KEY'), sign, 'base64');
+  } catch {
+    return false;
+  }
+}
+
+const PAID = new Set(['TRADE_SUCCESS', 'TRADE_FINISHED']);
+
+function tradeStatus(s: string): 'paid' | 'pending' | 'closed' {
+  if (PAID.has(s)) return 'paid';
+  return s === 'TRADE_CLOSED' ? 'closed' : 'pending';
+}
+
+interface ExecResult {
+  code?: string;
+  msg?: string;
+  subCode?: string;
+  subMsg?: string;
+  [k: string]: unknown;
+}
+
+async function exec(c: AlipayChannel, method: string, bizContent: Record<string, unknown>, extra = {}) {
+  return (await sdk(c).exec(method, { bizContent, ...extra }, { validateSign: true })) as ExecResult;
+}
+
+function failure(method: string, r: ExecResult): Error {
+  return new Error(`${method}: ${r.code ?? '?'} ${r.subCode ?? ''} ${r.subMsg ?? r.msg ?? ''}`.trim());
+}
+
+export function createAlipayAdapter(_clock: Pick<Clock, 'now'>): ProviderAdapter<AlipaySettings, AlipaySecrets> {
+  return {
+    provider: 'alipay',
+    missing(c) {
+      const out: string[] = [];
+      if (!c.settings.appId) out.push('settings.appId');
+      if (!c.settings.sellerId) out.push('settings.sellerId');
+      if (!c.settings.alipayPublicKey) out.push('settings.alipayPublicKey');
+      if (!c.secrets.appPrivateKey) out.push('secrets.appPrivateKey');
+      return out;
+    },
+
+    async launch(c, payment, input) {
+      const biz = {
+        out_trade_no: payment.id,
+        total_amount: centsToYuan(payment.amountCents),
+        subject: payment.subject,
+        time_expire: cstTime(payment.expiresAt),
+      };
+      if (input.scene === 'qr') {
+        const r = await exec(c, 'alipay.trade.precreate', biz, { notifyUrl: input.notifyUrl });
+        if (r.code !== '10000' || typeof r.qrCode !== 'string') throw failure('alipay.trade.precreate', r);
+        return { qrCode: r.qrCode };
+      }
+      const wap = input.scene === 'wap';
+      const payUrl = sdk(c).pageExec(wap ? 'alipay.trade.wap.pay' : 'alipay.trade.page.pay', 'GET', {
+        bizContent: {
+          ...biz,
+          product_code: wap ? 'QUICK_WAP_WAY' : 'FAST_INSTANT_TRADE_PAY',
+          ...(wap ? { quit_url: input.returnUrl } : {}),
+        },
+        notifyUrl: input.notifyUrl,
+        returnUrl: input.returnUrl,
+      });
+      return { payUrl };
+    },
+
+    verifyNotification(c, n: IncomingNotification): Verified<ChannelEvent> {
+      const parsed = parseFormOnce(n.raw.toString('utf8'));
+      if (!parsed.ok) return parsed;
+      const p = parsed.value;
+      if (!p.sign) return { ok: false, reason: 'missing sign' };
+      if (p.sign_type !== undefined && p.sign_type !== 'RSA2') return { ok: false, reason: 'sign_type is not RSA2' };
+      if (!verifyAlipaySignature(p, c.settings.alipayPublicKey ?? '')) return { ok: false, reason: 'bad signature' };
+      // the four field checks: a signed notification for another app or seller settles nothing of ours
+      if (p.app_id !== c.settings.appId) return { ok: false, reason: 'app_id is not ours' };
+      if (p.seller_id !== c.settings.sellerId) return { ok: false, reason: 'seller_id is not ours' };
+      if (!p.out_trade_no || !p.trade_no) return { ok: false, reason: 'missing out_trade_no or trade_no' };
+      const amountCents = yuanToCents(p.total_amount ?? '');
+      if (amountCents === null || amountCents <= 0) return { ok: false, reason: 'malformed total_amount' };
+      return {
+        ok: true,
+        value: {
+          kind: 'payment',
+          outTradeNo: p.out_trade_no,
+          tradeNo: p.trade_no,
+          amountCents,
+          status: tradeStatus(p.trade_status ?? ''),
+        },
+      };
+    },
+
+    ack: (ok) => ({ status: ok ? 200 : 400, contentType: 'text/plain; charset=utf-8', body: ok ? 'success' : 'fail' }),
+
+    async query(c, payment): Promise<TradeQuery> {
+      const r = await exec(c, 'alipay.trade.query', { out_trade_no: payment.id });
+      if (r.code === '40004' && r.subCode === 'ACQ.TRADE_NOT_EXIST') return { status: 'not_found' };
+      if (r.code !== '10000') throw failure('alipay.trade.query', r);
+      if (r.outTradeNo !== payment.id) throw new Error('alipay.trade.query: the answer is for another order');
+      const amountCents = yuanToCents(String(r.totalAmount ?? ''));
+      if (amountCents === null) throw new Error('alipay.trade.query: malformed total_amount');
+      return {
+        status: tradeStatus(String(r.tradeStatus ?? '')),
+        tradeNo: typeof r.tradeNo === 'string' ? r.tradeNo : null,
+        amountCents,
+      };
+    },
+
+    async close(c, payment) {
+      const r = await exec(c, 'alipay.trade.close', { out_trade_no: payment.id });
+      // a QR code never scanned has no trade at Alipay: nothing to close
+      if (r.code === '10000' || r.subCode === 'ACQ.TRADE_NOT_EXIST') return;
+      throw failure('alipay.trade.close', r);
+    },
+
+    async refund(c, payment, rf): Promise<RefundOutcome> {
+      const r = await exec(c, 'alipay.trade.refund', {
+        out_trade_no: payment.id,
+        refund_amount: centsToYuan(rf.amountCents),
+        out_request_no: rf.channelRefundNo,
+        refund_reason: rf.reason.slice(0, 100),
+      });
+      // a repeated out_request_no answers 10000 with fund_change N: the first attempt already moved the money
+      if (r.code === '10000') return { status: 'succeeded', providerRefundId: rf.channelRefundNo };
+      if (r.code === '40004') return { status: 'rejected', reason: `${r.subCode ?? ''} ${r.subMsg ?? ''}`.trim() };
+      throw failure('alipay.trade.refund', r);
+    },
+  };
+}
