@@ -1,0 +1,249 @@
+/**
+ * The load generator: runs in its own process (spawned by bench/run.ts) so that its CPU use never hides
+ * inside the server's numbers, and talks to Kameng over loopback only. Reads a job from the JSON file
+ * named on the command line and prints one JSON result line on stdout.
+ */
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+import { Samples } from './lib/stats.ts';
+
+export type LoadJob =
+  | { kind: 'catalog'; url: string; connections: number; durationS: number; paths: string[] }
+  | {
+      kind: 'purchase';
+      url: string;
+      connections: number;
+      durationS: number;
+      tokens: string[];
+      productIds: string[];
+      /** how long a buyer waits between two reads of the order while its keys are not there yet */
+      pollMs: number;
+    }
+  | {
+      kind: 'mixed';
+      url: string;
+      connections: number;
+      durationS: number;
+      tokens: string[];
+      productIds: string[];
+      browsePaths: string[];
+    }
+  | { kind: 'flash'; url: string; connections: number; tokens: string[]; productId: string };
+
+export interface LoadResult {
+  requests: number;
+  durationS: number;
+  reqPerS: number;
+  latency: { p50: number; p95: number; p99: number; max: number };
+  /** socket errors, timeouts and responses with a status the scenario does not expect */
+  errors: number;
+  statuses: Record<string, number>;
+  /** purchase: orders whose keys were read back; mixed: orders placed */
+  completed?: number;
+  /** purchase: POST → keys visible, ms */
+  visible?: { p50: number; p95: number; p99: number; max: number };
+  undelivered?: number;
+  /** flash: one entry per buyer index */
+  outcomes?: { i: number; status: number; orderId?: string; code?: string; atMs: number }[];
+}
+
+const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadJob;
+const latency = new Samples();
+const statuses: Record<string, number> = {};
+let unexpected = 0;
+let completed = 0;
+let undelivered = 0;
+const visible = new Samples();
+const outcomes: NonNullable<LoadResult['outcomes']> = [];
+let next = 0;
+let t0 = 0;
+
+type Ctx = Record<string, unknown> & { token?: string; orderId?: string; failed?: boolean; done?: boolean; t?: number };
+type Req = { method?: string; path?: string; headers?: Record<string, string>; body?: string };
+
+const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+
+function orderBody(productId: string): string {
+  return JSON.stringify({ items: [{ productId, quantity: 1 }], paymentMethod: 'balance' });
+}
+
+function requestsFor(j: Exclude<LoadJob, { kind: 'purchase' }>): autocannon.Request[] {
+  switch (j.kind) {
+    case 'catalog':
+      return [
+        {
+          method: 'GET',
+          setupRequest: (req: Req) => ({ ...req, path: pick(j.paths) }),
+        } as autocannon.Request,
+      ];
+    case 'mixed':
+      // each request is drawn afresh: 80% browsing, 15% a buyer's order list, 5% a purchase
+      return [
+        {
+          method: 'GET',
+          setupRequest: (req: Req, ctx: Ctx) => {
+            const roll = Math.random();
+            const token = j.tokens[next++ % j.tokens.length]!;
+            if (roll < 0.8) return { ...req, method: 'GET', path: pick(j.browsePaths), headers: {}, body: undefined };
+            if (roll < 0.95)
+              return {
+                ...req,
+                method: 'GET',
+                path: '/api/v1/orders?pageSize=10',
+                headers: bearer(token),
+                body: undefined,
+              };
+            ctx.buy = true;
+            return {
+              ...req,
+              method: 'POST',
+              path: '/api/v1/orders',
+              headers: json(token),
+              body: orderBody(pick(j.productIds)),
+            };
+          },
+          onResponse: (status: number, _body: string, ctx: Ctx) => {
+            if (ctx.buy && status === 201) completed++;
+          },
+        } as autocannon.Request,
+      ];
+    case 'flash':
+      return [
+        {
+          method: 'POST',
+          setupRequest: (req: Req, ctx: Ctx) => {
+            const i = next++;
+            ctx.i = i;
+            return { ...req, path: '/api/v1/orders', headers: json(j.tokens[i]!), body: orderBody(j.productId) };
+          },
+          onResponse: (status: number, body: string, ctx: Ctx) => {
+            const parsed = body ? (JSON.parse(body) as { id?: string; error?: { code: string } }) : {};
+            outcomes.push({
+              i: ctx.i as number,
+              status,
+              ...(parsed.id ? { orderId: parsed.id } : {}),
+              ...(parsed.error ? { code: parsed.error.code } : {}),
+              atMs: performance.now() - t0,
+            });
+          },
+        } as autocannon.Request,
+      ];
+  }
+}
+
+function expected(status: number): boolean {
+  if (job.kind === 'flash') return status === 201 || status === 409;
+  return status >= 200 && status < 300;
+}
+
+/**
+ * The purchase loop cannot be a fixed request sequence: each buyer waits for its keys, reading the order
+ * every `pollMs` as a browser would, so it runs as closed-loop virtual users over an undici pool, one
+ * connection per user. Every loop is bounded by the duration, every wait by 10 s.
+ */
+async function purchaseLoad(j: Extract<LoadJob, { kind: 'purchase' }>): Promise<LoadResult> {
+  const http = new Pool(j.url, { connections: j.connections, pipelining: 1 });
+  let errors = 0;
+  const end = performance.now() + j.durationS * 1000;
+  const timed = async (opts: Parameters<Pool['request']>[0]) => {
+    const s = performance.now();
+    try {
+      const r = await http.request({ ...opts, headersTimeout: 30_000, bodyTimeout: 30_000 });
+      const body = await r.body.text();
+      latency.add(performance.now() - s);
+      statuses[r.statusCode] = (statuses[r.statusCode] ?? 0) + 1;
+      if (r.statusCode >= 300) unexpected++;
+      return { status: r.statusCode, body };
+    } catch {
+      errors++;
+      return { status: 0, body: '' };
+    }
+  };
+  const user = async () => {
+    while (performance.now() < end) {
+      const token = j.tokens[next++ % j.tokens.length]!;
+      const t = performance.now();
+      const created = await timed({
+        method: 'POST',
+        path: '/api/v1/orders',
+        headers: json(token),
+        body: orderBody(pick(j.productIds)),
+      });
+      if (created.status !== 201) continue;
+      const id = (JSON.parse(created.body) as { id: string }).id;
+      for (const deadline = t + 10_000; ; ) {
+        const got = await timed({ method: 'GET', path: `/api/v1/orders/${id}`, headers: bearer(token) });
+        if (got.status === 200 && got.body.includes('"cardKeys":["')) {
+          completed++;
+          visible.add(performance.now() - t);
+          break;
+        }
+        if (got.status !== 200 || performance.now() > deadline) {
+          undelivered++;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, j.pollMs));
+      }
+    }
+  };
+  t0 = performance.now();
+  await Promise.all(Array.from({ length: j.connections }, user));
+  const durationS = (performance.now() - t0) / 1000;
+  await http.close();
+  return {
+    requests: latency.count,
+    durationS,
+    reqPerS: latency.count / durationS,
+    latency: latency.summary(),
+    errors: unexpected + errors,
+    statuses,
+    completed,
+    visible: visible.summary(),
+    undelivered,
+  };
+}
+
+async function autocannonLoad(j: Exclude<LoadJob, { kind: 'purchase' }>): Promise<LoadResult> {
+  let finish!: (r: autocannon.Result) => void;
+  let fail!: (err: Error) => void;
+  const done = new Promise<autocannon.Result>((res, rej) => {
+    finish = res;
+    fail = rej;
+  });
+  const instance = autocannon(
+    {
+      url: j.url,
+      connections: j.connections,
+      ...(j.kind === 'flash' ? { amount: j.tokens.length } : { duration: j.durationS }),
+      timeout: 30,
+      requests: requestsFor(j),
+    },
+    (err, result) => (err ? fail(err) : finish(result)),
+  );
+  t0 = performance.now();
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    latency.add(ms);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    if (!expected(status)) unexpected++;
+  });
+
+  const result = await done;
+  const durationS = (performance.now() - t0) / 1000;
+  const out: LoadResult = {
+    requests: latency.count,
+    durationS,
+    reqPerS: latency.count / durationS,
+    latency: latency.summary(),
+    errors: unexpected + result.errors + result.timeouts,
+    statuses,
+    ...(j.kind === 'mixed' ? { completed } : {}),
+    ...(j.kind === 'flash' ? { outcomes } : {}),
+  };
+  return out;
+}
+
+const result = job.kind === 'purchase' ? await purchaseLoad(job) : await autocannonLoad(job);
+process.stdout.write(`${JSON.stringify(result)}\n`);
