@@ -1,10 +1,59 @@
-import { Layout, Result } from 'antd';
+import { AppstoreOutlined, DashboardOutlined, SendOutlined, ShoppingOutlined, WalletOutlined } from '@ant-design/icons';
+import { lazy, Suspense } from 'react';
+import { Spin } from 'antd';
+import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../console/layout.tsx';
+import { useT } from './messages.ts';
+
+const Dashboard = lazy(() => import('./dashboard.tsx'));
+const Products = lazy(() => import('./products.tsx'));
+const ProductForm = lazy(() => import('./product-form.tsx'));
+const CardKeys = lazy(() => import('./card-keys.tsx'));
+const Orders = lazy(() => import('./orders.tsx'));
+const Money = lazy(() => import('./money.tsx'));
+
+/** Which page a /supplier/* path shows, and its parameter. */
+function route(path: string): { page: keyof typeof pages; id?: string } | null {
+  if (path === '/supplier') return { page: 'dashboard' };
+  if (path === '/supplier/products') return { page: 'products' };
+  if (path === '/supplier/products/new') return { page: 'productForm' };
+  let m = /^\/supplier\/products\/([^/]+)\/keys$/.exec(path);
+  if (m?.[1]) return { page: 'cardKeys', id: decodeURIComponent(m[1]) };
+  m = /^\/supplier\/products\/([^/]+)$/.exec(path);
+  if (m?.[1]) return { page: 'productForm', id: decodeURIComponent(m[1]) };
+  if (path === '/supplier/orders') return { page: 'orders' };
+  if (path === '/supplier/delivery') return { page: 'delivery' };
+  if (path === '/supplier/money') return { page: 'money' };
+  return null;
+}
+
+const pages = {
+  dashboard: () => <Dashboard />,
+  products: () => <Products />,
+  productForm: (id?: string) => <ProductForm id={id} />,
+  cardKeys: (id?: string) => <CardKeys productId={id ?? ''} />,
+  orders: () => <Orders queue={false} />,
+  delivery: () => <Orders queue />,
+  money: () => <Money />,
+};
 
 /** The supplier console: every /supplier/* path; loaded on demand, never part of the storefront's first load. */
 export default function SupplierConsole({ path }: { path: string }) {
+  const t = useT();
+  const entries: MenuEntry[] = [
+    { path: '/supplier', label: t('menu.dashboard'), icon: <DashboardOutlined /> },
+    { path: '/supplier/products', label: t('menu.products'), icon: <AppstoreOutlined /> },
+    { path: '/supplier/orders', label: t('menu.orders'), icon: <ShoppingOutlined /> },
+    { path: '/supplier/delivery', label: t('menu.delivery'), icon: <SendOutlined /> },
+    { path: '/supplier/money', label: t('menu.money'), icon: <WalletOutlined /> },
+  ];
+  const r = route(path);
   return (
-    <Layout.Content style={{ padding: 24 }}>
-      <Result status="404" title={path} />
-    </Layout.Content>
+    <RequireRole roles={['supplier']} forbiddenHint={t('forbiddenHint')}>
+      <ConsoleLayout title={t('title')} entries={entries} path={path}>
+        <Suspense fallback={<Spin style={{ display: 'block', padding: 48 }} />}>
+          {r ? pages[r.page](r.id) : <NotFoundPage />}
+        </Suspense>
+      </ConsoleLayout>
+    </RequireRole>
   );
 }

@@ -1,0 +1,308 @@
+import {
+  App,
+  Button,
+  DatePicker,
+  Descriptions,
+  Drawer,
+  Empty,
+  Form,
+  Input,
+  Modal,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { formatCents, formatTime } from '../console/format.ts';
+import { errorMessage } from '../console/i18n.ts';
+import { ErrorAlert, PageHeader } from '../console/layout.tsx';
+import { useGet, useInvalidate, withParams } from '../console/query.ts';
+import { FilterSelect, pager } from '../console/table.tsx';
+import {
+  ORDER_STATUS_COLOR,
+  ORDER_STATUSES,
+  type OrderStatus,
+  type OrdersPage,
+  type OrderView,
+} from '../console/types.ts';
+import { useAction } from '../console/use-action.ts';
+import { useI18n } from '../i18n/index.ts';
+import { api } from '../lib/api.ts';
+import { useT } from './messages.ts';
+
+const PAGE_SIZE = 20;
+type Mode = 'auto' | 'manual' | 'direct';
+
+/** The shop's orders; with `queue`, the paid manual orders waiting for the supplier to deliver. */
+export default function Orders({ queue }: { queue: boolean }) {
+  const t = useT();
+  const { locale } = useI18n();
+  const [status, setStatus] = useState<OrderStatus | undefined>();
+  const [mode, setMode] = useState<Mode | undefined>();
+  const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
+  const [page, setPage] = useState(1);
+  const [open, setOpen] = useState<OrderView | null>(null);
+  const [delivering, setDelivering] = useState<OrderView | null>(null);
+  const path = withParams('/api/v1/supplier/orders', {
+    status: queue ? 'paid' : status,
+    deliveryMode: queue ? 'manual' : mode,
+    from: range?.[0]?.startOf('day').valueOf(),
+    to: range?.[1]?.endOf('day').valueOf(),
+    page,
+    pageSize: PAGE_SIZE,
+  });
+  const list = useGet<OrdersPage>(path, queue ? { refetchInterval: 30_000 } : {});
+
+  return (
+    <>
+      <PageHeader
+        title={queue ? t('menu.delivery') : t('menu.orders')}
+        sub={queue ? t('orders.queueHint') : undefined}
+        extra={<Button onClick={() => list.refetch()}>{t('common.refresh')}</Button>}
+      />
+      {!queue && (
+        <Space wrap style={{ marginBottom: 16 }}>
+          <FilterSelect<OrderStatus>
+            value={status}
+            onChange={(v) => {
+              setStatus(v);
+              setPage(1);
+            }}
+            options={ORDER_STATUSES.map((s) => ({ value: s, label: t(`order.${s}`) }))}
+            allLabel={t('common.all')}
+            label={t('common.status')}
+          />
+          <FilterSelect<Mode>
+            width={160}
+            value={mode}
+            onChange={(v) => {
+              setMode(v);
+              setPage(1);
+            }}
+            options={(['auto', 'manual', 'direct'] as const).map((m) => ({ value: m, label: t(`delivery.${m}`) }))}
+            allLabel={t('orders.allModes')}
+            label={t('form.deliveryMode')}
+          />
+          <DatePicker.RangePicker
+            value={range}
+            onChange={(v) => {
+              setRange(v);
+              setPage(1);
+            }}
+            allowEmpty={[true, true]}
+          />
+        </Space>
+      )}
+      <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
+      <Table<OrderView>
+        rowKey="id"
+        loading={list.isFetching}
+        dataSource={list.data?.items ?? []}
+        scroll={{ x: 960 }}
+        locale={{ emptyText: <Empty description={queue ? t('orders.queueEmpty') : t('orders.empty')} /> }}
+        pagination={pager(t, page, setPage, list.data?.total ?? 0, PAGE_SIZE)}
+        columns={[
+          {
+            title: t('orders.id'),
+            dataIndex: 'id',
+            width: 220,
+            render: (id: string, o) => (
+              <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setOpen(o)}>
+                {id}
+              </Button>
+            ),
+          },
+          {
+            title: t('orders.items'),
+            key: 'items',
+            render: (_, o) => (
+              <Typography.Text ellipsis style={{ maxWidth: 280 }}>
+                {o.items.map((i) => `${i.title} × ${i.quantity}`).join('，')}
+              </Typography.Text>
+            ),
+          },
+          { title: t('common.amount'), dataIndex: 'amountCents', width: 110, render: (c: number) => formatCents(c) },
+          {
+            title: t('common.status'),
+            dataIndex: 'status',
+            width: 110,
+            render: (s: OrderStatus) => <Tag color={ORDER_STATUS_COLOR[s]}>{t(`order.${s}`)}</Tag>,
+          },
+          ...(queue
+            ? [
+                {
+                  title: t('orders.recipient'),
+                  dataIndex: 'recipientAccount',
+                  width: 160,
+                  render: (r: string | null) => r ?? '—',
+                },
+              ]
+            : []),
+          {
+            title: t('orders.paidAt'),
+            dataIndex: 'paidAt',
+            width: 170,
+            render: (v: number | null) => formatTime(v, locale),
+          },
+          {
+            title: t('common.actions'),
+            key: 'a',
+            width: 120,
+            fixed: 'right' as const,
+            render: (_, o) =>
+              o.status === 'paid' && o.items.some((i) => i.deliveryMode === 'manual') ? (
+                <Button size="small" type="primary" onClick={() => setDelivering(o)}>
+                  {t('orders.deliver')}
+                </Button>
+              ) : (
+                <Button size="small" type="link" onClick={() => setOpen(o)}>
+                  {t('common.view')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+      <OrderDrawer
+        order={open}
+        onClose={() => setOpen(null)}
+        onDeliver={(o) => {
+          setOpen(null);
+          setDelivering(o);
+        }}
+      />
+      <DeliverModal order={delivering} onClose={() => setDelivering(null)} />
+    </>
+  );
+}
+
+function OrderDrawer(props: { order: OrderView | null; onClose: () => void; onDeliver: (o: OrderView) => void }) {
+  const t = useT();
+  const { locale } = useI18n();
+  const o = props.order;
+  return (
+    <Drawer
+      open={o !== null}
+      onClose={props.onClose}
+      title={t('orders.detail')}
+      width={Math.min(560, window.innerWidth)}
+    >
+      {o && (
+        <>
+          <Descriptions column={1} size="small" bordered>
+            <Descriptions.Item label={t('orders.id')}>
+              <Typography.Text copyable>{o.id}</Typography.Text>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('common.status')}>
+              <Tag color={ORDER_STATUS_COLOR[o.status]}>{t(`order.${o.status}`)}</Tag>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('common.amount')}>{formatCents(o.amountCents)}</Descriptions.Item>
+            <Descriptions.Item label={t('orders.payment')}>{o.paymentMethod}</Descriptions.Item>
+            <Descriptions.Item label={t('orders.buyer')}>
+              {o.guest ? t('orders.guest') : t('orders.member')}
+            </Descriptions.Item>
+            {o.recipientAccount && (
+              <Descriptions.Item label={t('orders.recipient')}>{o.recipientAccount}</Descriptions.Item>
+            )}
+            <Descriptions.Item label={t('common.createdAt')}>{formatTime(o.createdAt, locale)}</Descriptions.Item>
+            <Descriptions.Item label={t('orders.paidAt')}>{formatTime(o.paidAt, locale)}</Descriptions.Item>
+            <Descriptions.Item label={t('orders.deliveredAt')}>{formatTime(o.deliveredAt, locale)}</Descriptions.Item>
+            <Descriptions.Item label={t('orders.completedAt')}>{formatTime(o.completedAt, locale)}</Descriptions.Item>
+          </Descriptions>
+          <Table
+            style={{ marginTop: 16 }}
+            size="small"
+            rowKey="productId"
+            pagination={false}
+            dataSource={o.items}
+            columns={[
+              { title: t('products.product'), dataIndex: 'title' },
+              { title: t('orders.qty'), dataIndex: 'quantity', width: 60 },
+              {
+                title: t('orders.unit'),
+                dataIndex: 'unitPriceCents',
+                width: 100,
+                render: (c: number) => formatCents(c),
+              },
+              {
+                title: t('form.deliveryMode'),
+                dataIndex: 'deliveryMode',
+                width: 100,
+                render: (m: Mode) => t(`delivery.${m}`),
+              },
+            ]}
+          />
+          {o.deliveryContent && (
+            <>
+              <Typography.Title level={5} style={{ marginTop: 16 }}>
+                {t('orders.delivered')}
+              </Typography.Title>
+              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{o.deliveryContent}</Typography.Paragraph>
+            </>
+          )}
+          {o.status === 'paid' && o.items.some((i) => i.deliveryMode === 'manual') && (
+            <Button type="primary" style={{ marginTop: 16 }} onClick={() => props.onDeliver(o)}>
+              {t('orders.deliver')}
+            </Button>
+          )}
+        </>
+      )}
+    </Drawer>
+  );
+}
+
+function DeliverModal(props: { order: OrderView | null; onClose: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const invalidate = useInvalidate();
+  const [form] = Form.useForm<{ content: string }>();
+  const { busy, error, run, clearError } = useAction();
+  const o = props.order;
+  const submit = (v: { content: string }) =>
+    run(async () => {
+      if (!o) return;
+      await api('POST', `/api/v1/supplier/orders/${encodeURIComponent(o.id)}/deliver`, { content: v.content.trim() });
+      message.success(t('orders.deliveredOk'));
+      form.resetFields();
+      props.onClose();
+      await invalidate('/api/v1/supplier/orders');
+    });
+  return (
+    <Modal
+      open={o !== null}
+      title={t('orders.deliverTitle', { id: o?.id ?? '' })}
+      okText={t('orders.deliver')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      onCancel={() => {
+        clearError();
+        props.onClose();
+      }}
+      destroyOnHidden
+    >
+      {o && (
+        <Typography.Paragraph>
+          {o.items.map((i) => `${i.title} × ${i.quantity}`).join('，')}
+          {o.recipientAccount ? ` · ${t('orders.recipient')}: ${o.recipientAccount}` : ''}
+        </Typography.Paragraph>
+      )}
+      <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
+        <Form.Item
+          name="content"
+          label={t('orders.content')}
+          extra={t('orders.contentHint')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
+          <Input.TextArea autoSize={{ minRows: 4, maxRows: 10 }} maxLength={10_000} showCount />
+        </Form.Item>
+      </Form>
+      {error ? (
+        <Typography.Text type="danger" role="alert">
+          {errorMessage(t, error)}
+        </Typography.Text>
+      ) : null}
+    </Modal>
+  );
+}
