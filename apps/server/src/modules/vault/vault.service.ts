@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { writeAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/clock.ts';
-import { decrypt, deriveKey, encrypt, hmacHex } from '../../platform/crypto.ts';
+import { decrypt, deriveKey, encrypt, hmacHex, keyObject, type SecretKey } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
@@ -33,8 +33,8 @@ const MIN_CODE_BITS = 40;
 function wrapKey(deps: Pick<Deps, 'config'>): Buffer {
   return deriveKey(deps.config.masterKey, 'vault-wrap');
 }
-function hashKey(deps: Pick<Deps, 'config'>): Buffer {
-  return deriveKey(deps.config.masterKey, 'vault-dedupe');
+function hashKey(deps: Pick<Deps, 'config'>): SecretKey {
+  return keyObject(deriveKey(deps.config.masterKey, 'vault-dedupe'));
 }
 
 async function ownedProduct(db: Executor, supplierId: string, productId: string): Promise<ProductForOrder> {
@@ -64,8 +64,8 @@ export interface ImportCounts {
 interface BatchContext {
   productId: string;
   batchId: string;
-  dek: Buffer;
-  hashKey: Buffer;
+  dek: SecretKey;
+  hashKey: SecretKey;
   now: number;
 }
 
@@ -196,7 +196,7 @@ async function importNow(
       created_at: now,
       finished_at: now,
     });
-    const ctx = { productId: product.id, batchId: batch.id, dek: batch.dek, hashKey: hashKey(deps), now };
+    const ctx = { productId: product.id, batchId: batch.id, dek: keyObject(batch.dek), hashKey: hashKey(deps), now };
     const c = await insertLines(tx, deps, ctx, lines);
     await q.updateBatch(tx, batch.id, c);
     await writeAudit(tx, deps, {
@@ -327,7 +327,7 @@ async function runImportSteps(deps: Deps, job: ImportJobsTable, ctx: JobContext)
   const b: BatchContext = {
     productId: job.product_id,
     batchId: job.batch_id,
-    dek,
+    dek: keyObject(dek),
     hashKey: hashKey(deps),
     now: deps.clock.now(),
   };

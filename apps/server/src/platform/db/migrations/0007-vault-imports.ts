@@ -22,7 +22,14 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
   // allocation takes the oldest available keys first: (product, status) narrows, id (time-ordered) sorts
   await db.schema.dropIndex('card_keys_stock_idx').execute();
   await db.schema.createIndex('card_keys_stock_idx').on('card_keys').columns(['product_id', 'status', 'id']).execute();
-  await db.schema.createIndex('card_keys_batch_idx').on('card_keys').column('batch_id').execute();
+  // most keys name no order: index only the ones that do (smaller index, faster imports)
+  await db.schema.dropIndex('card_keys_order_idx').execute();
+  await db.schema
+    .createIndex('card_keys_order_idx')
+    .on('card_keys')
+    .column('order_id')
+    .where(sql.ref('order_id'), 'is not', null)
+    .execute();
 
   // a large import: the upload is staged (encrypted) in import_upload_chunks, a job inserts it batch by batch
   await db.schema
