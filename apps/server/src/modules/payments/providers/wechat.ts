@@ -296,7 +296,10 @@ export function createWechatAdapter(
         if (st === 'PROCESSING') return { status: 'pending', providerRefundId: id };
         return { status: 'rejected', reason: `refund ${String(st)}` };
       }
-      if (a.status >= 400 && a.status < 500) return { status: 'rejected', reason: String(a.body.message ?? a.status) };
+      // 429 (FREQUENCY_LIMITED) is worth another try with the same out_refund_no; other 4xx are refusals
+      if (a.status >= 400 && a.status < 500 && a.status !== 429) {
+        return { status: 'rejected', reason: String(a.body.message ?? a.status) };
+      }
       throw fail(path, a);
     },
   };
