@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runImport } from '../src/modules/vault/vault.service.ts';
+import { runImport, sweepOrphanUploads } from '../src/modules/vault/vault.service.ts';
 import { call, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
@@ -39,6 +39,7 @@ async function keyCount(t: TestApp, shop: Shop, status = 'available'): Promise<n
   return r.body.total;
 }
 
+const SYNC_LINES = 10_000;
 const bigFile = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => `${tag}-${String(i).padStart(7, '0')},PW${i}`).join('\r\n');
 
@@ -263,5 +264,31 @@ describe(`card-key imports (${dialectName})`, () => {
     expect((await notices()).unread).toBe(0);
     // another user sees none of them
     expect((await call(t.app, 'GET', '/api/v1/notices', { token: buyer.token })).body.total).toBe(0);
+  });
+
+  it('sweeps staged pieces of uploads that never became an import, and keeps those of queued imports', async () => {
+    const old = Date.now() - 7 * 3_600_000;
+    const put = (importId: string, created: number) =>
+      t.deps.db
+        .insertInto('import_upload_chunks')
+        .values({ import_id: importId, seq: 0, data_enc: 'v1.x', created_at: created })
+        .execute();
+    await put('imp_orphan_old', old);
+    await put('imp_orphan_new', Date.now());
+    const queued = await importText(t, shop, bigFile(SYNC_LINES + 1, 'SWP'));
+    expect(queued.status).toBe(202);
+    await t.deps.db
+      .updateTable('import_upload_chunks')
+      .set({ created_at: old })
+      .where('import_id', '=', queued.body.jobId)
+      .execute();
+    expect(await sweepOrphanUploads(t.deps)).toBe(1);
+    const left = await t.deps.db.selectFrom('import_upload_chunks').select('import_id').distinct().execute();
+    expect(left.map((r) => r.import_id).sort()).toEqual(['imp_orphan_new', queued.body.jobId].sort());
+    await drainJobs(t);
+    expect((await importOf(t, shop, queued.body.jobId)).body).toMatchObject({
+      status: 'done',
+      imported: SYNC_LINES + 1,
+    });
   });
 });
