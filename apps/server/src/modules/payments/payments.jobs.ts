@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import type { JobDefinition } from '../../platform/jobs/jobs.ts';
-import { MINUTE } from '../../platform/rate-limit.ts';
-import { channelRefundJob, sandboxNotifyJob } from './payments.jobs-spec.ts';
+import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
+import { channelRefundJob, reconcileDayJob, sandboxNotifyJob } from './payments.jobs-spec.ts';
+import { reconcileDay, scheduleDailyReconciliation } from './payments.reconciliation.ts';
 import { handleNotification, pollDuePayments, sendChannelRefund } from './payments.service.ts';
 import * as q from './payments.queries.ts';
 import {
@@ -54,5 +55,27 @@ export function paymentsJobs(deps: Deps): JobDefinition[] {
       await pollDuePayments(deps);
     },
   };
-  return [notify as JobDefinition, refund as JobDefinition, poll as JobDefinition];
+  const reconcile: JobDefinition<z.infer<typeof reconcileDayJob.payload>> = {
+    ...reconcileDayJob,
+    leaseMs: 30 * MINUTE,
+    handler: async (p) => {
+      await reconcileDay(deps, p.provider, p.day, null);
+    },
+  };
+  // slots are UTC days: at 00:00 UTC (08:00 in China) yesterday's books are closed at every channel
+  const daily: JobDefinition<Record<string, never>> = {
+    type: 'payments.reconcile-daily',
+    payload: z.object({}).strict() as z.ZodType<Record<string, never>>,
+    everyMs: 24 * HOUR,
+    leaseMs: 5 * MINUTE,
+    maxAttempts: 3,
+    handler: () => scheduleDailyReconciliation(deps),
+  };
+  return [
+    notify as JobDefinition,
+    refund as JobDefinition,
+    poll as JobDefinition,
+    reconcile as JobDefinition,
+    daily as JobDefinition,
+  ];
 }

@@ -5,6 +5,9 @@ import {
   channelViewSchema,
   checkoutBodySchema,
   paymentViewSchema,
+  reconciliationListQuerySchema,
+  reconciliationReportSchema,
+  reconciliationRunBodySchema,
   refundBodySchema,
   refundListQuerySchema,
   refundViewSchema,
@@ -19,6 +22,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as channels from './payments.channels.ts';
+import * as reconciliation from './payments.reconciliation.ts';
 import * as payments from './payments.service.ts';
 import type { ChannelProvider } from './payments.tables.ts';
 
@@ -61,7 +65,7 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
           schema: {
             tags: ['payments'],
             summary:
-              'Asynchronous payment notifications from each provider (sandbox now; alipay, wechat, epay with #5)',
+              'Asynchronous notifications of the built-in sandbox gateway (the real channels have their own routes below)',
             params: z.strictObject({ provider: z.string().min(1).max(32) }),
             response: { 200: z.object({ code: z.literal('SUCCESS') }), ...errorResponses(404) },
           },
@@ -205,6 +209,41 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: operators },
       },
       async (req) => payments.listRefunds(deps, req.query),
+    );
+
+    app.post(
+      '/api/v1/admin/reconciliation/runs',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Reconcile a day (China Standard Time) again, for one channel or all configured ones',
+          body: reconciliationRunBodySchema,
+          response: {
+            202: z.object({ queued: z.array(z.object({ provider: z.string(), day: z.string() })) }),
+            ...errorResponses(401, 403, 422),
+          },
+        },
+        config: { auth: operators },
+      },
+      async (req, reply) =>
+        reply.status(202).send(await reconciliation.requestReconciliation(deps, requireAuth(req), req.body)),
+    );
+
+    app.get(
+      '/api/v1/admin/reconciliation/reports',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Reconciliation reports, newest first: matched, missing on either side, amount mismatches',
+          querystring: reconciliationListQuerySchema,
+          response: {
+            200: z.object({ items: z.array(reconciliationReportSchema), total: z.number().int() }),
+            ...errorResponses(401, 403),
+          },
+        },
+        config: { auth: operators },
+      },
+      async (req) => reconciliation.listReports(deps, req.query),
     );
 
     app.post(

@@ -233,7 +233,7 @@ export async function receiveChannelNotification(
   }
 }
 
-function recorder(deps: Deps, provider: string, now: number) {
+export function recorder(deps: Deps, provider: string, now: number) {
   return async (paymentId: string | null, outcome: string, detail?: string) =>
     q.insertNotification(deps.db, {
       id: newId('ntf', deps.clock, deps.random),
@@ -256,7 +256,7 @@ export function paymentRef(p: q.PaymentRow): PaymentRef {
 }
 
 /** Marks a confirmed payment paid in one transaction: the transition, the booking, the follow-up jobs. */
-async function settlePaid(deps: Deps, paymentId: string, tradeNo: string): Promise<PaidOutcome> {
+export async function settlePaid(deps: Deps, paymentId: string, tradeNo: string): Promise<PaidOutcome> {
   return deps.db.transaction().execute(async (tx) => {
     const current = await q.findPayment(tx, paymentId);
     if (!current) throw new Error('payment vanished');

@@ -1,0 +1,171 @@
+import { newId } from '../../platform/clock.ts';
+import type { Deps } from '../../platform/deps.ts';
+import type { AuthContext } from '../../platform/http/auth.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { enqueue } from '../../platform/jobs/jobs.ts';
+import { cstDayRange } from '../ledger/ledger.service.ts';
+import { adapters, CHANNEL_PROVIDERS, loadChannel, missingFor } from './payments.channels.ts';
+import { reconcileDayJob } from './payments.jobs-spec.ts';
+import * as q from './payments.queries.ts';
+import { paymentRef, recorder, settlePaid } from './payments.service.ts';
+import type { ChannelProvider } from './payments.tables.ts';
+
+export interface Difference {
+  kind: 'missing_ours' | 'missing_theirs' | 'amount_mismatch' | 'status_mismatch';
+  paymentId: string;
+  tradeNo: string | null;
+  oursCents: number | null;
+  theirsCents: number | null;
+  repaired: boolean;
+  note: string;
+}
+
+const CST_OFFSET_MS = 8 * 3_600_000;
+
+/** The China Standard Time calendar day (YYYY-MM-DD) an instant falls on. */
+export function cstDay(ms: number): string {
+  return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Compares one channel's day with the channel's own records, by asking the channel about every payment we
+ * started that day (the trade-query route of reconciliation; bill downloads are not wired yet). A payment
+ * the channel has as paid and we do not is repaired through the normal paid transition (so the orders'
+ * late-payment rule applies); every other difference is reported for an operator.
+ */
+export async function reconcileDay(deps: Deps, provider: ChannelProvider, day: string, actorId: string | null) {
+  const { from, to } = cstDayRange(day);
+  const channel = await loadChannel(deps, provider);
+  if (!channel || missingFor(deps, channel).length > 0) throw new Error(`the ${provider} channel is not configured`);
+  const adapter = adapters(deps)[provider];
+  const payments = await q.paymentsCreatedBetween(deps.db, provider, from, to);
+  const differences: Difference[] = [];
+  let matched = 0;
+  const record = recorder(deps, provider, deps.clock.now());
+  for (const p of payments) {
+    // never launched at the channel: there is nothing there to compare with
+    if (p.scene === null && p.status !== 'paid') continue;
+    const theirs = await adapter.query(channel, paymentRef(p));
+    const theyPaid = theirs.status === 'paid';
+    const weHave = p.status === 'paid';
+    const theirCents = theirs.status === 'not_found' ? null : theirs.amountCents;
+    const tradeNo = theirs.status === 'not_found' ? null : theirs.tradeNo;
+    const diff = (kind: Difference['kind'], note: string, repaired = false) =>
+      differences.push({
+        paymentId: p.id,
+        kind,
+        tradeNo: tradeNo ?? p.provider_trade_id,
+        oursCents: p.amount_cents,
+        theirsCents: theirCents,
+        repaired,
+        note,
+      });
+    if (weHave && theyPaid) {
+      if (theirCents !== p.amount_cents) diff('amount_mismatch', 'both paid, for different amounts');
+      else if (tradeNo !== null && tradeNo !== p.provider_trade_id)
+        diff('status_mismatch', 'paid under another trade number');
+      else matched++;
+    } else if (weHave) {
+      diff('missing_theirs', `we have it paid; the channel says ${theirs.status}`);
+    } else if (theyPaid) {
+      if (theirCents === p.amount_cents && tradeNo) {
+        const outcome = await settlePaid(deps, p.id, tradeNo);
+        await record(p.id, outcome.transitioned ? 'paid' : 'duplicate', 'by reconciliation');
+        diff('missing_ours', 'paid at the channel, missing here: repaired by query', outcome.transitioned);
+      } else {
+        diff('amount_mismatch', 'paid at the channel for a different amount; not applied');
+      }
+    } else {
+      matched++;
+    }
+  }
+  const count = (k: Difference['kind']) => differences.filter((d) => d.kind === k).length;
+  const row: q.ReportRow = {
+    id: newId('rec', deps.clock, deps.random),
+    provider,
+    day,
+    matched,
+    missing_ours: count('missing_ours'),
+    missing_theirs: count('missing_theirs'),
+    amount_mismatches: count('amount_mismatch'),
+    repaired: differences.filter((d) => d.repaired).length,
+    differences: JSON.stringify(differences),
+    created_by: actorId,
+    created_at: deps.clock.now(),
+  };
+  await q.insertReport(deps.db, row);
+  if (differences.length > 0)
+    deps.log.warn({ provider, day, differences: differences.length }, 'reconciliation found differences');
+  return toReportView(row);
+}
+
+function toReportView(r: q.ReportRow) {
+  return {
+    id: r.id,
+    provider: r.provider,
+    day: r.day,
+    matched: r.matched,
+    missingOurs: r.missing_ours,
+    missingTheirs: r.missing_theirs,
+    amountMismatches: r.amount_mismatches,
+    repaired: r.repaired,
+    differences: JSON.parse(r.differences) as Difference[],
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  };
+}
+
+async function configuredProviders(deps: Deps): Promise<ChannelProvider[]> {
+  const out: ChannelProvider[] = [];
+  for (const p of CHANNEL_PROVIDERS) {
+    const c = await loadChannel(deps, p);
+    if (c && missingFor(deps, c).length === 0) out.push(p);
+  }
+  return out;
+}
+
+/** The daily run: yesterday (China Standard Time) for every configured channel, each its own job. */
+export async function scheduleDailyReconciliation(deps: Deps): Promise<void> {
+  const day = cstDay(deps.clock.now() - 24 * 3_600_000);
+  for (const provider of await configuredProviders(deps)) {
+    await enqueue(
+      deps.db,
+      deps,
+      reconcileDayJob,
+      { provider, day },
+      { uniqueKey: `reconcile:${provider}:${day}:daily` },
+    );
+  }
+}
+
+/** An operator re-runs a day; each run writes a new report, the earlier ones stay. */
+export async function requestReconciliation(
+  deps: Deps,
+  _auth: AuthContext,
+  body: { day: string; provider?: ChannelProvider | undefined },
+) {
+  cstDayRange(body.day);
+  if (body.day > cstDay(deps.clock.now())) throw new AppError('UNPROCESSABLE', 'That day has not happened yet');
+  const providers = body.provider ? [body.provider] : await configuredProviders(deps);
+  for (const provider of providers) {
+    const c = await loadChannel(deps, provider);
+    if (!c || missingFor(deps, c).length > 0) {
+      throw new AppError('UNPROCESSABLE', `The ${provider} channel is not configured`);
+    }
+  }
+  for (const provider of providers) await enqueue(deps.db, deps, reconcileDayJob, { provider, day: body.day });
+  return { queued: providers.map((provider) => ({ provider, day: body.day })) };
+}
+
+export async function listReports(
+  deps: Deps,
+  f: { day?: string | undefined; provider?: string | undefined; page: number; pageSize: number },
+) {
+  const { rows, total } = await q.listReports(deps.db, {
+    day: f.day,
+    provider: f.provider,
+    limit: f.pageSize,
+    offset: (f.page - 1) * f.pageSize,
+  });
+  return { items: rows.map(toReportView), total };
+}

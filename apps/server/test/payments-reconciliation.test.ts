@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureChannel, orderAndCheckout, orderStatus, paymentRow, SITE_URL } from './support/channels.ts';
+import { call, registerAndLogin } from './support/client.ts';
+import { type FakeAlipay, startFakeAlipay } from './support/fake-alipay.ts';
+import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
+import { drainJobs } from './support/jobs.ts';
+import { expectBalanced, openShop, type Shop } from './support/trade.ts';
+
+describe(`daily reconciliation against the channel (${dialectName})`, () => {
+  // 12:00 in China on 2026-12-01
+  const clock = new ManualClock(Date.UTC(2026, 11, 1, 4, 0, 0));
+  let t: TestApp;
+  let shop: Shop;
+  let fake: FakeAlipay;
+  let buyer: Awaited<ReturnType<typeof registerAndLogin>>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+    shop = await openShop(t, { keyCount: 20, priceCents: 800 });
+    fake = await startFakeAlipay();
+    buyer = await registerAndLogin(t.app);
+    await configureChannel(t, shop.admin, {
+      provider: 'alipay',
+      enabled: true,
+      methods: ['qr'],
+      siteUrl: SITE_URL,
+      settings: {
+        appId: fake.appId,
+        sellerId: fake.sellerId,
+        alipayPublicKey: fake.alipay.publicKey,
+        gatewayUrl: fake.gatewayUrl,
+      },
+      secrets: { appPrivateKey: fake.app.privateKey },
+    });
+  });
+  afterAll(async () => {
+    await fake.close();
+    await t.close();
+  });
+
+  it('finds each kind of difference, repairs what the channel has paid and we missed, and runs daily by itself', async () => {
+    const notify = (body: Record<string, string>) =>
+      call(t.app, 'POST', '/api/v1/payments/notify/alipay', {
+        raw: new URLSearchParams(body).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    const agreed = await orderAndCheckout(t, buyer.token, shop.productId, 'alipay', 'qr');
+    expect((await notify(fake.pay(agreed.paymentId))).body).toBe('success');
+    const missedByUs = await orderAndCheckout(t, buyer.token, shop.productId, 'alipay', 'qr');
+    fake.pay(missedByUs.paymentId); // its notification is lost; no poll has run yet
+    const unknownThere = await orderAndCheckout(t, buyer.token, shop.productId, 'alipay', 'qr');
+    expect((await notify(fake.pay(unknownThere.paymentId))).body).toBe('success');
+    fake.trades.delete(unknownThere.paymentId);
+    const otherAmount = await orderAndCheckout(t, buyer.token, shop.productId, 'alipay', 'qr');
+    expect((await notify(fake.pay(otherAmount.paymentId))).body).toBe('success');
+    const trade = fake.trades.get(otherAmount.paymentId);
+    if (trade) trade.totalAmount = '7.99';
+    const unpaidBoth = await orderAndCheckout(t, buyer.token, shop.productId, 'alipay', 'qr');
+
+    const forbidden = await call(t.app, 'POST', '/api/v1/admin/reconciliation/runs', {
+      token: buyer.token,
+      body: { day: '2026-12-01' },
+    });
+    expect(forbidden.status).toBe(403);
+    const future = await call(t.app, 'POST', '/api/v1/admin/reconciliation/runs', {
+      token: shop.admin,
+      body: { day: '2026-12-05', provider: 'alipay' },
+    });
+    expect(future.status).toBe(422);
+    const run = await call(t.app, 'POST', '/api/v1/admin/reconciliation/runs', {
+      token: shop.admin,
+      body: { day: '2026-12-01', provider: 'alipay' },
+    });
+    expect(run.status).toBe(202);
+    await drainJobs(t);
+    const reports = await call(t.app, 'GET', '/api/v1/admin/reconciliation/reports?day=2026-12-01&provider=alipay', {
+      token: shop.admin,
+    });
+    expect(reports.status).toBe(200);
+    expect(reports.body.items).toHaveLength(1);
+    const report = reports.body.items[0];
+    expect(report).toMatchObject({ matched: 2, missingOurs: 1, missingTheirs: 1, amountMismatches: 1, repaired: 1 });
+    const byPayment = new Map(report.differences.map((d: any) => [d.paymentId, d]));
+    expect(byPayment.get(missedByUs.paymentId)).toMatchObject({ kind: 'missing_ours', repaired: true });
+    expect(byPayment.get(unknownThere.paymentId)).toMatchObject({ kind: 'missing_theirs', repaired: false });
+    expect(byPayment.get(otherAmount.paymentId)).toMatchObject({
+      kind: 'amount_mismatch',
+      oursCents: 800,
+      theirsCents: 799,
+    });
+    expect(byPayment.has(agreed.paymentId)).toBe(false);
+    expect(byPayment.has(unpaidBoth.paymentId)).toBe(false);
+    // the repair went through the one paid transition: the order is paid and delivered
+    expect((await paymentRow(t, missedByUs.paymentId)).status).toBe('paid');
+    expect(await orderStatus(t, buyer.token, missedByUs.orderId)).toBe('delivered');
+
+    // a re-run finds the repaired one matched now, and keeps the first report
+    clock.advance(1000);
+    await call(t.app, 'POST', '/api/v1/admin/reconciliation/runs', { token: shop.admin, body: { day: '2026-12-01' } });
+    await drainJobs(t);
+    const again = await call(t.app, 'GET', '/api/v1/admin/reconciliation/reports?day=2026-12-01', {
+      token: shop.admin,
+    });
+    expect(again.body.items).toHaveLength(2);
+    expect(again.body.items[0]).toMatchObject({ matched: 3, missingOurs: 0, missingTheirs: 1, amountMismatches: 1 });
+
+    // the next morning at 08:00 China time, yesterday is reconciled without anyone asking
+    clock.set(Date.UTC(2026, 11, 2, 0, 0, 30));
+    await drainJobs(t);
+    const daily = await call(t.app, 'GET', '/api/v1/admin/reconciliation/reports?day=2026-12-01', {
+      token: shop.admin,
+    });
+    expect(daily.body.items).toHaveLength(3);
+    expect(daily.body.items[0]).toMatchObject({ createdBy: null, missingTheirs: 1, amountMismatches: 1 });
+    await expectBalanced(t, shop.admin);
+  });
+});
