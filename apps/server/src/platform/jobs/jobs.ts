@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Clock, Random } from '../clock.ts';
@@ -39,9 +40,37 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
-type JobDeps = { clock: Clock; random: Random };
+/** What the queue needs; with Redis, an enqueue also wakes the workers of every other process. */
+type JobDeps = { clock: Clock; random: Random; redis?: Redis | null; redisPrefix?: string };
 
 const wakeListeners = new Set<() => void>();
+
+export function wakeChannel(redisPrefix: string): string {
+  return `${redisPrefix}jobs:wake`;
+}
+
+// one PUBLISH per process per tick of the event loop, however many jobs it enqueued in between
+const publishPending = new WeakSet<Redis>();
+
+/**
+ * Wakes workers right away instead of at their next poll. The enqueueing transaction may not have committed
+ * yet, so a woken worker that finds nothing looks again a few times over the next ~250 ms (see CHASE_MS).
+ */
+function wakeWorkers(deps: JobDeps): void {
+  for (const wake of wakeListeners) wake();
+  const redis = deps.redis;
+  if (!redis || publishPending.has(redis)) return;
+  publishPending.add(redis);
+  setImmediate(() => {
+    publishPending.delete(redis);
+    redis.publish(wakeChannel(deps.redisPrefix ?? ''), '1').catch(() => {
+      // a lost wake-up costs one poll interval, never a job
+    });
+  });
+}
+
+/** After a wake-up that found nothing due, look again after these delays before falling back to the poll. */
+const CHASE_MS = [1, 2, 4, 8, 16, 32, 64, 128];
 
 /**
  * Enqueues a job with the caller's executor: pass the transaction that makes the change the
@@ -53,6 +82,19 @@ export async function enqueue<P>(
   def: JobSpec<P>,
   payload: P,
   opts: EnqueueOptions = {},
+): Promise<string> {
+  const id = await insertJob(db, deps, def, payload, opts);
+  const runAt = opts.runAt ?? deps.clock.now() + (opts.delayMs ?? 0);
+  if (runAt <= deps.clock.now()) wakeWorkers(deps);
+  return id;
+}
+
+async function insertJob<P>(
+  db: Executor,
+  deps: JobDeps,
+  def: JobSpec<P>,
+  payload: P,
+  opts: EnqueueOptions,
 ): Promise<string> {
   const parsed = def.payload.parse(payload);
   const now = deps.clock.now();
@@ -81,8 +123,6 @@ export async function enqueue<P>(
   } else {
     await db.insertInto('jobs').values(row).execute();
   }
-  // a nudge to in-process workers; if the transaction has not committed yet they simply find nothing
-  for (const wake of wakeListeners) setTimeout(wake, 5);
   return id;
 }
 
@@ -98,6 +138,9 @@ export interface WorkerOptions {
   pollMs?: number;
   concurrency?: number;
   log?: Logger;
+  /** subscribe to wake-ups published by other processes (a dedicated connection is duplicated from it) */
+  redis?: Redis | null;
+  redisPrefix?: string;
 }
 
 export interface ClaimedJob {
@@ -186,7 +229,19 @@ export class JobWorker {
   private ticking = false;
   private tickDone: Promise<void> = Promise.resolve();
   private stopped = true;
-  private readonly wake = () => this.schedule(0);
+  /** wake-up look-ups left before falling back to the poll */
+  private chase = 0;
+  /** a wake-up arrived while a tick was running: tick again as soon as it ends */
+  private wokenDuringTick = false;
+  private recurringAt = Number.NEGATIVE_INFINITY;
+  private subscriber: Redis | null = null;
+  private readonly redis: Redis | null;
+  private readonly redisPrefix: string;
+  private readonly wake = () => {
+    this.chase = CHASE_MS.length;
+    if (this.ticking) this.wokenDuringTick = true;
+    else this.schedule(0);
+  };
 
   private readonly database: Pick<Database, 'db' | 'dialect'>;
   private readonly deps: JobDeps;
@@ -204,6 +259,8 @@ export class JobWorker {
     this.pollMs = opts.pollMs ?? 1000;
     this.concurrency = opts.concurrency ?? 4;
     this.log = opts.log;
+    this.redis = opts.redis ?? null;
+    this.redisPrefix = opts.redisPrefix ?? '';
   }
   private readonly log: Logger | undefined;
 
@@ -212,6 +269,15 @@ export class JobWorker {
     this.stopped = false;
     if (this.abort.signal.aborted) this.abort = new AbortController();
     wakeListeners.add(this.wake);
+    if (this.redis) {
+      const sub = this.redis.duplicate();
+      this.subscriber = sub;
+      sub.on('message', this.wake);
+      sub.on('error', (err) => this.log?.warn({ err: err.message }, 'job wake-up subscription error'));
+      sub.subscribe(wakeChannel(this.redisPrefix)).catch((err: Error) => {
+        this.log?.warn({ err: err.message }, 'job wake-ups from other processes are off; polling instead');
+      });
+    }
     this.schedule(0);
   }
 
@@ -222,6 +288,9 @@ export class JobWorker {
     wakeListeners.delete(this.wake);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const sub = this.subscriber;
+    this.subscriber = null;
+    if (sub) await sub.quit().catch(() => sub.disconnect());
     // a tick already past its stopped check may still claim jobs; they join inFlight before it ends
     await this.tickDone;
     await Promise.allSettled([...this.inFlight]);
@@ -244,15 +313,22 @@ export class JobWorker {
       endTick = resolve;
     });
     let claimedAny = false;
+    this.wokenDuringTick = false;
     try {
-      await this.scheduleRecurring();
+      // once a second is enough for slots of a minute or more; a busy worker ticks far more often
+      if (this.deps.clock.now() - this.recurringAt >= 1000) {
+        this.recurringAt = this.deps.clock.now();
+        await this.scheduleRecurring();
+      }
       claimedAny = (await this.runOnce({ wait: false })) > 0;
     } catch (err) {
       this.log?.error({ err }, 'job worker tick failed');
     } finally {
       this.ticking = false;
       endTick();
-      this.schedule(claimedAny ? 0 : this.pollMs);
+      if (claimedAny || this.wokenDuringTick) this.schedule(0);
+      else if (this.chase > 0) this.schedule(CHASE_MS[CHASE_MS.length - this.chase--]!);
+      else this.schedule(this.pollMs);
     }
   }
 
@@ -264,7 +340,8 @@ export class JobWorker {
       const slot = Math.floor(now / def.everyMs) * def.everyMs;
       // one broken definition must not stop the others, nor the worker's claiming
       try {
-        await enqueue(this.database.db, this.deps, def, {} as never, {
+        // no wake-up: the tick that schedules the slot claims it next, and a wake here would loop
+        await insertJob(this.database.db, this.deps, def, {} as never, {
           runAt: slot,
           uniqueKey: `recurring:${def.type}:${slot}`,
           maxAttempts: def.maxAttempts ?? 3,
