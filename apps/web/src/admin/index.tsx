@@ -1,10 +1,62 @@
-import { Layout, Result } from 'antd';
+import {
+  AuditOutlined,
+  BookOutlined,
+  CheckSquareOutlined,
+  DashboardOutlined,
+  MoneyCollectOutlined,
+  SettingOutlined,
+  ShoppingOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import { Spin } from 'antd';
+import { lazy, Suspense } from 'react';
+import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../console/layout.tsx';
+import { useT } from './messages.ts';
 
-/** The admin console: every /admin/* path; loaded on demand, never part of the storefront's first load. */
+const Dashboard = lazy(() => import('./dashboard.tsx'));
+const Reviews = lazy(() => import('./reviews.tsx'));
+const Withdrawals = lazy(() => import('./withdrawals.tsx'));
+const Catalog = lazy(() => import('./catalog.tsx'));
+const Users = lazy(() => import('./users.tsx'));
+const Orders = lazy(() => import('./orders.tsx'));
+const Ledger = lazy(() => import('./ledger.tsx'));
+const Settings = lazy(() => import('./settings.tsx'));
+const Audit = lazy(() => import('./audit.tsx'));
+
+const pages: Record<string, () => React.ReactNode> = {
+  '/admin': () => <Dashboard />,
+  '/admin/reviews': () => <Reviews />,
+  '/admin/withdrawals': () => <Withdrawals />,
+  '/admin/catalog': () => <Catalog />,
+  '/admin/users': () => <Users />,
+  '/admin/orders': () => <Orders />,
+  '/admin/ledger': () => <Ledger />,
+  '/admin/settings': () => <Settings />,
+  '/admin/audit': () => <Audit />,
+};
+
+/** The operator console: every /admin/* path; loaded on demand, never part of the storefront's first load. */
 export default function AdminConsole({ path }: { path: string }) {
+  const t = useT();
+  const entries: MenuEntry[] = [
+    { path: '/admin', label: t('menu.dashboard'), icon: <DashboardOutlined /> },
+    { path: '/admin/reviews', label: t('menu.reviews'), icon: <CheckSquareOutlined /> },
+    { path: '/admin/withdrawals', label: t('menu.withdrawals'), icon: <MoneyCollectOutlined /> },
+    { path: '/admin/catalog', label: t('menu.catalog'), icon: <BookOutlined /> },
+    { path: '/admin/users', label: t('menu.users'), icon: <TeamOutlined /> },
+    { path: '/admin/orders', label: t('menu.orders'), icon: <ShoppingOutlined /> },
+    { path: '/admin/ledger', label: t('menu.ledger'), icon: <MoneyCollectOutlined /> },
+    { path: '/admin/settings', label: t('menu.settings'), icon: <SettingOutlined /> },
+    { path: '/admin/audit', label: t('menu.audit'), icon: <AuditOutlined /> },
+  ];
+  const page = pages[path];
   return (
-    <Layout.Content style={{ padding: 24 }}>
-      <Result status="404" title={path} />
-    </Layout.Content>
+    <RequireRole roles={['operator', 'admin']} forbiddenHint={t('forbiddenHint')}>
+      <ConsoleLayout title={t('title')} entries={entries} path={path}>
+        <Suspense fallback={<Spin style={{ display: 'block', padding: 48 }} />}>
+          {page ? page() : <NotFoundPage />}
+        </Suspense>
+      </ConsoleLayout>
+    </RequireRole>
   );
 }

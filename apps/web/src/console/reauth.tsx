@@ -1,8 +1,8 @@
-import { Alert, Form, Input, Modal } from 'antd';
+import { Form, Input } from 'antd';
 import { api } from '../lib/api.ts';
 import { useSession } from '../lib/session.ts';
-import { errorMessage, useCommonT } from './i18n.ts';
-import { useAction } from './use-action.ts';
+import { FormModal } from './form-modal.tsx';
+import { useCommonT } from './i18n.ts';
 
 interface Values {
   password: string;
@@ -22,51 +22,34 @@ export function ReauthModal(props: {
   const t = useCommonT();
   const { me } = useSession();
   const totp = me?.totpEnabled ?? false;
-  const [form] = Form.useForm<Values>();
-  const { busy, error, run, clearError } = useAction();
-
-  const submit = (v: Values) =>
-    run(async () => {
-      await api('POST', '/api/v1/auth/reauth', { password: v.password, ...(totp ? { totp: v.totp?.trim() } : {}) });
-      await props.action();
-      form.resetFields();
-      props.onClose();
-    });
-
   return (
-    <Modal
+    <FormModal<Values>
       open={props.open}
       title={props.title ?? t('common.reauthTitle')}
       okText={t('common.confirm')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={() => {
-        clearError();
-        props.onClose();
+      onClose={props.onClose}
+      onSubmit={async (v) => {
+        await api('POST', '/api/v1/auth/reauth', { password: v.password, ...(totp ? { totp: v.totp?.trim() } : {}) });
+        await props.action();
       }}
-      destroyOnHidden
     >
       <p>{totp ? t('common.reauthHint') : t('common.reauthNoTotp')}</p>
-      <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
+      <Form.Item
+        name="password"
+        label={t('common.password')}
+        rules={[{ required: true, message: t('common.required') }]}
+      >
+        <Input.Password autoComplete="current-password" maxLength={128} autoFocus />
+      </Form.Item>
+      {totp && (
         <Form.Item
-          name="password"
-          label={t('common.password')}
-          rules={[{ required: true, message: t('common.required') }]}
+          name="totp"
+          label={t('common.totp')}
+          rules={[{ required: true, pattern: /^\s*\S{6,32}\s*$/, message: t('common.required') }]}
         >
-          <Input.Password autoComplete="current-password" maxLength={128} autoFocus />
+          <Input inputMode="numeric" autoComplete="one-time-code" maxLength={32} />
         </Form.Item>
-        {totp && (
-          <Form.Item
-            name="totp"
-            label={t('common.totp')}
-            rules={[{ required: true, pattern: /^\s*\S{6,32}\s*$/, message: t('common.required') }]}
-          >
-            <Input inputMode="numeric" autoComplete="one-time-code" maxLength={32} />
-          </Form.Item>
-        )}
-        {error ? <Alert type="error" showIcon role="alert" message={errorMessage(t, error)} /> : null}
-      </Form>
-    </Modal>
+      )}
+    </FormModal>
   );
 }

@@ -7,6 +7,7 @@ import type {
   orderStatusSchema,
   orderViewSchema,
   postingsPageSchema,
+  Role,
   supplierBalanceSchema,
   withdrawalsPageSchema,
 } from '@kameng/contracts';
@@ -56,3 +57,6 @@ export const WITHDRAWAL_STATUS_COLOR = {
   rejected: 'default',
   failed: 'red',
 } as const;
+
+/** The roles, as in contracts' ROLES (kept here so no zod schema is bundled for one list). */
+export const ROLE_LIST = ['buyer', 'supplier', 'operator', 'arbitrator', 'admin'] as const satisfies readonly Role[];

@@ -1,22 +1,9 @@
-import {
-  App,
-  Button,
-  DatePicker,
-  Descriptions,
-  Drawer,
-  Empty,
-  Form,
-  Input,
-  Modal,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { App, Button, DatePicker, Drawer, Empty, Form, Input, Space, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
-import { errorMessage } from '../console/i18n.ts';
+import { FormModal } from '../console/form-modal.tsx';
+import { OrderFacts } from '../console/order-facts.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { FilterSelect, pager } from '../console/table.tsx';
@@ -27,7 +14,6 @@ import {
   type OrdersPage,
   type OrderView,
 } from '../console/types.ts';
-import { useAction } from '../console/use-action.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { useT } from './messages.ts';
@@ -179,7 +165,6 @@ export default function Orders({ queue }: { queue: boolean }) {
 
 function OrderDrawer(props: { order: OrderView | null; onClose: () => void; onDeliver: (o: OrderView) => void }) {
   const t = useT();
-  const { locale } = useI18n();
   const o = props.order;
   return (
     <Drawer
@@ -190,49 +175,7 @@ function OrderDrawer(props: { order: OrderView | null; onClose: () => void; onDe
     >
       {o && (
         <>
-          <Descriptions column={1} size="small" bordered>
-            <Descriptions.Item label={t('orders.id')}>
-              <Typography.Text copyable>{o.id}</Typography.Text>
-            </Descriptions.Item>
-            <Descriptions.Item label={t('common.status')}>
-              <Tag color={ORDER_STATUS_COLOR[o.status]}>{t(`order.${o.status}`)}</Tag>
-            </Descriptions.Item>
-            <Descriptions.Item label={t('common.amount')}>{formatCents(o.amountCents)}</Descriptions.Item>
-            <Descriptions.Item label={t('orders.payment')}>{o.paymentMethod}</Descriptions.Item>
-            <Descriptions.Item label={t('orders.buyer')}>
-              {o.guest ? t('orders.guest') : t('orders.member')}
-            </Descriptions.Item>
-            {o.recipientAccount && (
-              <Descriptions.Item label={t('orders.recipient')}>{o.recipientAccount}</Descriptions.Item>
-            )}
-            <Descriptions.Item label={t('common.createdAt')}>{formatTime(o.createdAt, locale)}</Descriptions.Item>
-            <Descriptions.Item label={t('orders.paidAt')}>{formatTime(o.paidAt, locale)}</Descriptions.Item>
-            <Descriptions.Item label={t('orders.deliveredAt')}>{formatTime(o.deliveredAt, locale)}</Descriptions.Item>
-            <Descriptions.Item label={t('orders.completedAt')}>{formatTime(o.completedAt, locale)}</Descriptions.Item>
-          </Descriptions>
-          <Table
-            style={{ marginTop: 16 }}
-            size="small"
-            rowKey="productId"
-            pagination={false}
-            dataSource={o.items}
-            columns={[
-              { title: t('products.product'), dataIndex: 'title' },
-              { title: t('orders.qty'), dataIndex: 'quantity', width: 60 },
-              {
-                title: t('orders.unit'),
-                dataIndex: 'unitPriceCents',
-                width: 100,
-                render: (c: number) => formatCents(c),
-              },
-              {
-                title: t('form.deliveryMode'),
-                dataIndex: 'deliveryMode',
-                width: 100,
-                render: (m: Mode) => t(`delivery.${m}`),
-              },
-            ]}
-          />
+          <OrderFacts order={o} buyer={o.guest ? t('orders.guest') : t('orders.member')} />
           {o.deliveryContent && (
             <>
               <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -256,31 +199,19 @@ function DeliverModal(props: { order: OrderView | null; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();
   const invalidate = useInvalidate();
-  const [form] = Form.useForm<{ content: string }>();
-  const { busy, error, run, clearError } = useAction();
   const o = props.order;
-  const submit = (v: { content: string }) =>
-    run(async () => {
-      if (!o) return;
-      await api('POST', `/api/v1/supplier/orders/${encodeURIComponent(o.id)}/deliver`, { content: v.content.trim() });
-      message.success(t('orders.deliveredOk'));
-      form.resetFields();
-      props.onClose();
-      await invalidate('/api/v1/supplier/orders');
-    });
   return (
-    <Modal
+    <FormModal<{ content: string }>
       open={o !== null}
       title={t('orders.deliverTitle', { id: o?.id ?? '' })}
       okText={t('orders.deliver')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={() => {
-        clearError();
-        props.onClose();
+      onClose={props.onClose}
+      onSubmit={async (v) => {
+        if (!o) return;
+        await api('POST', `/api/v1/supplier/orders/${encodeURIComponent(o.id)}/deliver`, { content: v.content.trim() });
+        message.success(t('orders.deliveredOk'));
+        await invalidate('/api/v1/supplier/orders');
       }}
-      destroyOnHidden
     >
       {o && (
         <Typography.Paragraph>
@@ -288,21 +219,14 @@ function DeliverModal(props: { order: OrderView | null; onClose: () => void }) {
           {o.recipientAccount ? ` · ${t('orders.recipient')}: ${o.recipientAccount}` : ''}
         </Typography.Paragraph>
       )}
-      <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
-        <Form.Item
-          name="content"
-          label={t('orders.content')}
-          extra={t('orders.contentHint')}
-          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
-        >
-          <Input.TextArea autoSize={{ minRows: 4, maxRows: 10 }} maxLength={10_000} showCount />
-        </Form.Item>
-      </Form>
-      {error ? (
-        <Typography.Text type="danger" role="alert">
-          {errorMessage(t, error)}
-        </Typography.Text>
-      ) : null}
-    </Modal>
+      <Form.Item
+        name="content"
+        label={t('orders.content')}
+        extra={t('orders.contentHint')}
+        rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+      >
+        <Input.TextArea autoSize={{ minRows: 4, maxRows: 10 }} maxLength={10_000} showCount />
+      </Form.Item>
+    </FormModal>
   );
 }

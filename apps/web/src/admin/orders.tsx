@@ -1,0 +1,211 @@
+import {
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Drawer,
+  Input,
+  Segmented,
+  Space,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { formatCents, formatTime } from '../console/format.ts';
+import { OrderFacts } from '../console/order-facts.tsx';
+import { ErrorAlert, PageHeader } from '../console/layout.tsx';
+import { useGet, withParams } from '../console/query.ts';
+import { FilterSelect, pager } from '../console/table.tsx';
+import {
+  ORDER_STATUS_COLOR,
+  ORDER_STATUSES,
+  type OrderStatus,
+  type OrdersPage,
+  type OrderView,
+} from '../console/types.ts';
+import { useI18n } from '../i18n/index.ts';
+import { useT } from './messages.ts';
+
+type Queue = 'all' | 'attention' | 'failed';
+
+interface OperatorOrder extends Omit<OrderView, 'cardKeys' | 'deliveryContent'> {
+  buyerId: string | null;
+  guestEmail: string | null;
+  needsAttention: boolean;
+  events: { from: OrderStatus | null; to: OrderStatus; cause: string; at: number }[];
+}
+
+export default function Orders() {
+  const t = useT();
+  const { locale } = useI18n();
+  const [queue, setQueue] = useState<Queue>('all');
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState<OrderStatus | undefined>();
+  const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
+  const [page, setPage] = useState(1);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const list = useGet<OrdersPage>(
+    withParams('/api/v1/admin/orders', {
+      q: q.trim(),
+      status: queue === 'failed' ? 'delivery_failed' : status,
+      needsAttention: queue === 'attention' ? true : undefined,
+      from: range?.[0]?.startOf('day').valueOf(),
+      to: range?.[1]?.endOf('day').valueOf(),
+      page,
+      pageSize: 20,
+    }),
+  );
+  return (
+    <>
+      <PageHeader title={t('menu.orders')} />
+      <Card>
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Segmented<Queue>
+            value={queue}
+            onChange={(v) => {
+              setQueue(v);
+              setPage(1);
+            }}
+            options={[
+              { value: 'all', label: t('orders.all') },
+              { value: 'attention', label: t('orders.attention') },
+              { value: 'failed', label: t('order.delivery_failed') },
+            ]}
+          />
+          <Input.Search
+            allowClear
+            placeholder={t('orders.search')}
+            onSearch={(v) => {
+              setQ(v);
+              setPage(1);
+            }}
+            style={{ width: 280 }}
+            maxLength={254}
+          />
+          {queue !== 'failed' && (
+            <FilterSelect<OrderStatus>
+              value={status}
+              onChange={(v) => {
+                setStatus(v);
+                setPage(1);
+              }}
+              options={ORDER_STATUSES.map((s) => ({ value: s, label: t(`order.${s}`) }))}
+              allLabel={t('common.all')}
+              label={t('common.status')}
+            />
+          )}
+          <DatePicker.RangePicker
+            value={range}
+            allowEmpty={[true, true]}
+            onChange={(v) => {
+              setRange(v);
+              setPage(1);
+            }}
+          />
+        </Space>
+        <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
+        <Table<OrderView>
+          rowKey="id"
+          loading={list.isFetching}
+          dataSource={list.data?.items ?? []}
+          scroll={{ x: 1000 }}
+          locale={{ emptyText: queue === 'all' ? t('orders.none') : t('orders.queueEmpty') }}
+          pagination={pager(t, page, setPage, list.data?.total ?? 0)}
+          columns={[
+            {
+              title: t('orders.id'),
+              dataIndex: 'id',
+              width: 230,
+              render: (id: string) => (
+                <Button type="link" style={{ padding: 0 }} onClick={() => setOpenId(id)}>
+                  {id}
+                </Button>
+              ),
+            },
+            {
+              title: t('orders.items'),
+              key: 'items',
+              render: (_, o) => (
+                <Typography.Text ellipsis style={{ maxWidth: 260 }}>
+                  {o.items.map((i) => `${i.title} × ${i.quantity}`).join('，')}
+                </Typography.Text>
+              ),
+            },
+            { title: t('orders.supplier'), dataIndex: 'supplierId', width: 200 },
+            { title: t('common.amount'), dataIndex: 'amountCents', width: 110, render: (c: number) => formatCents(c) },
+            {
+              title: t('common.status'),
+              dataIndex: 'status',
+              width: 110,
+              render: (s: OrderStatus) => <Tag color={ORDER_STATUS_COLOR[s]}>{t(`order.${s}`)}</Tag>,
+            },
+            {
+              title: t('common.createdAt'),
+              dataIndex: 'createdAt',
+              width: 170,
+              render: (v: number) => formatTime(v, locale),
+            },
+          ]}
+        />
+      </Card>
+      <OrderDrawer id={openId} onClose={() => setOpenId(null)} />
+    </>
+  );
+}
+
+function OrderDrawer(props: { id: string | null; onClose: () => void }) {
+  const t = useT();
+  const { locale } = useI18n();
+  const order = useGet<OperatorOrder>(props.id ? `/api/v1/admin/orders/${encodeURIComponent(props.id)}` : null);
+  const o = order.data;
+  return (
+    <Drawer
+      open={props.id !== null}
+      onClose={props.onClose}
+      title={t('orders.detail')}
+      width={Math.min(600, window.innerWidth)}
+    >
+      <ErrorAlert error={order.error} onRetry={() => order.refetch()} />
+      {o && (
+        <>
+          <OrderFacts
+            order={o}
+            buyer={o.buyerId ?? o.guestEmail ?? t('orders.guest')}
+            extra={
+              <>
+                <Descriptions.Item label={t('orders.supplier')}>{o.supplierId}</Descriptions.Item>
+                {o.needsAttention && (
+                  <Descriptions.Item label={t('orders.attention')}>
+                    <Tag color="red">{t('orders.attention')}</Tag>
+                  </Descriptions.Item>
+                )}
+              </>
+            }
+          />
+          <Typography.Title level={5} style={{ marginTop: 16 }}>
+            {t('orders.history')}
+          </Typography.Title>
+          <Timeline
+            items={o.events.map((e) => ({
+              color: ORDER_STATUS_COLOR[e.to] === 'red' ? 'red' : 'blue',
+              children: (
+                <>
+                  <div>
+                    {e.from ? `${t(`order.${e.from}`)} → ` : ''}
+                    <Typography.Text strong>{t(`order.${e.to}`)}</Typography.Text>
+                  </div>
+                  <Typography.Text type="secondary">
+                    {formatTime(e.at, locale)} · {e.cause}
+                  </Typography.Text>
+                </>
+              ),
+            }))}
+          />
+        </>
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,63 @@
+import { Form, type FormInstance, Modal } from 'antd';
+import type { ReactNode } from 'react';
+import { useCommonT } from './i18n.ts';
+import { ErrorAlert } from './layout.tsx';
+import { useAction } from './use-action.ts';
+
+/**
+ * A dialog around one form: OK submits it, `onSubmit` does the work, the dialog closes when it succeeds and
+ * shows the failure under the fields when it does not. `onError` may put field errors next to their fields.
+ */
+export function FormModal<V extends object>(props: {
+  open: boolean;
+  title: ReactNode;
+  okText: string;
+  danger?: boolean;
+  onClose: () => void;
+  onSubmit: (values: V) => Promise<void>;
+  onError?: (err: unknown, form: FormInstance<V>) => void;
+  initialValues?: Partial<V>;
+  form?: FormInstance<V>;
+  children: ReactNode;
+}) {
+  const t = useCommonT();
+  const [own] = Form.useForm<V>();
+  const form = props.form ?? own;
+  const { busy, error, run, clearError } = useAction();
+  return (
+    <Modal
+      open={props.open}
+      title={props.title}
+      okText={props.okText}
+      okButtonProps={{ danger: props.danger ?? false }}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      onCancel={() => {
+        clearError();
+        props.onClose();
+      }}
+      destroyOnHidden
+    >
+      <Form<V>
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        initialValues={props.initialValues}
+        onFinish={(v) =>
+          run(
+            async () => {
+              await props.onSubmit(v);
+              form.resetFields();
+              props.onClose();
+            },
+            (err) => props.onError?.(err, form),
+          )
+        }
+      >
+        {props.children}
+      </Form>
+      <ErrorAlert error={error} />
+    </Modal>
+  );
+}
