@@ -191,7 +191,55 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
     await expectBalanced(t, shop.admin);
   });
 
+  it('an operator refunds a paid order in full from escrow: to the channel or to the wallet, never in part', async () => {
+    const toChannel = await paidNative();
+    expect((await notify(t, fake.paidNotification(toChannel.paymentId))).status).toBe(204);
+    await drainJobs(t);
+    const partial = await call(t.app, 'POST', `/api/v1/admin/payments/${toChannel.paymentId}/refunds`, {
+      token: shop.admin,
+      body: { amountCents: 100, reason: '卡密无效' },
+    });
+    expect(partial.status).toBe(422);
+    const byBuyer = await call(t.app, 'POST', `/api/v1/admin/payments/${toChannel.paymentId}/refunds`, {
+      token: buyer.token,
+      body: { amountCents: 1500, reason: '卡密无效' },
+    });
+    expect(byBuyer.status).toBe(403);
+    const r = await call(t.app, 'POST', `/api/v1/admin/payments/${toChannel.paymentId}/refunds`, {
+      token: shop.admin,
+      body: { amountCents: 1500, destination: 'original', reason: '卡密无效' },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ destination: 'original', status: 'pending', amountCents: 1500 });
+    expect(await orderStatus(t, buyer.token, toChannel.orderId)).toBe('refunded');
+    await drainJobs(t);
+    expect(fake.refunds.get(r.body.channelRefundNo)).toMatchObject({ refund: 1500, status: 'SUCCESS' });
+    const twice = await call(t.app, 'POST', `/api/v1/admin/payments/${toChannel.paymentId}/refunds`, {
+      token: shop.admin,
+      body: { amountCents: 1500, destination: 'original', reason: '卡密无效' },
+    });
+    expect(twice.status).toBe(409);
+    expect(fake.refunds.size).toBe(1);
+
+    const toWallet = await paidNative();
+    expect((await notify(t, fake.paidNotification(toWallet.paymentId))).status).toBe(204);
+    const before = (await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents;
+    const w = await call(t.app, 'POST', `/api/v1/admin/payments/${toWallet.paymentId}/refunds`, {
+      token: shop.admin,
+      body: { amountCents: 1500, destination: 'wallet', reason: '缺货' },
+    });
+    expect(w.status, JSON.stringify(w.body)).toBe(201);
+    expect(w.body).toMatchObject({ destination: 'wallet', status: 'succeeded' });
+    expect((await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents).toBe(before + 1500);
+    expect(fake.refunds.size).toBe(1);
+    await drainJobs(t);
+    // the reserved key went back to stock instead of being delivered
+    expect(await orderStatus(t, buyer.token, toWallet.orderId)).toBe('refunded');
+    await expectBalanced(t, shop.admin);
+  });
+
   it('refunds a top-up with one out_refund_no; a PROCESSING refund settles by the refund notification', async () => {
+    const walletBefore = (await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents;
     const topUp = await call(t.app, 'POST', '/api/v1/wallet/top-ups', {
       token: buyer.token,
       body: { amountCents: 3000, paymentMethod: 'wechat' },
@@ -204,6 +252,7 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
     fake.pay(paymentId);
     expect((await notify(t, fake.paidNotification(paymentId))).status).toBe(204);
     fake.refundsProcess = true;
+    const refundsBefore = fake.refunds.size;
     const r = await call(t.app, 'POST', `/api/v1/admin/payments/${paymentId}/refunds`, {
       token: shop.admin,
       body: { amountCents: 1000, reason: '重复充值' },
@@ -238,14 +287,14 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
       .where('id', '=', r.body.id)
       .executeTakeFirstOrThrow();
     expect(settled.status).toBe('succeeded');
-    expect(fake.refunds.size).toBe(1);
+    expect(fake.refunds.size).toBe(refundsBefore + 1);
     // a refund notification for a refund we never made is refused
     const unknown = fake.notification(
       { mchid: fake.mchid, out_trade_no: paymentId, out_refund_no: 'Rnotours', refund_status: 'SUCCESS' },
       { eventType: 'REFUND.SUCCESS' },
     );
     expect((await notify(t, unknown)).status).toBe(400);
-    expect((await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents).toBe(2000);
+    expect((await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents).toBe(walletBefore + 2000);
     await expectBalanced(t, shop.admin);
   });
 });

@@ -24,6 +24,7 @@ import {
 } from '../catalog/catalog.service.ts';
 import {
   commissionRateBps,
+  getHold,
   openHold,
   postEntry,
   settleHold,
@@ -418,19 +419,20 @@ async function refund(
   order: q.OrderRow,
   payment: { id: string; provider: Provider },
   reason: string,
-  opts: { fromHold: boolean; keepStatus?: boolean },
+  opts: { fromHold: boolean; keepStatus?: boolean; to?: 'wallet' | 'original' },
 ): Promise<void> {
   const refundId = `rfd_${order.id}_${reason}`;
   const wallet = order.buyer_id ? `wallet:${order.buyer_id}` : null;
   const channel = `clearing:${payment.provider}`;
   const payer = payment.provider === 'balance' && wallet ? wallet : channel;
-  const destination = wallet ?? channel;
+  // an operator may send a registered buyer's money back through the channel instead of the wallet
+  const destination = opts.to === 'original' && payment.provider !== 'balance' ? channel : (wallet ?? channel);
   const fresh = await recordRefund(tx, deps, {
     refundId,
     paymentId: payment.id,
     orderId: order.id,
     amountCents: order.amount_cents,
-    destination: wallet ? 'wallet' : 'original',
+    destination: destination === wallet ? 'wallet' : 'original',
     reason,
   });
   if (fresh) {
@@ -448,11 +450,62 @@ async function refund(
     }
   }
   if (!opts.keepStatus) {
-    await move(tx, deps, order, ['pending_payment', 'cancelled', 'paid', 'delivery_failed'], 'refunded', reason, {
-      closed_at: deps.clock.now(),
-      needs_attention: reason === 'delivery_failed' ? 1 : 0,
-    });
+    await move(
+      tx,
+      deps,
+      order,
+      ['pending_payment', 'cancelled', 'paid', 'delivered', 'delivery_failed', 'disputed'],
+      'refunded',
+      reason,
+      {
+        closed_at: deps.clock.now(),
+        needs_attention: reason === 'delivery_failed' ? 1 : 0,
+      },
+    );
   }
+}
+
+/**
+ * An operator refunds a paid order in full while its money is still in escrow (the hold is pending or
+ * frozen): the hold is voided to the buyer's wallet or back through the channel the buyer paid with.
+ * Once the hold has settled to the supplier, the money is the supplier's and a refund needs a dispute.
+ */
+export async function refundOrderByOperator(
+  deps: Deps,
+  auth: AuthContext,
+  orderId: string,
+  body: { destination: 'wallet' | 'original'; reason: string },
+  ip: string,
+): Promise<{ refundId: string }> {
+  const reason = 'operator_refund';
+  await deps.db.transaction().execute(async (tx) => {
+    const order = await q.findOrder(tx, orderId);
+    if (!order) throw new AppError('NOT_FOUND', 'No such order');
+    if (!['paid', 'delivered', 'delivery_failed', 'disputed'].includes(order.status)) {
+      throw new AppError('INVALID_STATE', `An order that is ${order.status} cannot be refunded`);
+    }
+    if (body.destination === 'wallet' && !order.buyer_id) {
+      throw new AppError('UNPROCESSABLE', 'A guest has no wallet; refund to the original channel', {
+        issues: [{ path: ['destination'], message: 'guests have no wallet' }],
+      });
+    }
+    const hold = await getHold(tx, orderId);
+    if (hold?.status !== 'pending' && hold?.status !== 'frozen') {
+      throw new AppError('INVALID_STATE', 'The escrow has already settled to the supplier');
+    }
+    if (order.status === 'paid') await releaseItems(tx, deps, orderId, await q.itemsOf(tx, orderId));
+    await refund(tx, deps, order, await paymentOf(tx, orderId), reason, { fromHold: true, to: body.destination });
+    await writeAudit(tx, deps, {
+      actorId: auth.userId,
+      action: 'order.refund',
+      objectType: 'order',
+      objectId: orderId,
+      ip,
+      details: { destination: body.destination, reason: body.reason },
+    });
+  });
+  await invalidateCatalogCache(deps);
+  return { refundId: `rfd_${orderId}_${reason}` };
 }
 
 async function paymentOf(tx: Executor, orderId: string): Promise<{ id: string; provider: Provider }> {

@@ -183,7 +183,8 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['admin'],
-          summary: 'Refund a wallet top-up (fully or in part) back through its channel',
+          summary:
+            'Refund a payment: a top-up fully or in part back through its channel; an order in full (escrow still held) to the wallet or the channel',
           params: z.strictObject({ id: z.string().max(64) }),
           body: refundBodySchema,
           response: { 201: refundViewSchema, ...errorResponses(401, 403, 404, 409, 422) },
@@ -191,7 +192,7 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: operators },
       },
       async (req, reply) =>
-        reply.status(201).send(await payments.refundTopUp(deps, requireAuth(req), req.params.id, req.body, req.ip)),
+        reply.status(201).send(await payments.refundPayment(deps, requireAuth(req), req.params.id, req.body, req.ip)),
     );
 
     app.get(

@@ -10,7 +10,7 @@ import { enqueue } from '../../platform/jobs/jobs.ts';
 import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import { getSetting } from '../../platform/settings.ts';
 import { postEntry, splitCommission } from '../ledger/ledger.service.ts';
-import { onOrderPaid } from '../orders/orders.service.ts';
+import { onOrderPaid, refundOrderByOperator } from '../orders/orders.service.ts';
 import { adapters, isChannelProvider, loadChannel, missingFor, usableChannel } from './payments.channels.ts';
 import { channelRefundJob, sandboxNotifyJob } from './payments.jobs-spec.ts';
 import * as q from './payments.queries.ts';
@@ -715,17 +715,33 @@ export async function retryRefund(deps: Deps, auth: AuthContext, refundId: strin
 }
 
 /**
- * An operator refunds a wallet top-up, fully or in part, back through the channel it came from: the
- * wallet gives the money back to the channel's clearing account (never below zero), and the channel
- * refund follows. Order payments are refunded through their order (its escrow decides who pays).
+ * An operator refunds a payment. A wallet top-up goes back through its channel, fully or in part: the
+ * wallet gives the money back to the channel's clearing account (never below zero) and the channel refund
+ * follows. An order payment is refunded in full through its order, whose escrow decides whether it can be
+ * (partial order refunds need a partial release of escrow, which the ledger does not offer yet).
  */
-export async function refundTopUp(
+export async function refundPayment(
   deps: Deps,
   auth: AuthContext,
   paymentId: string,
   body: { amountCents: number; destination: 'original' | 'wallet'; reason: string },
   ip: string,
 ) {
+  const payment = await q.findPayment(deps.db, paymentId);
+  if (!payment) throw new AppError('NOT_FOUND', 'No such payment');
+  if (payment.purpose === 'order' && payment.order_id) {
+    if (payment.status !== 'paid')
+      throw new AppError('INVALID_STATE', `A payment that is ${payment.status} has nothing to refund`);
+    if (body.amountCents !== payment.amount_cents) {
+      throw new AppError('UNPROCESSABLE', 'An order is refunded in full', {
+        issues: [{ path: ['amountCents'], message: `must be ${payment.amount_cents}` }],
+      });
+    }
+    const { refundId } = await refundOrderByOperator(deps, auth, payment.order_id, body, ip);
+    const row = await q.findRefund(deps.db, refundId);
+    if (!row) throw new Error('refund vanished');
+    return toRefundView(row);
+  }
   if (body.destination !== 'original') {
     throw new AppError('UNPROCESSABLE', 'A top-up goes back where it came from', {
       issues: [{ path: ['destination'], message: 'only original for top-ups' }],
@@ -734,9 +750,7 @@ export async function refundTopUp(
   return deps.db.transaction().execute(async (tx) => {
     const payment = await q.findPayment(tx, paymentId);
     if (!payment) throw new AppError('NOT_FOUND', 'No such payment');
-    if (payment.purpose !== 'top_up' || !payment.user_id) {
-      throw new AppError('UNPROCESSABLE', 'Order payments are refunded through their order');
-    }
+    if (payment.purpose !== 'top_up' || !payment.user_id) throw new Error(`payment ${paymentId} is no top-up`);
     if (payment.status !== 'paid')
       throw new AppError('INVALID_STATE', `A payment that is ${payment.status} has nothing to refund`);
     if (!isChannelProvider(payment.provider) && payment.provider !== 'sandbox') {
