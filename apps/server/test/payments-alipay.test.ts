@@ -10,7 +10,7 @@ import {
   SITE_URL,
 } from './support/channels.ts';
 import { call, registerAndLogin } from './support/client.ts';
-import { type FakeAlipay, startFakeAlipay } from './support/fake-alipay.ts';
+import { alipayTime, type FakeAlipay, startFakeAlipay } from './support/fake-alipay.ts';
 import { rsaKeyPair } from './support/fake-server.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
@@ -35,7 +35,7 @@ describe(`Alipay (${dialectName})`, () => {
   beforeAll(async () => {
     t = await createTestApp({ clock, env: { KAMENG_SANDBOX: 'on' } });
     shop = await openShop(t, { keyCount: 30, priceCents: 990 });
-    fake = await startFakeAlipay();
+    fake = await startFakeAlipay(clock);
     buyer = await registerAndLogin(t.app);
   });
   afterAll(async () => {
@@ -143,6 +143,12 @@ describe(`Alipay (${dialectName})`, () => {
       // decoding the subject twice turns %25 into % and breaks the signed value
       ['re-encoded (double-decoded) body', form(n).replace('%25', '%2525')],
       ['no sign', form(Object.fromEntries(Object.entries(n).filter(([k]) => k !== 'sign')))],
+      ['sent 301 s ago', resign({ notify_time: alipayTime(clock.now() - 301_000) })],
+      ['sent 301 s in the future', resign({ notify_time: alipayTime(clock.now() + 301_000) })],
+      [
+        'without notify_time',
+        form(fake.signNotification(Object.fromEntries(Object.entries(n).filter(([k]) => k !== 'notify_time')))),
+      ],
     ];
     for (const [name, body] of rejected) {
       const res = await notify(t, body);
@@ -219,7 +225,10 @@ describe(`Alipay (${dialectName})`, () => {
     expect(bought.status).toBe(201);
     fake.down = false;
     fake.loseRefundAnswers = 1;
-    expect((await notify(t, form(late))).body).toBe('success');
+    // the first sending is now stale; Alipay's retry carries a fresh notify_time
+    expect((await notify(t, form(late))).status).toBe(400);
+    const retry = fake.signNotification({ ...late, notify_time: alipayTime(clock.now()) });
+    expect((await notify(t, form(retry))).body).toBe('success');
     for (let i = 0; i < 3; i++) {
       await drainJobs(t);
       clock.advance(10_000);

@@ -17,7 +17,7 @@ describe(`daily reconciliation against the channel (${dialectName})`, () => {
   beforeAll(async () => {
     t = await createTestApp({ clock });
     shop = await openShop(t, { keyCount: 20, priceCents: 800 });
-    fake = await startFakeAlipay();
+    fake = await startFakeAlipay(clock);
     buyer = await registerAndLogin(t.app);
     await configureChannel(t, shop.admin, {
       provider: 'alipay',

@@ -1,4 +1,5 @@
 import { createSign, createVerify } from 'node:crypto';
+import type { Clock } from '../../src/platform/clock.ts';
 import { type FakeServer, rsaKeyPair, startFakeServer } from './fake-server.ts';
 
 /**
@@ -40,7 +41,12 @@ const sortedPairs = (p: Record<string, string>, skip: string[]) =>
     .map((k) => `${k}=${p[k]}`)
     .join('&');
 
-export async function startFakeAlipay(): Promise<FakeAlipay> {
+/** Alipay's wall-clock format, China Standard Time. */
+export function alipayTime(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export async function startFakeAlipay(clock: Clock): Promise<FakeAlipay> {
   const app = rsaKeyPair();
   const alipay = rsaKeyPair();
   const appId = '2021000000000001';
@@ -187,7 +193,7 @@ export async function startFakeAlipay(): Promise<FakeAlipay> {
         gmt_create: '2026-12-01 10:00:00',
         charset: 'utf-8',
         seller_id: sellerId,
-        notify_time: '2026-12-01 10:00:05',
+        notify_time: alipayTime(clock.now()),
         notify_type: 'trade_status_sync',
         notify_id: `2026120100222100005${String(seq).padStart(6, '0')}`,
         app_id: appId,

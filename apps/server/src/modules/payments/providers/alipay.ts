@@ -56,6 +56,15 @@ function pkcs8(key: string): string {
   throw new Error('the Alipay application private key cannot be read');
 }
 
+export const ALIPAY_MAX_SKEW_SECONDS = 300;
+
+/** `notify_time` is signed and is the time of this sending (each retry carries its own), in CST. */
+function notifyTimeMs(v: string | undefined): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(v ?? '');
+  if (!m) return null;
+  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) - 8 * 3_600_000;
+}
+
 function sdk(c: AlipayChannel): AlipaySdk {
   return new AlipaySdk({
     appId: c.settings.appId ?? '',
@@ -144,13 +153,19 @@ export function createAlipayAdapter(_clock: Pick<Clock, 'now'>): ProviderAdapter
       return { payUrl };
     },
 
-    verifyNotification(c, n: IncomingNotification): Verified<ChannelEvent> {
+    verifyNotification(c, n: IncomingNotification, clock): Verified<ChannelEvent> {
       const parsed = parseFormOnce(n.raw.toString('utf8'));
       if (!parsed.ok) return parsed;
       const p = parsed.value;
       if (!p.sign) return { ok: false, reason: 'missing sign' };
       if (p.sign_type !== undefined && p.sign_type !== 'RSA2') return { ok: false, reason: 'sign_type is not RSA2' };
       if (!verifyAlipaySignature(p, c.settings.alipayPublicKey ?? '')) return { ok: false, reason: 'bad signature' };
+      const sentAt = notifyTimeMs(p.notify_time);
+      if (sentAt === null) return { ok: false, reason: 'missing or malformed notify_time' };
+      if (Math.abs(clock.now() - sentAt) > ALIPAY_MAX_SKEW_SECONDS * 1000) {
+        // a lost or refused notification is not lost money: polling asks Alipay two minutes later
+        return { ok: false, reason: `notify_time outside ±${ALIPAY_MAX_SKEW_SECONDS}s` };
+      }
       // the four field checks: a signed notification for another app or seller settles nothing of ours
       if (p.app_id !== c.settings.appId) return { ok: false, reason: 'app_id is not ours' };
       if (p.seller_id !== c.settings.sellerId) return { ok: false, reason: 'seller_id is not ours' };
