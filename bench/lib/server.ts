@@ -29,7 +29,7 @@ function withDatabase(url: string, name: string): string {
 
 /**
  * Never touches anyone else's data: PostgreSQL gets a brand-new database (dropped afterwards) and Redis a
- * database index of its own (BENCH_REDIS_DB, default 13), emptied before the run so no stale cache leaks in.
+ * key prefix of its own (REDIS_PREFIX=bench:<random>:), so no other run's cache or wake-ups leak in.
  */
 export async function prepareTarget(env: NodeJS.ProcessEnv): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'kameng-bench-'));
@@ -53,24 +53,22 @@ export async function prepareTarget(env: NodeJS.ProcessEnv): Promise<Target> {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   await admin.end();
-  let redisUrl: string | undefined;
-  if (env.REDIS_URL) {
-    const u = new URL(env.REDIS_URL);
-    u.pathname = `/${env.BENCH_REDIS_DB ?? '13'}`;
-    redisUrl = u.toString();
-    const r = new Redis(redisUrl);
-    await r.flushdb();
-    await r.quit();
-  }
+  const redisPrefix = `bench:${randomBytes(4).toString('hex')}:`;
   return {
     dialect: 'postgres',
     dir,
     env: {
       ...base,
       DATABASE_URL: withDatabase(env.DATABASE_URL, dbName),
-      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+      ...(env.REDIS_URL ? { REDIS_URL: env.REDIS_URL, REDIS_PREFIX: redisPrefix } : {}),
     },
     async cleanup() {
+      if (env.REDIS_URL) {
+        const r = new Redis(env.REDIS_URL);
+        const keys = await r.keys(`${redisPrefix}*`);
+        if (keys.length) await r.del(...keys);
+        await r.quit();
+      }
       const c = new pg.Client({ connectionString: env.DATABASE_URL });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

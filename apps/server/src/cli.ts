@@ -1,23 +1,38 @@
+import { parseArgs } from 'node:util';
 import { loadConfig } from './platform/config.ts';
 import { migrate } from './platform/db/database.ts';
 import { createRuntime } from './platform/deps.ts';
-import { configOrExit, start } from './platform/process.ts';
+import { configOrExit, startProcesses } from './platform/process.ts';
 
-const USAGE = `usage: kameng <command>
+const USAGE = `usage: kameng <command> [--processes N]
   serve     run the API server (and workers unless KAMENG_WORKERS=off)
   worker    run job workers only
-  migrate   apply database migrations and exit`;
+  migrate   apply database migrations and exit
+  --processes N   serve/worker: run N processes of the role (default KAMENG_PROCESSES, 1); needs REDIS_URL when N > 1`;
+
+function processesOr(fallback: number): number {
+  const { values } = parseArgs({ args: process.argv.slice(3), options: { processes: { type: 'string' } } });
+  if (values.processes === undefined) return fallback;
+  const n = Number(values.processes);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    process.stderr.write(`--processes must be a whole number from 1 to 64, not "${values.processes}"\n`);
+    process.exit(1);
+  }
+  return n;
+}
 
 const command = process.argv[2];
 switch (command) {
   case 'serve': {
     const config = configOrExit();
-    await start(config, { serve: true, work: config.runWorkers });
+    await startProcesses(config, { serve: true, work: config.runWorkers }, processesOr(config.processes));
     break;
   }
-  case 'worker':
-    await start(configOrExit(), { serve: false, work: true });
+  case 'worker': {
+    const config = configOrExit();
+    await startProcesses(config, { serve: false, work: true }, processesOr(config.processes));
     break;
+  }
   case 'migrate': {
     const runtime = createRuntime(loadConfig(process.env));
     await migrate(runtime.database);

@@ -1,3 +1,4 @@
-import { configOrExit, start } from './platform/process.ts';
+import { configOrExit, startProcesses } from './platform/process.ts';
 
-await start(configOrExit(), { serve: false, work: true });
+const config = configOrExit();
+await startProcesses(config, { serve: false, work: true }, config.processes);

@@ -28,6 +28,10 @@ export const envSchema = z.object({
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
   ),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only (up to 64)')
+    .default('kameng:'),
   KAMENG_MASTER_KEY: z.preprocess(
     emptyAsUndefined,
     z
@@ -39,6 +43,16 @@ export const envSchema = z.object({
   KAMENG_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8).max(128).optional()),
   KAMENG_SANDBOX: z.preprocess(emptyAsUndefined, onOff.default(false)),
   KAMENG_WORKERS: z.preprocess(emptyAsUndefined, onOff.default(true)),
+  KAMENG_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  KAMENG_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  DATABASE_REPLICA_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -64,11 +78,21 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** every key (and pub/sub channel) this deployment uses in Redis starts with it */
+  redisPrefix: string;
   masterKey: Buffer;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   sandbox: boolean;
   runWorkers: boolean;
+  /** how many API (serve) or worker processes one command starts */
+  processes: number;
+  /** jobs one worker process runs at once */
+  workerConcurrency: number;
+  /** read-only catalog queries go here when set (a streaming replica of DATABASE_URL) */
+  databaseReplicaUrl: string | undefined;
+  /** PostgreSQL connections per process (and again for the replica) */
+  databasePoolSize: number;
   rateLimitPerMinute: number;
   trustProxy: TrustProxy;
   logLevel: Env['LOG_LEVEL'];
@@ -119,6 +143,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_REPLICA_URL: needs DATABASE_URL (a replica of what?)');
+  }
   const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(cwd, e.DATA_DIR);
   const masterKey = e.KAMENG_MASTER_KEY ? Buffer.from(e.KAMENG_MASTER_KEY, 'hex') : loadOrCreateMasterKey(dataDir);
   return {
@@ -127,11 +154,16 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     dataDir,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     masterKey,
     adminEmail: e.KAMENG_ADMIN_EMAIL,
     adminPassword: e.KAMENG_ADMIN_PASSWORD,
     sandbox: e.KAMENG_SANDBOX,
     runWorkers: e.KAMENG_WORKERS,
+    processes: e.KAMENG_PROCESSES,
+    workerConcurrency: e.KAMENG_WORKER_CONCURRENCY,
+    databaseReplicaUrl: e.DATABASE_REPLICA_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,

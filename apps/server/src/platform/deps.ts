@@ -13,6 +13,8 @@ import { MemoryCounterStore, RateLimiter, RedisCounterStore } from './rate-limit
 export interface Deps {
   config: Config;
   db: Kysely<DB>;
+  /** read-only catalog queries: the replica (DATABASE_REPLICA_URL) when there is one, else `db` */
+  readDb: Kysely<DB>;
   dialect: Dialect;
   clock: Clock;
   random: Random;
@@ -50,6 +52,8 @@ export interface DepsOverrides {
   sender?: Sender;
   log?: Logger;
   database?: Database;
+  /** the replica's handle (tests); default: opened from DATABASE_REPLICA_URL */
+  replica?: Database;
   redisPrefix?: string;
 }
 
@@ -63,8 +67,19 @@ export function createRuntime(config: Config, o: DepsOverrides = {}): Runtime {
   const clock = o.clock ?? systemClock;
   const random = o.random ?? cryptoRandom;
   const log = o.log ?? createLogger(config);
-  const database = o.database ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const redisPrefix = o.redisPrefix ?? 'kameng:';
+  const database =
+    o.database ??
+    openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  const replica =
+    o.replica ??
+    (config.databaseReplicaUrl
+      ? openDatabase({
+          databaseUrl: config.databaseReplicaUrl,
+          dataDir: config.dataDir,
+          poolSize: config.databasePoolSize,
+        })
+      : null);
+  const redisPrefix = o.redisPrefix ?? config.redisPrefix;
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : null;
   redis?.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   const store = redis ? new RedisCounterStore(redis, clock, redisPrefix) : new MemoryCounterStore(clock);
@@ -73,6 +88,7 @@ export function createRuntime(config: Config, o: DepsOverrides = {}): Runtime {
   const deps: Deps = {
     config,
     db: database.db,
+    readDb: replica?.db ?? database.db,
     dialect: database.dialect,
     clock,
     random,
@@ -87,6 +103,7 @@ export function createRuntime(config: Config, o: DepsOverrides = {}): Runtime {
     database,
     async close() {
       await database.close();
+      await replica?.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };

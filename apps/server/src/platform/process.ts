@@ -1,3 +1,4 @@
+import cluster, { type Worker } from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { ensureBootstrapAdmin } from '../modules/accounts/accounts.service.ts';
@@ -26,27 +27,44 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+export interface Roles {
+  serve: boolean;
+  work: boolean;
+  /** migrate and create the bootstrap admin first (off in the children of `--processes N`: their parent did) */
+  setup?: boolean;
+}
+
+async function setUp(runtime: Runtime, serve: boolean): Promise<void> {
+  const { deps } = runtime;
+  await migrate(runtime.database);
+  if (!serve) return;
+  const admin = await ensureBootstrapAdmin(deps);
+  if (admin.created && admin.password) {
+    // printed once, on the console only, because nobody else can know it
+    process.stdout.write(
+      `\n  Kameng bootstrap admin created: ${admin.email}\n  password (shown once, change it after signing in): ${admin.password}\n\n`,
+    );
+  } else if (admin.created) {
+    deps.log.info({ email: admin.email }, 'bootstrap admin created from KAMENG_ADMIN_EMAIL');
+  }
+}
+
 /** Starts the API server, the job worker, or both (embedded mode), and stops them gracefully on a signal. */
-export async function start(config: Config, roles: { serve: boolean; work: boolean }): Promise<Started> {
+export async function start(config: Config, roles: Roles): Promise<Started> {
   const t0 = performance.now();
   const runtime = createRuntime(config);
   const { deps } = runtime;
-  await migrate(runtime.database);
+  if (roles.setup !== false) await setUp(runtime, roles.serve);
 
-  let app: FastifyInstance | null = null;
-  if (roles.serve) {
-    const admin = await ensureBootstrapAdmin(deps);
-    if (admin.created && admin.password) {
-      // printed once, on the console only, because nobody else can know it
-      process.stdout.write(
-        `\n  Kameng bootstrap admin created: ${admin.email}\n  password (shown once, change it after signing in): ${admin.password}\n\n`,
-      );
-    } else if (admin.created) {
-      deps.log.info({ email: admin.email }, 'bootstrap admin created from KAMENG_ADMIN_EMAIL');
-    }
-    app = await buildApp(deps);
-  }
-  const worker = roles.work ? new JobWorker(runtime.database, deps, jobDefinitions(deps), { log: deps.log }) : null;
+  const app: FastifyInstance | null = roles.serve ? await buildApp(deps) : null;
+  const worker = roles.work
+    ? new JobWorker(runtime.database, deps, jobDefinitions(deps), {
+        log: deps.log,
+        concurrency: config.workerConcurrency,
+        redis: deps.redis,
+        redisPrefix: deps.redisPrefix,
+      })
+    : null;
   worker?.start();
   if (app) await app.listen({ port: config.port, host: config.host });
   deps.log.info(
@@ -80,4 +98,74 @@ export async function start(config: Config, roles: { serve: boolean; work: boole
     });
   }
   return { runtime, app, worker, stop };
+}
+
+const RESTARTS_PER_MINUTE = 10;
+
+/**
+ * `kameng serve|worker --processes N`: this process migrates (and creates the bootstrap admin) once, then
+ * runs N copies of the role as cluster children; API children share the port (the cluster hands out
+ * connections round-robin). A child that dies is replaced; more than RESTARTS_PER_MINUTE deaths in a minute
+ * stop everything with exit code 1. SIGTERM/SIGINT stop the children gracefully. Everything they share
+ * (sessions, rate limits, catalog cache, job wake-ups) lives in the database and Redis.
+ */
+export async function startProcesses(config: Config, roles: Roles, processes: number): Promise<void> {
+  if (cluster.isWorker) {
+    await start(config, { ...roles, setup: false });
+    return;
+  }
+  if (processes === 1) {
+    await start(config, roles);
+    return;
+  }
+  if (processes > 1 && !config.redisUrl) {
+    process.stderr.write(
+      `--processes ${processes}: several processes share rate limits, the catalog cache and job wake-ups through Redis; set REDIS_URL\n`,
+    );
+    process.exit(1);
+  }
+  const runtime = createRuntime(config);
+  await setUp(runtime, roles.serve);
+  await runtime.close();
+
+  const role = roles.serve ? 'serve' : 'worker';
+  let stopping = false;
+  const deaths: number[] = [];
+  const fork = () => cluster.fork();
+  cluster.on('exit', (child: Worker, code, signal) => {
+    if (stopping) return;
+    const now = Date.now();
+    deaths.push(now);
+    while (deaths.length && deaths[0]! < now - 60_000) deaths.shift();
+    process.stderr.write(`kameng ${role}: process ${child.process.pid} died (${signal ?? code}); starting another\n`);
+    if (deaths.length > RESTARTS_PER_MINUTE) {
+      process.stderr.write(`kameng ${role}: ${deaths.length} deaths in a minute; giving up\n`);
+      stopAll(1);
+      return;
+    }
+    setTimeout(() => {
+      if (!stopping) fork();
+    }, 1000).unref();
+  });
+  const stopAll = (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    const children = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    const force = setTimeout(() => {
+      for (const w of children) w.process.kill('SIGKILL');
+      process.exit(1);
+    }, 35_000);
+    force.unref();
+    let left = children.length;
+    if (left === 0) process.exit(exitCode);
+    for (const w of children) {
+      w.once('exit', () => {
+        if (--left === 0) process.exit(exitCode);
+      });
+      w.process.kill('SIGTERM');
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopAll(0));
+  for (let i = 0; i < processes; i++) fork();
+  process.stdout.write(`kameng ${role}: ${processes} processes (primary ${process.pid})\n`);
 }

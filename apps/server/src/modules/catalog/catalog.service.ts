@@ -99,18 +99,8 @@ export async function getProductsForOrder(db: Executor, ids: string[]): Promise<
   return new Map(rows.map((r) => [r.id, toProductForOrder(r)]));
 }
 
-/** The unit price for a quantity: the tier with the highest minQuantity not above it, else the base price. */
-export function unitPriceCents(p: Pick<ProductForOrder, 'priceCents' | 'priceTiers'>, quantity: number): number {
-  let price = p.priceCents;
-  let best = 0;
-  for (const t of p.priceTiers) {
-    if (t.minQuantity <= quantity && t.minQuantity > best) {
-      best = t.minQuantity;
-      price = t.priceCents;
-    }
-  }
-  return price;
-}
+/** The unit price for a quantity; shared with the web, which shows the same price before the order. */
+export { unitPriceCents } from '@kameng/contracts';
 
 /** Takes counted stock of a manual or direct product in the caller's transaction; uncounted stock always succeeds. */
 export async function takeManualStock(tx: Executor, productId: string, quantity: number): Promise<boolean> {
@@ -216,7 +206,7 @@ class CategoryIndex {
 }
 
 async function categoryIndex(deps: Deps): Promise<CategoryIndex> {
-  return new CategoryIndex(await cached(deps, 'categories', () => q.listCategories(deps.db)));
+  return new CategoryIndex(await cached(deps, 'categories', () => q.listCategories(deps.readDb)));
 }
 
 export async function categoryTree(deps: Deps): Promise<{ items: CategoryNodeDto[] }> {
@@ -915,7 +905,8 @@ export async function searchProducts(
         ids = ids.filter((id) => index.effective(id, 'denomination') === f.denomination);
       categoryIds = ids;
     }
-    const { rows, total } = await q.searchProducts(deps.db, {
+    // the public catalog may lag the primary a little (it is cached anyway): it reads from the replica when there is one
+    const { rows, total } = await q.searchProducts(deps.readDb, {
       sellableOnly: true,
       categoryIds,
       deliveryMode: f.goodsType ? GOODS_TYPE_MODE[f.goodsType] : undefined,
@@ -927,7 +918,7 @@ export async function searchProducts(
       limit: f.pageSize,
       offset: (f.page - 1) * f.pageSize,
     });
-    const stock = await stockOf(deps.db, rows);
+    const stock = await stockOf(deps.readDb, rows);
     return {
       items: rows.map((r) => toListItem(r, stock.get(r.id) ?? null)),
       total,
@@ -990,9 +981,9 @@ export async function productDetail(deps: Deps, auth: AuthContext | null, id: st
     return d;
   }
   const pub = await cached(deps, `product:${id}`, async () => {
-    const row = await q.findProduct(deps.db, id);
+    const row = await q.findProduct(deps.readDb, id);
     if (row?.status !== 'approved' || row.on_sale !== 1) return null;
-    const stock = (await stockOf(deps.db, [row])).get(row.id) ?? null;
+    const stock = (await stockOf(deps.readDb, [row])).get(row.id) ?? null;
     return toDetail(row, stock, await categoryIndex(deps), false);
   });
   if (auth && (pub === null || pub.supplierId === auth.userId)) {
