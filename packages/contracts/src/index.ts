@@ -4,5 +4,6 @@ export * from './common.ts';
 export * from './ledger.ts';
 export * from './orders.ts';
 export * from './payments.ts';
+export * from './pricing.ts';
 export * from './reports.ts';
 export * from './vault.ts';
