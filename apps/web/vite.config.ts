@@ -3,11 +3,13 @@ import { defineConfig } from 'vite';
 
 const api = 'http://127.0.0.1:3000';
 
-// Libraries change less often than the app; separate chunks stay cached across deploys.
+// React changes less often than the app; its own chunk stays cached across deploys. Ant Design is left to
+// Rollup on purpose: one antd chunk would carry every component of every page (the date pickers and
+// tables of the buyer centre, the consoles' forms) into the storefront's first load; split by use, the
+// home page loads only the components it renders and each page fetches the rest with its own chunk.
 function vendorChunk(id: string): string | undefined {
   if (!id.includes('/node_modules/')) return undefined;
   if (/\/node_modules\/(react|react-dom|scheduler)\//.test(id)) return 'react';
-  if (/\/node_modules\/(antd|@ant-design|@rc-component|rc-[^/]+|dayjs)\//.test(id)) return 'antd';
   return undefined;
 }
 

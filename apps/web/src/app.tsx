@@ -1,22 +1,43 @@
+import { ShoppingCartOutlined, UserOutlined } from '@ant-design/icons';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { Alert, App as AntApp, Button, ConfigProvider, Flex, Grid, Layout, Spin, Tag, Typography } from 'antd';
 import enUSLocale from 'antd/locale/en_US';
 import zhCNLocale from 'antd/locale/zh_CN';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { LoginPage } from './account/login-page.tsx';
-import { errorText, I18nContext, initialLocale, type Locale, saveLocale, translator, useI18n } from './i18n/index.ts';
+import { I18nContext, initialLocale, type Locale, saveLocale, translator, useI18n } from './i18n/index.ts';
 import { ApiFailure, api } from './lib/api.ts';
-import { linkTo, navigate, usePath } from './lib/router.ts';
-import { displayName, type Me, type Session, SessionContext, useSession } from './lib/session.ts';
+import { linkTo, matchPath, navigate, usePath } from './lib/router.ts';
+import { type Me, type Session, SessionContext, useLogout, useSession } from './lib/session.ts';
 import { HomePage } from './storefront/home-page.tsx';
+import { SearchBox } from './storefront/search-box.tsx';
 
 const antdLocales = { 'zh-CN': zhCNLocale, 'en-US': enUSLocale } as const;
 const HEALTH_EVERY_MS = 30_000;
 
+// Only the home page is in the first load; every other page is its own chunk, fetched when it is opened.
 // The register form validates with the shared zod schemas; loading it on demand keeps zod off the first page.
 const RegisterPage = lazy(() => import('./account/register-page.tsx').then((m) => ({ default: m.RegisterPage })));
+const SearchPage = lazy(() => import('./storefront/search-page.tsx').then((m) => ({ default: m.SearchPage })));
+const ProductPage = lazy(() => import('./storefront/product-page.tsx').then((m) => ({ default: m.ProductPage })));
+const CartPage = lazy(() => import('./storefront/cart-page.tsx').then((m) => ({ default: m.CartPage })));
+const CheckoutPage = lazy(() => import('./storefront/checkout-page.tsx').then((m) => ({ default: m.CheckoutPage })));
+const OrderPage = lazy(() => import('./storefront/order-page.tsx').then((m) => ({ default: m.OrderPage })));
+const BuyerCentre = lazy(() => import('./buyer/index.tsx'));
 // The consoles are separate chunks: a buyer's first load never carries them.
 const SupplierConsole = lazy(() => import('./supplier/index.tsx'));
 const AdminConsole = lazy(() => import('./admin/index.tsx'));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      refetchOnWindowFocus: false,
+      // a 4xx will not change by asking again; a network blip might
+      retry: (count, err) => count < 2 && !(err instanceof ApiFailure && err.status >= 400 && err.status < 500),
+    },
+  },
+});
 
 export function App() {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
@@ -40,6 +61,10 @@ export function App() {
   useEffect(() => {
     api<Me>('GET', '/api/v1/me').then(setMe, () => setMe(null));
   }, []);
+  const signedIn = useCallback((next: Me) => {
+    queryClient.clear();
+    setMe(next);
+  }, []);
   const signOut = useCallback(async () => {
     try {
       await api('POST', '/api/v1/auth/logout');
@@ -47,22 +72,46 @@ export function App() {
       // an ended session is already signed out; anything else keeps the user signed in and says why
       if (!(err instanceof ApiFailure && err.code === 'UNAUTHENTICATED')) throw err;
     }
+    queryClient.clear();
     setMe(null);
     navigate('/');
   }, []);
-  const session = useMemo<Session>(() => ({ me, signedIn: setMe, signOut }), [me, signOut]);
+  const session = useMemo<Session>(() => ({ me, signedIn, signOut }), [me, signedIn, signOut]);
 
   return (
     <I18nContext.Provider value={i18n}>
-      <ConfigProvider locale={antdLocales[locale]} theme={{ token: { colorPrimary: '#e4393c' } }}>
+      <ConfigProvider
+        locale={antdLocales[locale]}
+        theme={{ token: { colorPrimary: '#e4393c' } }}
+        button={{ autoInsertSpace: false }}
+      >
         <AntApp>
-          <SessionContext.Provider value={session}>
-            <Shell />
-          </SessionContext.Provider>
+          <QueryClientProvider client={queryClient}>
+            <SessionContext.Provider value={session}>
+              <Shell />
+            </SessionContext.Provider>
+          </QueryClientProvider>
         </AntApp>
       </ConfigProvider>
     </I18nContext.Provider>
   );
+}
+
+const pageFallback = <Spin style={{ display: 'block', padding: 48 }} />;
+
+function storefrontPage(path: string): ReactNode {
+  if (path === '/') return <HomePage />;
+  if (path === '/login') return <LoginPage />;
+  if (path === '/register') return <RegisterPage />;
+  if (path === '/search') return <SearchPage />;
+  if (path === '/cart') return <CartPage />;
+  if (path === '/checkout') return <CheckoutPage />;
+  const product = matchPath('/products/:id', path);
+  if (product?.id) return <ProductPage key={product.id} id={product.id} />;
+  const order = matchPath('/orders/:id', path);
+  if (order?.id) return <OrderPage key={order.id} id={order.id} />;
+  if (/^\/account(\/|$)/.test(path)) return <BuyerCentre path={path} />;
+  return <NotFound />;
 }
 
 function Shell() {
@@ -73,7 +122,7 @@ function Shell() {
       <Layout style={{ minHeight: '100vh' }}>
         <SandboxBanner />
         <Header />
-        <Suspense fallback={<Spin style={{ display: 'block', padding: 48 }} />}>
+        <Suspense fallback={pageFallback}>
           {consoleKind === 'supplier' ? <SupplierConsole path={path} /> : <AdminConsole path={path} />}
         </Suspense>
       </Layout>
@@ -83,18 +132,8 @@ function Shell() {
     <Layout style={{ minHeight: '100vh' }}>
       <SandboxBanner />
       <Header />
-      <Layout.Content style={{ padding: 16, maxWidth: 480, width: '100%', margin: '0 auto' }}>
-        {path === '/' ? (
-          <HomePage />
-        ) : path === '/login' ? (
-          <LoginPage />
-        ) : path === '/register' ? (
-          <Suspense fallback={<Spin style={{ display: 'block', padding: 48 }} />}>
-            <RegisterPage />
-          </Suspense>
-        ) : (
-          <NotFound />
-        )}
+      <Layout.Content style={{ padding: '12px', maxWidth: 1200, width: '100%', margin: '0 auto' }}>
+        <Suspense fallback={pageFallback}>{storefrontPage(path)}</Suspense>
       </Layout.Content>
       <Layout.Footer style={{ textAlign: 'center', padding: '16px' }}>
         <HealthStatus />
@@ -105,27 +144,17 @@ function Shell() {
 
 function Header() {
   const { t, locale, setLocale } = useI18n();
-  const { me, signOut } = useSession();
-  const { message } = AntApp.useApp();
+  const { me } = useSession();
+  const { logout, leaving } = useLogout();
   const screens = Grid.useBreakpoint();
-  const [leaving, setLeaving] = useState(false);
-  const logout = async () => {
-    setLeaving(true);
-    try {
-      await signOut();
-    } catch (err) {
-      message.error(errorText(t, err));
-    } finally {
-      setLeaving(false);
-    }
-  };
+  const light = { color: '#fff' } as const;
   return (
     <Layout.Header
       style={{
         display: 'flex',
         alignItems: 'center',
         gap: 8,
-        padding: '0 16px',
+        padding: '0 12px',
         position: 'sticky',
         top: 0,
         zIndex: 10,
@@ -134,13 +163,32 @@ function Header() {
       <a {...linkTo('/')} style={{ color: '#fff', fontSize: 20, fontWeight: 600, whiteSpace: 'nowrap' }}>
         {t('brand')}
       </a>
-      <span style={{ flex: 1 }} />
-      {me && screens.sm && (
-        <Typography.Text ellipsis style={{ color: 'rgba(255,255,255,0.85)', maxWidth: 220 }}>
-          {t('signedInAs', { name: displayName(me) })}
-        </Typography.Text>
+      {screens.md ? (
+        <div
+          style={{
+            flex: 1,
+            maxWidth: 480,
+            margin: '0 16px',
+            lineHeight: 'normal',
+            display: 'flex',
+            alignItems: 'center',
+          }}
+        >
+          <SearchBox />
+        </div>
+      ) : (
+        <span style={{ flex: 1 }} />
       )}
+      {screens.md && <span style={{ flex: 1 }} />}
+      <Button type="text" size="small" style={light} icon={<ShoppingCartOutlined />} {...linkTo('/cart')}>
+        {screens.sm ? t('nav.cart') : null}
+      </Button>
       {me && (
+        <Button type="text" size="small" style={light} icon={<UserOutlined />} {...linkTo('/account/orders')}>
+          {screens.sm ? t('nav.account') : null}
+        </Button>
+      )}
+      {me && screens.sm && (
         <Button size="small" onClick={logout} loading={leaving}>
           {t('logout')}
         </Button>
@@ -150,15 +198,17 @@ function Header() {
           <Button size="small" type="primary" {...linkTo('/login')}>
             {t('login')}
           </Button>
-          <Button size="small" {...linkTo('/register')}>
-            {t('register')}
-          </Button>
+          {screens.sm && (
+            <Button size="small" {...linkTo('/register')}>
+              {t('register')}
+            </Button>
+          )}
         </Flex>
       )}
       <Button
         size="small"
         type="text"
-        style={{ color: '#fff' }}
+        style={light}
         aria-label={t('languageLabel')}
         lang={locale === 'zh-CN' ? 'en-US' : 'zh-CN'}
         onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')}

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { errorText, useI18n } from '../i18n/index.ts';
 import { ApiFailure, api } from '../lib/api.ts';
-import { linkTo, navigate, navigationState } from '../lib/router.ts';
+import { linkTo, navigate, navigationState, useSearch } from '../lib/router.ts';
 import { type Me, useSession } from '../lib/session.ts';
 
 interface LoginValues {
@@ -24,6 +24,11 @@ function arrivedFromRegister(): ArrivedFromRegister | null {
     : null;
 }
 
+/** Where to go after signing in: a path inside this site only, never another origin (`//evil.example`). */
+function safeNext(next: string | null): string {
+  return next && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
 export function LoginPage() {
   const { t } = useI18n();
   const { signedIn } = useSession();
@@ -31,6 +36,7 @@ export function LoginPage() {
   const [needTotp, setNeedTotp] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const next = safeNext(useSearch().get('next'));
 
   const submit = async (v: LoginValues) => {
     setBusy(true);
@@ -40,7 +46,7 @@ export function LoginPage() {
     try {
       const res = await api<{ user: Me }>('POST', '/api/v1/auth/login', body);
       signedIn(res.user);
-      navigate('/');
+      navigate(next);
     } catch (err) {
       if (err instanceof ApiFailure && err.code === 'TOTP_REQUIRED') setNeedTotp(true);
       else setError(errorText(t, err));

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { errorText, type MessageKey, useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { linkTo, navigate } from '../lib/router.ts';
+import { sameAsRule } from '../lib/form-rules.ts';
 import type { ArrivedFromRegister } from './login-page.tsx';
 
 type Via = 'email' | 'phone';
@@ -98,11 +99,7 @@ export function RegisterPage() {
           dependencies={['password']}
           rules={[
             { required: true, message: t('validate.required') },
-            ({ getFieldValue }) => ({
-              validator: async (_, value: unknown) => {
-                if (value && value !== getFieldValue('password')) throw new Error(t('validate.passwordMismatch'));
-              },
-            }),
+            sameAsRule('password', t('validate.passwordMismatch')),
           ]}
         >
           <Input.Password autoComplete="new-password" maxLength={128} />

@@ -51,11 +51,12 @@ function isMessageKey(key: string): key is MessageKey {
   return Object.hasOwn(zhCN, key);
 }
 
-/** A failure in the reader's language when the code is known; the server's own message otherwise. */
+/**
+ * A failure in the reader's language. Every code the server answers with is translated; an unknown one
+ * (or a bug in the page) reads as a general failure, never as a raw message or a stack.
+ */
 export function errorText(t: Translate, err: unknown): string {
-  if (err instanceof ApiFailure) {
-    const key = `error.${err.error.code}`;
-    return isMessageKey(key) ? t(key) : err.error.message;
-  }
-  return err instanceof Error ? err.message : String(err);
+  const code = err instanceof ApiFailure ? err.error.code : 'unknown';
+  const key = `error.${code}`;
+  return isMessageKey(key) ? t(key) : t('error.unknown');
 }

@@ -1,5 +1,7 @@
 import type { UserDto } from '@kameng/contracts';
-import { createContext, useContext } from 'react';
+import { App } from 'antd';
+import { createContext, useContext, useState } from 'react';
+import { errorText, useI18n } from '../i18n/index.ts';
 
 export type Me = UserDto;
 
@@ -22,4 +24,23 @@ export function useSession(): Session {
 
 export function displayName(me: Me): string {
   return me.email ?? me.phone ?? me.id;
+}
+
+/** Signing out from a button: busy while it runs, and a failure is said in a message (the session stays). */
+export function useLogout(): { logout: () => Promise<void>; leaving: boolean } {
+  const { t } = useI18n();
+  const { signOut } = useSession();
+  const { message } = App.useApp();
+  const [leaving, setLeaving] = useState(false);
+  const logout = async () => {
+    setLeaving(true);
+    try {
+      await signOut();
+    } catch (err) {
+      message.error(errorText(t, err));
+    } finally {
+      setLeaving(false);
+    }
+  };
+  return { logout, leaving };
 }

@@ -1,38 +1,138 @@
-import { Alert, Button, Card, Flex, Typography } from 'antd';
-import { useI18n } from '../i18n/index.ts';
-import { linkTo } from '../lib/router.ts';
-import { displayName, useSession } from '../lib/session.ts';
+import type { CategoryNodeDto } from '@kameng/contracts';
+import { Alert, Button, Card, Col, Empty, Flex, Grid, Menu, Row, Skeleton, Tag, Typography } from 'antd';
+import { errorText, useI18n } from '../i18n/index.ts';
+import { linkTo, navigate, withQuery } from '../lib/router.ts';
+import { useSession } from '../lib/session.ts';
+import { facetsOf, useCategoryTree, useProductSearch } from './catalog-data.ts';
+import { ProductCard } from './product-card.tsx';
+import { SearchBox } from './search-box.tsx';
+
+const HOT_COUNT = 12;
 
 export function HomePage() {
   const { t } = useI18n();
+  const screens = Grid.useBreakpoint();
+  const tree = useCategoryTree();
+  const hot = useProductSearch({ sort: 'sales', pageSize: HOT_COUNT });
+  const categories = tree.data ?? [];
+  return (
+    <Flex vertical gap={12}>
+      {!screens.md && <SearchBox size="large" />}
+      <Row gutter={[12, 12]}>
+        <Col xs={24} md={6}>
+          <Card size="small" title={t('home.categories')} styles={{ body: { padding: screens.md ? 0 : 12 } }}>
+            {tree.isPending ? (
+              <Skeleton active paragraph={{ rows: 4 }} style={{ padding: 12 }} />
+            ) : tree.isError ? (
+              <Alert type="error" showIcon message={errorText(t, tree.error)} />
+            ) : categories.length === 0 ? (
+              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('home.noCategories')} />
+            ) : screens.md ? (
+              <CategoryMenu categories={categories} />
+            ) : (
+              <Flex wrap gap={8}>
+                {categories.map((c) => (
+                  <Button key={c.id} {...linkTo(withQuery('/search', { categoryId: c.id }))}>
+                    {c.name}
+                  </Button>
+                ))}
+              </Flex>
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} md={18}>
+          <Flex vertical gap={12}>
+            <Card size="small">
+              <Typography.Title level={4} style={{ margin: 0 }}>
+                {t('tagline')}
+              </Typography.Title>
+              <FacetLinks categories={categories} />
+            </Card>
+            <Card size="small" title={t('home.hot')}>
+              {hot.isPending ? (
+                <Skeleton active />
+              ) : hot.isError ? (
+                <Alert type="error" showIcon message={errorText(t, hot.error)} />
+              ) : hot.data.items.length === 0 ? (
+                <EmptyShop />
+              ) : (
+                <Row gutter={[10, 10]}>
+                  {hot.data.items.map((p) => (
+                    <Col key={p.id} xs={12} sm={8} lg={6}>
+                      <ProductCard product={p} />
+                    </Col>
+                  ))}
+                </Row>
+              )}
+            </Card>
+          </Flex>
+        </Col>
+      </Row>
+    </Flex>
+  );
+}
+
+function CategoryMenu({ categories }: { categories: CategoryNodeDto[] }) {
+  const toItem = (c: CategoryNodeDto): NonNullable<Parameters<typeof Menu>[0]['items']>[number] => ({
+    key: c.id,
+    label: c.name,
+    ...(c.children.length > 0 ? { children: c.children.map(toItem), onTitleClick: () => openCategory(c.id) } : {}),
+  });
+  return (
+    <Menu
+      mode="vertical"
+      selectable={false}
+      items={categories.map(toItem)}
+      onClick={({ key }) => openCategory(key)}
+      style={{ borderInlineEnd: 0 }}
+    />
+  );
+}
+
+function openCategory(id: string) {
+  navigate(withQuery('/search', { categoryId: id }));
+}
+
+/** Goods types and games across the whole tree: one tap to everything of that kind. */
+function FacetLinks({ categories }: { categories: CategoryNodeDto[] }) {
+  const { t } = useI18n();
+  const facets = facetsOf(categories);
+  if (facets.goodsTypes.length === 0 && facets.games.length === 0) return null;
+  return (
+    <Flex wrap gap={6} style={{ marginTop: 12 }}>
+      {facets.goodsTypes.map((g) => (
+        <Tag
+          key={g}
+          color="red"
+          style={{ cursor: 'pointer' }}
+          onClick={() => navigate(withQuery('/search', { goodsType: g }))}
+        >
+          {t(`goodsType.${g}`)}
+        </Tag>
+      ))}
+      {facets.games.map((g) => (
+        <Tag key={g} style={{ cursor: 'pointer' }} onClick={() => navigate(withQuery('/search', { game: g }))}>
+          {g}
+        </Tag>
+      ))}
+    </Flex>
+  );
+}
+
+function EmptyShop() {
+  const { t } = useI18n();
   const { me } = useSession();
   return (
-    <Card>
-      <Typography.Title level={3} style={{ marginTop: 0 }}>
-        {t('brand')}
-      </Typography.Title>
-      <Typography.Paragraph>{t('tagline')}</Typography.Paragraph>
-      {me && (
-        <Alert
-          type="success"
-          showIcon
-          message={t('welcome', { name: displayName(me) })}
-          description={t('roles', { roles: me.roles.join(', ') })}
-        />
+    <Empty description={t('home.emptyShop')}>
+      {me ? (
+        <Button type="primary" {...linkTo('/account/apply')}>
+          {t('home.becomeSupplier')}
+        </Button>
+      ) : (
+        <Button type="primary" {...linkTo('/register')}>
+          {t('register')}
+        </Button>
       )}
-      {me === null && (
-        <Flex gap={12}>
-          <Button type="primary" block {...linkTo('/login')}>
-            {t('login')}
-          </Button>
-          <Button block {...linkTo('/register')}>
-            {t('register')}
-          </Button>
-        </Flex>
-      )}
-      <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0 }}>
-        {t('emptyHome')}
-      </Typography.Paragraph>
-    </Card>
+    </Empty>
   );
 }

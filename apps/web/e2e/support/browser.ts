@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { enUS } from '../../src/i18n/en-US.ts';
+import { zhCN } from '../../src/i18n/zh-CN.ts';
+import { ROOT } from './server.ts';
+
+export const SCREENSHOT_DIR = join(ROOT, 'apps/web/e2e/screenshots');
+export const PHONE = { width: 375, height: 812 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+export interface Visitor {
+  context: BrowserContext;
+  page: Page;
+  /** uncaught exceptions and console errors of our own pages; a journey ends with none */
+  errors: string[];
+}
+
+export async function newVisitor(browser: Browser, baseURL: string, viewport = PHONE): Promise<Visitor> {
+  const context = await browser.newContext({ baseURL, viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const watch = (p: Page) => {
+    p.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+    p.on('console', (msg) => {
+      // a failed request shows as a console error too; the pages show those to the person, which is tested
+      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(`console: ${msg.text()}`);
+    });
+  };
+  watch(page);
+  context.on('page', watch);
+  return { context, page, errors };
+}
+
+const KEYS = Object.keys(zhCN).filter((k) => k.includes('.'));
+const ERROR_CODES = Object.keys(zhCN)
+  .filter((k) => k.startsWith('error.') && k !== 'error.unknown')
+  .map((k) => k.slice('error.'.length));
+const SERVER_MESSAGES = [
+  /Sign in first/,
+  /The request is not valid/,
+  /No route for/,
+  /Something went wrong on our side; quote/,
+];
+
+/**
+ * What no page may show: an untranslated key, a raw error code or server message, NaN/undefined/null,
+ * or a price that is not ¥ with exactly two decimals.
+ */
+export async function expectClean(page: Page, where: string): Promise<void> {
+  // biome-ignore lint/performance/useDomNodeTextContent: what a person sees, without hidden nodes' text
+  const text = await page.locator('body').innerText();
+  const problems: string[] = [];
+  for (const key of KEYS) if (text.includes(key)) problems.push(`untranslated key ${key}`);
+  for (const code of ERROR_CODES) if (new RegExp(`\\b${code}\\b`).test(text)) problems.push(`raw error code ${code}`);
+  for (const re of SERVER_MESSAGES) if (re.test(text)) problems.push(`raw server message ${re}`);
+  if (text.includes('{"error"')) problems.push('raw JSON error');
+  for (const word of ['NaN', 'undefined', 'null', '[object Object]', 'Infinity']) {
+    if (new RegExp(`(^|[^A-Za-z])${word.replace(/[[\]]/g, '\\$&')}([^A-Za-z]|$)`).test(text))
+      problems.push(`shows ${word}`);
+  }
+  for (const m of text.matchAll(/¥\s?-?[\d.,]+/g)) {
+    if (!/^¥-?\d{1,3}(,\d{3})*\.\d{2}$/.test(m[0])) problems.push(`badly formatted price ${m[0]}`);
+  }
+  // a stray {placeholder} means a message was used without its values
+  for (const m of text.matchAll(/\{[a-z]+\}/gi)) problems.push(`unfilled placeholder ${m[0]}`);
+  expect(problems, `${where}: ${page.url()}`).toEqual([]);
+}
+
+let shots = 0;
+/** Saves the page at phone and desktop width (full page), then returns to the width the journey runs at. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const original = page.viewportSize() ?? PHONE;
+  shots += 1;
+  const prefix = String(shots).padStart(2, '0');
+  for (const size of [PHONE, DESKTOP]) {
+    await page.setViewportSize(size);
+    // a full-page shot of a scrolled page paints the sticky header mid-page
+    await page.evaluate(() => window.scrollTo(0, 0));
+    // antd's responsive grid re-renders on the media query change; wait for layout and images
+    await page.waitForTimeout(250);
+    await page.waitForLoadState('networkidle').catch(() => {});
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${prefix}-${name}-${size.width}.png`), fullPage: true });
+  }
+  await page.setViewportSize(original);
+  await page.waitForTimeout(150);
+  await expectClean(page, name);
+}
+
+export const messages = { zhCN, enUS };

@@ -1,0 +1,72 @@
+import { Button, Card, Flex, Result, Skeleton, Tabs } from 'antd';
+import { useI18n } from '../i18n/index.ts';
+import { linkTo, navigate, withQuery } from '../lib/router.ts';
+import { displayName, useLogout, useSession } from '../lib/session.ts';
+import { ApplyPage } from './apply-page.tsx';
+import { OrdersPage } from './orders-page.tsx';
+import { SecurityPage } from './security-page.tsx';
+import { WalletPage } from './wallet-page.tsx';
+
+const SECTIONS = ['orders', 'wallet', 'security', 'apply'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** The buyer centre: every /account/* path; its own chunk, loaded when a signed-in buyer opens it. */
+export default function BuyerCentre({ path }: { path: string }) {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const { logout, leaving } = useLogout();
+  const section = SECTIONS.find((s) => path === `/account/${s}`) ?? (path === '/account' ? 'orders' : null);
+  if (me === undefined) return <Skeleton active />;
+  if (me === null) {
+    return (
+      <Result
+        status="info"
+        title={t('buyer.signIn')}
+        extra={
+          <Button type="primary" {...linkTo(withQuery('/login', { next: path }))}>
+            {t('login')}
+          </Button>
+        }
+      />
+    );
+  }
+  if (!section) {
+    return (
+      <Result
+        status="404"
+        title={t('notFound')}
+        extra={<Button {...linkTo('/account/orders')}>{t('nav.account')}</Button>}
+      />
+    );
+  }
+  return (
+    <Flex vertical gap={12}>
+      <Card size="small" styles={{ body: { padding: '4px 12px 0' } }}>
+        <Flex justify="space-between" align="center" wrap>
+          <Tabs
+            activeKey={section}
+            onChange={(key) => navigate(`/account/${key}`)}
+            items={SECTIONS.map((s) => ({ key: s, label: t(`buyer.${s}`) }))}
+            style={{ marginBottom: 0, minWidth: 0, flex: 1 }}
+          />
+          <Flex gap={8} align="center" style={{ paddingBottom: 8 }}>
+            <span style={{ color: '#888', maxWidth: 200, overflow: 'hidden', textOverflow: 'ellipsis' }}>
+              {displayName(me)}
+            </span>
+            <Button size="small" onClick={logout} loading={leaving}>
+              {t('logout')}
+            </Button>
+          </Flex>
+        </Flex>
+      </Card>
+      <SectionPage section={section} />
+    </Flex>
+  );
+}
+
+function SectionPage({ section }: { section: Section }) {
+  if (section === 'orders') return <OrdersPage />;
+  if (section === 'wallet') return <WalletPage />;
+  if (section === 'security') return <SecurityPage />;
+  return <ApplyPage />;
+}

@@ -1,0 +1,316 @@
+import type { sessionSchema, totpEnrollResponseSchema } from '@kameng/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Flex, Form, Input, List, Popconfirm, Skeleton, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import type { z } from 'zod';
+import { errorText, useI18n } from '../i18n/index.ts';
+import { api } from '../lib/api.ts';
+import { showFieldErrors } from '../lib/form-errors.ts';
+import { sameAsRule } from '../lib/form-rules.ts';
+import { type Me, useSession } from '../lib/session.ts';
+import { formatTime } from '../lib/time.ts';
+
+type SessionRow = z.infer<typeof sessionSchema>;
+type Enrollment = z.infer<typeof totpEnrollResponseSchema>;
+
+export function SecurityPage() {
+  return (
+    <Flex vertical gap={12}>
+      <ChangePassword />
+      <TwoFactor />
+      <Sessions />
+    </Flex>
+  );
+}
+
+function ChangePassword() {
+  const { t } = useI18n();
+  const { signedIn } = useSession();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ currentPassword: string; newPassword: string; confirm: string }>();
+  const [error, setError] = useState<string | null>(null);
+  const change = useMutation({
+    mutationFn: (v: { currentPassword: string; newPassword: string }) =>
+      api<{ user: Me }>('POST', '/api/v1/me/password', v),
+    onSuccess: (r) => {
+      form.resetFields();
+      signedIn(r.user);
+      message.success(t('security.passwordChanged'));
+    },
+    onError: (err) => {
+      const text = errorText(t, err);
+      if (!showFieldErrors(form, err, text, { currentPassword: 'currentPassword', newPassword: 'newPassword' }))
+        setError(text);
+    },
+  });
+  return (
+    <Card size="small" title={t('security.changePassword')}>
+      <Form
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        style={{ maxWidth: 400 }}
+        onFinish={(v) => {
+          setError(null);
+          change.mutate({ currentPassword: v.currentPassword, newPassword: v.newPassword });
+        }}
+      >
+        <Form.Item
+          name="currentPassword"
+          label={t('security.currentPassword')}
+          rules={[{ required: true, message: t('validate.required') }]}
+        >
+          <Input.Password autoComplete="current-password" maxLength={128} />
+        </Form.Item>
+        <Form.Item
+          name="newPassword"
+          label={t('security.newPassword')}
+          rules={[
+            { required: true, message: t('validate.required') },
+            { min: 8, max: 128, message: t('validate.passwordLength') },
+          ]}
+        >
+          <Input.Password autoComplete="new-password" maxLength={128} />
+        </Form.Item>
+        <Form.Item
+          name="confirm"
+          label={t('passwordConfirm')}
+          dependencies={['newPassword']}
+          rules={[
+            { required: true, message: t('validate.required') },
+            sameAsRule('newPassword', t('validate.passwordMismatch')),
+          ]}
+        >
+          <Input.Password autoComplete="new-password" maxLength={128} />
+        </Form.Item>
+        {error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 16 }} />}
+        <Typography.Paragraph type="secondary">{t('security.passwordNote')}</Typography.Paragraph>
+        <Button type="primary" htmlType="submit" loading={change.isPending}>
+          {t('security.changePassword')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+async function refreshMe(signedIn: (me: Me) => void): Promise<void> {
+  signedIn(await api<Me>('GET', '/api/v1/me'));
+}
+
+function TwoFactor() {
+  const { t } = useI18n();
+  const { me, signedIn } = useSession();
+  const [step, setStep] = useState<'idle' | 'password' | 'scan'>('idle');
+  const [enrollment, setEnrollment] = useState<Enrollment | null>(null);
+  const [recovery, setRecovery] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (err) {
+      setError(errorText(t, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  // enrolment is a sensitive action: the password is confirmed first, then the secret is issued
+  const begin = (v: { password: string }) =>
+    run(async () => {
+      await api('POST', '/api/v1/auth/reauth', { password: v.password });
+      setEnrollment(await api<Enrollment>('POST', '/api/v1/me/2fa/enroll'));
+      setStep('scan');
+    });
+  const confirm = (v: { code: string }) =>
+    run(async () => {
+      const r = await api<{ recoveryCodes: string[] }>('POST', '/api/v1/me/2fa/confirm', { code: v.code.trim() });
+      setRecovery(r.recoveryCodes);
+      setEnrollment(null);
+      setStep('idle');
+      await refreshMe(signedIn);
+    });
+  const disable = (v: { password: string; code: string }) =>
+    run(async () => {
+      await api('POST', '/api/v1/me/2fa/disable', { password: v.password, code: v.code.trim() });
+      setRecovery(null);
+      await refreshMe(signedIn);
+    });
+  const errorBox = error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 16 }} />;
+
+  return (
+    <Card
+      size="small"
+      title={t('security.twoFactor')}
+      extra={me?.totpEnabled ? <Tag color="green">{t('security.on')}</Tag> : <Tag>{t('security.off')}</Tag>}
+    >
+      {recovery && (
+        <Alert
+          type="success"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={t('security.recoveryTitle')}
+          description={
+            <Flex vertical gap={4}>
+              <span>{t('security.recoveryHint')}</span>
+              <Typography.Paragraph
+                copyable={{ text: recovery.join('\n') }}
+                code
+                style={{ margin: 0 }}
+                data-testid="recovery-codes"
+              >
+                {recovery.join('  ')}
+              </Typography.Paragraph>
+            </Flex>
+          }
+        />
+      )}
+      {me?.totpEnabled ? (
+        <Form layout="vertical" requiredMark={false} style={{ maxWidth: 400 }} onFinish={disable}>
+          <Typography.Paragraph type="secondary">{t('security.disableHint')}</Typography.Paragraph>
+          <Form.Item
+            name="password"
+            label={t('password')}
+            rules={[{ required: true, message: t('validate.required') }]}
+          >
+            <Input.Password autoComplete="current-password" maxLength={128} />
+          </Form.Item>
+          <Form.Item name="code" label={t('totp')} rules={[{ required: true, message: t('validate.required') }]}>
+            <Input inputMode="numeric" autoComplete="one-time-code" maxLength={32} />
+          </Form.Item>
+          {errorBox}
+          <Button danger htmlType="submit" loading={busy}>
+            {t('security.disable')}
+          </Button>
+        </Form>
+      ) : step === 'idle' ? (
+        <Flex vertical gap={8} align="flex-start">
+          <Typography.Text type="secondary">{t('security.twoFactorHint')}</Typography.Text>
+          <Button type="primary" onClick={() => setStep('password')}>
+            {t('security.enable')}
+          </Button>
+        </Flex>
+      ) : step === 'password' ? (
+        <Form layout="vertical" requiredMark={false} style={{ maxWidth: 400 }} onFinish={begin}>
+          <Form.Item
+            name="password"
+            label={t('security.confirmPassword')}
+            rules={[{ required: true, message: t('validate.required') }]}
+          >
+            <Input.Password autoComplete="current-password" maxLength={128} autoFocus />
+          </Form.Item>
+          {errorBox}
+          <Flex gap={8}>
+            <Button type="primary" htmlType="submit" loading={busy}>
+              {t('security.next')}
+            </Button>
+            <Button onClick={() => setStep('idle')}>{t('common.cancel')}</Button>
+          </Flex>
+        </Form>
+      ) : (
+        enrollment && (
+          <Flex vertical gap={12} style={{ maxWidth: 400 }}>
+            <Typography.Text>{t('security.scan')}</Typography.Text>
+            <img
+              src={enrollment.qrCodeDataUrl}
+              alt={t('security.qrAlt')}
+              width={200}
+              height={200}
+              style={{ alignSelf: 'center' }}
+            />
+            <Typography.Text type="secondary">
+              {t('security.secret')}{' '}
+              <Typography.Text code copyable data-testid="totp-secret">
+                {enrollment.secret}
+              </Typography.Text>
+            </Typography.Text>
+            <Form layout="vertical" requiredMark={false} onFinish={confirm}>
+              <Form.Item
+                name="code"
+                label={t('totp')}
+                rules={[
+                  { required: true, message: t('validate.required') },
+                  { pattern: /^\d{6}$/, message: t('validate.totp') },
+                ]}
+              >
+                <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} autoFocus />
+              </Form.Item>
+              {errorBox}
+              <Flex gap={8}>
+                <Button type="primary" htmlType="submit" loading={busy}>
+                  {t('security.confirmEnable')}
+                </Button>
+                <Button onClick={() => setStep('idle')}>{t('common.cancel')}</Button>
+              </Flex>
+            </Form>
+          </Flex>
+        )
+      )}
+    </Card>
+  );
+}
+
+function Sessions() {
+  const { t, locale } = useI18n();
+  const queryClient = useQueryClient();
+  const sessions = useQuery({
+    queryKey: ['sessions'],
+    queryFn: () => api<{ items: SessionRow[] }>('GET', '/api/v1/me/sessions').then((r) => r.items),
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => api('DELETE', `/api/v1/me/sessions/${encodeURIComponent(id)}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sessions'] }),
+  });
+  return (
+    <Card size="small" title={t('security.sessions')}>
+      {revoke.isError && (
+        <Alert type="error" showIcon role="alert" message={errorText(t, revoke.error)} style={{ marginBottom: 12 }} />
+      )}
+      {sessions.isPending ? (
+        <Skeleton active />
+      ) : sessions.isError ? (
+        <Alert type="error" showIcon message={errorText(t, sessions.error)} />
+      ) : (
+        <List
+          size="small"
+          dataSource={sessions.data}
+          renderItem={(s) => (
+            <List.Item
+              actions={
+                s.current
+                  ? [
+                      <Tag key="current" color="blue">
+                        {t('security.thisDevice')}
+                      </Tag>,
+                    ]
+                  : [
+                      <Popconfirm
+                        key="revoke"
+                        title={t('security.revokeQuestion')}
+                        okText={t('security.revoke')}
+                        cancelText={t('common.cancel')}
+                        onConfirm={() => revoke.mutate(s.id)}
+                      >
+                        <Button size="small" danger>
+                          {t('security.revoke')}
+                        </Button>
+                      </Popconfirm>,
+                    ]
+              }
+            >
+              <List.Item.Meta
+                title={
+                  <Typography.Text ellipsis style={{ maxWidth: '100%' }}>
+                    {s.userAgent ?? t('security.unknownDevice')}
+                  </Typography.Text>
+                }
+                description={t('security.sessionSeen', { ip: s.ip ?? '—', time: formatTime(s.lastSeenAt, locale) })}
+              />
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,280 @@
+import type { paymentViewSchema, postingsPageSchema } from '@kameng/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  Button,
+  Card,
+  DatePicker,
+  Empty,
+  Flex,
+  Input,
+  List,
+  Pagination,
+  Radio,
+  Select,
+  Skeleton,
+  Statistic,
+  Typography,
+} from 'antd';
+import dayjs from 'dayjs';
+import { useEffect, useState } from 'react';
+import type { z } from 'zod';
+import { errorText, type MessageKey, useI18n } from '../i18n/index.ts';
+import { api } from '../lib/api.ts';
+import { formatCents, parseYuan } from '../lib/money.ts';
+import { usePlatformStatus } from '../lib/platform.ts';
+import { withQuery } from '../lib/router.ts';
+import { formatTime } from '../lib/time.ts';
+
+type Payment = z.infer<typeof paymentViewSchema>;
+type Postings = z.infer<typeof postingsPageSchema>;
+
+const PAGE_SIZE = 10;
+const QUICK_YUAN = [10, 50, 100, 500] as const;
+const MIN_TOP_UP_CENTS = 100;
+const MAX_TOP_UP_CENTS = 5_000_000;
+const KINDS = ['top_up', 'sale_hold', 'hold_void', 'refund'] as const;
+
+type Posting = Postings['items'][number];
+
+/**
+ * One purchase is one journal entry, but the ledger books it as two postings on the wallet (the supplier's
+ * share and the platform's commission). The buyer paid one amount, so the list shows one line per entry.
+ */
+function byEntry(postings: Posting[]): Posting[] {
+  const merged = new Map<string, Posting>();
+  for (const p of postings) {
+    const seen = merged.get(p.entryId);
+    merged.set(p.entryId, seen ? { ...seen, amountCents: seen.amountCents + p.amountCents } : p);
+  }
+  return [...merged.values()];
+}
+
+function kindLabel(kind: string): MessageKey {
+  return KINDS.find((k) => k === kind) ? (`postingKind.${kind}` as MessageKey) : 'postingKind.other';
+}
+
+export function WalletPage() {
+  const { t } = useI18n();
+  const wallet = useQuery({
+    queryKey: ['wallet'],
+    queryFn: () => api<{ balanceCents: number }>('GET', '/api/v1/wallet'),
+  });
+  return (
+    <Flex vertical gap={12}>
+      <Card size="small">
+        {wallet.isError ? (
+          <Alert type="error" showIcon message={errorText(t, wallet.error)} />
+        ) : (
+          <Statistic
+            title={t('wallet.balance')}
+            loading={wallet.isPending}
+            value={wallet.data ? formatCents(wallet.data.balanceCents) : ''}
+            valueStyle={{ color: '#e4393c' }}
+            valueRender={() => (
+              <span data-testid="wallet-balance">{wallet.data ? formatCents(wallet.data.balanceCents) : ''}</span>
+            )}
+          />
+        )}
+      </Card>
+      <TopUp />
+      <History />
+    </Flex>
+  );
+}
+
+function TopUp() {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const platform = usePlatformStatus();
+  const [choice, setChoice] = useState<string>('50');
+  const [custom, setCustom] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  const [payment, setPayment] = useState<Payment | null>(null);
+  const start = useMutation({
+    mutationFn: (amountCents: number) =>
+      api<{ payment: Payment }>('POST', '/api/v1/wallet/top-ups', { amountCents, paymentMethod: 'sandbox' }),
+    onSuccess: (r) => setPayment(r.payment),
+  });
+  const followed = useQuery({
+    queryKey: ['payment', payment?.id],
+    queryFn: () => api<Payment>('GET', `/api/v1/payments/${encodeURIComponent(payment?.id ?? '')}`),
+    enabled: payment !== null,
+    refetchInterval: (q) => (q.state.data && q.state.data.status !== 'pending' ? false : 2000),
+  });
+  const status = followed.data?.status;
+  useEffect(() => {
+    if (status === 'paid') {
+      void queryClient.invalidateQueries({ queryKey: ['wallet'] });
+      void queryClient.invalidateQueries({ queryKey: ['postings'] });
+    }
+  }, [status, queryClient]);
+
+  if (platform.data && !platform.data.sandbox) {
+    return (
+      <Card size="small" title={t('wallet.topUp')}>
+        <Alert type="info" showIcon message={t('wallet.noChannel')} />
+      </Card>
+    );
+  }
+  const submit = () => {
+    const cents = choice === 'custom' ? parseYuan(custom) : Number(choice) * 100;
+    if (cents === null || cents < MIN_TOP_UP_CENTS || cents > MAX_TOP_UP_CENTS) {
+      setInvalid(true);
+      return;
+    }
+    setInvalid(false);
+    start.mutate(cents);
+  };
+  const reset = () => {
+    setPayment(null);
+    start.reset();
+  };
+  return (
+    <Card size="small" title={t('wallet.topUp')}>
+      {payment ? (
+        <Flex vertical gap={8} align="flex-start">
+          {status === 'paid' ? (
+            <Alert
+              type="success"
+              showIcon
+              message={t('wallet.topUpDone', { amount: formatCents(payment.amountCents) })}
+            />
+          ) : status === 'failed' || status === 'closed' ? (
+            <Alert type="error" showIcon message={t('wallet.topUpFailed')} />
+          ) : (
+            <>
+              <Alert
+                type="warning"
+                showIcon
+                message={t('wallet.topUpWaiting', { amount: formatCents(payment.amountCents) })}
+              />
+              {payment.payUrl && (
+                <Button type="primary" href={payment.payUrl} target="_blank" rel="noopener" data-testid="pay-button">
+                  {t('order.pay', { amount: formatCents(payment.amountCents) })}
+                </Button>
+              )}
+            </>
+          )}
+          {followed.isError && <Alert type="error" showIcon message={errorText(t, followed.error)} />}
+          <Button onClick={reset}>{status === 'paid' ? t('wallet.again') : t('common.cancel')}</Button>
+        </Flex>
+      ) : (
+        <Flex vertical gap={10}>
+          <Radio.Group
+            value={choice}
+            onChange={(e) => setChoice(e.target.value)}
+            optionType="button"
+            buttonStyle="solid"
+          >
+            {QUICK_YUAN.map((y) => (
+              <Radio.Button key={y} value={String(y)}>
+                {formatCents(y * 100)}
+              </Radio.Button>
+            ))}
+            <Radio.Button value="custom">{t('wallet.custom')}</Radio.Button>
+          </Radio.Group>
+          {choice === 'custom' && (
+            <Input
+              prefix="¥"
+              inputMode="decimal"
+              style={{ maxWidth: 200 }}
+              value={custom}
+              status={invalid ? 'error' : ''}
+              aria-label={t('wallet.amount')}
+              placeholder={t('wallet.amount')}
+              onChange={(e) => setCustom(e.target.value)}
+              onPressEnter={submit}
+            />
+          )}
+          {invalid && (
+            <Typography.Text type="danger">
+              {t('wallet.amountRange', { min: formatCents(MIN_TOP_UP_CENTS), max: formatCents(MAX_TOP_UP_CENTS) })}
+            </Typography.Text>
+          )}
+          <Typography.Text type="secondary">{t('wallet.viaSandbox')}</Typography.Text>
+          {start.isError && <Alert type="error" showIcon role="alert" message={errorText(t, start.error)} />}
+          <Button type="primary" onClick={submit} loading={start.isPending} style={{ alignSelf: 'flex-start' }}>
+            {t('wallet.topUpSubmit')}
+          </Button>
+        </Flex>
+      )}
+    </Card>
+  );
+}
+
+function History() {
+  const { t, locale } = useI18n();
+  const [page, setPage] = useState(1);
+  const [kind, setKind] = useState<string | undefined>();
+  const [range, setRange] = useState<[number, number] | null>(null);
+  const postings = useQuery({
+    queryKey: ['postings', page, kind, range],
+    queryFn: () =>
+      api<Postings>(
+        'GET',
+        withQuery('/api/v1/wallet/postings', { page, pageSize: PAGE_SIZE, kind, from: range?.[0], to: range?.[1] }),
+      ),
+    staleTime: 0,
+  });
+  return (
+    <Card size="small" title={t('wallet.history')}>
+      <Flex wrap gap={8} style={{ marginBottom: 12 }}>
+        <DatePicker.RangePicker
+          value={range ? [dayjs(range[0]), dayjs(range[1] - 1)] : null}
+          onChange={(r) => {
+            setPage(1);
+            setRange(r?.[0] && r[1] ? [r[0].startOf('day').valueOf(), r[1].endOf('day').valueOf() + 1] : null);
+          }}
+        />
+        <Select<string>
+          allowClear
+          style={{ minWidth: 140 }}
+          placeholder={t('wallet.kind')}
+          value={kind}
+          onChange={(k) => {
+            setPage(1);
+            setKind(k);
+          }}
+          options={KINDS.map((k) => ({ value: k, label: t(kindLabel(k)) }))}
+        />
+      </Flex>
+      {postings.isPending ? (
+        <Skeleton active />
+      ) : postings.isError ? (
+        <Alert type="error" showIcon message={errorText(t, postings.error)} />
+      ) : postings.data.items.length === 0 ? (
+        <Empty description={kind || range ? t('wallet.historyEmptyFiltered') : t('wallet.historyEmpty')} />
+      ) : (
+        <>
+          <List
+            size="small"
+            dataSource={byEntry(postings.data.items)}
+            renderItem={(p) => (
+              <List.Item
+                data-testid="posting"
+                extra={
+                  <Typography.Text strong type={p.amountCents < 0 ? undefined : 'success'}>
+                    {p.amountCents > 0 ? '+' : ''}
+                    {formatCents(p.amountCents)}
+                  </Typography.Text>
+                }
+              >
+                <List.Item.Meta title={t(kindLabel(p.kind))} description={formatTime(p.createdAt, locale)} />
+              </List.Item>
+            )}
+          />
+          <Pagination
+            align="center"
+            size="small"
+            current={page}
+            pageSize={PAGE_SIZE}
+            total={postings.data.total}
+            onChange={setPage}
+            showSizeChanger={false}
+          />
+        </>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,57 @@
+import type { ProductListItemDto } from '@kameng/contracts';
+import { Card, Flex, Typography } from 'antd';
+import { useI18n } from '../i18n/index.ts';
+import { formatCents } from '../lib/money.ts';
+import { linkTo } from '../lib/router.ts';
+
+export function Cover({ url, title, height }: { url: string | null; title: string; height: number }) {
+  if (url) {
+    return <img src={url} alt={title} style={{ width: '100%', height, objectFit: 'cover', display: 'block' }} />;
+  }
+  // no cover uploaded: the title's first character on the brand colour, never a broken image
+  return (
+    <div
+      aria-hidden
+      style={{
+        height,
+        display: 'flex',
+        alignItems: 'center',
+        justifyContent: 'center',
+        background: 'linear-gradient(135deg, #e4393c, #ff7a45)',
+        color: '#fff',
+        fontSize: height / 3,
+        fontWeight: 600,
+      }}
+    >
+      {Array.from(title)[0] ?? ''}
+    </div>
+  );
+}
+
+export function ProductCard({ product }: { product: ProductListItemDto }) {
+  const { t } = useI18n();
+  const soldOut = product.stock !== null && product.stock <= 0;
+  const lowest = Math.min(product.priceCents, ...product.priceTiers.map((tier) => tier.priceCents));
+  return (
+    <a {...linkTo(`/products/${encodeURIComponent(product.id)}`)} data-testid="product-card">
+      <Card
+        hoverable
+        size="small"
+        cover={<Cover url={product.coverUrl} title={product.title} height={120} />}
+        styles={{ body: { padding: 10 } }}
+      >
+        <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ marginBottom: 6, minHeight: 44 }}>
+          {product.title}
+        </Typography.Paragraph>
+        <Flex justify="space-between" align="baseline" wrap gap={4}>
+          <Typography.Text strong style={{ color: '#e4393c', fontSize: 16 }}>
+            {lowest < product.priceCents ? t('product.priceFrom', { price: formatCents(lowest) }) : formatCents(lowest)}
+          </Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {soldOut ? t('product.soldOut') : t('product.sold', { count: String(product.salesCount) })}
+          </Typography.Text>
+        </Flex>
+      </Card>
+    </a>
+  );
+}
