@@ -57,6 +57,31 @@ describe(`daily reconciliation against the channel (${dialectName})`, () => {
     if (trade) trade.totalAmount = '7.99';
     const unpaidBoth = await orderAndCheckout(t, buyer.token, shop.productId, 'alipay', 'qr');
 
+    // refunds of the day: one both sides agree on, one whose answer we lost, one the channel has no record of
+    const topUp = await call(t.app, 'POST', '/api/v1/wallet/top-ups', {
+      token: buyer.token,
+      body: { amountCents: 5000, paymentMethod: 'alipay' },
+    });
+    await call(t.app, 'POST', `/api/v1/payments/${topUp.body.payment.id}/checkout`, {
+      token: buyer.token,
+      body: { scene: 'qr' },
+    });
+    expect((await notify(fake.pay(topUp.body.payment.id))).body).toBe('success');
+    const refund = async (amountCents: number) => {
+      const r = await call(t.app, 'POST', `/api/v1/admin/payments/${topUp.body.payment.id}/refunds`, {
+        token: shop.admin,
+        body: { amountCents, reason: 'reconciliation test' },
+      });
+      expect(r.status).toBe(201);
+      return r.body;
+    };
+    const refundAgreed = await refund(1000);
+    const refundAnswerLost = await refund(500);
+    const refundUnknownThere = await refund(300);
+    await drainJobs(t);
+    await t.deps.db.updateTable('refunds').set({ status: 'pending' }).where('id', '=', refundAnswerLost.id).execute();
+    fake.refunds.delete(refundUnknownThere.channelRefundNo);
+
     const forbidden = await call(t.app, 'POST', '/api/v1/admin/reconciliation/runs', {
       token: buyer.token,
       body: { day: '2026-12-01' },
@@ -79,8 +104,22 @@ describe(`daily reconciliation against the channel (${dialectName})`, () => {
     expect(reports.status).toBe(200);
     expect(reports.body.items).toHaveLength(1);
     const report = reports.body.items[0];
-    expect(report).toMatchObject({ matched: 2, missingOurs: 1, missingTheirs: 1, amountMismatches: 1, repaired: 1 });
-    const byPayment = new Map(report.differences.map((d: any) => [d.paymentId, d]));
+    expect(report).toMatchObject({ matched: 4, missingOurs: 2, missingTheirs: 2, amountMismatches: 1, repaired: 2 });
+    const byPayment = new Map(report.differences.filter((d: any) => !d.refundId).map((d: any) => [d.paymentId, d]));
+    const byRefund = new Map(report.differences.filter((d: any) => d.refundId).map((d: any) => [d.refundId, d]));
+    expect(byRefund.get(refundAnswerLost.id)).toMatchObject({ kind: 'missing_ours', repaired: true });
+    expect(byRefund.get(refundUnknownThere.id)).toMatchObject({
+      kind: 'missing_theirs',
+      oursCents: 300,
+      theirsCents: null,
+    });
+    expect(byRefund.has(refundAgreed.id)).toBe(false);
+    const lost = await t.deps.db
+      .selectFrom('refunds')
+      .select('status')
+      .where('id', '=', refundAnswerLost.id)
+      .executeTakeFirstOrThrow();
+    expect(lost.status).toBe('succeeded');
     expect(byPayment.get(missedByUs.paymentId)).toMatchObject({ kind: 'missing_ours', repaired: true });
     expect(byPayment.get(unknownThere.paymentId)).toMatchObject({ kind: 'missing_theirs', repaired: false });
     expect(byPayment.get(otherAmount.paymentId)).toMatchObject({
@@ -102,7 +141,7 @@ describe(`daily reconciliation against the channel (${dialectName})`, () => {
       token: shop.admin,
     });
     expect(again.body.items).toHaveLength(2);
-    expect(again.body.items[0]).toMatchObject({ matched: 3, missingOurs: 0, missingTheirs: 1, amountMismatches: 1 });
+    expect(again.body.items[0]).toMatchObject({ matched: 6, missingOurs: 0, missingTheirs: 2, amountMismatches: 1 });
 
     // the next morning at 08:00 China time, yesterday is reconciled without anyone asking
     clock.set(Date.UTC(2026, 11, 2, 0, 0, 30));
@@ -111,7 +150,7 @@ describe(`daily reconciliation against the channel (${dialectName})`, () => {
       token: shop.admin,
     });
     expect(daily.body.items).toHaveLength(3);
-    expect(daily.body.items[0]).toMatchObject({ createdBy: null, missingTheirs: 1, amountMismatches: 1 });
+    expect(daily.body.items[0]).toMatchObject({ createdBy: null, matched: 6, missingTheirs: 2, amountMismatches: 1 });
     await expectBalanced(t, shop.admin);
   });
 });

@@ -266,6 +266,8 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
       .where('id', '=', r.body.id)
       .executeTakeFirstOrThrow();
     expect(pending.status).toBe('pending');
+    const atWechat = fake.refunds.get(r.body.channelRefundNo);
+    if (atWechat) atWechat.status = 'SUCCESS';
     const done = fake.notification(
       {
         mchid: fake.mchid,
@@ -294,7 +296,31 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
       { eventType: 'REFUND.SUCCESS' },
     );
     expect((await notify(t, unknown)).status).toBe(400);
-    expect((await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents).toBe(walletBefore + 2000);
+    expect((await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents).toBe(
+      walletBefore + 2000,
+    );
+
+    // reconciliation asks WeChat about the refund by its out_refund_no and finds it agreed; one WeChat lost is reported
+    const lostThere = [...fake.refunds.keys()].find((k) => k !== r.body.channelRefundNo);
+    if (lostThere) fake.refunds.delete(lostThere);
+    const day = new Date(clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    expect(
+      (
+        await call(t.app, 'POST', '/api/v1/admin/reconciliation/runs', {
+          token: shop.admin,
+          body: { day, provider: 'wechat' },
+        })
+      ).status,
+    ).toBe(202);
+    await drainJobs(t);
+    const report = (
+      await call(t.app, 'GET', `/api/v1/admin/reconciliation/reports?day=${day}&provider=wechat`, { token: shop.admin })
+    ).body.items[0];
+    const refundDiffs = report.differences.filter((d: any) => d.refundId);
+    expect(refundDiffs.map((d: any) => [d.kind, d.tradeNo])).toEqual(lostThere ? [['missing_theirs', lostThere]] : []);
+    expect(fake.server.requests.some((q) => q.path === `/v3/refund/domestic/refunds/${r.body.channelRefundNo}`)).toBe(
+      true,
+    );
     await expectBalanced(t, shop.admin);
   });
 });

@@ -168,6 +168,7 @@ export const refundListQuerySchema = z.strictObject({
 export const reconciliationDifferenceSchema = z.object({
   kind: z.enum(['missing_ours', 'missing_theirs', 'amount_mismatch', 'status_mismatch']),
   paymentId: z.string(),
+  refundId: z.string().nullable().describe('set when the difference is about a refund'),
   tradeNo: z.string().nullable(),
   oursCents: z.number().int().nullable(),
   theirsCents: z.number().int().nullable(),

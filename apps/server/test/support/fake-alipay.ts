@@ -169,6 +169,21 @@ export async function startFakeAlipay(clock: Clock): Promise<FakeAlipay> {
             fund_change: first ? 'Y' : 'N',
           });
         }
+      } else if (method === 'alipay.trade.fastpay.refund.query') {
+        const r = refunds.get(biz.out_request_no ?? '');
+        answer = signedAnswer(
+          method,
+          r
+            ? {
+                code: '10000',
+                msg: 'Success',
+                out_trade_no: r.outTradeNo,
+                out_request_no: biz.out_request_no,
+                refund_amount: r.amount,
+                refund_status: 'REFUND_SUCCESS',
+              }
+            : { code: '10000', msg: 'Success', out_trade_no: biz.out_trade_no },
+        );
       } else {
         answer = signedAnswer(method, { code: '40004', msg: 'Business Failed', sub_code: 'isv.unknown-method' });
       }

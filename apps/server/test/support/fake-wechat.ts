@@ -164,6 +164,17 @@ export async function startFakeWechat(clock: Clock): Promise<FakeWechat> {
           amount: { refund: r.refund, total: t.total, currency: 'CNY' },
         });
       }
+      const rq = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(req.path);
+      if (req.method === 'GET' && rq) {
+        const r = refunds.get(decodeURIComponent(rq[1] ?? ''));
+        if (!r) return signed(404, { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' });
+        return signed(200, {
+          out_refund_no: rq[1],
+          out_trade_no: r.outTradeNo,
+          status: r.status,
+          amount: { refund: r.refund },
+        });
+      }
       return signed(404, { code: 'NOT_FOUND', message: req.path });
     }),
     pay(outTradeNo) {

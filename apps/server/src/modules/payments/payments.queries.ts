@@ -262,6 +262,19 @@ export async function reopenRefund(db: Executor, id: string, now: number): Promi
   return Number(r.numUpdatedRows) === 1;
 }
 
+export async function channelRefundsCreatedBetween(db: Executor, provider: Provider, from: number, to: number) {
+  return db
+    .selectFrom('refunds')
+    .innerJoin('payments', 'payments.id', 'refunds.payment_id')
+    .selectAll('refunds')
+    .where('payments.provider', '=', provider)
+    .where('refunds.channel_refund_no', 'is not', null)
+    .where('refunds.created_at', '>=', from)
+    .where('refunds.created_at', '<', to)
+    .orderBy('refunds.created_at')
+    .execute();
+}
+
 export async function listRefunds(
   db: Executor,
   f: { status?: RefundRow['status'] | undefined; limit: number; offset: number },

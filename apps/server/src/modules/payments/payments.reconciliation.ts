@@ -13,6 +13,7 @@ import type { ChannelProvider } from './payments.tables.ts';
 export interface Difference {
   kind: 'missing_ours' | 'missing_theirs' | 'amount_mismatch' | 'status_mismatch';
   paymentId: string;
+  refundId: string | null;
   tradeNo: string | null;
   oursCents: number | null;
   theirsCents: number | null;
@@ -53,6 +54,7 @@ export async function reconcileDay(deps: Deps, provider: ChannelProvider, day: s
     const diff = (kind: Difference['kind'], note: string, repaired = false) =>
       differences.push({
         paymentId: p.id,
+        refundId: null,
         kind,
         tradeNo: tradeNo ?? p.provider_trade_id,
         oursCents: p.amount_cents,
@@ -79,6 +81,7 @@ export async function reconcileDay(deps: Deps, provider: ChannelProvider, day: s
       matched++;
     }
   }
+  matched += await reconcileRefunds(deps, provider, { from, to }, differences);
   const count = (k: Difference['kind']) => differences.filter((d) => d.kind === k).length;
   const row: q.ReportRow = {
     id: newId('rec', deps.clock, deps.random),
@@ -97,6 +100,54 @@ export async function reconcileDay(deps: Deps, provider: ChannelProvider, day: s
   if (differences.length > 0)
     deps.log.warn({ provider, day, differences: differences.length }, 'reconciliation found differences');
   return toReportView(row);
+}
+
+/**
+ * Our channel refunds of the day against the channel's refund records. A refund the channel completed that
+ * we still hold pending or failed is marked succeeded (the money already left our books when it was made).
+ */
+async function reconcileRefunds(
+  deps: Deps,
+  provider: ChannelProvider,
+  range: { from: number; to: number },
+  differences: Difference[],
+): Promise<number> {
+  const channel = await loadChannel(deps, provider);
+  if (!channel) return 0;
+  const adapter = adapters(deps)[provider];
+  let matched = 0;
+  for (const r of await q.channelRefundsCreatedBetween(deps.db, provider, range.from, range.to)) {
+    const payment = await q.findPayment(deps.db, r.payment_id);
+    if (!payment || !r.channel_refund_no) continue;
+    const theirs = await adapter.queryRefund(channel, paymentRef(payment), r.channel_refund_no);
+    if (theirs.status === 'unsupported') continue;
+    const theirCents = 'amountCents' in theirs ? theirs.amountCents : null;
+    const diff = (kind: Difference['kind'], note: string, repaired = false) =>
+      differences.push({
+        paymentId: payment.id,
+        refundId: r.id,
+        kind,
+        tradeNo: r.channel_refund_no,
+        oursCents: r.amount_cents,
+        theirsCents: theirCents,
+        repaired,
+        note,
+      });
+    const theyDid = theirs.status === 'succeeded';
+    if (theyDid && theirCents !== null && theirCents !== r.amount_cents) {
+      diff('amount_mismatch', 'refund of a different amount at the channel');
+    } else if (r.status === 'succeeded' && theirs.status === 'pending') {
+      diff('status_mismatch', 'refund succeeded here; the channel is still processing it');
+    } else if (r.status === 'succeeded' && !theyDid) {
+      diff('missing_theirs', `refund succeeded here; the channel says ${theirs.status}`);
+    } else if (r.status !== 'succeeded' && theyDid) {
+      const repaired = await q.settleRefund(deps.db, r.id, 'succeeded', {}, deps.clock.now());
+      diff('missing_ours', `refund ${r.status} here, done at the channel: marked succeeded`, repaired);
+    } else {
+      matched++;
+    }
+  }
+  return matched;
 }
 
 function toReportView(r: q.ReportRow) {

@@ -9,6 +9,7 @@ import {
   type ProviderAdapter,
   parseFormOnce,
   type RefundOutcome,
+  type RefundQuery,
   signingString,
   type TradeQuery,
   toPem,
@@ -218,6 +219,14 @@ export function createAlipayAdapter(_clock: Pick<Clock, 'now'>): ProviderAdapter
       if (r.code === '10000') return { status: 'succeeded', providerRefundId: rf.channelRefundNo };
       if (r.code === '40004') return { status: 'rejected', reason: `${r.subCode ?? ''} ${r.subMsg ?? ''}`.trim() };
       throw failure('alipay.trade.refund', r);
+    },
+
+    async queryRefund(c, payment, no): Promise<RefundQuery> {
+      const r = await exec(c, 'alipay.trade.fastpay.refund.query', { out_trade_no: payment.id, out_request_no: no });
+      if (r.code !== '10000') throw failure('alipay.trade.fastpay.refund.query', r);
+      // without refund_status = REFUND_SUCCESS Alipay either never took the refund or it failed
+      if (r.refundStatus !== 'REFUND_SUCCESS' || r.outRequestNo !== no) return { status: 'not_found' };
+      return { status: 'succeeded', amountCents: yuanToCents(String(r.refundAmount ?? '')) };
     },
   };
 }

@@ -249,5 +249,10 @@ export function createEpayAdapter(clock: Pick<Clock, 'now'>): ProviderAdapter<Ep
       if (succeeded(c, f)) return { status: 'succeeded', providerRefundId: f.refund_no ?? null };
       return { status: 'rejected', reason: String(f.msg ?? 'refund refused').slice(0, 200) };
     },
+
+    // the 易支付 protocol has no refund query; reconciliation reports such refunds as unchecked
+    async queryRefund() {
+      return { status: 'unsupported' as const };
+    },
   };
 }

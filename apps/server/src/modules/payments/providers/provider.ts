@@ -73,6 +73,10 @@ export type RefundOutcome =
   | { status: 'succeeded' | 'pending'; providerRefundId: string | null }
   | { status: 'rejected'; reason: string };
 
+export type RefundQuery =
+  | { status: 'not_found' | 'unsupported' }
+  | { status: 'succeeded' | 'pending' | 'failed'; amountCents: number | null };
+
 export interface ProviderAdapter<S = Record<string, unknown>, K = Record<string, unknown>> {
   provider: ChannelProvider;
   /** what must be set before the channel may be enabled (settings and secrets by name) */
@@ -89,6 +93,8 @@ export interface ProviderAdapter<S = Record<string, unknown>, K = Record<string,
     payment: PaymentRef,
     refund: { channelRefundNo: string; amountCents: number; reason: string },
   ): Promise<RefundOutcome>;
+  /** what the channel holds for one of our refund numbers (for reconciliation) */
+  queryRefund(channel: Channel<S, K>, payment: PaymentRef, channelRefundNo: string): Promise<RefundQuery>;
 }
 
 /** Parses a decimal yuan amount ("12.30") into fen without floating point; null when it is not one. */

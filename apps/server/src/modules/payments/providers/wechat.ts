@@ -8,6 +8,7 @@ import {
   type IncomingNotification,
   type ProviderAdapter,
   type RefundOutcome,
+  type RefundQuery,
   type TradeQuery,
   toPem,
   type Verified,
@@ -301,6 +302,18 @@ export function createWechatAdapter(
         return { status: 'rejected', reason: String(a.body.message ?? a.status) };
       }
       throw fail(path, a);
+    },
+
+    async queryRefund(c, _payment, no): Promise<RefundQuery> {
+      const path = `/v3/refund/domestic/refunds/${encodeURIComponent(no)}`;
+      const a = await request(c, 'GET', path);
+      if (a.status === 404) return { status: 'not_found' };
+      if (a.status !== 200) throw fail(path, a);
+      if (a.body.out_refund_no !== no) throw new Error('wechat refund query: the answer is for another refund');
+      const refund = obj(a.body.amount)?.refund;
+      const amountCents = typeof refund === 'number' ? refund : null;
+      const st = a.body.status;
+      return { status: st === 'SUCCESS' ? 'succeeded' : st === 'PROCESSING' ? 'pending' : 'failed', amountCents };
     },
   };
 }
