@@ -8,7 +8,7 @@ import {
   paymentRow,
   SITE_URL,
 } from './support/channels.ts';
-import { call, registerAndLogin } from './support/client.ts';
+import { call, loginAdmin, registerAndLogin } from './support/client.ts';
 import { type FakeEpay, startFakeEpay } from './support/fake-epay.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
@@ -76,6 +76,15 @@ for (const version of ['v1', 'v2'] as const) {
       expect(incomplete.body.error.details.missing).toContain(
         version === 'v1' ? 'secrets.key' : 'secrets.merchantPrivateKey',
       );
+      // changing keys asks for a recent password: an old session cannot swap them
+      clock.advance(60 * 60_000);
+      const stale = await call(t.app, 'PUT', '/api/v1/admin/payment-channels/epay', {
+        token: shop.admin,
+        body: channelBody(),
+      });
+      expect(stale.status).toBe(403);
+      expect(stale.body.error.code).toBe('REAUTH_REQUIRED');
+      shop.admin = await loginAdmin(t.app);
       const notAdmin = await call(t.app, 'PUT', '/api/v1/admin/payment-channels/epay', {
         token: buyer.token,
         body: channelBody(),

@@ -5,7 +5,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import type { RequestMeta } from '../accounts/accounts.service.ts';
+import { type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
 import * as q from './payments.queries.ts';
 import type { ChannelProvider } from './payments.tables.ts';
 import { createAlipayAdapter } from './providers/alipay.ts';
@@ -161,6 +161,8 @@ export async function updateChannel(
   body: ChannelUpdateBody,
   meta: RequestMeta,
 ): Promise<ChannelViewDto> {
+  // whoever can swap a verification key can forge payments: key and credential changes need a fresh password
+  if (body.secrets || body.settings) requireRecentAuth(deps, auth);
   const provider = body.provider;
   const allowed: readonly string[] = CHANNEL_SCENES[provider];
   const bad = (body.methods ?? []).filter((m) => !allowed.includes(m));
