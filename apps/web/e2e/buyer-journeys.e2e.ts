@@ -187,6 +187,8 @@ describe('a buyer at a desk', () => {
     await page.getByRole('button', { name: '确认收货' }).click();
     await page.getByRole('tooltip').getByRole('button', { name: '确认收货' }).click();
     await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('已完成');
+    // a completed order still shows what was bought
+    await expect.poll(() => page.getByTestId('card-key').count()).toBe(2);
     await shoot(page, 'order-completed');
 
     // the orders list with a filter; the wallet shows the purchase

@@ -1,4 +1,4 @@
-import { Button, Card, Flex, Result, Skeleton, Tabs } from 'antd';
+import { Button, Card, Flex, Result, Skeleton, Tabs, Typography } from 'antd';
 import { useI18n } from '../i18n/index.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { displayName, useLogout, useSession } from '../lib/session.ts';
@@ -41,23 +41,22 @@ export default function BuyerCentre({ path }: { path: string }) {
   }
   return (
     <Flex vertical gap={12}>
-      <Card size="small" styles={{ body: { padding: '4px 12px 0' } }}>
-        <Flex justify="space-between" align="center" wrap>
-          <Tabs
-            activeKey={section}
-            onChange={(key) => navigate(`/account/${key}`)}
-            items={SECTIONS.map((s) => ({ key: s, label: t(`buyer.${s}`) }))}
-            style={{ marginBottom: 0, minWidth: 0, flex: 1 }}
-          />
-          <Flex gap={8} align="center" style={{ paddingBottom: 8 }}>
-            <span style={{ color: '#888', maxWidth: 200, overflow: 'hidden', textOverflow: 'ellipsis' }}>
-              {displayName(me)}
-            </span>
-            <Button size="small" onClick={logout} loading={leaving}>
-              {t('logout')}
-            </Button>
-          </Flex>
+      <Card size="small" styles={{ body: { padding: '8px 12px 0' } }}>
+        <Flex justify="space-between" align="center" gap={8}>
+          <Typography.Text type="secondary" ellipsis style={{ minWidth: 0 }}>
+            {t('signedInAs', { name: displayName(me) })}
+          </Typography.Text>
+          <Button size="small" onClick={logout} loading={leaving}>
+            {t('logout')}
+          </Button>
         </Flex>
+        <Tabs
+          activeKey={section}
+          onChange={(key) => navigate(`/account/${key}`)}
+          items={SECTIONS.map((s) => ({ key: s, label: t(`buyer.${s}`) }))}
+          style={{ marginBottom: 0 }}
+          tabBarStyle={{ marginBottom: 0 }}
+        />
       </Card>
       <SectionPage section={section} />
     </Flex>

@@ -61,8 +61,9 @@ function BuyerOrder({ id }: { id: string }) {
   const act = useMutation({
     mutationFn: (action: 'confirm' | 'cancel') =>
       api<Order>('POST', `/api/v1/orders/${encodeURIComponent(id)}/${action}`),
-    onSuccess: (next) => {
-      queryClient.setQueryData(['order', id], next);
+    onSuccess: () => {
+      // the confirm/cancel answer carries no keys; the order is read again, with them
+      void queryClient.invalidateQueries({ queryKey: ['order', id] });
       void queryClient.invalidateQueries({ queryKey: ['orders'] });
       void queryClient.invalidateQueries({ queryKey: ['wallet'] });
     },
