@@ -217,6 +217,13 @@ for (const version of ['v1', 'v2'] as const) {
       expect((await notifyGet(t, qs(resign({ ...strip(n), trade_status: 'WAIT_BUYER_PAY' })))).body).toBe('success');
       expect((await paymentRow(t, paymentId)).status).toBe('pending');
       expect(await entryCount(t, [orderId, paymentId])).toBe(0);
+      const detail = await call(t.app, 'GET', `/api/v1/admin/payments/${paymentId}`, { token: shop.admin });
+      expect(detail.status).toBe(200);
+      expect(detail.body).toMatchObject({ status: 'pending', method: 'epay', purpose: 'order', orderId });
+      expect(detail.body.notifications.map((x: any) => x.detail)).toContain('not confirmed by the order query');
+      expect((await call(t.app, 'GET', `/api/v1/admin/payments/${paymentId}`, { token: buyer.token })).status).toBe(
+        403,
+      );
       const reasons = (await notificationOutcomes(t, null, 'epay')).map((x) => x.detail ?? '');
       for (const r of [
         'duplicate parameter money',

@@ -206,3 +206,28 @@ export const reconciliationListQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
+
+export const operatorPaymentSchema = z.object({
+  id: z.string(),
+  method: z.string(),
+  status: z.enum(['pending', 'paid', 'failed', 'closed']),
+  amountCents: z.number().int(),
+  expiresAt: millisSchema.optional(),
+  scene: z.string().nullable().optional(),
+  payUrl: z.string().optional(),
+  qrCode: z.string().optional(),
+  purpose: z.enum(['order', 'top_up']),
+  orderId: z.string().nullable(),
+  userId: z.string().nullable(),
+  providerTradeId: z.string().nullable(),
+  feeBps: z.number().int(),
+  paidAt: millisSchema.nullable(),
+  createdAt: millisSchema,
+  queryAttempts: z.number().int(),
+  nextQueryAt: millisSchema.nullable(),
+  providerClosedAt: millisSchema.nullable(),
+  notifications: z
+    .array(z.object({ outcome: z.string(), detail: z.string().nullable(), receivedAt: millisSchema }))
+    .describe('newest first: every notification about this payment, accepted or refused, and why'),
+  refunds: z.array(refundViewSchema),
+});

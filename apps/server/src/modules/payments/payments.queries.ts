@@ -73,6 +73,16 @@ export async function insertNotification(
   await db.insertInto('payment_notifications').values(row).execute();
 }
 
+export async function notificationsForPayment(db: Executor, paymentId: string, limit: number) {
+  return db
+    .selectFrom('payment_notifications')
+    .selectAll()
+    .where('payment_id', '=', paymentId)
+    .orderBy('received_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
 export async function insertRefund(db: Executor, row: RefundsTable): Promise<boolean> {
   const r = await db
     .insertInto('refunds')

@@ -4,6 +4,7 @@ import {
   channelUpdateBodySchema,
   channelViewSchema,
   checkoutBodySchema,
+  operatorPaymentSchema,
   paymentViewSchema,
   reconciliationListQuerySchema,
   reconciliationReportSchema,
@@ -176,6 +177,20 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
         }
         return channels.updateChannel(deps, requireAuth(req), req.body, metaOf(req));
       },
+    );
+
+    app.get(
+      '/api/v1/admin/payments/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'A payment with every notification received about it and its refunds',
+          params: z.strictObject({ id: z.string().max(64) }),
+          response: { 200: operatorPaymentSchema, ...errorResponses(401, 403, 404) },
+        },
+        config: { auth: operators },
+      },
+      async (req) => payments.getPaymentForOperator(deps, req.params.id),
     );
 
     app.post(

@@ -681,6 +681,31 @@ function toRefundView(r: q.RefundRow) {
   };
 }
 
+/** What an operator needs to answer "did this payment arrive?": the payment, what the channel told us, its refunds. */
+export async function getPaymentForOperator(deps: Deps, id: string) {
+  const p = await q.findPayment(deps.db, id);
+  if (!p) throw new AppError('NOT_FOUND', 'No such payment');
+  const [notifications, refunds] = await Promise.all([
+    q.notificationsForPayment(deps.db, id, 100),
+    q.refundsForPayment(deps.db, id),
+  ]);
+  return {
+    ...toPaymentView(p),
+    purpose: p.purpose,
+    orderId: p.order_id,
+    userId: p.user_id,
+    providerTradeId: p.provider_trade_id,
+    feeBps: p.fee_bps,
+    paidAt: p.paid_at,
+    createdAt: p.created_at,
+    queryAttempts: p.query_attempts,
+    nextQueryAt: p.next_query_at,
+    providerClosedAt: p.provider_closed_at,
+    notifications: notifications.map((n) => ({ outcome: n.outcome, detail: n.detail, receivedAt: n.received_at })),
+    refunds: refunds.map(toRefundView),
+  };
+}
+
 export async function listRefunds(
   deps: Deps,
   f: { status?: q.RefundRow['status'] | undefined; page: number; pageSize: number },
