@@ -75,6 +75,11 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
 
     const native = await orderAndCheckout(t, buyer.token, shop.productId, 'wechat', 'native');
     expect(native.payment.qrCode).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
+    const switched = await call(t.app, 'POST', `/api/v1/payments/${native.paymentId}/checkout`, {
+      token: buyer.token,
+      body: { scene: 'h5' },
+    });
+    expect(switched.status).toBe(409);
     const h5 = await orderAndCheckout(t, buyer.token, shop.productId, 'wechat', 'h5');
     expect(h5.payment.payUrl).toMatch(/^https:\/\/wx\.tenpay\.com\//);
     const created = fake.server.requests.filter((r) => r.path.startsWith('/v3/pay/transactions/'));

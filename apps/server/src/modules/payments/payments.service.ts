@@ -375,6 +375,10 @@ export async function checkoutPayment(
     });
   }
   if (p.scene === scene && (p.pay_url || p.qr_code)) return toPaymentView(p);
+  // WeChat Pay ties an out_trade_no to the trade type it was first placed with
+  if (p.provider === 'wechat' && p.scene !== null && p.scene !== scene) {
+    throw new AppError('INVALID_STATE', `This payment was started as ${p.scene}; start a new order to pay another way`);
+  }
   let launched: { payUrl?: string; qrCode?: string };
   try {
     launched = await adapters(deps)[p.provider].launch(channel, paymentRef(p), {
