@@ -124,7 +124,13 @@ export default function Dashboard() {
             {sales.isPending ? (
               <Skeleton active />
             ) : (
-              <DayChart dates={dates} series={gmvSeries} formatAxis={moneyAxes} label={t('dash.moneyChart')} />
+              <DayChart
+                dates={dates}
+                series={gmvSeries}
+                formatAxis={moneyAxes}
+                moneyAxis={0}
+                label={t('dash.moneyChart')}
+              />
             )}
           </Card>
         </Col>

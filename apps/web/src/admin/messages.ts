@@ -1,6 +1,6 @@
 import { defineMessages, useMessages } from '../console/i18n.ts';
 
-const zhCN = {
+export const zhCN = {
   title: '运营后台',
   forbiddenHint: '只有平台运营和管理员可以进入。如需权限，请联系管理员。',
   'menu.dashboard': '概览',
@@ -243,7 +243,7 @@ const zhCN = {
   'audit.hint': '按操作（如 product.approve、withdrawal.approve）、操作人或对象筛选；点击行首展开详情。',
 } as const;
 
-const enUS: { readonly [K in keyof typeof zhCN]: string } = {
+export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
   title: 'Operator console',
   forbiddenHint: 'Only platform operators and admins may enter. Ask an admin if you need access.',
   'menu.dashboard': 'Overview',

@@ -25,6 +25,8 @@ export function DayChart(props: {
   formatAxis: [(v: number) => string, ((v: number) => string)?];
   height?: number;
   label: string;
+  /** the axis (0 or 1) whose values are fen: its ticks step by whole yuan */
+  moneyAxis?: 0 | 1;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chartRef = useRef<echarts.ECharts | null>(null);
@@ -86,7 +88,7 @@ export function DayChart(props: {
       },
       true,
     );
-  }, [props.dates, props.series, props.formatAxis]);
+  }, [props.dates, props.series, props.formatAxis, props.moneyAxis]);
 
   return <div ref={ref} role="img" aria-label={props.label} style={{ width: '100%', height: props.height ?? 280 }} />;
 }

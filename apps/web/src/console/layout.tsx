@@ -89,7 +89,7 @@ export function RequireRole(props: { roles: readonly Role[]; forbiddenHint: Reac
         title={t('console.needLogin')}
         subTitle={t('console.needLoginHint')}
         extra={
-          <Button type="primary" {...linkTo('/login')}>
+          <Button type="primary" {...linkTo(`/login?next=${encodeURIComponent(location.pathname)}`)}>
             {t('console.signIn')}
           </Button>
         }

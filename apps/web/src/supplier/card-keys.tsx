@@ -69,6 +69,7 @@ interface KeyItem {
 }
 
 const POLL_MS = 1000;
+const KEYS_PAGE = 20;
 const MAX_FILE_BYTES = 128 * 1024 * 1024;
 const KEY_STATUS_COLOR: Record<KeyStatus, string> = {
   available: 'green',
@@ -309,7 +310,10 @@ function FileImport(props: { disabled: boolean; onStart: (f: Blob) => void }) {
           <Button
             type="primary"
             disabled={props.disabled || tooLarge || file.size === 0}
-            onClick={() => props.onStart(file)}
+            onClick={() => {
+              props.onStart(file);
+              setFile(null);
+            }}
           >
             {t('keys.startImport')}
           </Button>
@@ -436,7 +440,7 @@ function KeyList({ productId }: { productId: string }) {
   const [voiding, setVoiding] = useState(false);
   const [revealed, setRevealed] = useState<{ id: string; secret: string } | null>(null);
   const list = useGet<{ total: number; items: KeyItem[] }>(
-    withParams(`${base}/card-keys`, { status, page, pageSize: 50 }),
+    withParams(`${base}/card-keys`, { status, page, pageSize: KEYS_PAGE }),
   );
 
   const voidSelected = async () => {
@@ -521,7 +525,7 @@ function KeyList({ productId }: { productId: string }) {
             setSelected([]);
           },
           list.data?.total ?? 0,
-          50,
+          KEYS_PAGE,
         )}
         columns={[
           {

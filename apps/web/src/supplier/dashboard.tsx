@@ -95,7 +95,7 @@ export default function Dashboard() {
             {sales.isPending ? (
               <Skeleton active />
             ) : (
-              <DayChart dates={dates} series={series} formatAxis={axes} label={t('dash.chart')} />
+              <DayChart dates={dates} series={series} formatAxis={axes} moneyAxis={0} label={t('dash.chart')} />
             )}
           </Card>
         </Col>

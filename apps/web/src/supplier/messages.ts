@@ -1,6 +1,6 @@
 import { defineMessages, useMessages } from '../console/i18n.ts';
 
-const zhCN = {
+export const zhCN = {
   title: '供货商后台',
   forbiddenHint: '只有通过入驻审核的供货商才能进入。请先在个人中心申请成为供货商，审核通过后重新登录。',
   'menu.dashboard': '概览',
@@ -207,7 +207,7 @@ const zhCN = {
   'orders.deliveredOk': '已发货',
 } as const;
 
-const enUS: { readonly [K in keyof typeof zhCN]: string } = {
+export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
   title: 'Supplier console',
   forbiddenHint:
     'Only approved suppliers may enter. Apply to become a supplier in your account centre, then sign in again once approved.',

@@ -1,0 +1,308 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, newVisitor } from './support/browser.ts';
+import {
+  adminToken,
+  approvedSupplier,
+  LAPTOP,
+  operator,
+  shootConsole,
+  signIn,
+  TABLET,
+  waitFor,
+} from './support/console.ts';
+import { Http, PASSWORD } from './support/seed.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, type RunningServer, startServer } from './support/server.ts';
+
+let server: RunningServer;
+let browser: Browser;
+let http: Http;
+let admin: string;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launch()]);
+  http = new Http(server.baseUrl);
+  admin = await adminToken(http);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function cardKeyCategory(name: string): Promise<string> {
+  const c = await http.call<{ id: string }>('POST', '/api/v1/admin/categories', {
+    token: admin,
+    body: { name, goodsType: 'card_key', game: '网易' },
+  });
+  return c.id;
+}
+
+/** Clicks a side-menu entry and waits for its page title. */
+async function openMenu(page: Page, label: string): Promise<void> {
+  await page
+    .getByRole('menuitem')
+    .filter({ has: page.getByText(label, { exact: true }) })
+    .click();
+  await expect.poll(() => page.getByRole('heading', { name: label, level: 4 }).isVisible()).toBe(true);
+}
+
+describe('a supplier at a desk', () => {
+  it('imports keys from a file and watches the import progress to its report', async () => {
+    const supplier = await approvedSupplier(http, admin, '云端卡行');
+    const categoryId = await cardKeyCategory('网易一卡通');
+    const title = '网易一卡通 30元';
+    const product = await http.call<{ id: string }>('POST', '/api/v1/supplier/products', {
+      token: supplier.token,
+      body: {
+        categoryId,
+        title,
+        description: '<p>自动发货</p>',
+        priceCents: 2850,
+        deliveryMode: 'auto',
+        lowStockThreshold: 5,
+      },
+    });
+    await http.call('POST', `/api/v1/admin/products/${product.id}/approve`, { token: admin });
+
+    // 30,000 distinct keys (more than one request imports at once: the server queues a job), 500 repeats,
+    // and 10 lines that are no key (control characters, or longer than any key)
+    const unique = Array.from(
+      { length: 30_000 },
+      (_, i) => `WY30-${String(i).padStart(8, '0')}-${(i * 7919) % 100_000}`,
+    );
+    const lines = [
+      ...unique,
+      ...unique.slice(0, 500),
+      ...Array.from({ length: 5 }, (_, i) => `BAD\u0001KEY-${i}`),
+      ...Array.from({ length: 5 }, (_, i) => `${'X'.repeat(600)}${i}`),
+    ];
+    const file = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+
+    const { page, errors, context } = await newVisitor(browser, server.baseUrl, LAPTOP);
+    await signIn(page, supplier.email, PASSWORD, '/supplier', supplier.recoveryCodes.shift());
+    await expect.poll(() => page.getByText('今日销售额').isVisible()).toBe(true);
+    await shootConsole(page, 'supplier-dashboard');
+
+    await openMenu(page, '商品');
+    await expect.poll(() => page.getByRole('link', { name: title }).isVisible()).toBe(true);
+    await shootConsole(page, 'supplier-products');
+    await page.getByRole('link', { name: title }).click();
+    await expect.poll(() => page.getByRole('heading', { name: '编辑商品' }).isVisible()).toBe(true);
+    await shootConsole(page, 'supplier-product-edit');
+    await page.getByRole('link', { name: '导入卡密' }).click();
+    await expect.poll(() => page.getByText('还没有卡密').isVisible()).toBe(true);
+
+    await page.locator('input[type=file]').setInputFiles({ name: 'wy30.txt', mimeType: 'text/plain', buffer: file });
+    await expect.poll(() => page.getByTestId('chosen-file').innerText()).toContain('wy30.txt');
+    await page.getByRole('button', { name: '开始导入' }).click();
+
+    // watch the progress area until the report: it passes through upload / queue / running states on the way
+    const seen = new Set<string>();
+    const status = page.getByRole('status');
+    const deadline = Date.now() + 90_000;
+    let shotProgress = false;
+    for (;;) {
+      const text = (await status.innerText().catch(() => '')).trim();
+      if (/正在上传/.test(text)) seen.add('uploading');
+      if (/已排队/.test(text)) seen.add('queued');
+      if (/正在导入：\d+ \/ 30510/.test(text)) seen.add('running');
+      if (!shotProgress && (seen.has('queued') || seen.has('running'))) {
+        shotProgress = true;
+        await page.screenshot({ path: 'apps/web/e2e/screenshots/console-import-progress-1280.png' }).catch(() => {});
+      }
+      if (/导入完成|导入中断/.test(text)) break;
+      if (Date.now() > deadline) throw new Error(`the import did not finish; last seen: ${text}`);
+      await page.waitForTimeout(100);
+    }
+    expect(seen.has('queued') || seen.has('running'), `progress states seen: ${[...seen].join(', ')}`).toBe(true);
+    await expect.poll(() => status.innerText()).toContain('导入完成');
+    expect(await page.getByTestId('imported').innerText()).toBe('30000');
+    expect(await page.getByTestId('duplicates').innerText()).toBe('500');
+    expect(await page.getByTestId('rejected').innerText()).toBe('10');
+    // the masked list and the stock follow the import
+    await expect.poll(() => page.getByText('共 30000 条').isVisible()).toBe(true);
+    await shootConsole(page, 'supplier-card-keys');
+    const stock = await http.call<{ stock: number }>('GET', `/api/v1/supplier/products/${product.id}`, {
+      token: supplier.token,
+    });
+    expect(stock.stock).toBe(30_000);
+
+    // a second upload of the same file adds nothing: every line is a duplicate or rejected
+    await page.getByRole('tab', { name: '粘贴' }).click();
+    await page.getByRole('textbox', { name: '粘贴' }).fill(unique.slice(0, 20).join('\n'));
+    await page.getByRole('button', { name: '导入 20 行' }).click();
+    await expect.poll(() => page.getByTestId('duplicates').innerText()).toBe('20');
+    expect(await page.getByTestId('imported').innerText()).toBe('0');
+
+    for (const [menu, name] of [
+      ['订单', 'supplier-orders'],
+      ['待发货', 'supplier-delivery'],
+      ['资金', 'supplier-money'],
+    ] as const) {
+      await openMenu(page, menu);
+      await shootConsole(page, name);
+    }
+    // the tablet layout folds the menu but keeps every page reachable
+    await page.setViewportSize(TABLET);
+    await openMenu(page, '概览');
+    await expect.poll(() => page.getByText('今日销售额').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+});
+
+describe('operators at their desks', () => {
+  it('approve a product under review and, with a second operator, a large withdrawal, then mark it paid', async () => {
+    // a supplier who sold something, was paid out of escrow, and asked to withdraw
+    const supplier = await approvedSupplier(http, admin, '星河数卡');
+    const categoryId = await cardKeyCategory('网易点卡');
+    const sold = await http.call<{ id: string }>('POST', '/api/v1/supplier/products', {
+      token: supplier.token,
+      body: {
+        categoryId,
+        title: '网易点卡 100元',
+        description: '<p>自动发货</p>',
+        priceCents: 10_000,
+        deliveryMode: 'auto',
+      },
+    });
+    await http.call('POST', `/api/v1/supplier/products/${sold.id}/card-keys`, {
+      token: supplier.token,
+      body: { keys: ['WY100-0001', 'WY100-0002'] },
+    });
+    await http.call('POST', `/api/v1/admin/products/${sold.id}/approve`, { token: admin });
+    const pendingTitle = '网易点卡 50元 待审核';
+    const pending = await http.call<{ id: string }>('POST', '/api/v1/supplier/products', {
+      token: supplier.token,
+      body: { categoryId, title: pendingTitle, description: '<p>新品</p>', priceCents: 5_000, deliveryMode: 'auto' },
+    });
+
+    const buyerEmail = `console-buyer.${Date.now().toString(36)}@example.cn`;
+    await http.call('POST', '/api/v1/auth/register', { body: { email: buyerEmail, password: PASSWORD } });
+    const buyer = await http.login(buyerEmail, PASSWORD);
+    const topUp = await http.call<{ payment: { id: string } }>('POST', '/api/v1/wallet/top-ups', {
+      token: buyer,
+      body: { amountCents: 10_000, paymentMethod: 'sandbox' },
+    });
+    await http.call('POST', `/sandbox/payments/${topUp.payment.id}/complete`, { body: {} });
+    await waitFor(
+      () => http.call<{ balanceCents: number }>('GET', '/api/v1/wallet', { token: buyer }),
+      (w) => w.balanceCents === 10_000,
+      'the top-up',
+    );
+    const order = await http.call<{ id: string }>('POST', '/api/v1/orders', {
+      token: buyer,
+      body: { items: [{ productId: sold.id, quantity: 1 }], paymentMethod: 'balance' },
+    });
+    await waitFor(
+      () => http.call<{ status: string }>('GET', `/api/v1/orders/${order.id}`, { token: buyer }),
+      (o) => o.status === 'delivered',
+      'the delivery',
+    );
+    await http.call('POST', `/api/v1/orders/${order.id}/confirm`, { token: buyer });
+    const balance = await waitFor(
+      () => http.call<{ availableCents: number }>('GET', '/api/v1/supplier/balance', { token: supplier.token }),
+      (b) => b.availableCents > 0,
+      'the settlement',
+    );
+    // anything above ¥50.00 needs two operators
+    await http.call('PATCH', '/api/v1/admin/settings', {
+      token: admin,
+      body: { 'withdrawals.secondApprovalAboveCents': 5_000 },
+    });
+    await http.call('POST', '/api/v1/auth/reauth', {
+      token: supplier.token,
+      body: { password: PASSWORD, totp: supplier.recoveryCodes.shift() },
+    });
+    const account = await http.call<{ id: string }>('POST', '/api/v1/supplier/payout-accounts', {
+      token: supplier.token,
+      body: { kind: 'alipay', holderName: '李四', account: 'lisi@example.cn' },
+    });
+    const withdrawal = await http.call<{ id: string; requiredApprovals: number }>(
+      'POST',
+      '/api/v1/supplier/withdrawals',
+      {
+        token: supplier.token,
+        body: { amountCents: balance.availableCents, payoutAccountId: account.id },
+      },
+    );
+    expect(withdrawal.requiredApprovals).toBe(2);
+    const second = await operator(http, admin);
+
+    const { page, errors, context } = await newVisitor(browser, server.baseUrl, LAPTOP);
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, '/admin');
+    await expect.poll(() => page.getByText('今日成交额').isVisible()).toBe(true);
+    await shootConsole(page, 'admin-dashboard');
+
+    // the product review queue: open the product, read it, approve it
+    await openMenu(page, '审核');
+    const row = page.getByRole('row').filter({ hasText: pendingTitle });
+    await expect.poll(() => row.isVisible()).toBe(true);
+    await shootConsole(page, 'admin-reviews');
+    await row.getByRole('button', { name: pendingTitle }).click();
+    await expect.poll(() => page.getByText('商品描述（预览）').isVisible()).toBe(true);
+    await shootConsole(page, 'admin-review-product');
+    await page.locator('.ant-drawer').getByRole('button', { name: '通过' }).click();
+    await expect.poll(() => page.getByText(`已通过：${pendingTitle}`).isVisible()).toBe(true);
+    await expect.poll(() => row.count()).toBe(0);
+    const approved = await http.call<{ status: string }>('GET', `/api/v1/admin/products?status=approved&pageSize=100`, {
+      token: admin,
+    });
+    expect(JSON.stringify(approved)).toContain(pending.id);
+
+    // the withdrawal: the first approval is recorded; the same operator cannot give the second
+    await openMenu(page, '提现审核');
+    const wd = page.getByRole('row').filter({ hasText: supplier.userId });
+    await expect.poll(() => wd.isVisible()).toBe(true);
+    await expect.poll(() => wd.getByText('大额').isVisible()).toBe(true);
+    await wd.getByRole('button', { name: '批准' }).click();
+    await expect.poll(() => page.getByText('已记录审批（1/2），还需另一位运营批准').isVisible()).toBe(true);
+    await expect.poll(() => wd.getByRole('button', { name: '第二审批' }).isDisabled()).toBe(true);
+    await shootConsole(page, 'admin-withdrawals-first-approval');
+
+    // a second operator, on a tablet, gives the second approval and records the payout
+    const other = await newVisitor(browser, server.baseUrl, TABLET);
+    await signIn(other.page, second.email, PASSWORD, '/admin/withdrawals');
+    const wd2 = other.page.getByRole('row').filter({ hasText: supplier.userId });
+    await expect.poll(() => wd2.isVisible()).toBe(true);
+    await wd2.getByRole('button', { name: '第二审批' }).click();
+    await expect.poll(() => other.page.getByText('已批准，可以打款').isVisible()).toBe(true);
+    // approved withdrawals leave the pending filter; show them
+    await other.page.getByRole('combobox', { name: '状态' }).click({ force: true });
+    await other.page.locator('.ant-select-item-option', { hasText: '已批准，待打款' }).click();
+    await expect.poll(() => wd2.getByRole('button', { name: '标记已打款' }).isVisible()).toBe(true);
+    await wd2.getByRole('button', { name: '标记已打款' }).click();
+    await other.page.getByLabel('转账流水号').fill('ALIPAY-20260101-0001');
+    await other.page.locator('.ant-modal').getByRole('button', { name: '标记已打款' }).click();
+    await expect.poll(() => other.page.getByText('已标记为已打款').isVisible()).toBe(true);
+    await shootConsole(other.page, 'admin-withdrawal-paid-tablet');
+    const after = await http.call<{ status: string; approvals: unknown[]; payoutRef: string }>(
+      'GET',
+      `/api/v1/admin/withdrawals/${withdrawal.id}`,
+      { token: admin },
+    );
+    expect(after).toMatchObject({ status: 'paid', payoutRef: 'ALIPAY-20260101-0001' });
+    expect(after.approvals).toHaveLength(2);
+    expect(other.errors).toEqual([]);
+    await other.context.close();
+
+    // the book still balances, and every other operator page opens cleanly
+    await openMenu(page, '账务');
+    await expect.poll(() => page.getByTestId('trial-balanced').isVisible()).toBe(true);
+    await shootConsole(page, 'admin-ledger');
+    for (const [menu, name] of [
+      ['类目', 'admin-catalog'],
+      ['用户', 'admin-users'],
+      ['订单', 'admin-orders'],
+      ['设置', 'admin-settings'],
+      ['审计日志', 'admin-audit'],
+    ] as const) {
+      await openMenu(page, menu);
+      await shootConsole(page, name);
+    }
+    await expect.poll(() => page.getByText('withdrawal.mark_paid').first().isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+});
