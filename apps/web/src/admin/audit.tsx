@@ -72,7 +72,7 @@ export default function Audit() {
           rowKey="id"
           loading={list.isFetching}
           dataSource={list.data?.items ?? []}
-          scroll={{ x: 1000 }}
+          scroll={{ x: 1240 }}
           locale={{ emptyText: t('audit.none') }}
           pagination={pager(t, page, setPage, list.data?.total ?? 0, 50)}
           expandable={{
@@ -93,8 +93,12 @@ export default function Audit() {
             {
               title: t('audit.action'),
               dataIndex: 'action',
-              width: 200,
-              render: (a: string) => <Typography.Text code>{a}</Typography.Text>,
+              width: 240,
+              render: (a: string) => (
+                <Typography.Text code style={{ whiteSpace: 'nowrap' }}>
+                  {a}
+                </Typography.Text>
+              ),
             },
             {
               title: t('audit.actor'),

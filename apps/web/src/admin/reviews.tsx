@@ -86,7 +86,7 @@ function ProductQueue() {
         loading={list.isFetching}
         dataSource={list.data?.items ?? []}
         scroll={{ x: 900 }}
-        locale={{ emptyText: status === 'pending_review' ? t('reviews.noProducts') : t('common.none') }}
+        locale={{ emptyText: status === 'pending_review' ? t('reviews.noProducts') : t('reviews.noneStatus') }}
         pagination={pager(t, page, setPage, list.data?.total ?? 0)}
         columns={[
           {
@@ -248,7 +248,7 @@ function ApplicationQueue() {
         loading={list.isFetching}
         dataSource={list.data?.items ?? []}
         scroll={{ x: 1000 }}
-        locale={{ emptyText: status === 'pending' ? t('reviews.noApplications') : t('common.none') }}
+        locale={{ emptyText: status === 'pending' ? t('reviews.noApplications') : t('reviews.noneStatus') }}
         pagination={pager(t, page, setPage, list.data?.total ?? 0)}
         expandable={{
           rowExpandable: (a) => !!a.note || !!a.reason,

@@ -95,7 +95,7 @@ export default function Withdrawals() {
           loading={list.isFetching}
           dataSource={list.data?.items ?? []}
           scroll={{ x: 1100 }}
-          locale={{ emptyText: status === 'pending' ? t('wd.nonePending') : t('common.none') }}
+          locale={{ emptyText: status === 'pending' ? t('wd.nonePending') : t('wd.noneStatus') }}
           pagination={pager(t, page, setPage, list.data?.total ?? 0)}
           columns={[
             {
@@ -108,9 +108,9 @@ export default function Withdrawals() {
             {
               title: t('common.amount'),
               dataIndex: 'amountCents',
-              width: 120,
+              width: 170,
               render: (c: number, w) => (
-                <Space size={4}>
+                <Space size={4} style={{ whiteSpace: 'nowrap' }}>
                   <Typography.Text strong>{formatCents(c)}</Typography.Text>
                   {w.requiredApprovals > 1 && <Tag color="orange">{t('wd.large')}</Tag>}
                 </Space>

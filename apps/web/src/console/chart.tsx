@@ -72,9 +72,16 @@ export function DayChart(props: {
         },
         xAxis: { type: 'category', data: props.dates.map((d) => d.slice(5)) },
         yAxis: [
-          { type: 'value', minInterval: 1, axisLabel: { formatter: left } },
+          { type: 'value', minInterval: props.moneyAxis === 0 ? 100 : 1, axisLabel: { formatter: left } },
           ...(right
-            ? [{ type: 'value', minInterval: 1, axisLabel: { formatter: right }, splitLine: { show: false } }]
+            ? [
+                {
+                  type: 'value',
+                  minInterval: props.moneyAxis === 1 ? 100 : 1,
+                  axisLabel: { formatter: right },
+                  splitLine: { show: false },
+                },
+              ]
             : []),
         ],
         series: props.series.map((s) => ({
@@ -82,7 +89,6 @@ export function DayChart(props: {
           type: s.kind,
           yAxisIndex: s.axis ?? 0,
           data: s.values,
-          smooth: s.kind === 'line',
           barMaxWidth: 24,
         })),
       },
