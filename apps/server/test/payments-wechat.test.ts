@@ -305,7 +305,9 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
       walletBefore + 2000,
     );
 
-    // reconciliation asks WeChat about the refund by its out_refund_no and finds it agreed; one WeChat lost is reported
+    // reconciliation reads WeChat's trade bill (a payment whose notification is lost is found and repaired
+    // without a query) and asks about each refund by its out_refund_no; a refund WeChat lost is reported
+    const missed = await paidNative();
     const lostThere = [...fake.refunds.keys()].find((k) => k !== r.body.channelRefundNo);
     if (lostThere) fake.refunds.delete(lostThere);
     const day = new Date(clock.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -325,6 +327,16 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
     expect(refundDiffs.map((d: any) => [d.kind, d.tradeNo])).toEqual(lostThere ? [['missing_theirs', lostThere]] : []);
     expect(fake.server.requests.some((q) => q.path === `/v3/refund/domestic/refunds/${r.body.channelRefundNo}`)).toBe(
       true,
+    );
+    expect(fake.server.requests.some((q) => q.path === '/v3/billdownload/file')).toBe(true);
+    expect(report.differences.find((d: any) => d.paymentId === missed.paymentId)).toMatchObject({
+      kind: 'missing_ours',
+      repaired: true,
+    });
+    expect((await paymentRow(t, missed.paymentId)).status).toBe('paid');
+    // found in the bill: no trade query was needed for it
+    expect(fake.server.requests.some((q) => q.path === `/v3/pay/transactions/out-trade-no/${missed.paymentId}`)).toBe(
+      false,
     );
     await expectBalanced(t, shop.admin);
   });

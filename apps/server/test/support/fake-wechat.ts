@@ -1,4 +1,4 @@
-import { createCipheriv, createSign, createVerify, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, createSign, createVerify, randomBytes } from 'node:crypto';
 import type { Clock } from '../../src/platform/clock.ts';
 import { type FakeServer, rsaKeyPair, startFakeServer } from './fake-server.ts';
 
@@ -38,6 +38,8 @@ export interface FakeWechat {
   /** new refunds start PROCESSING (and finish on a second call or by notification) */
   refundsProcess: boolean;
   pay(outTradeNo: string): WechatTrade;
+  /** the day's trade bill as WeChat writes it: every field prefixed with a backtick, totals at the end */
+  tradeBill(): string;
   notification(
     resource: Record<string, unknown>,
     opts?: NotificationOptions,
@@ -164,6 +166,17 @@ export async function startFakeWechat(clock: Clock): Promise<FakeWechat> {
           amount: { refund: r.refund, total: t.total, currency: 'CNY' },
         });
       }
+      if (req.method === 'GET' && req.path === '/v3/bill/tradebill') {
+        const file = fake.tradeBill();
+        return signed(200, {
+          hash_type: 'SHA1',
+          hash_value: createHash('sha1').update(file).digest('hex'),
+          download_url: `${fake.server.url}/v3/billdownload/file?token=${req.query.get('bill_date')}`,
+        });
+      }
+      if (req.method === 'GET' && req.path === '/v3/billdownload/file') {
+        return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: fake.tradeBill() };
+      }
       const rq = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(req.path);
       if (req.method === 'GET' && rq) {
         const r = refunds.get(decodeURIComponent(rq[1] ?? ''));
@@ -177,6 +190,47 @@ export async function startFakeWechat(clock: Clock): Promise<FakeWechat> {
       }
       return signed(404, { code: 'NOT_FOUND', message: req.path });
     }),
+    tradeBill() {
+      const header =
+        '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
+      const yuan = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
+      const rows = [...trades.values()]
+        .filter((t) => t.state === 'SUCCESS')
+        .map((t) =>
+          [
+            '2026-12-01 10:00:00',
+            appid,
+            mchid,
+            '0',
+            '',
+            t.transactionId,
+            t.outTradeNo,
+            'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+            'NATIVE',
+            'SUCCESS',
+            'OTHERS',
+            'CNY',
+            yuan(t.total),
+            '0.00',
+            '0',
+            '0',
+            '0.00',
+            '0.00',
+            '',
+            '',
+            '卡盟订单',
+            '',
+            '0.00',
+            '0.60%',
+            yuan(t.total),
+            '0.00',
+            '',
+          ]
+            .map((v) => `\`${v}`)
+            .join(','),
+        );
+      return `${header}\r\n${rows.join('\r\n')}\r\n总交易单数,应结订单总金额,退款总金额\r\n\`${rows.length},\`0.00,\`0.00\r\n`;
+    },
     pay(outTradeNo) {
       const t = trades.get(outTradeNo);
       if (!t) throw new Error(`fake wechat: ${outTradeNo} was never opened`);

@@ -9,6 +9,7 @@ import { reconcileDayJob } from './payments.jobs-spec.ts';
 import * as q from './payments.queries.ts';
 import { paymentRef, recorder, settlePaid } from './payments.service.ts';
 import type { ChannelProvider } from './payments.tables.ts';
+import type { TradeQuery } from './providers/provider.ts';
 
 export interface Difference {
   kind: 'missing_ours' | 'missing_theirs' | 'amount_mismatch' | 'status_mismatch';
@@ -29,10 +30,11 @@ export function cstDay(ms: number): string {
 }
 
 /**
- * Compares one channel's day with the channel's own records, by asking the channel about every payment we
- * started that day (the trade-query route of reconciliation; bill downloads are not wired yet). A payment
- * the channel has as paid and we do not is repaired through the normal paid transition (so the orders'
- * late-payment rule applies); every other difference is reported for an operator.
+ * Compares one channel's day with the channel's own records: its statement of the day where it offers one
+ * (WeChat Pay's trade bill), otherwise a trade query for every payment we started that day (Alipay, 易支付;
+ * Alipay's zipped GBK bill is not read yet). A payment the channel has as paid and we do not is repaired
+ * through the normal paid transition (so the orders' late-payment rule applies); every other difference is
+ * reported for an operator.
  */
 export async function reconcileDay(deps: Deps, provider: ChannelProvider, day: string, actorId: string | null) {
   const { from, to } = cstDayRange(day);
@@ -40,13 +42,19 @@ export async function reconcileDay(deps: Deps, provider: ChannelProvider, day: s
   if (!channel || missingFor(deps, channel).length > 0) throw new Error(`the ${provider} channel is not configured`);
   const adapter = adapters(deps)[provider];
   const payments = await q.paymentsCreatedBetween(deps.db, provider, from, to);
+  // with the channel's statement of the day, only payments we have as paid but it does not list are asked about
+  const bill = adapter.tradesOfDay ? await adapter.tradesOfDay(channel, day) : null;
   const differences: Difference[] = [];
   let matched = 0;
   const record = recorder(deps, provider, deps.clock.now());
-  for (const p of payments) {
-    // never launched at the channel: there is nothing there to compare with
-    if (p.scene === null && p.status !== 'paid') continue;
-    const theirs = await adapter.query(channel, paymentRef(p));
+  const theirsFor = async (p: q.PaymentRow): Promise<TradeQuery> => {
+    const listed = bill?.get(p.id);
+    if (listed) return { status: 'paid', tradeNo: listed.tradeNo, amountCents: listed.amountCents };
+    if (bill && p.status !== 'paid') return { status: 'pending', tradeNo: null, amountCents: p.amount_cents };
+    return adapter.query(channel, paymentRef(p));
+  };
+  const compare = async (p: q.PaymentRow) => {
+    const theirs = await theirsFor(p);
     const theyPaid = theirs.status === 'paid';
     const weHave = p.status === 'paid';
     const theirCents = theirs.status === 'not_found' ? null : theirs.amountCents;
@@ -79,6 +87,31 @@ export async function reconcileDay(deps: Deps, provider: ChannelProvider, day: s
       }
     } else {
       matched++;
+    }
+  };
+  for (const p of payments) {
+    // never launched at the channel: there is nothing there to compare with
+    if (p.scene === null && p.status !== 'paid') continue;
+    await compare(p);
+  }
+  // the statement also lists trades of payments started on another day (paid after midnight)
+  const ours = new Set(payments.map((p) => p.id));
+  for (const [outTradeNo, listed] of bill ?? []) {
+    if (ours.has(outTradeNo)) continue;
+    const p = await q.findPaymentForProvider(deps.db, outTradeNo, provider);
+    if (!p) {
+      differences.push({
+        paymentId: outTradeNo,
+        refundId: null,
+        kind: 'missing_ours',
+        tradeNo: listed.tradeNo,
+        oursCents: null,
+        theirsCents: listed.amountCents,
+        repaired: false,
+        note: 'the channel lists a trade we have no payment for',
+      });
+    } else if (p.status !== 'paid') {
+      await compare(p);
     }
   }
   matched += await reconcileRefunds(deps, provider, { from, to }, differences);

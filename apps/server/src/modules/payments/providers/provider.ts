@@ -73,6 +73,11 @@ export type RefundOutcome =
   | { status: 'succeeded' | 'pending'; providerRefundId: string | null }
   | { status: 'rejected'; reason: string };
 
+export interface BillTrade {
+  tradeNo: string;
+  amountCents: number;
+}
+
 export type RefundQuery =
   | { status: 'not_found' | 'unsupported' }
   | { status: 'succeeded' | 'pending' | 'failed'; amountCents: number | null };
@@ -93,6 +98,11 @@ export interface ProviderAdapter<S = Record<string, unknown>, K = Record<string,
     payment: PaymentRef,
     refund: { channelRefundNo: string; amountCents: number; reason: string },
   ): Promise<RefundOutcome>;
+  /**
+   * The channel's statement of a day's successful trades by out_trade_no, where it offers one; without it
+   * reconciliation asks about each payment.
+   */
+  tradesOfDay?(channel: Channel<S, K>, day: string): Promise<Map<string, BillTrade>>;
   /** what the channel holds for one of our refund numbers (for reconciliation) */
   queryRefund(channel: Channel<S, K>, payment: PaymentRef, channelRefundNo: string): Promise<RefundQuery>;
 }

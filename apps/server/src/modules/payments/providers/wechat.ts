@@ -1,6 +1,7 @@
-import { createDecipheriv, createSign, createVerify } from 'node:crypto';
+import { createDecipheriv, createHash, createSign, createVerify } from 'node:crypto';
 import type { Clock, Random } from '../../../platform/clock.ts';
 import {
+  type BillTrade,
   type Channel,
   type ChannelEvent,
   channelFetch,
@@ -12,6 +13,7 @@ import {
   type TradeQuery,
   toPem,
   type Verified,
+  yuanToCents,
 } from './provider.ts';
 
 /**
@@ -82,6 +84,32 @@ export function decryptResource(
   return Buffer.concat([d.update(raw.subarray(0, raw.length - 16)), d.final()]).toString('utf8');
 }
 
+/**
+ * The trade bill: a header line, then one line per trade with every field prefixed by a backtick, then
+ * totals. Only successful payments are taken (refund lines are reconciled by refund queries).
+ */
+export function parseTradeBill(text: string): Map<string, BillTrade> {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const header = (lines[0] ?? '').split(',').map((h) => h.trim());
+  const col = (name: string) => header.indexOf(name);
+  const [tradeNo, outTradeNo, state, amount] = ['微信支付订单号', '商户订单号', '交易状态', '订单金额'].map((n) =>
+    col(n) >= 0 ? col(n) : col(n.replace('支付', '')),
+  );
+  if ([tradeNo, outTradeNo, state, amount].some((i) => i === undefined || i < 0)) {
+    throw new Error('wechat bill: unexpected header');
+  }
+  const out = new Map<string, BillTrade>();
+  for (const line of lines.slice(1)) {
+    if (!line.startsWith('`')) break;
+    const f = line.split(',').map((v) => v.replace(/^`/, '').trim());
+    if (f[state!] !== 'SUCCESS') continue;
+    const cents = yuanToCents(f[amount!] ?? '');
+    if (cents === null) throw new Error('wechat bill: malformed amount');
+    out.set(f[outTradeNo!] ?? '', { tradeNo: f[tradeNo!] ?? '', amountCents: cents });
+  }
+  return out;
+}
+
 /** RFC 3339 in China Standard Time, as v3 wants `time_expire`. */
 function rfc3339Cst(ms: number): string {
   return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
@@ -100,7 +128,8 @@ export function createWechatAdapter(
   clock: Pick<Clock, 'now'>,
   random: Random,
 ): ProviderAdapter<WechatSettings, WechatSecrets> {
-  async function request(c: WechatChannel, method: 'GET' | 'POST', path: string, payload?: unknown) {
+  /** One request signed as the merchant; `path` is what is signed (path and query), `url` where it goes. */
+  async function signedFetch(c: WechatChannel, method: 'GET' | 'POST', url: string, path: string, payload?: unknown) {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const ts = String(Math.floor(clock.now() / 1000));
     const nonce = random.bytes(16).toString('hex');
@@ -110,7 +139,7 @@ export function createWechatAdapter(
     const auth =
       `WECHATPAY2-SHA256-RSA2048 mchid="${c.settings.mchid}",nonce_str="${nonce}",signature="${signature}",` +
       `timestamp="${ts}",serial_no="${c.settings.merchantSerialNo}"`;
-    const res = await channelFetch(`${apiBase(c)}${path}`, {
+    return channelFetch(url, {
       method,
       headers: {
         authorization: auth,
@@ -119,6 +148,10 @@ export function createWechatAdapter(
       },
       ...(payload === undefined ? {} : { body }),
     });
+  }
+
+  async function request(c: WechatChannel, method: 'GET' | 'POST', path: string, payload?: unknown) {
+    const res = await signedFetch(c, method, `${apiBase(c)}${path}`, path, payload);
     if (res.status >= 500) throw new Error(`wechat ${path}: HTTP ${res.status}`);
     if (res.status < 300) {
       // a successful answer must carry WeChat's signature, or it is not WeChat's answer
@@ -302,6 +335,22 @@ export function createWechatAdapter(
         return { status: 'rejected', reason: String(a.body.message ?? a.status) };
       }
       throw fail(path, a);
+    },
+
+    async tradesOfDay(c, day): Promise<Map<string, BillTrade>> {
+      const path = `/v3/bill/tradebill?bill_date=${day}&bill_type=ALL`;
+      const a = await request(c, 'GET', path);
+      if (a.status === 400 && a.body.code === 'NO_STATEMENT_EXIST') return new Map();
+      if (a.status !== 200 || typeof a.body.download_url !== 'string') throw fail(path, a);
+      const u = new URL(a.body.download_url);
+      const file = await signedFetch(c, 'GET', u.toString(), `${u.pathname}${u.search}`);
+      if (file.status !== 200) throw new Error(`wechat bill download: HTTP ${file.status}`);
+      // the file itself is not signed: the SHA1 in the signed answer vouches for it
+      const sha1 = createHash('sha1').update(file.text, 'utf8').digest('hex');
+      if (a.body.hash_type !== 'SHA1' || String(a.body.hash_value).toLowerCase() !== sha1) {
+        throw new Error('wechat bill download: the file does not match its hash');
+      }
+      return parseTradeBill(file.text);
     },
 
     async queryRefund(c, _payment, no): Promise<RefundQuery> {
