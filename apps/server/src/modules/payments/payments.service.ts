@@ -347,6 +347,7 @@ export function returnUrl(siteUrl: string | null, paymentId: string): string {
 /** After this long without a notification, we start asking the channel. */
 export const POLL_AFTER_MS = 2 * MINUTE;
 const POLL_MAX_INTERVAL_MS = 10 * MINUTE;
+const POLL_CONCURRENCY = 4;
 
 /**
  * The cashier page's "pay with …": asks the channel for a pay URL or QR content for this scene (outside
@@ -426,14 +427,19 @@ function nextPollDelay(attempts: number): number {
 export async function pollDuePayments(deps: Deps, limit = 50): Promise<{ checked: number; paid: number }> {
   const due = await q.duePolls(deps.db, deps.clock.now(), limit);
   let paid = 0;
-  for (const p of due) {
-    try {
-      if (await pollOne(deps, p)) paid++;
-    } catch (err) {
-      deps.log.warn({ paymentId: p.id, err: (err as Error).message }, 'payment poll failed');
-      await q.reschedulePoll(deps.db, p.id, deps.clock.now() + nextPollDelay(p.query_attempts), deps.clock.now());
+  // a few at a time: one slow channel must not hold up the rest, nor may a burst hammer a channel
+  const queue = [...due];
+  const worker = async () => {
+    for (let p = queue.shift(); p; p = queue.shift()) {
+      try {
+        if (await pollOne(deps, p)) paid++;
+      } catch (err) {
+        deps.log.warn({ paymentId: p.id, err: (err as Error).message }, 'payment poll failed');
+        await q.reschedulePoll(deps.db, p.id, deps.clock.now() + nextPollDelay(p.query_attempts), deps.clock.now());
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(POLL_CONCURRENCY, due.length) }, worker));
   return { checked: due.length, paid };
 }
 
