@@ -25,6 +25,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
+import { carouselRoutes } from './carousel.routes.ts';
 import * as catalog from './catalog.service.ts';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -305,5 +306,7 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (req) => catalog.setBannedWords(deps, requireAuth(req), req.body.words, metaOf(req)),
     );
+
+    await app.register(carouselRoutes(deps));
   };
 }

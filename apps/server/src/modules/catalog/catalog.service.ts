@@ -391,6 +391,14 @@ function toListItem(r: q.ProductRow, stock: number | null): ProductListItemDto {
   };
 }
 
+/** The public list items of those of `ids` that can be bought now (approved and on sale), by id. */
+export async function sellableListItems(db: Executor, ids: string[]): Promise<Map<string, ProductListItemDto>> {
+  if (ids.length === 0) return new Map();
+  const rows = (await q.productsByIds(db, ids)).filter((r) => r.status === 'approved' && r.on_sale === 1);
+  const stock = await stockOf(db, rows);
+  return new Map(rows.map((r) => [r.id, toListItem(r, stock.get(r.id) ?? null)]));
+}
+
 function toManageDto(r: q.ProductRow, stock: number | null): ProductManageDto {
   return {
     ...toListItem(r, stock),

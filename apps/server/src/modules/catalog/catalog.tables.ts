@@ -52,9 +52,23 @@ export interface CatalogBannedWordsTable {
   created_at: Millis;
 }
 
+export interface CarouselSlotsTable {
+  id: string;
+  /** 0, 1, 2 … in the order the home page shows them */
+  position: number;
+  product_id: string;
+  headline: string | null;
+  starts_at: Millis | null;
+  ends_at: Millis | null;
+  updated_by: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
 /** Tables owned by the catalog module. */
 export interface CatalogTables {
   categories: CategoriesTable;
   products: ProductsTable;
   catalog_banned_words: CatalogBannedWordsTable;
+  carousel_slots: CarouselSlotsTable;
 }
