@@ -18,6 +18,7 @@ const HEALTH_EVERY_MS = 30_000;
 // Only the home page is in the first load; every other page is its own chunk, fetched when it is opened.
 // The register form validates with the shared zod schemas; loading it on demand keeps zod off the first page.
 const RegisterPage = lazy(() => import('./account/register-page.tsx').then((m) => ({ default: m.RegisterPage })));
+const ResetPage = lazy(() => import('./account/reset-page.tsx').then((m) => ({ default: m.ResetPage })));
 const SearchPage = lazy(() => import('./storefront/search-page.tsx').then((m) => ({ default: m.SearchPage })));
 const ProductPage = lazy(() => import('./storefront/product-page.tsx').then((m) => ({ default: m.ProductPage })));
 const CartPage = lazy(() => import('./storefront/cart-page.tsx').then((m) => ({ default: m.CartPage })));
@@ -99,10 +100,31 @@ export function App() {
 
 const pageFallback = <Spin style={{ display: 'block', padding: 48 }} />;
 
+/** Sign-in forms read best as one narrow column, also on a wide screen. */
+function Narrow({ children }: { children: ReactNode }) {
+  return <div style={{ maxWidth: 440, margin: '0 auto' }}>{children}</div>;
+}
+
 function storefrontPage(path: string): ReactNode {
   if (path === '/') return <HomePage />;
-  if (path === '/login') return <LoginPage />;
-  if (path === '/register') return <RegisterPage />;
+  if (path === '/login')
+    return (
+      <Narrow>
+        <LoginPage />
+      </Narrow>
+    );
+  if (path === '/register')
+    return (
+      <Narrow>
+        <RegisterPage />
+      </Narrow>
+    );
+  if (path === '/reset-password')
+    return (
+      <Narrow>
+        <ResetPage />
+      </Narrow>
+    );
   if (path === '/search') return <SearchPage />;
   if (path === '/cart') return <CartPage />;
   if (path === '/checkout') return <CheckoutPage />;
@@ -180,11 +202,25 @@ function Header() {
         <span style={{ flex: 1 }} />
       )}
       {screens.md && <span style={{ flex: 1 }} />}
-      <Button type="text" size="small" style={light} icon={<ShoppingCartOutlined />} {...linkTo('/cart')}>
+      <Button
+        type="text"
+        size="small"
+        style={light}
+        icon={<ShoppingCartOutlined />}
+        aria-label={t('nav.cart')}
+        {...linkTo('/cart')}
+      >
         {screens.sm ? t('nav.cart') : null}
       </Button>
       {me && (
-        <Button type="text" size="small" style={light} icon={<UserOutlined />} {...linkTo('/account/orders')}>
+        <Button
+          type="text"
+          size="small"
+          style={light}
+          icon={<UserOutlined />}
+          aria-label={t('nav.account')}
+          {...linkTo('/account/orders')}
+        >
           {screens.sm ? t('nav.account') : null}
         </Button>
       )}

@@ -11,7 +11,24 @@ export const ADMIN_PASSWORD = 'E2e-Admin-Passw0rd!';
 
 export interface RunningServer {
   baseUrl: string;
+  /** The last verification code the server sent to `to` (without SMTP it writes messages to its log). */
+  codeSentTo(to: string): Promise<string>;
   stop(): Promise<void>;
+}
+
+function lastCodeIn(log: string, to: string): string | null {
+  let code: string | null = null;
+  for (const line of log.split('\n')) {
+    if (!line.includes('"notify"')) continue;
+    try {
+      const entry = JSON.parse(line) as { notify?: { to?: string; text?: string } };
+      const m = entry.notify?.to === to ? /(\d{6})/.exec(entry.notify.text ?? '') : null;
+      if (m?.[1]) code = m[1];
+    } catch {
+      // not a JSON log line
+    }
+  }
+  return code;
 }
 
 function freePort(): Promise<number> {
@@ -52,7 +69,8 @@ export async function startServer(): Promise<RunningServer> {
       KAMENG_SANDBOX: 'on',
       RATE_LIMIT_PER_MINUTE: '0',
       BCRYPT_COST: '4',
-      LOG_LEVEL: 'warn',
+      // info: the log sender writes verification codes there, where the tests read them
+      LOG_LEVEL: 'info',
       WEB_DIST_DIR: webDist,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,6 +101,15 @@ export async function startServer(): Promise<RunningServer> {
   }
   return {
     baseUrl,
+    async codeSentTo(to) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const code = lastCodeIn(output, to);
+        if (code) return code;
+        if (Date.now() > deadline) throw new Error(`no code was sent to ${to}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -15,12 +15,14 @@ interface LoginValues {
 /** Set by the register page so the new account lands here with its login filled in. */
 export interface ArrivedFromRegister {
   registered: string;
+  /** came from the password reset page rather than from registering */
+  reset?: boolean;
 }
 
 function arrivedFromRegister(): ArrivedFromRegister | null {
   const s = navigationState();
   return typeof s === 'object' && s !== null && 'registered' in s && typeof s.registered === 'string'
-    ? { registered: s.registered }
+    ? { registered: s.registered, reset: 'reset' in s && s.reset === true }
     : null;
 }
 
@@ -56,7 +58,14 @@ export function LoginPage() {
 
   return (
     <Card title={t('login')}>
-      {arrived && <Alert type="success" showIcon message={t('registered')} style={{ marginBottom: 16 }} />}
+      {arrived && (
+        <Alert
+          type="success"
+          showIcon
+          message={t(arrived.reset ? 'reset.done' : 'registered')}
+          style={{ marginBottom: 16 }}
+        />
+      )}
       <Form<LoginValues>
         layout="vertical"
         onFinish={submit}
@@ -84,6 +93,8 @@ export function LoginPage() {
       </Form>
       <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
         {t('noAccount')} <a {...linkTo('/register')}>{t('register')}</a>
+        <span style={{ margin: '0 8px', color: '#ccc' }}>|</span>
+        <a {...linkTo('/reset-password')}>{t('reset.forgot')}</a>
       </Typography.Paragraph>
     </Card>
   );

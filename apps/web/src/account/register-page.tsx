@@ -1,27 +1,21 @@
-import { emailSchema, passwordSchema, phoneSchema, type RegisterBody } from '@kameng/contracts';
-import { Alert, Button, Card, Form, type FormRule, Input, Segmented, Typography } from 'antd';
+import { emailSchema, phoneSchema, type RegisterBody } from '@kameng/contracts';
+import { Alert, Button, Card, Form, Input, Segmented, Typography } from 'antd';
 import { useState } from 'react';
 import { errorText, type MessageKey, useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { linkTo, navigate } from '../lib/router.ts';
-import { sameAsRule } from '../lib/form-rules.ts';
+import { CodeField, codeTarget } from './code-field.tsx';
+import { NewPasswordFields } from './new-password-fields.tsx';
 import type { ArrivedFromRegister } from './login-page.tsx';
+import { schemaRule } from './schema-rule.ts';
 
 type Via = 'email' | 'phone';
 
 interface RegisterValues {
   contact: string;
+  code?: string;
   password: string;
   confirm: string;
-}
-
-/** The server's own schema decides; the message is ours so it can be translated. */
-function schemaRule(schema: { safeParse: (v: unknown) => { success: boolean } }, message: string): FormRule {
-  return {
-    validator: async (_, value: unknown) => {
-      if (typeof value === 'string' && value !== '' && !schema.safeParse(value).success) throw new Error(message);
-    },
-  };
 }
 
 export function RegisterPage() {
@@ -30,18 +24,22 @@ export function RegisterPage() {
   const [via, setVia] = useState<Via>('email');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const contact = Form.useWatch('contact', form);
 
   const switchVia = (next: Via) => {
     setVia(next);
-    form.resetFields(['contact']);
+    form.resetFields(['contact', 'code']);
   };
 
   const submit = async (v: RegisterValues) => {
     setBusy(true);
     setError(null);
     const contact = v.contact.trim();
-    const body: RegisterBody =
-      via === 'email' ? { email: contact, password: v.password } : { phone: contact, password: v.password };
+    const body: RegisterBody = {
+      ...(via === 'email' ? { email: contact } : { phone: contact }),
+      password: v.password,
+      ...(v.code ? { code: v.code } : {}),
+    };
     try {
       await api('POST', '/api/v1/auth/register', body);
       const state: ArrivedFromRegister = { registered: contact };
@@ -53,6 +51,9 @@ export function RegisterPage() {
   };
 
   const contactLabel: MessageKey = via === 'email' ? 'email' : 'phone';
+  // a code is offered only for what the form asks for: an email on the email tab, a phone on the other
+  const typedTarget = codeTarget(contact);
+  const target = typedTarget && via in typedTarget ? typedTarget : null;
   return (
     <Card title={t('register')}>
       <Segmented<Via>
@@ -84,26 +85,14 @@ export function RegisterPage() {
           )}
         </Form.Item>
         <Form.Item
-          name="password"
-          label={t('password')}
-          rules={[
-            { required: true, message: t('validate.required') },
-            schemaRule(passwordSchema, t('validate.passwordLength')),
-          ]}
+          name="code"
+          label={t('code.optional')}
+          extra={t('code.registerHint')}
+          rules={[{ pattern: /^\d{6}$/, message: t('validate.code') }]}
         >
-          <Input.Password autoComplete="new-password" maxLength={128} />
+          <CodeField purpose="verify" target={target} onError={setError} />
         </Form.Item>
-        <Form.Item
-          name="confirm"
-          label={t('passwordConfirm')}
-          dependencies={['password']}
-          rules={[
-            { required: true, message: t('validate.required') },
-            sameAsRule('password', t('validate.passwordMismatch')),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" maxLength={128} />
-        </Form.Item>
+        <NewPasswordFields name="password" label={t('password')} />
         {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
         <Button type="primary" htmlType="submit" block loading={busy}>
           {t('registerSubmit')}

@@ -3,10 +3,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Flex, Form, Input, List, Popconfirm, Skeleton, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import type { z } from 'zod';
+import { CodeField } from '../account/code-field.tsx';
+import { NewPasswordFields } from '../account/new-password-fields.tsx';
 import { errorText, useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { showFieldErrors } from '../lib/form-errors.ts';
-import { sameAsRule } from '../lib/form-rules.ts';
 import { type Me, useSession } from '../lib/session.ts';
 import { formatTime } from '../lib/time.ts';
 
@@ -16,10 +17,96 @@ type Enrollment = z.infer<typeof totpEnrollResponseSchema>;
 export function SecurityPage() {
   return (
     <Flex vertical gap={12}>
+      <Contacts />
       <ChangePassword />
       <TwoFactor />
       <Sessions />
     </Flex>
+  );
+}
+
+/** The account's email and phone, each verified with a code sent to it. */
+function Contacts() {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const contacts = [
+    ...(me?.email ? [{ kind: 'email' as const, value: me.email, verified: me.emailVerified }] : []),
+    ...(me?.phone ? [{ kind: 'phone' as const, value: me.phone, verified: me.phoneVerified }] : []),
+  ];
+  return (
+    <Card size="small" title={t('security.contacts')}>
+      <List
+        size="small"
+        dataSource={contacts}
+        renderItem={(c) => <ContactRow key={c.kind} {...c} />}
+        locale={{ emptyText: t('security.noContact') }}
+      />
+    </Card>
+  );
+}
+
+function ContactRow({ kind, value, verified }: { kind: 'email' | 'phone'; value: string; verified: boolean }) {
+  const { t } = useI18n();
+  const { signedIn } = useSession();
+  const [open, setOpen] = useState(false);
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const target = kind === 'email' ? { email: value } : { phone: value };
+  const verify = useMutation({
+    mutationFn: () => api<Me>('POST', '/api/v1/me/verify', { ...target, code }),
+    onSuccess: (user) => {
+      signedIn(user);
+      setOpen(false);
+    },
+    onError: (err) => setError(errorText(t, err)),
+  });
+  return (
+    <List.Item>
+      <Flex vertical gap={8} style={{ width: '100%' }}>
+        <Flex justify="space-between" align="center" gap={8} wrap>
+          <Typography.Text>
+            <Typography.Text type="secondary">{t(kind)}</Typography.Text> {value}
+          </Typography.Text>
+          {verified ? (
+            <Tag color="green">{t('security.verified')}</Tag>
+          ) : (
+            <Flex gap={8} align="center">
+              <Tag color="orange">{t('security.unverified')}</Tag>
+              {!open && (
+                <Button size="small" onClick={() => setOpen(true)}>
+                  {t('security.verify')}
+                </Button>
+              )}
+            </Flex>
+          )}
+        </Flex>
+        {open && !verified && (
+          <Flex vertical gap={8} style={{ maxWidth: 400 }}>
+            <CodeField
+              purpose="verify"
+              target={target}
+              value={code}
+              onChange={setCode}
+              onError={setError}
+              id={`verify-${kind}`}
+            />
+            {error && <Alert type="error" showIcon role="alert" message={error} />}
+            <Button
+              type="primary"
+              disabled={!/^\d{6}$/.test(code)}
+              loading={verify.isPending}
+              onClick={() => {
+                setError(null);
+                verify.mutate();
+              }}
+              style={{ alignSelf: 'flex-start' }}
+            >
+              {t('security.verifySubmit')}
+            </Button>
+          </Flex>
+        )}
+      </Flex>
+    </List.Item>
   );
 }
 
@@ -62,27 +149,7 @@ function ChangePassword() {
         >
           <Input.Password autoComplete="current-password" maxLength={128} />
         </Form.Item>
-        <Form.Item
-          name="newPassword"
-          label={t('security.newPassword')}
-          rules={[
-            { required: true, message: t('validate.required') },
-            { min: 8, max: 128, message: t('validate.passwordLength') },
-          ]}
-        >
-          <Input.Password autoComplete="new-password" maxLength={128} />
-        </Form.Item>
-        <Form.Item
-          name="confirm"
-          label={t('passwordConfirm')}
-          dependencies={['newPassword']}
-          rules={[
-            { required: true, message: t('validate.required') },
-            sameAsRule('newPassword', t('validate.passwordMismatch')),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" maxLength={128} />
-        </Form.Item>
+        <NewPasswordFields name="newPassword" label={t('security.newPassword')} />
         {error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 16 }} />}
         <Typography.Paragraph type="secondary">{t('security.passwordNote')}</Typography.Paragraph>
         <Button type="primary" htmlType="submit" loading={change.isPending}>
