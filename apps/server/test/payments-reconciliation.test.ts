@@ -92,6 +92,8 @@ describe(`daily reconciliation against the channel (${dialectName})`, () => {
       body: { day: '2026-12-05', provider: 'alipay' },
     });
     expect(future.status).toBe(422);
+    const queries = () => fake.calls.filter((c) => c === 'alipay.trade.query').length;
+    const queriesBefore = queries();
     const run = await call(t.app, 'POST', '/api/v1/admin/reconciliation/runs', {
       token: shop.admin,
       body: { day: '2026-12-01', provider: 'alipay' },
@@ -102,6 +104,9 @@ describe(`daily reconciliation against the channel (${dialectName})`, () => {
       token: shop.admin,
     });
     expect(reports.status).toBe(200);
+    // the day's statement (a zip of GBK CSV files) settled every payment but the one it does not list
+    expect(fake.calls).toContain('alipay.data.dataservice.bill.downloadurl.query');
+    expect(queries() - queriesBefore).toBe(1);
     expect(reports.body.items).toHaveLength(1);
     const report = reports.body.items[0];
     expect(report).toMatchObject({ matched: 4, missingOurs: 2, missingTheirs: 2, amountMismatches: 1, repaired: 2 });

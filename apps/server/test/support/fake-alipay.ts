@@ -1,6 +1,7 @@
 import { createSign, createVerify } from 'node:crypto';
 import type { Clock } from '../../src/platform/clock.ts';
 import { type FakeServer, rsaKeyPair, startFakeServer } from './fake-server.ts';
+import { gbkEncode, zipFiles } from './zip-gbk.ts';
 
 /**
  * An Alipay open-platform gateway on 127.0.0.1: checks the RSA2 signature of every request (as signed by
@@ -30,6 +31,8 @@ export interface FakeAlipay {
   /** every API call fails with HTTP 502 (the gateway is unreachable) */
   down: boolean;
   pay(outTradeNo: string): Record<string, string>;
+  /** the day's statement as Alipay ships it: a zip of two GBK CSV files (details and totals) */
+  tradeBill(day: string): Buffer;
   signNotification(params: Record<string, string>, privateKey?: string): Record<string, string>;
   close(): Promise<void>;
 }
@@ -88,6 +91,9 @@ export async function startFakeAlipay(clock: Clock): Promise<FakeAlipay> {
     loseRefundAnswers: 0,
     down: false,
     server: await startFakeServer((req) => {
+      if (req.method === 'GET' && req.path.startsWith('/bills/')) {
+        return { headers: { 'content-type': 'application/zip' }, body: fake.tradeBill(req.path.slice(7, 17)) };
+      }
       const params: Record<string, string> = Object.fromEntries(req.query);
       for (const [k, v] of new URLSearchParams(req.body)) params[k] = v;
       // the SDK signs every parameter but sign itself, sign_type included
@@ -169,6 +175,12 @@ export async function startFakeAlipay(clock: Clock): Promise<FakeAlipay> {
             fund_change: first ? 'Y' : 'N',
           });
         }
+      } else if (method === 'alipay.data.dataservice.bill.downloadurl.query') {
+        answer = signedAnswer(method, {
+          code: '10000',
+          msg: 'Success',
+          bill_download_url: `${fake.server.url}/bills/${biz.bill_date}.zip?sign=fake`,
+        });
       } else if (method === 'alipay.trade.fastpay.refund.query') {
         const r = refunds.get(biz.out_request_no ?? '');
         answer = signedAnswer(
@@ -193,6 +205,59 @@ export async function startFakeAlipay(clock: Clock): Promise<FakeAlipay> {
       }
       return answer;
     }),
+    tradeBill(day) {
+      const header =
+        '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注';
+      const paid = [...trades.values()].filter((t) => t.status === 'TRADE_SUCCESS');
+      const rows = paid.map((t) =>
+        [
+          t.tradeNo,
+          t.outTradeNo,
+          '交易',
+          '卡盟订单',
+          `${day} 10:00:00`,
+          `${day} 10:00:04`,
+          '',
+          '',
+          '',
+          '',
+          'bu***@example.cn',
+          t.totalAmount,
+          t.totalAmount,
+          '0.00',
+          '0.00',
+          '0.00',
+          '0.00',
+          '0.00',
+          '',
+          '0.00',
+          '0.00',
+          '',
+          '0.06',
+          '0.00',
+          '',
+        ]
+          .map((v) => `${v}\t`)
+          .join(','),
+      );
+      const detail = [
+        '#支付宝业务明细查询',
+        `#账号：[${sellerId}0156]`,
+        `#起始日期：[${day} 00:00:00]   终止日期：[${day} 23:59:59]`,
+        '#-----------------------------------------业务明细列表----------------------------------------',
+        header,
+        ...rows,
+        '#-----------------------------------------业务明细列表结束------------------------------------',
+        `#交易合计：${rows.length}笔，退款合计：0笔`,
+        `#导出时间：[${day} 23:59:59]`,
+      ].join('\r\n');
+      const totals = ['#支付宝业务汇总查询', '门店编号,门店名称,交易订单总笔数', `,,${rows.length}`].join('\r\n');
+      const base = `${sellerId}0156_${day.replaceAll('-', '')}`;
+      return zipFiles([
+        { name: `${base}_业务明细.csv`, data: gbkEncode(detail) },
+        { name: `${base}_业务明细(汇总).csv`, data: gbkEncode(totals) },
+      ]);
+    },
     signNotification(p, privateKey = alipay.privateKey) {
       const sign = createSign('RSA-SHA256')
         .update(sortedPairs(p, ['sign', 'sign_type']))

@@ -2,6 +2,7 @@ import { createPrivateKey, createVerify } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import type { Clock } from '../../../platform/clock.ts';
 import {
+  type BillTrade,
   type Channel,
   type ChannelEvent,
   centsToYuan,
@@ -16,6 +17,7 @@ import {
   type Verified,
   yuanToCents,
 } from './provider.ts';
+import { readZip } from './zip.ts';
 
 /**
  * Alipay open platform, RSA2. Outgoing calls (page/WAP pay links, precreate, query, close, refund) go
@@ -92,6 +94,33 @@ export function verifyAlipaySignature(params: Record<string, string>, publicKey:
   } catch {
     return false;
   }
+}
+
+/**
+ * The trade statement (业务明细): `#` comment lines, a header, one line per trade or refund, `#` totals;
+ * fields padded with tabs. Only trades (业务类型 交易) are taken; refunds are reconciled by refund queries.
+ */
+export function parseAlipayBill(text: string): Map<string, BillTrade> {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const start = lines.findIndex((l) => l.trim() !== '' && !l.startsWith('#'));
+  const cells = (l: string) => l.split(',').map((v) => v.trim());
+  const header = cells(lines[start] ?? '');
+  const [tradeNo, outTradeNo, kind, amount] = ['支付宝交易号', '商户订单号', '业务类型', '订单金额（元）'].map((n) =>
+    header.indexOf(n),
+  );
+  if (start < 0 || [tradeNo, outTradeNo, kind, amount].some((i) => i === undefined || i < 0)) {
+    throw new Error('alipay bill: unexpected header');
+  }
+  const out = new Map<string, BillTrade>();
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('#') || line.trim() === '') break;
+    const f = cells(line);
+    if (f[kind!] !== '交易') continue;
+    const cents = yuanToCents(f[amount!] ?? '');
+    if (cents === null) throw new Error('alipay bill: malformed amount');
+    out.set(f[outTradeNo!] ?? '', { tradeNo: f[tradeNo!] ?? '', amountCents: cents });
+  }
+  return out;
 }
 
 const PAID = new Set(['TRADE_SUCCESS', 'TRADE_FINISHED']);
@@ -219,6 +248,21 @@ export function createAlipayAdapter(_clock: Pick<Clock, 'now'>): ProviderAdapter
       if (r.code === '10000') return { status: 'succeeded', providerRefundId: rf.channelRefundNo };
       if (r.code === '40004') return { status: 'rejected', reason: `${r.subCode ?? ''} ${r.subMsg ?? ''}`.trim() };
       throw failure('alipay.trade.refund', r);
+    },
+
+    async tradesOfDay(c, day): Promise<Map<string, BillTrade>> {
+      const r = await exec(c, 'alipay.data.dataservice.bill.downloadurl.query', { bill_type: 'trade', bill_date: day });
+      if (r.code === '40004' && r.subCode === 'isp.bill_not_exist') return new Map();
+      if (r.code !== '10000' || typeof r.billDownloadUrl !== 'string') {
+        throw failure('alipay.data.dataservice.bill.downloadurl.query', r);
+      }
+      // the link came in a signed answer and is valid for a short time; the zip holds GBK CSV files
+      const res = await fetch(r.billDownloadUrl, { signal: AbortSignal.timeout(30_000) });
+      if (res.status !== 200) throw new Error(`alipay bill download: HTTP ${res.status}`);
+      const files = readZip(Buffer.from(await res.arrayBuffer()));
+      const detail = files.find((f) => f.name.endsWith('.csv') && !f.name.includes('汇总'));
+      if (!detail) throw new Error('alipay bill download: no detail file in the archive');
+      return parseAlipayBill(new TextDecoder('gbk').decode(detail.data));
     },
 
     async queryRefund(c, payment, no): Promise<RefundQuery> {
