@@ -205,11 +205,7 @@ export async function handleNotification(
     await record(payment.id, 'failed');
     return { ok: true };
   }
-  const outcome = await deps.db.transaction().execute(async (tx) => {
-    const current = await q.findPayment(tx, payment.id);
-    if (!current) throw new Error('payment vanished');
-    return applyPaid(tx, deps, current, n.tradeNo);
-  });
+  const outcome = await settlePaid(deps, payment.id, n.tradeNo);
   await record(payment.id, outcome.transitioned ? 'paid' : 'duplicate');
   return { ok: true };
 }
