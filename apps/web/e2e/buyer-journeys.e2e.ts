@@ -2,7 +2,7 @@ import * as OTPAuth from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP, expectClean, launch, newVisitor, PHONE, shoot } from './support/browser.ts';
-import { Http, PASSWORD, type SeededShop, seedShop, uniqueEmail } from './support/seed.ts';
+import { CAROUSEL_HEADLINE, Http, PASSWORD, type SeededShop, seedShop, uniqueEmail } from './support/seed.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 
 let server: RunningServer;
@@ -38,6 +38,8 @@ describe('a guest on a phone', () => {
     await page.goto('/');
     await expect.poll(() => page.getByTestId('product-card').count()).toBeGreaterThan(0);
     await expect.poll(() => page.getByText('游戏点卡').first().isVisible()).toBe(true);
+    // the operators' recommendation slots, first slide first
+    await expect.poll(() => page.getByText(CAROUSEL_HEADLINE).first().isVisible()).toBe(true);
     await shoot(page, 'home');
 
     // the category tree leads to the goods; facets narrow them down

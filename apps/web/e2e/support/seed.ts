@@ -43,6 +43,7 @@ export interface SeededShop {
   xss: { id: string; title: string };
 }
 
+export const CAROUSEL_HEADLINE = '新人专享 · Q币限时热卖';
 export const XSS_TITLE = '<img src=x onerror="window.__xss=1">卡密 <script>window.__xss=2</script>';
 const XSS_DESCRIPTION =
   '<p>正常说明</p><script>window.__xss=3</script><img src="x" onerror="window.__xss=4"><a href="javascript:window.__xss=5">点我</a>';
@@ -116,6 +117,11 @@ export async function seedShop(http: Http, keyCount = 20): Promise<SeededShop> {
     body: { keys: [`XSS-${xss.id.slice(-6)}-1`] },
   });
   await http.call('POST', `/api/v1/admin/products/${xss.id}/approve`, { token: admin });
+
+  await http.call('PUT', '/api/v1/admin/carousel', {
+    token: admin,
+    body: { slots: [{ productId: product.id, headline: CAROUSEL_HEADLINE }, { productId: direct.id }] },
+  });
 
   return {
     admin,

@@ -1,4 +1,5 @@
 import type {
+  CarouselDto,
   CategoryNodeDto,
   GoodsType,
   ProductDetailDto,
@@ -21,6 +22,14 @@ export function useCategoryTree() {
     queryKey: ['categories'],
     queryFn: () => api<{ items: CategoryNodeDto[] }>('GET', '/api/v1/categories').then((r) => r.items),
     staleTime: 5 * 60_000,
+  });
+}
+
+export function useCarousel() {
+  return useQuery({
+    queryKey: ['carousel'],
+    queryFn: () => api<CarouselDto>('GET', '/api/v1/carousel'),
+    staleTime: 60_000,
   });
 }
 

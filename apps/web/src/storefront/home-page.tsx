@@ -1,19 +1,24 @@
 import type { CategoryNodeDto } from '@kameng/contracts';
 import { Alert, Button, Card, Col, Empty, Flex, Grid, Menu, Row, Skeleton, Tag, Typography } from 'antd';
+import { lazy, Suspense } from 'react';
 import { errorText, useI18n } from '../i18n/index.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
-import { facetsOf, useCategoryTree, useProductSearch } from './catalog-data.ts';
+import { facetsOf, useCarousel, useCategoryTree, useProductSearch } from './catalog-data.ts';
 import { ProductCard } from './product-card.tsx';
 import { SearchBox } from './search-box.tsx';
 
 const HOT_COUNT = 12;
+const HomeCarousel = lazy(() => import('./home-carousel.tsx'));
 
 export function HomePage() {
   const { t } = useI18n();
   const screens = Grid.useBreakpoint();
   const tree = useCategoryTree();
   const hot = useProductSearch({ sort: 'sales', pageSize: HOT_COUNT });
+  // the carousel is a nicety: when it cannot load, the home page simply goes without it
+  const slides = useCarousel().data?.items ?? [];
+  const slideHeight = screens.md ? 240 : 150;
   const categories = tree.data ?? [];
   return (
     <Flex vertical gap={12}>
@@ -42,6 +47,11 @@ export function HomePage() {
         </Col>
         <Col xs={24} md={18}>
           <Flex vertical gap={12}>
+            {slides.length > 0 && (
+              <Suspense fallback={<Skeleton.Node active style={{ width: '100%', height: slideHeight }} />}>
+                <HomeCarousel items={slides} height={slideHeight} />
+              </Suspense>
+            )}
             <Card size="small">
               <Typography.Title level={4} style={{ margin: 0 }}>
                 {t('tagline')}

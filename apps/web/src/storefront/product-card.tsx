@@ -4,7 +4,18 @@ import { useI18n } from '../i18n/index.ts';
 import { formatCents } from '../lib/money.ts';
 import { linkTo } from '../lib/router.ts';
 
-export function Cover({ url, title, height }: { url: string | null; title: string; height: number }) {
+export function Cover({
+  url,
+  title,
+  height,
+  glyph = true,
+}: {
+  url: string | null;
+  title: string;
+  height: number;
+  /** the title's first character on the placeholder; off where text is laid over it */
+  glyph?: boolean;
+}) {
   if (url) {
     return <img src={url} alt={title} style={{ width: '100%', height, objectFit: 'cover', display: 'block' }} />;
   }
@@ -23,7 +34,7 @@ export function Cover({ url, title, height }: { url: string | null; title: strin
         fontWeight: 600,
       }}
     >
-      {Array.from(title)[0] ?? ''}
+      {glyph ? (Array.from(title)[0] ?? '') : null}
     </div>
   );
 }
