@@ -291,8 +291,25 @@ describe('operators at their desks', () => {
     await openMenu(page, '账务');
     await expect.poll(() => page.getByTestId('trial-balanced').isVisible()).toBe(true);
     await shootConsole(page, 'admin-ledger');
+    // the home carousel: feature the product that sells
+    await openMenu(page, '类目');
+    await shootConsole(page, 'admin-catalog');
+    await page.getByRole('tab', { name: '首页轮播' }).click();
+    await page.getByRole('button', { name: '添加轮播位' }).click();
+    await page.getByRole('combobox', { name: '商品' }).click({ force: true });
+    await page.getByRole('combobox', { name: '商品' }).fill('网易点卡 100');
+    await page.locator('.ant-select-item-option', { hasText: '网易点卡 100元' }).click();
+    await page.getByRole('textbox', { name: '标题' }).fill('点卡热卖');
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByText('已保存 1 个轮播位').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('展示中').isVisible()).toBe(true);
+    await shootConsole(page, 'admin-carousel');
+    const home = await http.call<{ items: { headline: string; product: { id: string } }[] }>('GET', '/api/v1/carousel');
+    expect(home.items).toEqual([
+      expect.objectContaining({ headline: '点卡热卖', product: expect.objectContaining({ id: sold.id }) }),
+    ]);
+
     for (const [menu, name] of [
-      ['类目', 'admin-catalog'],
       ['用户', 'admin-users'],
       ['订单', 'admin-orders'],
       ['设置', 'admin-settings'],

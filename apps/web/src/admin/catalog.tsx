@@ -26,6 +26,7 @@ import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate } from '../console/query.ts';
 import { useAction } from '../console/use-action.ts';
 import { api } from '../lib/api.ts';
+import { CarouselEditor } from './carousel.tsx';
 import { useT } from './messages.ts';
 
 const CATEGORIES = '/api/v1/categories';
@@ -49,6 +50,7 @@ export default function Catalog() {
         <Tabs
           items={[
             { key: 'categories', label: t('cat.categories'), children: <CategoryEditor /> },
+            { key: 'carousel', label: t('carousel.tab'), children: <CarouselEditor /> },
             { key: 'banned', label: t('cat.banned'), children: <BannedWords /> },
           ]}
         />
