@@ -4,9 +4,19 @@ import type { Deps } from '../../platform/deps.ts';
 export const CATALOG_CACHE_TTL_MS = 30_000;
 const MAX_LOCAL_ENTRIES = 2_000;
 
+interface Entry {
+  value: unknown;
+  expiresAt: number;
+}
+
 interface LocalCache {
+  /** bumped by this process's invalidations (the whole cache without Redis) */
   version: number;
-  entries: Map<string, { value: unknown; expiresAt: number }>;
+  /** with Redis: the catalog version the entries below belong to */
+  redisVersion: string | null;
+  entries: Map<string, Entry>;
+  /** computations under way, so that a burst of misses for one key computes it once */
+  inflight: Map<string, Promise<unknown>>;
 }
 
 // one in-process cache per runtime (tests build several apps in one process)
@@ -15,7 +25,7 @@ const locals = new WeakMap<Deps, LocalCache>();
 function localOf(deps: Deps): LocalCache {
   let c = locals.get(deps);
   if (!c) {
-    c = { version: 0, entries: new Map() };
+    c = { version: 0, redisVersion: null, entries: new Map(), inflight: new Map() };
     locals.set(deps, c);
   }
   return c;
@@ -25,46 +35,85 @@ function versionKey(deps: Deps): string {
   return `${deps.redisPrefix}catalog:version`;
 }
 
+function keep(local: LocalCache, key: string, entry: Entry): void {
+  if (local.entries.size >= MAX_LOCAL_ENTRIES) {
+    const oldest = local.entries.keys().next().value;
+    if (oldest !== undefined) local.entries.delete(oldest);
+  }
+  local.entries.set(key, { value: structuredClone(entry.value), expiresAt: entry.expiresAt });
+}
+
+/** Runs `compute` once for concurrent callers of the same key; each caller gets its own copy. */
+async function once<T>(local: LocalCache, key: string, compute: () => Promise<T>): Promise<T> {
+  const running = local.inflight.get(key);
+  if (running) return structuredClone(await running) as T;
+  const p = compute();
+  local.inflight.set(key, p);
+  try {
+    return await p;
+  } finally {
+    local.inflight.delete(key);
+  }
+}
+
 /**
  * Returns the cached value for `key`, or computes and stores it. With Redis, entries live under the
- * current catalog version, so one INCR makes every process miss; without Redis the cache is this process's.
- * A Redis failure never fails a read: the value is computed instead.
+ * current catalog version, so one INCR makes every process miss; each process keeps the entries of the
+ * current version in memory too, so a hit costs one small GET (the version) instead of fetching and parsing
+ * the value. Without Redis the cache is this process's. A Redis failure never fails a read: the value is
+ * computed instead.
  */
 export async function cached<T>(deps: Deps, key: string, compute: () => Promise<T>): Promise<T> {
+  const local = localOf(deps);
   if (deps.redis) {
     const redis = deps.redis;
-    let fullKey: string;
+    let version: string;
     try {
-      const version = (await redis.get(versionKey(deps))) ?? '0';
-      fullKey = `${deps.redisPrefix}catalog:${version}:${key}`;
-      const hit = await redis.get(fullKey);
-      if (hit !== null) return JSON.parse(hit) as T;
+      version = (await redis.get(versionKey(deps))) ?? '0';
     } catch (err) {
       deps.log.warn({ err: (err as Error).message }, 'catalog cache read failed');
       return compute();
     }
-    const value = await compute();
-    await redis
-      .set(fullKey, JSON.stringify(value), 'PX', CATALOG_CACHE_TTL_MS)
-      .catch((err: Error) => deps.log.warn({ err: err.message }, 'catalog cache write failed'));
-    return value;
+    if (local.redisVersion !== version) {
+      local.redisVersion = version;
+      local.entries.clear();
+    }
+    const now = deps.clock.now();
+    const hit = local.entries.get(key);
+    if (hit && hit.expiresAt > now) return structuredClone(hit.value) as T;
+    const fullKey = `${deps.redisPrefix}catalog:${version}:${key}`;
+    return once(local, `${version}:${key}`, async () => {
+      try {
+        const remote = await redis.get(fullKey);
+        if (remote !== null) {
+          const entry = JSON.parse(remote) as Entry;
+          if (local.redisVersion === version) keep(local, key, entry);
+          return entry.value as T;
+        }
+      } catch (err) {
+        deps.log.warn({ err: (err as Error).message }, 'catalog cache read failed');
+        return compute();
+      }
+      const value = await compute();
+      const entry = { value, expiresAt: now + CATALOG_CACHE_TTL_MS };
+      await redis
+        .set(fullKey, JSON.stringify(entry), 'PX', CATALOG_CACHE_TTL_MS)
+        .catch((err: Error) => deps.log.warn({ err: err.message }, 'catalog cache write failed'));
+      if (local.redisVersion === version) keep(local, key, entry);
+      return value;
+    });
   }
 
-  const local = localOf(deps);
   const now = deps.clock.now();
   const hit = local.entries.get(key);
   if (hit && hit.expiresAt > now) return structuredClone(hit.value) as T;
   const version = local.version;
-  const value = await compute();
-  // an invalidation while computing means the value may already be stale: hand it out, do not keep it
-  if (local.version === version) {
-    if (local.entries.size >= MAX_LOCAL_ENTRIES) {
-      const oldest = local.entries.keys().next().value;
-      if (oldest !== undefined) local.entries.delete(oldest);
-    }
-    local.entries.set(key, { value: structuredClone(value), expiresAt: now + CATALOG_CACHE_TTL_MS });
-  }
-  return value;
+  return once(local, `${version}:${key}`, async () => {
+    const value = await compute();
+    // an invalidation while computing means the value may already be stale: hand it out, do not keep it
+    if (local.version === version) keep(local, key, { value, expiresAt: now + CATALOG_CACHE_TTL_MS });
+    return value;
+  });
 }
 
 /** Makes every cached catalog read miss, in every process. Call it after any change that shows in the catalog. */
