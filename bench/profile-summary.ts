@@ -1,5 +1,5 @@
 /**
- * `node bench/profile-summary.ts <file.cpuprofile> [top] [lastSeconds]`: where a `--cpu-prof` profile spent its time,
+ * `node bench/profile-summary.ts <file.cpuprofile> [top] [lastSeconds] [functionName]`: where a `--cpu-prof` profile spent its time,
  * by self time per function and by total (inclusive) time per source file group.
  */
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ interface Profile {
 
 const file = process.argv[2];
 if (!file) {
-  process.stderr.write('usage: node bench/profile-summary.ts <file.cpuprofile> [top] [lastSeconds]\n');
+  process.stderr.write('usage: node bench/profile-summary.ts <file.cpuprofile> [top] [lastSeconds] [functionName]\n');
   process.exit(2);
 }
 const top = Number(process.argv[3] ?? 25);
@@ -73,9 +73,31 @@ prof.samples.forEach((id, i) => {
   for (const g of seen) inclBy.set(g, (inclBy.get(g) ?? 0) + (prof.timeDeltas[i] ?? 0));
 });
 
+// with a 5th argument (a function name): which of our functions those samples came from
+const focus = process.argv[5];
+const callers = new Map<string, number>();
+if (focus) {
+  prof.samples.forEach((id, i) => {
+    if (byId.get(id)?.callFrame.functionName !== focus) return;
+    let caller = '(none of ours)';
+    for (let cur = parent.get(id); cur !== undefined; cur = parent.get(cur)) {
+      const n = byId.get(cur)!;
+      if (/apps\/server\/src\/modules\//.test(n.callFrame.url)) {
+        caller = where(n);
+        break;
+      }
+    }
+    callers.set(caller, (callers.get(caller) ?? 0) + (prof.timeDeltas[i] ?? 0));
+  });
+}
+
 const pct = (us: number) => `${((100 * us) / total).toFixed(1)}%`.padStart(6);
 const out = [`total ${(total / 1e6).toFixed(1)} s sampled`, '', 'self time, top functions:'];
 for (const [k, us] of [...selfBy].sort((a, b) => b[1] - a[1]).slice(0, top)) out.push(`${pct(us)}  ${k}`);
 out.push('', 'inclusive time by file / package:');
 for (const [k, us] of [...inclBy].sort((a, b) => b[1] - a[1]).slice(0, top)) out.push(`${pct(us)}  ${k}`);
+if (focus) {
+  out.push('', `${focus}: where in the modules its samples came from:`);
+  for (const [k, us] of [...callers].sort((a, b) => b[1] - a[1]).slice(0, top)) out.push(`${pct(us)}  ${k}`);
+}
 process.stdout.write(`${out.join('\n')}\n`);

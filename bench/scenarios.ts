@@ -47,8 +47,8 @@ export const QUICK: Sizes = {
   keysPerPurchaseProduct: 5_000,
   mixedConnections: 1000,
   mixedBuyers: 200,
-  flashBuyers: 1000,
-  flashKeys: 200,
+  flashBuyers: 500,
+  flashKeys: 100,
   importKeys: 100_000,
 };
 

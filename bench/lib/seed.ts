@@ -129,7 +129,7 @@ export async function walletCents(api: Api, token: string): Promise<number> {
 }
 
 /** Registered, signed-in buyers, each topped up through the sandbox gateway with `fundCents`. */
-export async function buyers(api: Api, n: number, fundCents: number, concurrency = 16): Promise<Account[]> {
+export async function buyers(api: Api, n: number, fundCents: number, concurrency = 32): Promise<Account[]> {
   const out = await pool(Array.from({ length: n }), concurrency, async () => {
     const b = await register(api, 'buyer');
     for (let left = fundCents; left > 0; left -= TOP_UP_CENTS) {
