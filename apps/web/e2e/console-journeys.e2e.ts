@@ -153,7 +153,7 @@ describe('a supplier at a desk', () => {
 });
 
 describe('operators at their desks', () => {
-  it('approve a product under review and, with a second operator, a large withdrawal, then mark it paid', async () => {
+  it('approve a product under review and, with a second operator, a large withdrawal the supplier requested in its console, then mark it paid', async () => {
     // a supplier who sold something, was paid out of escrow, and asked to withdraw
     const supplier = await approvedSupplier(http, admin, '星河数卡');
     const categoryId = await cardKeyCategory('网易点卡');
@@ -211,22 +211,44 @@ describe('operators at their desks', () => {
       token: admin,
       body: { 'withdrawals.secondApprovalAboveCents': 5_000 },
     });
-    await http.call('POST', '/api/v1/auth/reauth', {
-      token: supplier.token,
-      body: { password: PASSWORD, totp: supplier.recoveryCodes.shift() },
-    });
-    const account = await http.call<{ id: string }>('POST', '/api/v1/supplier/payout-accounts', {
-      token: supplier.token,
-      body: { kind: 'alipay', holderName: '李四', account: 'lisi@example.cn' },
-    });
-    const withdrawal = await http.call<{ id: string; requiredApprovals: number }>(
-      'POST',
+    // the supplier adds a payout account and asks for the money, confirming with password and second factor
+    const shop = await newVisitor(browser, server.baseUrl, LAPTOP);
+    await signIn(shop.page, supplier.email, PASSWORD, '/supplier/money', supplier.recoveryCodes.shift());
+    const reauth = async () => {
+      await shop.page.getByLabel('登录密码').fill(PASSWORD);
+      await shop.page.getByLabel('身份验证器代码').fill(supplier.recoveryCodes.shift() ?? '');
+      await shop.page
+        .locator('.ant-modal')
+        .getByRole('button', { name: /^确\s?定$/ })
+        .click();
+    };
+    await shop.page.getByRole('tab', { name: '收款账户' }).click();
+    await shop.page.getByRole('button', { name: '添加收款账户' }).click();
+    await shop.page.getByLabel('户名').fill('李四');
+    await shop.page.getByLabel('支付宝账号（手机号或邮箱）').fill('lisi@example.cn');
+    await shop.page.getByRole('button', { name: /下一步/ }).click();
+    await reauth();
+    await expect.poll(() => shop.page.getByText('收款账户已添加').isVisible()).toBe(true);
+    await shop.page.getByRole('tab', { name: '提现记录' }).click();
+    await shop.page.getByRole('button', { name: '申请提现' }).click();
+    const yuan = `${Math.floor(balance.availableCents / 100)}.${String(balance.availableCents % 100).padStart(2, '0')}`;
+    await shop.page.getByLabel('提现金额（元）').fill(yuan);
+    await shop.page.getByRole('combobox', { name: '收款账户' }).click({ force: true });
+    await shop.page.locator('.ant-select-item-option', { hasText: 'lisi' }).click();
+    await shop.page.getByRole('button', { name: /下一步/ }).click();
+    await reauth();
+    await expect.poll(() => shop.page.getByText('提现申请已提交，等待平台审核').isVisible()).toBe(true);
+    await expect.poll(() => shop.page.getByRole('row').filter({ hasText: '待审核' }).count()).toBe(1);
+    await shootConsole(shop.page, 'supplier-withdrawal-requested');
+    expect(shop.errors).toEqual([]);
+    await shop.context.close();
+    const mine = await http.call<{ items: { id: string; requiredApprovals: number; amountCents: number }[] }>(
+      'GET',
       '/api/v1/supplier/withdrawals',
-      {
-        token: supplier.token,
-        body: { amountCents: balance.availableCents, payoutAccountId: account.id },
-      },
+      { token: supplier.token },
     );
+    const withdrawal = mine.items[0] as { id: string; requiredApprovals: number; amountCents: number };
+    expect(withdrawal.amountCents).toBe(balance.availableCents);
     expect(withdrawal.requiredApprovals).toBe(2);
     const second = await operator(http, admin);
 

@@ -1,6 +1,7 @@
 import { AppstoreOutlined, DashboardOutlined, SendOutlined, ShoppingOutlined, WalletOutlined } from '@ant-design/icons';
 import { lazy, Suspense } from 'react';
 import { Spin } from 'antd';
+import { linkTo } from '../lib/router.ts';
 import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../console/layout.tsx';
 import { useT } from './messages.ts';
 
@@ -48,7 +49,14 @@ export default function SupplierConsole({ path }: { path: string }) {
   ];
   const r = route(path);
   return (
-    <RequireRole roles={['supplier']} forbiddenHint={t('forbiddenHint')}>
+    <RequireRole
+      roles={['supplier']}
+      forbiddenHint={
+        <>
+          {t('forbiddenHint')} <a {...linkTo('/account/apply')}>{t('applyLink')}</a>
+        </>
+      }
+    >
       <ConsoleLayout title={t('title')} entries={entries} path={path}>
         <Suspense fallback={<Spin style={{ display: 'block', padding: 48 }} />}>
           {r ? pages[r.page](r.id) : <NotFoundPage />}

@@ -2,7 +2,9 @@ import { defineMessages, useMessages } from '../console/i18n.ts';
 
 export const zhCN = {
   title: '供货商后台',
-  forbiddenHint: '只有通过入驻审核的供货商才能进入。请先在个人中心申请成为供货商，审核通过后重新登录。',
+  forbiddenHint: '只有通过入驻审核的供货商才能进入。申请成为供货商，审核通过后即可使用。',
+  applyLink: '去申请入驻',
+  'money.to2fa': '去开启',
   'menu.dashboard': '概览',
   'menu.products': '商品',
   'menu.orders': '订单',
@@ -209,8 +211,9 @@ export const zhCN = {
 
 export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
   title: 'Supplier console',
-  forbiddenHint:
-    'Only approved suppliers may enter. Apply to become a supplier in your account centre, then sign in again once approved.',
+  forbiddenHint: 'Only approved suppliers may enter. Apply to become a supplier; once approved, the console opens.',
+  applyLink: 'Apply now',
+  'money.to2fa': 'Turn it on',
   'menu.dashboard': 'Overview',
   'menu.products': 'Products',
   'menu.orders': 'Orders',
