@@ -97,9 +97,9 @@ export async function shoot(page: Page, name: string): Promise<void> {
     await page.setViewportSize(size);
     // a full-page shot of a scrolled page paints the sticky header mid-page
     await page.evaluate(() => window.scrollTo(0, 0));
-    // antd's responsive grid re-renders on the media query change; wait for layout and images
-    await page.waitForTimeout(250);
-    await page.waitForLoadState('networkidle').catch(() => {});
+    // antd's responsive grid re-renders on the media query change; wait for that and for the images
+    await page.waitForTimeout(200);
+    await page.waitForFunction(() => [...document.images].every((img) => img.complete));
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${prefix}-${name}-${size.width}.png`), fullPage: true });
   }
   await page.setViewportSize(original);

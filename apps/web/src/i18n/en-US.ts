@@ -53,6 +53,7 @@ export const enUS: Messages = {
   'search.maxPrice': 'Max',
   'search.applyPrice': 'Apply',
   'search.badPrice': 'Enter a valid price range in yuan (at most two decimals)',
+  'search.sort': 'Sort',
   'search.total': '{count} products',
   'search.emptyFiltered': 'Nothing matches; try other words or clear the filters',
   'search.clear': 'Clear filters',

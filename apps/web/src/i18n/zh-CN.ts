@@ -50,6 +50,7 @@ export const zhCN = {
   'search.maxPrice': '最高价',
   'search.applyPrice': '确定',
   'search.badPrice': '请输入有效的价格区间（元，最多两位小数）',
+  'search.sort': '排序',
   'search.total': '共 {count} 件商品',
   'search.emptyFiltered': '没有符合条件的商品，换个关键词或清除筛选试试',
   'search.clear': '清除筛选',

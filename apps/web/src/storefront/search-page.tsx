@@ -10,7 +10,7 @@ import {
   Input,
   Pagination,
   Row,
-  Segmented,
+  Radio,
   Skeleton,
   Space,
   Tag,
@@ -151,11 +151,13 @@ export function SearchPage() {
             </Flex>
           )}
           <PriceRange filters={filters} onApply={apply} />
-          <Segmented<Sort>
+          <Radio.Group
+            optionType="button"
+            size="small"
+            aria-label={t('search.sort')}
             value={filters.sort ?? 'sales'}
-            onChange={(sort) => apply({ sort })}
+            onChange={(e) => apply({ sort: e.target.value as Sort })}
             options={SORTS.map((s) => ({ value: s, label: t(`sort.${s}`) }))}
-            style={{ alignSelf: 'flex-start', maxWidth: '100%', overflowX: 'auto' }}
           />
         </Flex>
       </Card>
