@@ -75,12 +75,14 @@ interface BatchContext {
   now: number;
 }
 
-/**
- * Encrypts and inserts one step of lines. Blank lines are skipped; a line that is no key is rejected;
- * a key already held for the product (from before or from this same import) counts as a duplicate: the
- * unique (product, keyed hash) index decides, so nothing about the import is kept in memory.
- */
-async function insertLines(tx: Executor, deps: Deps, b: BatchContext, lines: readonly Line[]): Promise<ImportCounts> {
+/** One step's keys, encrypted and hashed before any transaction opens, so the write lock is held only to insert. */
+interface PreparedStep {
+  rows: CardKeysTable[];
+  rejected: number;
+}
+
+/** Blank lines are skipped; a line that is no key (too long, control characters) is rejected. */
+function prepareStep(deps: Deps, b: BatchContext, lines: readonly Line[]): PreparedStep {
   let rejected = 0;
   const rows: CardKeysTable[] = [];
   for (const line of lines) {
@@ -108,10 +110,19 @@ async function insertLines(tx: Executor, deps: Deps, b: BatchContext, lines: rea
       created_at: b.now,
     });
   }
+  return { rows, rejected };
+}
+
+/**
+ * Inserts a prepared step. A key already held for the product (from before or from this same import)
+ * counts as a duplicate: the unique (product, keyed hash) index decides, so the import keeps nothing in memory.
+ */
+async function insertStep(tx: Executor, step: PreparedStep): Promise<ImportCounts> {
   let imported = 0;
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-    imported += await q.insertKeys(tx, rows.slice(i, i + INSERT_CHUNK));
-  return { imported, duplicates: rows.length - imported, rejected };
+  for (let i = 0; i < step.rows.length; i += INSERT_CHUNK) {
+    imported += await q.insertKeys(tx, step.rows.slice(i, i + INSERT_CHUNK));
+  }
+  return { imported, duplicates: step.rows.length - imported, rejected: step.rejected };
 }
 
 function newBatch(deps: Deps) {
@@ -187,6 +198,8 @@ async function importNow(
   ip: string,
 ): Promise<ImportCounts> {
   const now = deps.clock.now();
+  const ctx = { productId: product.id, batchId: batch.id, dek: keyObject(batch.dek), hashKey: hashKey(deps), now };
+  const prepared = prepareStep(deps, ctx, lines);
   const counts = await deps.db.transaction().execute(async (tx) => {
     await q.insertBatch(tx, {
       id: batch.id,
@@ -202,8 +215,7 @@ async function importNow(
       created_at: now,
       finished_at: now,
     });
-    const ctx = { productId: product.id, batchId: batch.id, dek: keyObject(batch.dek), hashKey: hashKey(deps), now };
-    const c = await insertLines(tx, deps, ctx, lines);
+    const c = await insertStep(tx, prepared);
     await q.updateBatch(tx, batch.id, c);
     await writeAudit(tx, deps, {
       actorId: auth.userId,
@@ -342,8 +354,9 @@ async function runImportSteps(deps: Deps, job: ImportJobsTable, ctx: JobContext)
   let totals = { imported: job.imported, duplicates: job.duplicates, rejected: job.rejected };
   const commitStep = async (lines: readonly Line[]) => {
     if (ctx.signal.aborted) throw new Error('worker stopping');
+    const prepared = prepareStep(deps, { ...b, now: deps.clock.now() }, lines);
     const next = await deps.db.transaction().execute(async (tx) => {
-      const c = await insertLines(tx, deps, { ...b, now: deps.clock.now() }, lines);
+      const c = await insertStep(tx, prepared);
       const n = {
         lines_done: seen.lines_done + lines.length,
         imported: totals.imported + c.imported,
