@@ -312,6 +312,22 @@ export async function transitionHold(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Takes part of an unresolved hold's amounts out of it; false when it is resolved or holds less. */
+export async function reduceHold(db: Executor, orderId: string, shareCents: number, commissionCents: number) {
+  const r = await db
+    .updateTable('holds')
+    .set((eb) => ({
+      share_cents: eb('share_cents', '-', shareCents),
+      commission_cents: eb('commission_cents', '-', commissionCents),
+    }))
+    .where('order_id', '=', orderId)
+    .where('status', 'in', ['pending', 'frozen'])
+    .where('share_cents', '>=', shareCents)
+    .where('commission_cents', '>=', commissionCents)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function heldBySupplier(db: Executor, supplierId: string, status: HoldStatus): Promise<number> {
   const r = await db
     .selectFrom('holds')

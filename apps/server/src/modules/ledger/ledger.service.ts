@@ -423,6 +423,40 @@ export async function voidHold(tx: Executor, deps: Ctx, orderId: string, refundT
   return true;
 }
 
+/**
+ * A partial refund out of escrow: `amountCents` leaves the hold for `refundTo`, split between the
+ * supplier's share and the commission in the hold's own proportion (the commission rounded half-up), and
+ * the hold keeps the rest, so its settlement or void later moves only what is left. The hold stays
+ * unresolved. False when the hold is resolved or holds less than that.
+ */
+export async function releaseHoldPart(
+  tx: Executor,
+  deps: Ctx,
+  p: { orderId: string; amountCents: number; refundTo: AccountId; entryId: string },
+): Promise<boolean> {
+  const hold = await q.findHold(tx, p.orderId);
+  const total = hold ? hold.share_cents + hold.commission_cents : 0;
+  if (!hold || !Number.isSafeInteger(p.amountCents) || p.amountCents <= 0 || p.amountCents >= total) return false;
+  const commission = Number(
+    (BigInt(p.amountCents) * BigInt(hold.commission_cents) * 2n + BigInt(total)) / (2n * BigInt(total)),
+  );
+  const share = p.amountCents - commission;
+  if (!(await q.reduceHold(tx, p.orderId, share, commission))) return false;
+  const held = supplierAccounts(hold.supplier_id).held;
+  const transfers: Transfer[] = [];
+  if (share > 0) transfers.push({ from: held, to: p.refundTo, amountCents: share });
+  if (commission > 0) transfers.push({ from: PLATFORM_COMMISSION, to: p.refundTo, amountCents: commission });
+  const r = await postEntry(tx, deps, {
+    id: p.entryId,
+    kind: 'hold_void',
+    refType: 'order',
+    refId: p.orderId,
+    transfers,
+  });
+  if (r.status === 'insufficient_funds') throw new Error(`escrow of order ${p.orderId} is missing from ${r.accountId}`);
+  return true;
+}
+
 /** pending → frozen: a disputed hold is not settled until unfrozen (or voided). */
 export async function freezeHold(tx: Executor, _deps: Ctx, orderId: string): Promise<boolean> {
   return q.transitionHold(tx, orderId, ['pending'], 'frozen', null);

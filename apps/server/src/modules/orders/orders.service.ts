@@ -27,6 +27,7 @@ import {
   getHold,
   openHold,
   postEntry,
+  releaseHoldPart,
   settleHold,
   splitCommission,
   voidHold,
@@ -40,6 +41,7 @@ import {
   type PaymentView,
   paidPaymentForOrder,
   recordRefund,
+  refundedCents,
   toPaymentView,
 } from '../payments/payments.service.ts';
 import { markKeysSold, releaseKeys, reserveKeys, revealKeysForOrder } from '../vault/vault.service.ts';
@@ -419,20 +421,17 @@ async function refund(
   order: q.OrderRow,
   payment: { id: string; provider: Provider },
   reason: string,
-  opts: { fromHold: boolean; keepStatus?: boolean; to?: 'wallet' | 'original' },
+  opts: { fromHold: boolean; keepStatus?: boolean; to?: 'wallet' | 'original'; amountCents?: number },
 ): Promise<void> {
   const refundId = `rfd_${order.id}_${reason}`;
-  const wallet = order.buyer_id ? `wallet:${order.buyer_id}` : null;
-  const channel = `clearing:${payment.provider}`;
-  const payer = payment.provider === 'balance' && wallet ? wallet : channel;
-  // an operator may send a registered buyer's money back through the channel instead of the wallet
-  const destination = opts.to === 'original' && payment.provider !== 'balance' ? channel : (wallet ?? channel);
+  const { payer, destination, kind } = refundAccounts(order, payment, opts.to);
+  const amountCents = opts.amountCents ?? order.amount_cents;
   const fresh = await recordRefund(tx, deps, {
     refundId,
     paymentId: payment.id,
     orderId: order.id,
-    amountCents: order.amount_cents,
-    destination: destination === wallet ? 'wallet' : 'original',
+    amountCents,
+    destination: kind,
     reason,
   });
   if (fresh) {
@@ -445,7 +444,7 @@ async function refund(
         kind: 'refund',
         refType: 'order',
         refId: order.id,
-        transfers: [{ from: payer, to: destination, amountCents: order.amount_cents }],
+        transfers: [{ from: payer, to: destination, amountCents }],
       });
     }
   }
@@ -465,19 +464,30 @@ async function refund(
   }
 }
 
+/** Where a refund's money comes from and goes: registered buyers' wallets unless sent back through the channel. */
+function refundAccounts(order: q.OrderRow, payment: { provider: Provider }, to?: 'wallet' | 'original') {
+  const wallet = order.buyer_id ? `wallet:${order.buyer_id}` : null;
+  const channel = `clearing:${payment.provider}`;
+  const payer = payment.provider === 'balance' && wallet ? wallet : channel;
+  // an operator may send a registered buyer's money back through the channel instead of the wallet
+  const destination = to === 'original' && payment.provider !== 'balance' ? channel : (wallet ?? channel);
+  return { payer, destination, kind: destination === wallet ? ('wallet' as const) : ('original' as const) };
+}
+
 /**
- * An operator refunds a paid order in full while its money is still in escrow (the hold is pending or
- * frozen): the hold is voided to the buyer's wallet or back through the channel the buyer paid with.
- * Once the hold has settled to the supplier, the money is the supplier's and a refund needs a dispute.
+ * An operator refunds a paid order while its money is still in escrow (the hold is pending or frozen), to
+ * the buyer's wallet or back through the channel the buyer paid with. What is left in full voids the hold
+ * and closes the order as refunded; less takes that part out of the hold and the order goes on. Once the
+ * hold has settled to the supplier, the money is the supplier's and a refund needs a dispute.
  */
 export async function refundOrderByOperator(
   deps: Deps,
   auth: AuthContext,
   orderId: string,
-  body: { destination: 'wallet' | 'original'; reason: string },
+  body: { amountCents: number; destination: 'wallet' | 'original'; reason: string },
   ip: string,
 ): Promise<{ refundId: string }> {
-  const reason = 'operator_refund';
+  let refundId = `rfd_${orderId}_operator_refund`;
   await deps.db.transaction().execute(async (tx) => {
     const order = await q.findOrder(tx, orderId);
     if (!order) throw new AppError('NOT_FOUND', 'No such order');
@@ -493,19 +503,48 @@ export async function refundOrderByOperator(
     if (hold?.status !== 'pending' && hold?.status !== 'frozen') {
       throw new AppError('INVALID_STATE', 'The escrow has already settled to the supplier');
     }
-    if (order.status === 'paid') await releaseItems(tx, deps, orderId, await q.itemsOf(tx, orderId));
-    await refund(tx, deps, order, await paymentOf(tx, orderId), reason, { fromHold: true, to: body.destination });
+    const payment = await paymentOf(tx, orderId);
+    const left = order.amount_cents - (await refundedCents(tx, payment.id));
+    if (body.amountCents > left) {
+      throw new AppError('UNPROCESSABLE', 'More than what is left to refund', { refundableCents: left });
+    }
+    if (body.amountCents === left) {
+      if (order.status === 'paid') await releaseItems(tx, deps, orderId, await q.itemsOf(tx, orderId));
+      await refund(tx, deps, order, payment, 'operator_refund', {
+        fromHold: true,
+        to: body.destination,
+        amountCents: left,
+      });
+    } else {
+      refundId = newId('rfd', deps.clock, deps.random);
+      const { destination, kind } = refundAccounts(order, payment, body.destination);
+      const released = await releaseHoldPart(tx, deps, {
+        orderId,
+        amountCents: body.amountCents,
+        refundTo: destination,
+        entryId: `refund:${refundId}`,
+      });
+      if (!released) throw new AppError('INVALID_STATE', 'The escrow cannot give that part back');
+      await recordRefund(tx, deps, {
+        refundId,
+        paymentId: payment.id,
+        orderId,
+        amountCents: body.amountCents,
+        destination: kind,
+        reason: 'operator_partial_refund',
+      });
+    }
     await writeAudit(tx, deps, {
       actorId: auth.userId,
       action: 'order.refund',
       objectType: 'order',
       objectId: orderId,
       ip,
-      details: { destination: body.destination, reason: body.reason },
+      details: { refundId, amountCents: body.amountCents, destination: body.destination, reason: body.reason },
     });
   });
   await invalidateCatalogCache(deps);
-  return { refundId: `rfd_${orderId}_${reason}` };
+  return { refundId };
 }
 
 async function paymentOf(tx: Executor, orderId: string): Promise<{ id: string; provider: Provider }> {

@@ -575,6 +575,14 @@ export async function sandboxComplete(
   });
 }
 
+/**
+ * What has been given back of a payment so far. Failed channel refunds count too: their money already left
+ * our books, and they are sent again (retryRefund) rather than made anew.
+ */
+export async function refundedCents(db: Executor, paymentId: string): Promise<number> {
+  return (await q.refundsForPayment(db, paymentId)).reduce((s, r) => s + r.amount_cents, 0);
+}
+
 /** The refund number a channel sees: short, charset-safe, derived from our refund id, fixed at insert. */
 export function channelRefundNo(refundId: string): string {
   return `R${sha256Hex(refundId).slice(0, 31)}`;
@@ -748,8 +756,7 @@ export async function retryRefund(deps: Deps, auth: AuthContext, refundId: strin
 /**
  * An operator refunds a payment. A wallet top-up goes back through its channel, fully or in part: the
  * wallet gives the money back to the channel's clearing account (never below zero) and the channel refund
- * follows. An order payment is refunded in full through its order, whose escrow decides whether it can be
- * (partial order refunds need a partial release of escrow, which the ledger does not offer yet).
+ * follows. An order payment is refunded, fully or in part, through its order, whose escrow pays it back.
  */
 export async function refundPayment(
   deps: Deps,
@@ -763,11 +770,6 @@ export async function refundPayment(
   if (payment.purpose === 'order' && payment.order_id) {
     if (payment.status !== 'paid')
       throw new AppError('INVALID_STATE', `A payment that is ${payment.status} has nothing to refund`);
-    if (body.amountCents !== payment.amount_cents) {
-      throw new AppError('UNPROCESSABLE', 'An order is refunded in full', {
-        issues: [{ path: ['amountCents'], message: `must be ${payment.amount_cents}` }],
-      });
-    }
     const { refundId } = await refundOrderByOperator(deps, auth, payment.order_id, body, ip);
     const row = await q.findRefund(deps.db, refundId);
     if (!row) throw new Error('refund vanished');
@@ -787,9 +789,7 @@ export async function refundPayment(
     if (!isChannelProvider(payment.provider) && payment.provider !== 'sandbox') {
       throw new AppError('UNPROCESSABLE', `Payments by ${payment.provider} are not refunded to a channel`);
     }
-    const refunded = (await q.refundsForPayment(tx, paymentId))
-      .filter((r) => r.status !== 'failed')
-      .reduce((s, r) => s + r.amount_cents, 0);
+    const refunded = await refundedCents(tx, paymentId);
     if (body.amountCents > payment.amount_cents - refunded) {
       throw new AppError('UNPROCESSABLE', 'More than what is left to refund', {
         refundableCents: payment.amount_cents - refunded,
