@@ -1,5 +1,6 @@
 import { AlipaySdk } from 'alipay-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleNotification } from '../src/modules/payments/payments.service.ts';
 import {
   configureChannel,
   entryCount,
@@ -125,6 +126,33 @@ describe(`Alipay (${dialectName})`, () => {
     expect((await notify(t, form(closed))).body).toBe('success');
     expect((await paymentRow(t, paymentId)).status).toBe('paid');
     await expectBalanced(t, shop.admin);
+  });
+
+  it('acknowledges only after the commit: a failed commit answers 500; a reply lost after the commit makes the redelivery a no-op', async () => {
+    const { paymentId, orderId, notification } = await paidQr();
+    const db = t.deps.db as unknown as { transaction: () => unknown };
+    const original = db.transaction;
+    db.transaction = () => {
+      throw new Error('database unavailable (simulated)');
+    };
+    let failed: Awaited<ReturnType<typeof notify>>;
+    try {
+      failed = await notify(t, form(notification));
+    } finally {
+      db.transaction = original;
+    }
+    expect(failed.status).toBe(500);
+    expect(failed.body).not.toBe('success');
+    expect((await paymentRow(t, paymentId)).status).toBe('pending');
+
+    // the commit succeeds but the reply never reaches Alipay (the process dies): Alipay sends it again
+    const raw = Buffer.from(form(notification));
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await handleNotification(t.deps, 'alipay', raw, headers)).ok).toBe(true);
+    expect((await paymentRow(t, paymentId)).status).toBe('paid');
+    const entries = await entryCount(t, [orderId, paymentId]);
+    expect((await notify(t, form(notification))).body).toBe('success');
+    expect(await entryCount(t, [orderId, paymentId])).toBe(entries);
   });
 
   it('each of the four field checks, trade_status, a flipped byte, a foreign key, a re-encoded body: nothing changes', async () => {
