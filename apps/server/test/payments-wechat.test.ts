@@ -264,6 +264,10 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     await drainJobs(t);
     expect(fake.refunds.get(r.body.channelRefundNo)?.status).toBe('PROCESSING');
+    const sent = fake.server.requests.find(
+      (q) => q.path === '/v3/refund/domestic/refunds' && q.body.includes(r.body.channelRefundNo),
+    );
+    expect(JSON.parse(sent?.body ?? '{}').notify_url).toBe(`${SITE_URL}/api/v1/payments/notify/wechat`);
     const pending = await t.deps.db
       .selectFrom('refunds')
       .selectAll()

@@ -11,7 +11,7 @@ import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import { getSetting } from '../../platform/settings.ts';
 import { postEntry, splitCommission } from '../ledger/ledger.service.ts';
 import { onOrderPaid, refundOrderByOperator } from '../orders/orders.service.ts';
-import { adapters, isChannelProvider, loadChannel, missingFor, usableChannel } from './payments.channels.ts';
+import { adapters, isChannelProvider, loadChannel, missingFor, notifyUrl, usableChannel } from './payments.channels.ts';
 import { channelRefundJob, sandboxNotifyJob } from './payments.jobs-spec.ts';
 import * as q from './payments.queries.ts';
 import type { ChannelProvider, Provider } from './payments.tables.ts';
@@ -380,7 +380,7 @@ export async function checkoutPayment(
   try {
     launched = await adapters(deps)[p.provider].launch(channel, paymentRef(p), {
       scene,
-      notifyUrl: `${(channel.siteUrl ?? '').replace(/\/+$/, '')}/api/v1/payments/notify/${p.provider}`,
+      notifyUrl: notifyUrl(channel),
       returnUrl: returnUrl(channel.siteUrl, p.id),
       clientIp,
     });
@@ -658,6 +658,7 @@ export async function sendChannelRefund(
       channelRefundNo: refund.channel_refund_no,
       amountCents: refund.amount_cents,
       reason: refund.reason,
+      notifyUrl: notifyUrl(channel),
     });
   } catch (err) {
     await giveUp((err as Error).message.slice(0, 500));

@@ -96,7 +96,7 @@ export interface ProviderAdapter<S = Record<string, unknown>, K = Record<string,
   refund(
     channel: Channel<S, K>,
     payment: PaymentRef,
-    refund: { channelRefundNo: string; amountCents: number; reason: string },
+    refund: { channelRefundNo: string; amountCents: number; reason: string; notifyUrl: string },
   ): Promise<RefundOutcome>;
   /**
    * The channel's statement of a day's successful trades by out_trade_no, where it offers one; without it

@@ -321,6 +321,7 @@ export function createWechatAdapter(
         out_trade_no: payment.id,
         out_refund_no: r.channelRefundNo,
         reason: r.reason.slice(0, 80),
+        notify_url: r.notifyUrl,
         amount: { refund: r.amountCents, total: payment.amountCents, currency: 'CNY' },
       });
       if (a.status === 200) {
