@@ -147,7 +147,7 @@ function failure(method: string, r: ExecResult): Error {
 }
 
 export function createAlipayAdapter(_clock: Pick<Clock, 'now'>): ProviderAdapter<AlipaySettings, AlipaySecrets> {
-  return {
+  const adapter: ProviderAdapter<AlipaySettings, AlipaySecrets> = {
     provider: 'alipay',
     missing(c) {
       const out: string[] = [];
@@ -244,8 +244,16 @@ export function createAlipayAdapter(_clock: Pick<Clock, 'now'>): ProviderAdapter
         out_request_no: rf.channelRefundNo,
         refund_reason: rf.reason.slice(0, 100),
       });
-      // a repeated out_request_no answers 10000 with fund_change N: the first attempt already moved the money
-      if (r.code === '10000') return { status: 'succeeded', providerRefundId: rf.channelRefundNo };
+      if (r.code === '10000' && r.fundChange === 'Y')
+        return { status: 'succeeded', providerRefundId: rf.channelRefundNo };
+      if (r.code === '10000') {
+        // fund_change N: either an earlier attempt with this out_request_no moved the money, or Alipay is still
+        // processing it; the refund query tells which
+        const q = await adapter.queryRefund(c, payment, rf.channelRefundNo);
+        return q.status === 'succeeded'
+          ? { status: 'succeeded', providerRefundId: rf.channelRefundNo }
+          : { status: 'pending', providerRefundId: null };
+      }
       if (r.code === '40004') return { status: 'rejected', reason: `${r.subCode ?? ''} ${r.subMsg ?? ''}`.trim() };
       throw failure('alipay.trade.refund', r);
     },
@@ -273,4 +281,5 @@ export function createAlipayAdapter(_clock: Pick<Clock, 'now'>): ProviderAdapter
       return { status: 'succeeded', amountCents: yuanToCents(String(r.refundAmount ?? '')) };
     },
   };
+  return adapter;
 }
