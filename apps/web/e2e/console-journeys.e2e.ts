@@ -147,6 +147,14 @@ describe('a supplier at a desk', () => {
     await page.setViewportSize(TABLET);
     await openMenu(page, '概览');
     await expect.poll(() => page.getByText('今日销售额').isVisible()).toBe(true);
+    // and in English, every console string switches with the storefront's language button
+    await page.setViewportSize(LAPTOP);
+    await page.getByRole('button', { name: '切换语言' }).click();
+    await expect.poll(() => page.getByText("Today's sales").isVisible()).toBe(true);
+    await shootConsole(page, 'supplier-dashboard-en');
+    await page.goto(`/supplier/products/${product.id}/keys`);
+    await expect.poll(() => page.getByText('Keys (masked)').isVisible()).toBe(true);
+    await shootConsole(page, 'supplier-card-keys-en');
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
@@ -341,6 +349,14 @@ describe('operators at their desks', () => {
       await shootConsole(page, name);
     }
     await expect.poll(() => page.getByText('withdrawal.mark_paid').first().isVisible()).toBe(true);
+    await page.getByRole('button', { name: '切换语言' }).click();
+    await page.goto('/admin/withdrawals');
+    await expect
+      .poll(() => page.getByText('Withdrawals above the threshold need two different operators.').isVisible(), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    await shootConsole(page, 'admin-withdrawals-en');
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);

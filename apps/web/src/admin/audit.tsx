@@ -112,7 +112,7 @@ export default function Audit() {
               width: 120,
               render: (v: string | null) => v ?? '—',
             },
-            { title: t('audit.objectId'), dataIndex: 'objectId', render: (v: string | null) => v ?? '—' },
+            { title: t('audit.objectId'), width: 240, dataIndex: 'objectId', render: (v: string | null) => v ?? '—' },
             { title: t('audit.ip'), dataIndex: 'ip', width: 140, render: (v: string | null) => v ?? '—' },
           ]}
         />

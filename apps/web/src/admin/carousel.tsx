@@ -94,6 +94,7 @@ export function CarouselEditor() {
           { title: '#', key: 'pos', width: 48, render: (_, __, i) => i + 1 },
           {
             title: t('carousel.product'),
+            width: 260,
             key: 'product',
             render: (_, r, i) => (
               <ProductPicker

@@ -231,7 +231,7 @@ function AccountView() {
               render: (v: number) => formatTime(v, locale),
             },
             { title: t('ledger.kind'), dataIndex: 'kind', width: 160, render: (k: string) => postingKind(t, k) },
-            { title: t('ledger.entry'), dataIndex: 'entryId' },
+            { title: t('ledger.entry'), width: 260, dataIndex: 'entryId' },
             {
               title: t('common.amount'),
               dataIndex: 'amountCents',

@@ -127,6 +127,7 @@ export default function Orders() {
             },
             {
               title: t('orders.items'),
+              width: 260,
               key: 'items',
               render: (_, o) => (
                 <Typography.Text ellipsis style={{ maxWidth: 260 }}>

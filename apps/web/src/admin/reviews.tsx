@@ -91,6 +91,7 @@ function ProductQueue() {
         columns={[
           {
             title: t('reviews.product'),
+            width: 260,
             dataIndex: 'title',
             render: (title: string, p) => (
               <Button
@@ -264,7 +265,7 @@ function ApplicationQueue() {
           ),
         }}
         columns={[
-          { title: t('reviews.shop'), dataIndex: 'shopName' },
+          { title: t('reviews.shop'), width: 180, dataIndex: 'shopName' },
           { title: t('reviews.realName'), dataIndex: 'realName', width: 120 },
           { title: t('reviews.contact'), dataIndex: 'contact', width: 180 },
           { title: t('reviews.user'), dataIndex: 'userId', width: 200 },

@@ -73,6 +73,7 @@ export default function Users() {
           columns={[
             {
               title: t('users.account'),
+              width: 240,
               key: 'account',
               render: (_, u) => (
                 <Button type="link" style={{ padding: 0 }} onClick={() => setOpenId(u.id)}>
@@ -83,6 +84,7 @@ export default function Users() {
             { title: t('common.id'), dataIndex: 'id', width: 220 },
             {
               title: t('users.roles'),
+              width: 200,
               dataIndex: 'roles',
               render: (roles: Role[]) => roles.map((r) => <Tag key={r}>{t(`role.${r}`)}</Tag>),
             },

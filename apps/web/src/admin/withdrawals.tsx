@@ -118,6 +118,7 @@ export default function Withdrawals() {
             },
             {
               title: t('wd.to'),
+              width: 260,
               key: 'to',
               render: (_, w) =>
                 `${t(`payout.${w.payoutAccount.kind}`)} ${w.payoutAccount.bankName ?? ''} ${w.payoutAccount.accountMasked} · ${w.payoutAccount.holderName}`,

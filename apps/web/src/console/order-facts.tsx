@@ -42,7 +42,7 @@ export function OrderFacts(props: { order: OrderFactsInput; buyer: ReactNode; ex
         dataSource={o.items}
         scroll={{ x: 420 }}
         columns={[
-          { title: t('ord.item'), dataIndex: 'title' },
+          { title: t('ord.item'), width: 200, dataIndex: 'title' },
           { title: t('ord.qty'), dataIndex: 'quantity', width: 60 },
           { title: t('ord.unit'), dataIndex: 'unitPriceCents', width: 100, render: (c: number) => formatCents(c) },
           {

@@ -530,6 +530,7 @@ function KeyList({ productId }: { productId: string }) {
         columns={[
           {
             title: t('keys.masked'),
+            width: 240,
             dataIndex: 'masked',
             render: (m: string) => <Typography.Text code>{m}</Typography.Text>,
           },

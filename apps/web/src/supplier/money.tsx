@@ -139,6 +139,7 @@ function Postings() {
           },
           {
             title: t('money.ref'),
+            width: 220,
             key: 'ref',
             render: (_, p) => (p.refId ? `${p.refType ?? ''} ${p.refId}` : (p.memo ?? '—')),
           },
@@ -204,6 +205,7 @@ function Withdrawals({ available }: { available: number }) {
           { title: t('common.amount'), dataIndex: 'amountCents', width: 120, render: (c: number) => formatCents(c) },
           {
             title: t('money.to'),
+            width: 240,
             key: 'to',
             render: (_, w) =>
               `${t(`payout.${w.payoutAccount.kind}`)} ${w.payoutAccount.bankName ?? ''} ${w.payoutAccount.accountMasked}`,
@@ -218,6 +220,7 @@ function Withdrawals({ available }: { available: number }) {
           },
           {
             title: t('money.note'),
+            width: 200,
             key: 'note',
             render: (_, w) => w.reason ?? (w.payoutRef ? t('money.payoutRef', { ref: w.payoutRef }) : '—'),
           },

@@ -102,6 +102,7 @@ export default function Orders({ queue }: { queue: boolean }) {
           },
           {
             title: t('orders.items'),
+            width: 260,
             key: 'items',
             render: (_, o) => (
               <Typography.Text ellipsis style={{ maxWidth: 280 }}>

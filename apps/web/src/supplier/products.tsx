@@ -81,6 +81,7 @@ export default function Products() {
         columns={[
           {
             title: t('products.product'),
+            width: 300,
             key: 'title',
             render: (_, p) => (
               <Space>
