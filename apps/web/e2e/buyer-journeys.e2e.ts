@@ -68,13 +68,13 @@ describe('a guest on a phone', () => {
     await shoot(page, 'checkout-guest');
     await page.getByRole('button', { name: /提交订单/ }).click();
 
-    await expect.poll(() => page.url()).toMatch(/\/orders\/ord_/);
-    const orderUrl = page.url();
-    const orderId = decodeURIComponent(orderUrl.split('/orders/')[1] ?? '');
-    await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('待付款');
-    await shoot(page, 'order-awaiting-payment');
-
+    // our cashier takes the payment, then goes on to the order
+    await expect.poll(() => page.url()).toMatch(/\/cashier\/pay_/);
+    await expect.poll(() => page.getByTestId('cashier-amount').textContent()).toBe('¥10.00');
+    await shoot(page, 'cashier');
     await payInSandbox(page, 'sandbox-cashier');
+    await expect.poll(() => page.url(), { timeout: 30_000 }).toMatch(/\/orders\/ord_/);
+    const orderId = decodeURIComponent(page.url().split('/orders/')[1] ?? '');
     await expect.poll(() => page.getByTestId('card-key').count(), { timeout: 30_000 }).toBe(1);
     await page.getByRole('button', { name: '显示卡密' }).click();
     const shown = await page.getByTestId('card-key').textContent();
@@ -186,7 +186,9 @@ describe('a buyer at a desk', () => {
     await expect.poll(() => page.getByTestId('wallet-balance').textContent()).toBe('¥0.00');
     await page.getByText('¥100.00').click();
     await page.getByRole('button', { name: '立即充值' }).click();
+    await expect.poll(() => page.url()).toMatch(/\/cashier\/pay_/);
     await payInSandbox(page, 'sandbox-cashier-top-up');
+    await expect.poll(() => page.url(), { timeout: 30_000 }).toContain('/account/wallet');
     await expect.poll(() => page.getByTestId('wallet-balance').textContent(), { timeout: 30_000 }).toBe('¥100.00');
     await expect.poll(() => page.getByText('充值', { exact: true }).count()).toBeGreaterThan(0);
     await shoot(page, 'wallet-topped-up');

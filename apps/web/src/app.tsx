@@ -7,6 +7,7 @@ import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useSta
 import { LoginPage } from './account/login-page.tsx';
 import { I18nContext, initialLocale, type Locale, saveLocale, translator, useI18n } from './i18n/index.ts';
 import { ApiFailure, api } from './lib/api.ts';
+import { usePlatformStatus } from './lib/platform.ts';
 import { linkTo, matchPath, navigate, usePath } from './lib/router.ts';
 import { type Me, type Session, SessionContext, useLogout, useSession } from './lib/session.ts';
 import { HomePage } from './storefront/home-page.tsx';
@@ -23,6 +24,7 @@ const SearchPage = lazy(() => import('./storefront/search-page.tsx').then((m) =>
 const ProductPage = lazy(() => import('./storefront/product-page.tsx').then((m) => ({ default: m.ProductPage })));
 const CartPage = lazy(() => import('./storefront/cart-page.tsx').then((m) => ({ default: m.CartPage })));
 const CheckoutPage = lazy(() => import('./storefront/checkout-page.tsx').then((m) => ({ default: m.CheckoutPage })));
+const CashierPage = lazy(() => import('./storefront/cashier-page.tsx').then((m) => ({ default: m.CashierPage })));
 const OrderPage = lazy(() => import('./storefront/order-page.tsx').then((m) => ({ default: m.OrderPage })));
 const BuyerCentre = lazy(() => import('./buyer/index.tsx'));
 // The consoles are separate chunks: a buyer's first load never carries them.
@@ -130,6 +132,8 @@ function storefrontPage(path: string): ReactNode {
   if (path === '/checkout') return <CheckoutPage />;
   const product = matchPath('/products/:id', path);
   if (product?.id) return <ProductPage key={product.id} id={product.id} />;
+  const cashier = matchPath('/cashier/:id', path);
+  if (cashier?.id) return <CashierPage key={cashier.id} id={cashier.id} />;
   const order = matchPath('/orders/:id', path);
   if (order?.id) return <OrderPage key={order.id} id={order.id} />;
   if (/^\/account(\/|$)/.test(path)) return <BuyerCentre path={path} />;
@@ -257,13 +261,7 @@ function Header() {
 
 function SandboxBanner() {
   const { t } = useI18n();
-  const [sandbox, setSandbox] = useState(false);
-  useEffect(() => {
-    api<{ sandbox: boolean }>('GET', '/api/v1/platform/status').then(
-      (s) => setSandbox(s.sandbox),
-      () => setSandbox(false),
-    );
-  }, []);
+  const sandbox = usePlatformStatus().data?.sandbox === true;
   return sandbox ? <Alert type="warning" banner message={t('sandboxBanner')} /> : null;
 }
 

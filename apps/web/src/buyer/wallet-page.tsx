@@ -1,5 +1,5 @@
-import type { paymentViewSchema, postingsPageSchema } from '@kameng/contracts';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { paymentViewSchema, postingsPageSchema, topUpBodySchema } from '@kameng/contracts';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import {
   Alert,
   Button,
@@ -17,13 +17,14 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { z } from 'zod';
 import { errorText, type MessageKey, useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { formatCents, parseYuan } from '../lib/money.ts';
-import { usePlatformStatus } from '../lib/platform.ts';
-import { withQuery } from '../lib/router.ts';
+import { usePaymentMethods } from '../lib/payments.ts';
+import { navigate, withQuery } from '../lib/router.ts';
+import { rememberTopUp } from '../storefront/order-memory.ts';
 import { formatTime } from '../lib/time.ts';
 
 type Payment = z.infer<typeof paymentViewSchema>;
@@ -83,34 +84,30 @@ export function WalletPage() {
   );
 }
 
+type TopUpMethod = z.infer<typeof topUpBodySchema>['paymentMethod'];
+const TOP_UP_METHODS: readonly TopUpMethod[] = ['sandbox', 'alipay', 'wechat', 'epay'];
+
+/** A top-up is paid at the cashier like an order; the cashier comes back here once it is paid. */
 function TopUp() {
   const { t } = useI18n();
-  const queryClient = useQueryClient();
-  const platform = usePlatformStatus();
+  const available = usePaymentMethods();
+  const methods = TOP_UP_METHODS.filter((m) => available.data?.some((a) => a.method === m));
+  const [method, setMethod] = useState<TopUpMethod | null>(null);
   const [choice, setChoice] = useState<string>('50');
   const [custom, setCustom] = useState('');
   const [invalid, setInvalid] = useState(false);
-  const [payment, setPayment] = useState<Payment | null>(null);
   const start = useMutation({
-    mutationFn: (amountCents: number) =>
-      api<{ payment: Payment }>('POST', '/api/v1/wallet/top-ups', { amountCents, paymentMethod: 'sandbox' }),
-    onSuccess: (r) => setPayment(r.payment),
+    mutationFn: (v: { amountCents: number; paymentMethod: TopUpMethod }) =>
+      api<{ payment: Payment }>('POST', '/api/v1/wallet/top-ups', v),
+    onSuccess: (r) => {
+      rememberTopUp(r.payment);
+      navigate(`/cashier/${encodeURIComponent(r.payment.id)}`);
+    },
   });
-  const followed = useQuery({
-    queryKey: ['payment', payment?.id],
-    queryFn: () => api<Payment>('GET', `/api/v1/payments/${encodeURIComponent(payment?.id ?? '')}`),
-    enabled: payment !== null,
-    refetchInterval: (q) => (q.state.data && q.state.data.status !== 'pending' ? false : 2000),
-  });
-  const status = followed.data?.status;
-  useEffect(() => {
-    if (status === 'paid') {
-      void queryClient.invalidateQueries({ queryKey: ['wallet'] });
-      void queryClient.invalidateQueries({ queryKey: ['postings'] });
-    }
-  }, [status, queryClient]);
+  const chosen = method ?? methods[0] ?? null;
 
-  if (platform.data && !platform.data.sandbox) {
+  if (available.isPending) return <Skeleton active />;
+  if (!chosen) {
     return (
       <Card size="small" title={t('wallet.topUp')}>
         <Alert type="info" showIcon message={t('wallet.noChannel')} />
@@ -124,81 +121,51 @@ function TopUp() {
       return;
     }
     setInvalid(false);
-    start.mutate(cents);
-  };
-  const reset = () => {
-    setPayment(null);
-    start.reset();
+    start.mutate({ amountCents: cents, paymentMethod: chosen });
   };
   return (
     <Card size="small" title={t('wallet.topUp')}>
-      {payment ? (
-        <Flex vertical gap={8} align="flex-start">
-          {status === 'paid' ? (
-            <Alert
-              type="success"
-              showIcon
-              message={t('wallet.topUpDone', { amount: formatCents(payment.amountCents) })}
-            />
-          ) : status === 'failed' || status === 'closed' ? (
-            <Alert type="error" showIcon message={t('wallet.topUpFailed')} />
-          ) : (
-            <>
-              <Alert
-                type="warning"
-                showIcon
-                message={t('wallet.topUpWaiting', { amount: formatCents(payment.amountCents) })}
-              />
-              {payment.payUrl && (
-                <Button type="primary" href={payment.payUrl} target="_blank" rel="noopener" data-testid="pay-button">
-                  {t('order.pay', { amount: formatCents(payment.amountCents) })}
-                </Button>
-              )}
-            </>
-          )}
-          {followed.isError && <Alert type="error" showIcon message={errorText(t, followed.error)} />}
-          <Button onClick={reset}>{status === 'paid' ? t('wallet.again') : t('common.cancel')}</Button>
-        </Flex>
-      ) : (
-        <Flex vertical gap={10}>
-          <Radio.Group
-            value={choice}
-            onChange={(e) => setChoice(e.target.value)}
-            optionType="button"
-            buttonStyle="solid"
-          >
-            {QUICK_YUAN.map((y) => (
-              <Radio.Button key={y} value={String(y)}>
-                {formatCents(y * 100)}
-              </Radio.Button>
+      <Flex vertical gap={10}>
+        <Radio.Group value={choice} onChange={(e) => setChoice(e.target.value)} optionType="button" buttonStyle="solid">
+          {QUICK_YUAN.map((y) => (
+            <Radio.Button key={y} value={String(y)}>
+              {formatCents(y * 100)}
+            </Radio.Button>
+          ))}
+          <Radio.Button value="custom">{t('wallet.custom')}</Radio.Button>
+        </Radio.Group>
+        {choice === 'custom' && (
+          <Input
+            prefix="¥"
+            inputMode="decimal"
+            style={{ maxWidth: 200 }}
+            value={custom}
+            status={invalid ? 'error' : ''}
+            aria-label={t('wallet.amount')}
+            placeholder={t('wallet.amount')}
+            onChange={(e) => setCustom(e.target.value)}
+            onPressEnter={submit}
+          />
+        )}
+        {invalid && (
+          <Typography.Text type="danger">
+            {t('wallet.amountRange', { min: formatCents(MIN_TOP_UP_CENTS), max: formatCents(MAX_TOP_UP_CENTS) })}
+          </Typography.Text>
+        )}
+        <Radio.Group value={chosen} onChange={(e) => setMethod(e.target.value as TopUpMethod)}>
+          <Flex vertical gap={6}>
+            {methods.map((m) => (
+              <Radio key={m} value={m}>
+                {t(`method.${m}`)}
+              </Radio>
             ))}
-            <Radio.Button value="custom">{t('wallet.custom')}</Radio.Button>
-          </Radio.Group>
-          {choice === 'custom' && (
-            <Input
-              prefix="¥"
-              inputMode="decimal"
-              style={{ maxWidth: 200 }}
-              value={custom}
-              status={invalid ? 'error' : ''}
-              aria-label={t('wallet.amount')}
-              placeholder={t('wallet.amount')}
-              onChange={(e) => setCustom(e.target.value)}
-              onPressEnter={submit}
-            />
-          )}
-          {invalid && (
-            <Typography.Text type="danger">
-              {t('wallet.amountRange', { min: formatCents(MIN_TOP_UP_CENTS), max: formatCents(MAX_TOP_UP_CENTS) })}
-            </Typography.Text>
-          )}
-          <Typography.Text type="secondary">{t('wallet.viaSandbox')}</Typography.Text>
-          {start.isError && <Alert type="error" showIcon role="alert" message={errorText(t, start.error)} />}
-          <Button type="primary" onClick={submit} loading={start.isPending} style={{ alignSelf: 'flex-start' }}>
-            {t('wallet.topUpSubmit')}
-          </Button>
-        </Flex>
-      )}
+          </Flex>
+        </Radio.Group>
+        {start.isError && <Alert type="error" showIcon role="alert" message={errorText(t, start.error)} />}
+        <Button type="primary" onClick={submit} loading={start.isPending} style={{ alignSelf: 'flex-start' }}>
+          {t('wallet.topUpSubmit')}
+        </Button>
+      </Flex>
     </Card>
   );
 }

@@ -9,7 +9,7 @@ import { api } from '../lib/api.ts';
 import { showFieldErrors } from '../lib/form-errors.ts';
 import { sameAsRule } from '../lib/form-rules.ts';
 import { formatCents } from '../lib/money.ts';
-import { usePlatformStatus } from '../lib/platform.ts';
+import { isKnownMethod, usePaymentMethods } from '../lib/payments.ts';
 import { linkTo, navigate, navigationState, useSearch, withQuery } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { type CheckoutState, parseCheckoutItems } from './checkout-link.ts';
@@ -17,8 +17,7 @@ import { rememberCheckout } from './order-memory.ts';
 
 type CreateOrderBody = z.infer<typeof createOrderBodySchema>;
 type CreatedOrder = z.infer<typeof createOrderResponseSchema>;
-// the channels this page offers; the real ones appear here as they are built
-type Method = Extract<CreateOrderBody['paymentMethod'], 'balance' | 'sandbox'>;
+type Method = CreateOrderBody['paymentMethod'];
 
 interface CheckoutValues {
   paymentMethod: Method;
@@ -43,7 +42,7 @@ export function CheckoutPage() {
   const [form] = Form.useForm<CheckoutValues>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const platform = usePlatformStatus();
+  const available = usePaymentMethods();
   const products = useQueries({
     queries: items.map((i) => ({
       queryKey: ['product', i.productId],
@@ -67,7 +66,7 @@ export function CheckoutPage() {
       </Card>
     );
   }
-  if (me === undefined || platform.isPending || (me && wallet.isPending) || products.some((p) => p.isPending)) {
+  if (me === undefined || available.isPending || (me && wallet.isPending) || products.some((p) => p.isPending)) {
     return <Skeleton active />;
   }
   const failed = products.find((p) => p.isError);
@@ -80,9 +79,12 @@ export function CheckoutPage() {
   });
   const total = lines.reduce((s, l) => s + l.amount, 0);
   const direct = lines.find((l) => l.product.deliveryMode === 'direct');
-  const sandbox = platform.data?.sandbox === true;
   const balance = wallet.data?.balanceCents;
-  const methods: Method[] = [...(me ? (['balance'] as const) : []), ...(sandbox ? (['sandbox'] as const) : [])];
+  // what the server offers now; a guest has no wallet
+  const methods: Method[] = (available.data ?? [])
+    .map((m) => m.method)
+    .filter(isKnownMethod)
+    .filter((m) => me || m !== 'balance');
   const defaultMethod: Method | undefined =
     me && balance !== undefined && balance >= total ? 'balance' : methods.at(-1);
 
@@ -100,7 +102,12 @@ export function CheckoutPage() {
     try {
       const order = await apiWithKey(body, idempotencyKey);
       rememberCheckout(order.id, order.payment, body.guest?.lookupPassword);
-      navigate(`/orders/${encodeURIComponent(order.id)}`);
+      // the wallet pays at once; every other method is paid at the cashier, which then returns to the order
+      navigate(
+        order.payment.status === 'pending'
+          ? `/cashier/${encodeURIComponent(order.payment.id)}`
+          : `/orders/${encodeURIComponent(order.id)}`,
+      );
     } catch (err) {
       const text = errorText(t, err);
       const onField = showFieldErrors(form, err, text, {

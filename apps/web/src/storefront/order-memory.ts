@@ -1,34 +1,59 @@
-import type { paymentViewSchema } from '@kameng/contracts';
-import type { z } from 'zod';
+import type { PaymentView } from '../lib/payments.ts';
 
-export type PaymentView = z.infer<typeof paymentViewSchema>;
+export type { PaymentView };
 
-// The order view does not carry its payment, so the checkout hands it to the order page. The payment
-// (its id and cashier link, no secret) survives a reload in this tab; a guest's lookup password stays in
-// memory only, and after a reload the guest types it again into the lookup form.
+// The order view does not carry its payment, so the checkout hands it to the order and cashier pages. The
+// payment (its id and cashier link, no secret) and what it pays for survive a reload in this tab; a guest's
+// lookup password stays in memory only, and after a reload the guest types it again into the lookup form.
 const PAYMENT_KEY = 'kameng.payment.';
+const PAYS_FOR_KEY = 'kameng.pays-for.';
 const lookupPasswords = new Map<string, string>();
 
-export function rememberCheckout(orderId: string, payment: PaymentView, lookupPassword?: string): void {
+/** What a payment pays for: an order (its id) or a wallet top-up. */
+export type PaysFor = { orderId: string } | { topUp: true };
+
+function store(key: string, value: unknown): void {
   try {
-    sessionStorage.setItem(PAYMENT_KEY + orderId, JSON.stringify({ id: payment.id, payUrl: payment.payUrl ?? null }));
+    sessionStorage.setItem(key, JSON.stringify(value));
   } catch {
     // storage disabled: paying still works until the page is reloaded
   }
+}
+
+function read(key: string): unknown {
+  try {
+    const raw = sessionStorage.getItem(key);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberCheckout(orderId: string, payment: PaymentView, lookupPassword?: string): void {
+  store(PAYMENT_KEY + orderId, { id: payment.id, method: payment.method, payUrl: payment.payUrl ?? null });
+  store(PAYS_FOR_KEY + payment.id, { orderId });
   if (lookupPassword) lookupPasswords.set(orderId, lookupPassword);
 }
 
-export function rememberedPayment(orderId: string): { id: string; payUrl: string | null } | null {
-  try {
-    const raw = sessionStorage.getItem(PAYMENT_KEY + orderId);
-    const v: unknown = raw ? JSON.parse(raw) : null;
-    if (typeof v === 'object' && v !== null && 'id' in v && typeof v.id === 'string') {
-      const payUrl = 'payUrl' in v && typeof v.payUrl === 'string' ? v.payUrl : null;
-      return { id: v.id, payUrl };
-    }
-  } catch {
-    // unreadable entry: treated as none
+export function rememberTopUp(payment: PaymentView): void {
+  store(PAYS_FOR_KEY + payment.id, { topUp: true });
+}
+
+export function rememberedPayment(orderId: string): { id: string; method: string; payUrl: string | null } | null {
+  const v = read(PAYMENT_KEY + orderId);
+  if (typeof v === 'object' && v !== null && 'id' in v && typeof v.id === 'string') {
+    const payUrl = 'payUrl' in v && typeof v.payUrl === 'string' ? v.payUrl : null;
+    const method = 'method' in v && typeof v.method === 'string' ? v.method : 'sandbox';
+    return { id: v.id, method, payUrl };
   }
+  return null;
+}
+
+export function paysFor(paymentId: string): PaysFor | null {
+  const v = read(PAYS_FOR_KEY + paymentId);
+  if (typeof v !== 'object' || v === null) return null;
+  if ('orderId' in v && typeof v.orderId === 'string') return { orderId: v.orderId };
+  if ('topUp' in v && v.topUp === true) return { topUp: true };
   return null;
 }
 

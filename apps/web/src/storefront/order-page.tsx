@@ -345,13 +345,15 @@ function StatusNote({ order: o }: { order: Order }) {
         showIcon
         message={t('order.awaitingPayment', { time: formatTime(o.reservedUntil, locale) })}
         description={
-          payment?.payUrl ? (
-            <Flex vertical gap={8} align="flex-start">
-              <span>{t('order.payHint')}</span>
-              <Button type="primary" href={payment.payUrl} target="_blank" rel="noopener" data-testid="pay-button">
-                {t('order.pay', { amount: formatCents(o.amountCents) })}
-              </Button>
-            </Flex>
+          payment ? (
+            <Button
+              type="primary"
+              {...linkTo(`/cashier/${encodeURIComponent(payment.id)}`)}
+              style={{ marginTop: 4 }}
+              data-testid="to-cashier"
+            >
+              {t('order.pay', { amount: formatCents(o.amountCents) })}
+            </Button>
           ) : (
             t('order.payElsewhere')
           )

@@ -1,0 +1,180 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Flex, Radio, Result, Skeleton, Spin, Typography } from 'antd';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { errorText, type MessageKey, useI18n } from '../i18n/index.ts';
+import { ApiFailure, api } from '../lib/api.ts';
+import { formatCents } from '../lib/money.ts';
+import {
+  defaultScene,
+  isChannel,
+  isKnownMethod,
+  isPhone,
+  type PaymentView,
+  usePaymentMethods,
+} from '../lib/payments.ts';
+import { linkTo, navigate } from '../lib/router.ts';
+import { useSession } from '../lib/session.ts';
+import { formatTime } from '../lib/time.ts';
+import { paysFor } from './order-memory.ts';
+
+const QrImage = lazy(() => import('../lib/qr-image.tsx'));
+const POLL_MS = 2000;
+const SCENES = ['page', 'wap', 'qr', 'native', 'h5', 'alipay', 'wxpay', 'qqpay'] as const;
+
+function sceneLabel(scene: string): MessageKey {
+  return SCENES.find((s) => s === scene) ? (`scene.${scene}` as MessageKey) : 'scene.other';
+}
+
+/**
+ * Our cashier: where a payment is paid at its channel (a QR code to scan, or a link to the channel's page)
+ * and where the channel sends the buyer back (`/cashier/:paymentId`). It follows the payment until it is
+ * paid, then goes on to what it paid for.
+ */
+export function CashierPage({ id }: { id: string }) {
+  const { t, locale } = useI18n();
+  const { me } = useSession();
+  const queryClient = useQueryClient();
+  const [target] = useState(() => paysFor(id));
+  const payment = useQuery({
+    queryKey: ['payment', id],
+    queryFn: () => api<PaymentView>('GET', `/api/v1/payments/${encodeURIComponent(id)}`),
+    refetchInterval: (q) => (q.state.data?.status === 'pending' ? POLL_MS : false),
+  });
+  const status = payment.data?.status;
+  useEffect(() => {
+    if (status !== 'paid') return;
+    // the money moved: what the buyer sees next is read afresh
+    for (const key of ['wallet', 'postings', 'orders', 'order', 'guest-order']) {
+      void queryClient.invalidateQueries({ queryKey: [key] });
+    }
+    if (!target) return;
+    // paid: go on to what was bought, as the buyer would next look for it
+    const timer = setTimeout(() => {
+      if ('orderId' in target) navigate(`/orders/${encodeURIComponent(target.orderId)}`, null, { replace: true });
+      else navigate('/account/wallet', null, { replace: true });
+    }, 1200);
+    return () => clearTimeout(timer);
+  }, [status, target, queryClient]);
+
+  if (payment.isPending) return <Skeleton active />;
+  if (payment.isError) {
+    const missing = payment.error instanceof ApiFailure && payment.error.status === 404;
+    return (
+      <Result
+        status={missing ? '404' : 'error'}
+        title={missing ? t('cashier.notFound') : errorText(t, payment.error)}
+        extra={<Button {...linkTo('/')}>{t('backHome')}</Button>}
+      />
+    );
+  }
+  const p = payment.data;
+  const method = isKnownMethod(p.method) ? t(`method.${p.method}`) : t('method.other');
+  if (p.status === 'paid') {
+    return (
+      <Result
+        status="success"
+        title={t('cashier.paid', { amount: formatCents(p.amountCents) })}
+        subTitle={target ? t('cashier.goingOn') : undefined}
+        extra={
+          target && 'orderId' in target ? (
+            <Button type="primary" {...linkTo(`/orders/${encodeURIComponent(target.orderId)}`)}>
+              {t('cashier.toOrder')}
+            </Button>
+          ) : (
+            <Button type="primary" {...linkTo(me ? '/account/orders' : '/')}>
+              {me ? t('order.allOrders') : t('backHome')}
+            </Button>
+          )
+        }
+      />
+    );
+  }
+  if (p.status !== 'pending') {
+    return (
+      <Result
+        status="error"
+        title={t(p.status === 'failed' ? 'cashier.failed' : 'cashier.closed')}
+        extra={<Button {...linkTo('/')}>{t('backHome')}</Button>}
+      />
+    );
+  }
+  return (
+    <Card style={{ maxWidth: 520, margin: '0 auto' }} title={t('cashier.title')}>
+      <Flex vertical gap={16} align="center">
+        <Typography.Text type="secondary">{method}</Typography.Text>
+        <Typography.Title level={2} style={{ margin: 0, color: '#e4393c' }} data-testid="cashier-amount">
+          {formatCents(p.amountCents)}
+        </Typography.Title>
+        {p.expiresAt && (
+          <Typography.Text type="secondary">
+            {t('cashier.payBefore', { time: formatTime(p.expiresAt, locale) })}
+          </Typography.Text>
+        )}
+        <PayAction payment={p} onLaunched={(next) => queryClient.setQueryData(['payment', id], next)} />
+        <Flex align="center" gap={8}>
+          <Spin size="small" />
+          <Typography.Text type="secondary">{t('cashier.waiting')}</Typography.Text>
+        </Flex>
+        {target && 'orderId' in target && (
+          <a {...linkTo(`/orders/${encodeURIComponent(target.orderId)}`)}>{t('cashier.toOrder')}</a>
+        )}
+      </Flex>
+    </Card>
+  );
+}
+
+/** The channel's own step: its QR code, a link to its page, or (before checkout) the way to pay there. */
+function PayAction({ payment: p, onLaunched }: { payment: PaymentView; onLaunched: (p: PaymentView) => void }) {
+  const { t } = useI18n();
+  const methods = usePaymentMethods();
+  const scenes = methods.data?.find((m) => m.method === p.method)?.scenes ?? [];
+  const [scene, setScene] = useState<string | null>(null);
+  const chosen = scene ?? defaultScene(p.method, scenes, isPhone());
+  const launch = useMutation({
+    mutationFn: (s: string) =>
+      api<PaymentView>('POST', `/api/v1/payments/${encodeURIComponent(p.id)}/checkout`, { scene: s }),
+    onSuccess: onLaunched,
+  });
+  if (p.qrCode) {
+    return (
+      <Flex vertical align="center" gap={8}>
+        <Suspense fallback={<Skeleton.Node active style={{ width: 220, height: 220 }} />}>
+          <QrImage text={p.qrCode} alt={t('cashier.qrAlt')} />
+        </Suspense>
+        <Typography.Text>{t(p.method === 'wechat' ? 'cashier.scanWechat' : 'cashier.scan')}</Typography.Text>
+      </Flex>
+    );
+  }
+  if (p.payUrl) {
+    return (
+      <Button type="primary" size="large" href={p.payUrl} target="_blank" rel="noopener" data-testid="pay-button">
+        {t('order.pay', { amount: formatCents(p.amountCents) })}
+      </Button>
+    );
+  }
+  if (!isChannel(p.method)) return null;
+  if (methods.isPending) return <Skeleton active paragraph={{ rows: 1 }} />;
+  if (scenes.length === 0) return <Alert type="warning" showIcon message={t('cashier.unavailable')} />;
+  return (
+    <Flex vertical align="center" gap={12}>
+      {scenes.length > 1 && (
+        <Radio.Group
+          optionType="button"
+          value={chosen}
+          onChange={(e) => setScene(String(e.target.value))}
+          options={scenes.map((s) => ({ value: s, label: t(sceneLabel(s)) }))}
+        />
+      )}
+      {launch.isError && <Alert type="error" showIcon role="alert" message={errorText(t, launch.error)} />}
+      <Button
+        type="primary"
+        size="large"
+        loading={launch.isPending}
+        disabled={!chosen}
+        onClick={() => chosen && launch.mutate(chosen)}
+      >
+        {t('cashier.start')}
+      </Button>
+    </Flex>
+  );
+}
