@@ -38,6 +38,24 @@ async function cardKeyCategory(name: string): Promise<string> {
   return c.id;
 }
 
+/** A signed-in buyer whose wallet holds `cents`, topped up through the sandbox gateway. */
+async function walletBuyer(cents: number): Promise<string> {
+  const email = `console-buyer.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 6)}@example.cn`;
+  await http.call('POST', '/api/v1/auth/register', { body: { email, password: PASSWORD } });
+  const token = await http.login(email, PASSWORD);
+  const topUp = await http.call<{ payment: { id: string } }>('POST', '/api/v1/wallet/top-ups', {
+    token,
+    body: { amountCents: cents, paymentMethod: 'sandbox' },
+  });
+  await http.call('POST', `/sandbox/payments/${topUp.payment.id}/complete`, { body: {} });
+  await waitFor(
+    () => http.call<{ balanceCents: number }>('GET', '/api/v1/wallet', { token }),
+    (w) => w.balanceCents === cents,
+    'the top-up',
+  );
+  return token;
+}
+
 /** Clicks a side-menu entry and waits for its page title. */
 async function openMenu(page: Page, label: string): Promise<void> {
   await page
@@ -48,7 +66,7 @@ async function openMenu(page: Page, label: string): Promise<void> {
 }
 
 describe('a supplier at a desk', () => {
-  it('imports keys from a file and watches the import progress to its report', async () => {
+  it('imports keys from a file and watches the progress to its report, generates one-time codes, delivers a manual order', async () => {
     const supplier = await approvedSupplier(http, admin, '云端卡行');
     const categoryId = await cardKeyCategory('网易一卡通');
     const title = '网易一卡通 30元';
@@ -135,14 +153,63 @@ describe('a supplier at a desk', () => {
     await expect.poll(() => page.getByTestId('duplicates').innerText()).toBe('20');
     expect(await page.getByTestId('imported').innerText()).toBe('0');
 
-    for (const [menu, name] of [
-      ['订单', 'supplier-orders'],
-      ['待发货', 'supplier-delivery'],
-      ['资金', 'supplier-money'],
-    ] as const) {
-      await openMenu(page, menu);
-      await shootConsole(page, name);
-    }
+    // one-time codes made by the platform run as a job too
+    await page.getByRole('tab', { name: '生成一次性卡密' }).click();
+    await page.getByLabel('数量').fill('200');
+    await page.getByLabel('前缀').fill('WY');
+    await page.getByRole('button', { name: '开始生成' }).click();
+    await expect.poll(() => status.innerText(), { timeout: 60_000 }).toContain('导入完成');
+    expect(await page.getByTestId('imported').innerText()).toBe('200');
+    await expect.poll(() => page.getByText('共 30200 条').isVisible()).toBe(true);
+
+    // a buyer's paid manual order waits in the delivery queue; the supplier fills it by hand
+    const manualCategory = await http.call<{ id: string }>('POST', '/api/v1/admin/categories', {
+      token: admin,
+      body: { name: '代练服务', goodsType: 'manual' },
+    });
+    const manual = await http.call<{ id: string }>('POST', '/api/v1/supplier/products', {
+      token: supplier.token,
+      body: {
+        categoryId: manualCategory.id,
+        title: '王者荣耀 代练一星',
+        description: '<p>人工服务</p>',
+        priceCents: 800,
+        deliveryMode: 'manual',
+        stock: 10,
+      },
+    });
+    await http.call('POST', `/api/v1/admin/products/${manual.id}/approve`, { token: admin });
+    const buyer = await walletBuyer(1_000);
+    const order = await http.call<{ id: string; status: string }>('POST', '/api/v1/orders', {
+      token: buyer,
+      body: { items: [{ productId: manual.id, quantity: 1 }], paymentMethod: 'balance' },
+    });
+    expect(order.status).toBe('paid');
+    await openMenu(page, '订单');
+    await shootConsole(page, 'supplier-orders');
+    await openMenu(page, '待发货');
+    const queued = page.getByRole('row').filter({ hasText: order.id });
+    await expect.poll(() => queued.isVisible()).toBe(true);
+    await shootConsole(page, 'supplier-delivery');
+    await queued.getByRole('button', { name: /发\s?货/ }).click();
+    await page.getByLabel('发货内容').fill('代练账号已完成一星，截图见订单留言');
+    await page
+      .locator('.ant-modal')
+      .getByRole('button', { name: /发\s?货/ })
+      .click();
+    await expect.poll(() => page.getByText('已发货', { exact: true }).first().isVisible()).toBe(true);
+    await expect.poll(() => queued.count()).toBe(0);
+    const delivered = await http.call<{ status: string; deliveryContent?: string }>(
+      'GET',
+      `/api/v1/orders/${order.id}`,
+      {
+        token: buyer,
+      },
+    );
+    expect(delivered).toMatchObject({ status: 'delivered', deliveryContent: '代练账号已完成一星，截图见订单留言' });
+
+    await openMenu(page, '资金');
+    await shootConsole(page, 'supplier-money');
     // the tablet layout folds the menu but keeps every page reachable
     await page.setViewportSize(TABLET);
     await openMenu(page, '概览');
@@ -186,19 +253,7 @@ describe('operators at their desks', () => {
       body: { categoryId, title: pendingTitle, description: '<p>新品</p>', priceCents: 5_000, deliveryMode: 'auto' },
     });
 
-    const buyerEmail = `console-buyer.${Date.now().toString(36)}@example.cn`;
-    await http.call('POST', '/api/v1/auth/register', { body: { email: buyerEmail, password: PASSWORD } });
-    const buyer = await http.login(buyerEmail, PASSWORD);
-    const topUp = await http.call<{ payment: { id: string } }>('POST', '/api/v1/wallet/top-ups', {
-      token: buyer,
-      body: { amountCents: 10_000, paymentMethod: 'sandbox' },
-    });
-    await http.call('POST', `/sandbox/payments/${topUp.payment.id}/complete`, { body: {} });
-    await waitFor(
-      () => http.call<{ balanceCents: number }>('GET', '/api/v1/wallet', { token: buyer }),
-      (w) => w.balanceCents === 10_000,
-      'the top-up',
-    );
+    const buyer = await walletBuyer(10_000);
     const order = await http.call<{ id: string }>('POST', '/api/v1/orders', {
       token: buyer,
       body: { items: [{ productId: sold.id, quantity: 1 }], paymentMethod: 'balance' },
