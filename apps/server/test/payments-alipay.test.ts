@@ -2,6 +2,7 @@ import { AlipaySdk } from 'alipay-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleNotification } from '../src/modules/payments/payments.service.ts';
 import {
+  alipayChannelBody,
   configureChannel,
   entryCount,
   notificationOutcomes,
@@ -44,21 +45,7 @@ describe(`Alipay (${dialectName})`, () => {
     await t.close();
   });
 
-  const channel = () => ({
-    provider: 'alipay',
-    enabled: true,
-    environment: 'sandbox',
-    methods: ['page', 'wap', 'qr'],
-    feeBps: 60,
-    siteUrl: SITE_URL,
-    settings: {
-      appId: fake.appId,
-      sellerId: fake.sellerId,
-      alipayPublicKey: fake.alipay.publicKey,
-      gatewayUrl: fake.gatewayUrl,
-    },
-    secrets: { appPrivateKey: fake.app.privateKey },
-  });
+  const channel = () => alipayChannelBody(fake);
 
   async function paidQr() {
     const o = await orderAndCheckout(t, buyer.token, shop.productId, 'alipay', 'qr');

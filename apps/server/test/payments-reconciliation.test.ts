@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureChannel, orderAndCheckout, orderStatus, paymentRow, SITE_URL } from './support/channels.ts';
+import { alipayChannelBody, configureChannel, orderAndCheckout, orderStatus, paymentRow } from './support/channels.ts';
 import { call, registerAndLogin } from './support/client.ts';
 import { type FakeAlipay, startFakeAlipay } from './support/fake-alipay.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
@@ -19,19 +19,7 @@ describe(`daily reconciliation against the channel (${dialectName})`, () => {
     shop = await openShop(t, { keyCount: 20, priceCents: 800 });
     fake = await startFakeAlipay(clock);
     buyer = await registerAndLogin(t.app);
-    await configureChannel(t, shop.admin, {
-      provider: 'alipay',
-      enabled: true,
-      methods: ['qr'],
-      siteUrl: SITE_URL,
-      settings: {
-        appId: fake.appId,
-        sellerId: fake.sellerId,
-        alipayPublicKey: fake.alipay.publicKey,
-        gatewayUrl: fake.gatewayUrl,
-      },
-      secrets: { appPrivateKey: fake.app.privateKey },
-    });
+    await configureChannel(t, shop.admin, alipayChannelBody(fake, { methods: ['qr'], feeBps: 0 }));
   });
   afterAll(async () => {
     await fake.close();

@@ -1,23 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureChannel, SITE_URL } from './support/channels.ts';
+import { alipayChannelBody, configureChannel, wechatChannelBody } from './support/channels.ts';
 import { call, registerAndLogin } from './support/client.ts';
 import { alipayTime, type FakeAlipay, startFakeAlipay } from './support/fake-alipay.ts';
 import { type FakeWechat, startFakeWechat } from './support/fake-wechat.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
+import { rng } from './support/seeded-random.ts';
 import { openShop, type Shop } from './support/trade.ts';
-
-/** mulberry32, so a failing run replays exactly with PAY_SIM_SEED. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.PAY_SIM_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const STEPS = Number(process.env.PAY_SIM_STEPS ?? 80);
@@ -37,35 +26,8 @@ describe(`seeded channel simulation: Alipay and WeChat Pay (${dialectName}, seed
     shop = await openShop(t, { keyCount: 25, priceCents: 600 });
     alipay = await startFakeAlipay(clock);
     wechat = await startFakeWechat(clock);
-    await configureChannel(t, shop.admin, {
-      provider: 'alipay',
-      enabled: true,
-      methods: ['qr', 'page'],
-      feeBps: 55,
-      siteUrl: SITE_URL,
-      settings: {
-        appId: alipay.appId,
-        sellerId: alipay.sellerId,
-        alipayPublicKey: alipay.alipay.publicKey,
-        gatewayUrl: alipay.gatewayUrl,
-      },
-      secrets: { appPrivateKey: alipay.app.privateKey },
-    });
-    await configureChannel(t, shop.admin, {
-      provider: 'wechat',
-      enabled: true,
-      methods: ['native'],
-      feeBps: 60,
-      siteUrl: SITE_URL,
-      settings: {
-        mchid: wechat.mchid,
-        appid: wechat.appid,
-        merchantSerialNo: wechat.merchantSerialNo,
-        platformPublicKeys: [{ serial: wechat.platformSerial, publicKey: wechat.platform.publicKey }],
-        apiBase: wechat.server.url,
-      },
-      secrets: { merchantPrivateKey: wechat.merchant.privateKey, apiV3Key: wechat.apiV3Key },
-    });
+    await configureChannel(t, shop.admin, alipayChannelBody(alipay, { methods: ['qr', 'page'], feeBps: 55 }));
+    await configureChannel(t, shop.admin, wechatChannelBody(wechat, { methods: ['native'] }));
   });
   afterAll(async () => {
     await alipay.close();

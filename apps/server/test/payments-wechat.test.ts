@@ -7,6 +7,7 @@ import {
   orderStatus,
   paymentRow,
   SITE_URL,
+  wechatChannelBody,
 } from './support/channels.ts';
 import { call, registerAndLogin } from './support/client.ts';
 import { rsaKeyPair } from './support/fake-server.ts';
@@ -37,22 +38,7 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
     await t.close();
   });
 
-  const channel = () => ({
-    provider: 'wechat',
-    enabled: true,
-    environment: 'production',
-    methods: ['native', 'h5'],
-    feeBps: 60,
-    siteUrl: SITE_URL,
-    settings: {
-      mchid: fake.mchid,
-      appid: fake.appid,
-      merchantSerialNo: fake.merchantSerialNo,
-      platformPublicKeys: [{ serial: fake.platformSerial, publicKey: fake.platform.publicKey }],
-      apiBase: fake.server.url,
-    },
-    secrets: { merchantPrivateKey: fake.merchant.privateKey, apiV3Key: fake.apiV3Key },
-  });
+  const channel = () => wechatChannelBody(fake);
 
   async function paidNative() {
     const o = await orderAndCheckout(t, buyer.token, shop.productId, 'wechat', 'native');

@@ -1,8 +1,51 @@
 import { expect } from 'vitest';
 import { call } from './client.ts';
+import type { FakeAlipay } from './fake-alipay.ts';
+import type { FakeWechat } from './fake-wechat.ts';
 import type { TestApp } from './harness.ts';
 
 export const SITE_URL = 'https://shop.kameng.test';
+
+/** The admin API body that points the Alipay channel at a fake gateway, enabled, with all three scenes. */
+export function alipayChannelBody(fake: FakeAlipay, o: Record<string, unknown> = {}) {
+  return {
+    provider: 'alipay',
+    enabled: true,
+    environment: 'sandbox',
+    methods: ['page', 'wap', 'qr'],
+    feeBps: 60,
+    siteUrl: SITE_URL,
+    settings: {
+      appId: fake.appId,
+      sellerId: fake.sellerId,
+      alipayPublicKey: fake.alipay.publicKey,
+      gatewayUrl: fake.gatewayUrl,
+    },
+    secrets: { appPrivateKey: fake.app.privateKey },
+    ...o,
+  };
+}
+
+/** The admin API body that points the WeChat Pay channel at a fake API, enabled, Native and H5. */
+export function wechatChannelBody(fake: FakeWechat, o: Record<string, unknown> = {}) {
+  return {
+    provider: 'wechat',
+    enabled: true,
+    environment: 'production',
+    methods: ['native', 'h5'],
+    feeBps: 60,
+    siteUrl: SITE_URL,
+    settings: {
+      mchid: fake.mchid,
+      appid: fake.appid,
+      merchantSerialNo: fake.merchantSerialNo,
+      platformPublicKeys: [{ serial: fake.platformSerial, publicKey: fake.platform.publicKey }],
+      apiBase: fake.server.url,
+    },
+    secrets: { merchantPrivateKey: fake.merchant.privateKey, apiV3Key: fake.apiV3Key },
+    ...o,
+  };
+}
 
 /** Configures a channel through the admin API and expects it to be accepted. */
 export async function configureChannel(t: TestApp, admin: string, body: Record<string, unknown>) {
