@@ -2,8 +2,10 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { ChannelProvider } from '../payments.tables.ts';
 
 /**
- * What every payment channel does for Kameng. The sandbox gateway fits the same shape (verify raw bytes,
- * answer a query); the real channels add launching, closing and refunding at the provider.
+ * What every real payment channel does for Kameng: launch, verify a notification, query, close, refund.
+ * The built-in sandbox has the same shape (it verifies raw bytes into fields, and its trades table could
+ * answer a query) but keeps its own path in the service: it has no stored channel or credentials, it can
+ * report FAILED, and it is switched on by the environment rather than by an operator.
  *
  * Adapters never touch the database: the service hands them the decrypted channel and the payment,
  * calls them outside any transaction, and decides what their answers change.
