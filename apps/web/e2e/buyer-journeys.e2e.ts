@@ -227,6 +227,13 @@ describe('a buyer at a desk', () => {
     await expect.poll(() => page.getByTestId('card-key').count()).toBe(2);
     await shoot(page, 'order-completed');
 
+    // someone else's (or a guest's) order is not shown; its lookup form is
+    await page.goto('/orders/ord_not_on_this_account');
+    await expect.poll(() => page.getByText('这个订单不在您的账号下', { exact: false }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByLabel('查询密码').isVisible()).toBe(true);
+    await page.goBack();
+    await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('已完成');
+
     // the orders list with a filter; the wallet shows the purchase
     await page.getByRole('link', { name: '我的订单' }).click();
     await expect.poll(() => page.getByTestId('order-row').count()).toBe(1);

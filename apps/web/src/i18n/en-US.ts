@@ -176,7 +176,7 @@ export const enUS: Messages = {
   'order.cancel': 'Cancel order',
   'order.cancelQuestion': 'Cancel this order?',
   'order.allOrders': 'My orders',
-  'order.notFound': 'No such order',
+  'order.notYours': 'This order is not on your account; if you bought it as a guest, enter its lookup password',
   'order.lookupTitle': 'Look up an order',
   'order.lookupHint': 'For a guest order, enter its number and the lookup password you chose',
   'order.lookupSubmit': 'Look up',

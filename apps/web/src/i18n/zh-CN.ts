@@ -171,7 +171,7 @@ export const zhCN = {
   'order.cancel': '取消订单',
   'order.cancelQuestion': '确定取消这个订单吗？',
   'order.allOrders': '我的订单',
-  'order.notFound': '订单不存在',
+  'order.notYours': '这个订单不在您的账号下；如果是以游客身份购买的，请输入查询密码查看',
   'order.lookupTitle': '查询订单',
   'order.lookupHint': '游客订单请输入订单号和下单时设置的查询密码',
   'order.lookupSubmit': '查询',

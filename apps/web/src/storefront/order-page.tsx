@@ -37,8 +37,19 @@ export function OrderPage({ id }: { id: string }) {
   const { me } = useSession();
   const [lookup, setLookup] = useState(() => rememberedLookup(id));
   if (me === undefined) return <Skeleton active />;
-  if (me) return <BuyerOrder id={id} />;
+  // a guest order stays a guest order after signing in: it is still read with its lookup password
   if (lookup) return <GuestOrder id={id} lookupPassword={lookup} onForget={() => setLookup(null)} />;
+  if (me) {
+    return (
+      <BuyerOrder
+        id={id}
+        onFound={(password) => {
+          rememberLookup(id, password);
+          setLookup(password);
+        }}
+      />
+    );
+  }
   return (
     <GuestLookupForm
       id={id}
@@ -50,7 +61,7 @@ export function OrderPage({ id }: { id: string }) {
   );
 }
 
-function BuyerOrder({ id }: { id: string }) {
+function BuyerOrder({ id, onFound }: { id: string; onFound: (lookupPassword: string) => void }) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const order = useQuery({
@@ -69,7 +80,17 @@ function BuyerOrder({ id }: { id: string }) {
     },
   });
   if (order.isPending) return <Skeleton active />;
-  if (order.isError) return <OrderMissing error={order.error} />;
+  if (order.isError) {
+    if (order.error instanceof ApiFailure && order.error.status === 404) {
+      return (
+        <Flex vertical gap={12}>
+          <Alert type="info" showIcon message={t('order.notYours')} />
+          <GuestLookupForm id={id} onFound={onFound} />
+        </Flex>
+      );
+    }
+    return <OrderMissing error={order.error} />;
+  }
   const o = order.data;
   return (
     <OrderView
@@ -112,11 +133,10 @@ function BuyerOrder({ id }: { id: string }) {
 
 function OrderMissing({ error }: { error: unknown }) {
   const { t } = useI18n();
-  const missing = error instanceof ApiFailure && error.status === 404;
   return (
     <Result
-      status={missing ? '404' : 'error'}
-      title={missing ? t('order.notFound') : errorText(t, error)}
+      status="error"
+      title={errorText(t, error)}
       extra={
         <Button type="primary" {...linkTo('/account/orders')}>
           {t('order.allOrders')}
