@@ -771,6 +771,10 @@ export async function refundPayment(
   if (payment.purpose === 'order' && payment.order_id) {
     if (payment.status !== 'paid')
       throw new AppError('INVALID_STATE', `A payment that is ${payment.status} has nothing to refund`);
+    // an order paid twice keeps the first payment; the second was already given back as a duplicate
+    if ((await paidPaymentForOrder(deps.db, payment.order_id))?.id !== payment.id) {
+      throw new AppError('INVALID_STATE', 'This payment was a duplicate and has been refunded already');
+    }
     const { refundId } = await refundOrderByOperator(deps, auth, payment.order_id, body, ip);
     const row = await q.findRefund(deps.db, refundId);
     if (!row) throw new Error('refund vanished');
