@@ -36,7 +36,7 @@ export interface LoadResult {
   durationS: number;
   reqPerS: number;
   latency: { p50: number; p95: number; p99: number; max: number };
-  /** socket errors, timeouts and responses with a status the scenario does not expect */
+  /** socket errors, timeouts, requests unanswered at the end and responses with a status the scenario does not expect */
   errors: number;
   statuses: Record<string, number>;
   /** purchase: orders whose keys were read back; mixed: orders placed */

@@ -133,6 +133,8 @@ export function markdownTable(meta: Record<string, unknown>, results: Summarised
     if (r.name === 'flash-sale') {
       other.push(`sold out in ${range(spread(extra(r, 'soldOutMs')))} ms`);
       other.push(`all delivered by ${range(spread(extra(r, 'deliveredMs')))} ms`);
+      const late = extra(r, 'unanswered').reduce((a, n) => a + (n || 0), 0);
+      if (late) other.push(`${late} answers timed out at the client (30 s) and were read back from the server`);
       other.push(r.failures.length ? `**FAILED**: ${r.failures.join('; ')}` : 'all checks passed');
     }
     if (r.name === 'import') other.push(`${range(spread(extra(r, 'seconds')), f1)} s per run`);

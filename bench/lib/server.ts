@@ -28,8 +28,9 @@ function withDatabase(url: string, name: string): string {
 }
 
 /**
- * Never touches anyone else's data: PostgreSQL gets a brand-new database (dropped afterwards) and Redis a
- * key prefix of its own (REDIS_PREFIX=bench:<random>:), so no other run's cache or wake-ups leak in.
+ * Never touches anyone else's data: SQLite lives in a temp dir, PostgreSQL gets a brand-new database
+ * (dropped afterwards) and Redis a key prefix of its own (REDIS_PREFIX=bench:<random>:, deleted afterwards),
+ * so no other run's cache or wake-ups leak in.
  */
 export async function prepareTarget(env: NodeJS.ProcessEnv): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'kameng-bench-'));
@@ -45,30 +46,38 @@ export async function prepareTarget(env: NodeJS.ProcessEnv): Promise<Target> {
     LOG_LEVEL: env.BENCH_LOG_LEVEL ?? 'warn',
     HOST: '127.0.0.1',
   };
+  const redisPrefix = `bench:${randomBytes(4).toString('hex')}:`;
+  if (env.REDIS_URL) Object.assign(base, { REDIS_URL: env.REDIS_URL, REDIS_PREFIX: redisPrefix });
+  const dropRedisKeys = async () => {
+    if (!env.REDIS_URL) return;
+    const r = new Redis(env.REDIS_URL);
+    const keys = await r.keys(`${redisPrefix}*`);
+    if (keys.length) await r.del(...keys);
+    await r.quit();
+  };
   if (!env.DATABASE_URL) {
-    return { dialect: 'sqlite', dir, env: base, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    // SQLite, with Redis too when REDIS_URL is set (needed for --processes N > 1)
+    return {
+      dialect: 'sqlite',
+      dir,
+      env: base,
+      async cleanup() {
+        await dropRedisKeys();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const dbName = `kameng_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: env.DATABASE_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   await admin.end();
-  const redisPrefix = `bench:${randomBytes(4).toString('hex')}:`;
   return {
     dialect: 'postgres',
     dir,
-    env: {
-      ...base,
-      DATABASE_URL: withDatabase(env.DATABASE_URL, dbName),
-      ...(env.REDIS_URL ? { REDIS_URL: env.REDIS_URL, REDIS_PREFIX: redisPrefix } : {}),
-    },
+    env: { ...base, DATABASE_URL: withDatabase(env.DATABASE_URL, dbName) },
     async cleanup() {
-      if (env.REDIS_URL) {
-        const r = new Redis(env.REDIS_URL);
-        const keys = await r.keys(`${redisPrefix}*`);
-        if (keys.length) await r.del(...keys);
-        await r.quit();
-      }
+      await dropRedisKeys();
       const c = new pg.Client({ connectionString: env.DATABASE_URL });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

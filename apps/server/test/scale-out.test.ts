@@ -24,7 +24,8 @@ describe.skipIf(!(TEST_DATABASE_URL && TEST_REDIS_URL))(
         REDIS_URL: TEST_REDIS_URL,
         BENCH_LOG_LEVEL: 'warn',
       });
-      server = await startServer(target, { processes: 3, workers: 2 });
+      // 5 children × 4 connections: the rest of the suite runs beside this file on the same server
+      server = await startServer(target, { processes: 3, workers: 2, env: { DATABASE_POOL_SIZE: '4' } });
       api = new Api(server.url);
       shop = await openShop(api);
     }, 120_000);
