@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cached, invalidateCatalogCache } from '../src/modules/catalog/catalog.cache.ts';
 import { createTestApp, dialectName, TEST_REDIS_URL, type TestApp } from './support/harness.ts';
 
+type Listing = { items: { id: string; stock: number }[]; total: number };
+
 // A purchase invalidates the catalog; under load the next instant brings hundreds of readers of the same
 // page. They must compute it once, not once each (the thundering herd the mixed-1000 bench showed).
 describe(`catalog cache under a burst of misses (${dialectName}${TEST_REDIS_URL ? ' + redis' : ''})`, () => {
@@ -30,7 +32,7 @@ describe(`catalog cache under a burst of misses (${dialectName}${TEST_REDIS_URL 
     expect(new Set(results).size).toBe(200);
     for (const r of results) expect(r).toEqual({ items: [{ id: 'prd_1', stock: 7 }], total: 1 });
     results[0]!.items[0]!.stock = 0;
-    expect((await cached(t.deps, 'burst:a', async () => ({ items: [], total: 0 }))).items[0]?.stock).toBe(7);
+    expect((await cached(t.deps, 'burst:a', async () => ({ items: [] as Listing['items'], total: 0 }))).items[0]?.stock).toBe(7);
   });
 
   it('after an invalidation the next burst computes once more, and different keys do not wait for each other', async () => {
