@@ -101,6 +101,9 @@ export async function shoot(page: Page, name: string): Promise<void> {
     await page.waitForTimeout(200);
     await page.waitForFunction(() => [...document.images].every((img) => img.complete));
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${prefix}-${name}-${size.width}.png`), fullPage: true });
+    // nothing may push the page sideways on a phone (a wide table, a long unbroken title)
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} is wider than ${size.width} px`).toBeLessThanOrEqual(0);
   }
   await page.setViewportSize(original);
   await page.waitForTimeout(150);

@@ -7,6 +7,7 @@ import { CodeField } from '../account/code-field.tsx';
 import { NewPasswordFields } from '../account/new-password-fields.tsx';
 import { errorText, useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
+import { deviceName } from '../lib/device.ts';
 import { showFieldErrors } from '../lib/form-errors.ts';
 import { type Me, useSession } from '../lib/session.ts';
 import { formatTime } from '../lib/time.ts';
@@ -369,7 +370,7 @@ function Sessions() {
               <List.Item.Meta
                 title={
                   <Typography.Text ellipsis style={{ maxWidth: '100%' }}>
-                    {s.userAgent ?? t('security.unknownDevice')}
+                    {deviceName(s.userAgent) ?? t('security.unknownDevice')}
                   </Typography.Text>
                 }
                 description={t('security.sessionSeen', { ip: s.ip ?? '—', time: formatTime(s.lastSeenAt, locale) })}
