@@ -32,7 +32,9 @@ describe(`catalog cache under a burst of misses (${dialectName}${TEST_REDIS_URL 
     expect(new Set(results).size).toBe(200);
     for (const r of results) expect(r).toEqual({ items: [{ id: 'prd_1', stock: 7 }], total: 1 });
     results[0]!.items[0]!.stock = 0;
-    expect((await cached(t.deps, 'burst:a', async () => ({ items: [] as Listing['items'], total: 0 }))).items[0]?.stock).toBe(7);
+    expect(
+      (await cached(t.deps, 'burst:a', async () => ({ items: [] as Listing['items'], total: 0 }))).items[0]?.stock,
+    ).toBe(7);
   });
 
   it('after an invalidation the next burst computes once more, and different keys do not wait for each other', async () => {
