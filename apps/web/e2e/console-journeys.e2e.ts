@@ -220,7 +220,8 @@ describe('a supplier at a desk', () => {
     await expect.poll(() => page.getByText("Today's sales").isVisible()).toBe(true);
     await shootConsole(page, 'supplier-dashboard-en');
     await page.goto(`/supplier/products/${product.id}/keys`);
-    await expect.poll(() => page.getByText('Keys (masked)').isVisible()).toBe(true);
+    // a full load: the console chunks come over the network again
+    await expect.poll(() => page.getByText('Keys (masked)').isVisible(), { timeout: 20_000 }).toBe(true);
     await shootConsole(page, 'supplier-card-keys-en');
     expect(errors).toEqual([]);
     await context.close();

@@ -15,6 +15,7 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
+import { ID_LINK } from '../console/table.tsx';
 import { OrderFacts } from '../console/order-facts.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, withParams } from '../console/query.ts';
@@ -118,9 +119,9 @@ export default function Orders() {
             {
               title: t('orders.id'),
               dataIndex: 'id',
-              width: 230,
+              width: 250,
               render: (id: string) => (
-                <Button type="link" style={{ padding: 0 }} onClick={() => setOpenId(id)}>
+                <Button type="link" style={ID_LINK} onClick={() => setOpenId(id)}>
                   {id}
                 </Button>
               ),

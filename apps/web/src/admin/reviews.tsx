@@ -5,7 +5,7 @@ import { formatCents, formatTime } from '../console/format.ts';
 import { errorMessage } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
-import { FilterSelect, pager } from '../console/table.tsx';
+import { FilterSelect, ID_LINK, pager } from '../console/table.tsx';
 import { PRODUCT_STATUS_COLOR } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
@@ -94,11 +94,7 @@ function ProductQueue() {
             width: 260,
             dataIndex: 'title',
             render: (title: string, p) => (
-              <Button
-                type="link"
-                style={{ padding: 0, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }}
-                onClick={() => setOpen(p)}
-              >
+              <Button type="link" style={ID_LINK} onClick={() => setOpen(p)}>
                 {title}
               </Button>
             ),

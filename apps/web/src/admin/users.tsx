@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { formatTime } from '../console/format.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
-import { FilterSelect, pager } from '../console/table.tsx';
+import { FilterSelect, ID_LINK, pager } from '../console/table.tsx';
 import { ROLE_LIST } from '../console/types.ts';
 import { useAction } from '../console/use-action.ts';
 import { useI18n } from '../i18n/index.ts';
@@ -76,7 +76,7 @@ export default function Users() {
               width: 240,
               key: 'account',
               render: (_, u) => (
-                <Button type="link" style={{ padding: 0 }} onClick={() => setOpenId(u.id)}>
+                <Button type="link" style={ID_LINK} onClick={() => setOpenId(u.id)}>
                   {u.email ?? u.phone ?? u.id}
                 </Button>
               ),

@@ -40,3 +40,12 @@ export function FilterSelect<V extends string>(props: {
     />
   );
 }
+
+/** A link-styled button holding a long id: it wraps inside its cell instead of running over the next one. */
+export const ID_LINK = {
+  padding: 0,
+  height: 'auto',
+  whiteSpace: 'normal',
+  wordBreak: 'break-all',
+  textAlign: 'left',
+} as const;

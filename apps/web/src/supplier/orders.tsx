@@ -2,6 +2,7 @@ import { App, Button, DatePicker, Drawer, Empty, Form, Input, Space, Table, Tag,
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
+import { ID_LINK } from '../console/table.tsx';
 import { FormModal } from '../console/form-modal.tsx';
 import { OrderFacts } from '../console/order-facts.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
@@ -93,9 +94,9 @@ export default function Orders({ queue }: { queue: boolean }) {
           {
             title: t('orders.id'),
             dataIndex: 'id',
-            width: 220,
+            width: 250,
             render: (id: string, o) => (
-              <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setOpen(o)}>
+              <Button type="link" size="small" style={ID_LINK} onClick={() => setOpen(o)}>
                 {id}
               </Button>
             ),
