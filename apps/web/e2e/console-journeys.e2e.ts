@@ -14,6 +14,12 @@ import {
 import { Http, PASSWORD } from './support/seed.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 
+/** The smallest valid PNG (1×1 pixel): the server judges an image by its bytes. */
+const PNG_1PX = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 let server: RunningServer;
 let browser: Browser;
 let http: Http;
@@ -107,6 +113,13 @@ describe('a supplier at a desk', () => {
     await shootConsole(page, 'supplier-products');
     await page.getByRole('link', { name: title }).click();
     await expect.poll(() => page.getByRole('heading', { name: '编辑商品' }).isVisible()).toBe(true);
+    // the cover: a file that is no image is refused next to the upload button; a PNG becomes the cover
+    const coverInput = page.locator('input[type=file][accept*="image"]');
+    await coverInput.setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: Buffer.from('not an image') });
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: '不支持的文件类型' }).isVisible()).toBe(true);
+    await coverInput.setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: PNG_1PX });
+    await expect.poll(() => page.getByText('封面已更新').isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('img', { name: title }).count()).toBeGreaterThan(0);
     await shootConsole(page, 'supplier-product-edit');
     await page.getByRole('link', { name: '导入卡密' }).click();
     await expect.poll(() => page.getByText('还没有卡密').isVisible()).toBe(true);
