@@ -119,7 +119,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/api/')) return;
-    await deps.limiter.consume(`ip:${req.ip}`, ipLimit);
+    if (req.routeOptions.config?.ipLimit !== false) await deps.limiter.consume(`ip:${req.ip}`, ipLimit);
     const guard = req.routeOptions.config?.auth;
     if (guard === undefined) return;
     const presented = readToken(req);

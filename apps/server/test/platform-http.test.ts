@@ -110,6 +110,20 @@ describe(`rate limits (${dialectName})`, () => {
     expect((await call(t.app, 'GET', '/api/v1/me', { ip: '203.0.113.8' })).status).toBe(401);
   });
 
+  it('payment notifications are not held to the per-IP ceiling: a gateway sends every shop’s from a few addresses', async () => {
+    const ip = '203.0.113.10';
+    for (let i = 0; i < 100; i++) expect((await call(t.app, 'GET', '/api/v1/me', { ip })).status).toBe(401);
+    expect((await call(t.app, 'GET', '/api/v1/me', { ip })).status).toBe(429);
+    // the gateway's address is over the API ceiling, yet its notifications are still read (and refused, unsigned)
+    const notify = await call(t.app, 'POST', '/api/v1/payments/notify/epay', {
+      ip,
+      raw: 'pid=1&trade_no=2',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(notify.status).toBe(400);
+    expect(notify.body).toBe('fail');
+  });
+
   it('login has a tighter per-IP limit', async () => {
     const ip = '203.0.113.9';
     const statuses: number[] = [];

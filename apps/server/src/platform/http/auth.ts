@@ -24,6 +24,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: Guard;
     rateLimit?: RouteLimit;
+    /** false: exempt from the per-IP ceiling on the API (payment gateways notify from few addresses); set a rateLimit instead */
+    ipLimit?: false;
   }
   interface FastifyRequest {
     auth: AuthContext | null;
