@@ -4,7 +4,6 @@ import { Alert, App as AntApp, Button, ConfigProvider, Flex, Grid, Layout, Spin,
 import enUSLocale from 'antd/locale/en_US';
 import zhCNLocale from 'antd/locale/zh_CN';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { LoginPage } from './account/login-page.tsx';
 import { I18nContext, initialLocale, type Locale, saveLocale, translator, useI18n } from './i18n/index.ts';
 import { ApiFailure, api } from './lib/api.ts';
 import { usePlatformStatus } from './lib/platform.ts';
@@ -17,7 +16,9 @@ const antdLocales = { 'zh-CN': zhCNLocale, 'en-US': enUSLocale } as const;
 const HEALTH_EVERY_MS = 30_000;
 
 // Only the home page is in the first load; every other page is its own chunk, fetched when it is opened.
-// The register form validates with the shared zod schemas; loading it on demand keeps zod off the first page.
+// Forms (antd Form, its validator) and the shared zod schemas stay off the first page: the sign-in pages
+// are chunks of their own too.
+const LoginPage = lazy(() => import('./account/login-page.tsx').then((m) => ({ default: m.LoginPage })));
 const RegisterPage = lazy(() => import('./account/register-page.tsx').then((m) => ({ default: m.RegisterPage })));
 const ResetPage = lazy(() => import('./account/reset-page.tsx').then((m) => ({ default: m.ResetPage })));
 const SearchPage = lazy(() => import('./storefront/search-page.tsx').then((m) => ({ default: m.SearchPage })));
