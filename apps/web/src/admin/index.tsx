@@ -2,8 +2,10 @@ import {
   AuditOutlined,
   BookOutlined,
   CheckSquareOutlined,
+  CreditCardOutlined,
   DashboardOutlined,
   MoneyCollectOutlined,
+  ReconciliationOutlined,
   SettingOutlined,
   ShoppingOutlined,
   TeamOutlined,
@@ -12,6 +14,7 @@ import { Spin } from 'antd';
 import { lazy, Suspense } from 'react';
 import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../console/layout.tsx';
 import { useT } from './messages.ts';
+import { usePaymentsT } from './payments-messages.ts';
 
 const Dashboard = lazy(() => import('./dashboard.tsx'));
 const Reviews = lazy(() => import('./reviews.tsx'));
@@ -22,6 +25,8 @@ const Orders = lazy(() => import('./orders.tsx'));
 const Ledger = lazy(() => import('./ledger.tsx'));
 const Settings = lazy(() => import('./settings.tsx'));
 const Audit = lazy(() => import('./audit.tsx'));
+const PaymentChannels = lazy(() => import('./payment-channels.tsx'));
+const Reconciliation = lazy(() => import('./reconciliation.tsx'));
 
 const pages: Record<string, () => React.ReactNode> = {
   '/admin': () => <Dashboard />,
@@ -33,11 +38,14 @@ const pages: Record<string, () => React.ReactNode> = {
   '/admin/ledger': () => <Ledger />,
   '/admin/settings': () => <Settings />,
   '/admin/audit': () => <Audit />,
+  '/admin/payment-channels': () => <PaymentChannels />,
+  '/admin/reconciliation': () => <Reconciliation />,
 };
 
 /** The operator console: every /admin/* path; loaded on demand, never part of the storefront's first load. */
 export default function AdminConsole({ path }: { path: string }) {
   const t = useT();
+  const tp = usePaymentsT();
   const entries: MenuEntry[] = [
     { path: '/admin', label: t('menu.dashboard'), icon: <DashboardOutlined /> },
     { path: '/admin/reviews', label: t('menu.reviews'), icon: <CheckSquareOutlined /> },
@@ -46,6 +54,8 @@ export default function AdminConsole({ path }: { path: string }) {
     { path: '/admin/users', label: t('menu.users'), icon: <TeamOutlined /> },
     { path: '/admin/orders', label: t('menu.orders'), icon: <ShoppingOutlined /> },
     { path: '/admin/ledger', label: t('menu.ledger'), icon: <MoneyCollectOutlined /> },
+    { path: '/admin/payment-channels', label: tp('menu.channels'), icon: <CreditCardOutlined /> },
+    { path: '/admin/reconciliation', label: tp('menu.reconciliation'), icon: <ReconciliationOutlined /> },
     { path: '/admin/settings', label: t('menu.settings'), icon: <SettingOutlined /> },
     { path: '/admin/audit', label: t('menu.audit'), icon: <AuditOutlined /> },
   ];
