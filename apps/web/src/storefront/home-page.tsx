@@ -1,5 +1,5 @@
 import type { CategoryNodeDto } from '@kameng/contracts';
-import { Alert, Button, Card, Col, Empty, Flex, Grid, Menu, Row, Skeleton, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, Flex, Grid, Row, Skeleton, Tag, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { errorText, useI18n } from '../i18n/index.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
@@ -10,6 +10,8 @@ import { SearchBox } from './search-box.tsx';
 
 const HOT_COUNT = 12;
 const HomeCarousel = lazy(() => import('./home-carousel.tsx'));
+// the pop-out category menu is for wide screens only; a phone shows the top categories as buttons
+const CategoryMenu = lazy(() => import('./category-menu.tsx'));
 
 export function HomePage() {
   const { t } = useI18n();
@@ -33,7 +35,9 @@ export function HomePage() {
             ) : categories.length === 0 ? (
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('home.noCategories')} />
             ) : screens.md ? (
-              <CategoryMenu categories={categories} />
+              <Suspense fallback={<Skeleton active paragraph={{ rows: 4 }} style={{ padding: 12 }} />}>
+                <CategoryMenu categories={categories} />
+              </Suspense>
             ) : (
               <Flex wrap gap={8}>
                 {categories.map((c) => (
@@ -80,27 +84,6 @@ export function HomePage() {
       </Row>
     </Flex>
   );
-}
-
-function CategoryMenu({ categories }: { categories: CategoryNodeDto[] }) {
-  const toItem = (c: CategoryNodeDto): NonNullable<Parameters<typeof Menu>[0]['items']>[number] => ({
-    key: c.id,
-    label: c.name,
-    ...(c.children.length > 0 ? { children: c.children.map(toItem), onTitleClick: () => openCategory(c.id) } : {}),
-  });
-  return (
-    <Menu
-      mode="vertical"
-      selectable={false}
-      items={categories.map(toItem)}
-      onClick={({ key }) => openCategory(key)}
-      style={{ borderInlineEnd: 0 }}
-    />
-  );
-}
-
-function openCategory(id: string) {
-  navigate(withQuery('/search', { categoryId: id }));
 }
 
 /** Goods types and games across the whole tree: one tap to everything of that kind. */
