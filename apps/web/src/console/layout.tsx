@@ -72,8 +72,32 @@ export function ConsoleLayout(props: {
           style={{ borderInlineEnd: 0 }}
         />
       </Layout.Sider>
-      <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>{props.children}</Layout.Content>
+      <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>
+        <TwoFactorReminder />
+        {props.children}
+      </Layout.Content>
     </Layout>
+  );
+}
+
+/** Console accounts move money and card keys: until two-step sign-in is on, every page says so. */
+function TwoFactorReminder() {
+  const { me } = useSession();
+  const t = useCommonT();
+  if (!me || me.totpEnabled) return null;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      banner
+      message={t('console.no2fa')}
+      action={
+        <Button size="small" {...linkTo('/account/security')}>
+          {t('console.turnOn2fa')}
+        </Button>
+      }
+      style={{ marginBottom: 16 }}
+    />
   );
 }
 

@@ -4,6 +4,8 @@ export const commonZhCN = {
   'console.needLoginHint': '登录后即可进入控制台。',
   'console.forbidden': '无权访问',
   'console.menu': '菜单',
+  'console.no2fa': '你的账号还没有开启两步验证。后台账号涉及资金和卡密，请尽快开启；提现必须开启。',
+  'console.turnOn2fa': '去开启',
   'console.signIn': '去登录',
   'console.backHome': '返回首页',
   'console.notFound': '页面不存在',
@@ -123,6 +125,9 @@ export const commonEnUS: { readonly [K in keyof typeof commonZhCN]: string } = {
   'console.needLoginHint': 'Sign in to open the console.',
   'console.forbidden': 'No access',
   'console.menu': 'Menu',
+  'console.no2fa':
+    'Two-step sign-in is off for your account. Console accounts handle money and card keys: turn it on soon; withdrawals require it.',
+  'console.turnOn2fa': 'Turn it on',
   'console.signIn': 'Sign in',
   'console.backHome': 'Back to the shop',
   'console.notFound': 'Page not found',

@@ -29,7 +29,6 @@ import { ReauthModal } from '../console/reauth.tsx';
 import { type Balance, type PostingsPage, WITHDRAWAL_STATUS_COLOR, type WithdrawalsPage } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
-import { linkTo } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { useT } from './messages.ts';
 
@@ -173,19 +172,6 @@ function Withdrawals({ available }: { available: number }) {
           {t('money.availableNow', { amount: formatCents(available) })}
         </Typography.Text>
       </Space>
-      {!me?.totpEnabled && (
-        <Alert
-          type="warning"
-          showIcon
-          message={t('money.need2fa')}
-          action={
-            <Button size="small" {...linkTo('/account/security')}>
-              {t('money.to2fa')}
-            </Button>
-          }
-          style={{ marginBottom: 12 }}
-        />
-      )}
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       <Table<WithdrawalDto>
         size="small"
