@@ -72,7 +72,7 @@ async function openMenu(page: Page, label: string): Promise<void> {
 }
 
 describe('a supplier at a desk', () => {
-  it('imports keys from a file and watches the progress to its report, generates one-time codes, delivers a manual order', async () => {
+  it('creates a product, imports keys from a file and watches the progress to its report, generates one-time codes, delivers a manual order', async () => {
     const supplier = await approvedSupplier(http, admin, '云端卡行');
     const categoryId = await cardKeyCategory('网易一卡通');
     const title = '网易一卡通 30元';
@@ -111,6 +111,33 @@ describe('a supplier at a desk', () => {
     await openMenu(page, '商品');
     await expect.poll(() => page.getByRole('link', { name: title }).isVisible()).toBe(true);
     await shootConsole(page, 'supplier-products');
+
+    // a new product through the form: category from the tree (its goods type fixes the delivery mode),
+    // prices typed in yuan become fen, a quantity tier, then it waits for review
+    await page.getByRole('link', { name: '发布商品' }).first().click();
+    await page.getByRole('combobox', { name: '分类' }).click({ force: true });
+    await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '网易一卡通' }).click();
+    await page.getByLabel('商品标题').fill('网易一卡通 20元 新品');
+    await page.getByLabel('单价（元）').fill('19.9');
+    await page.getByRole('button', { name: '添加一档' }).click();
+    await page.getByRole('spinbutton').first().fill('10');
+    await page.locator('input[id$="tiers_0_price"]').fill('18.80');
+    await page.getByRole('button', { name: '提交审核' }).click();
+    await expect.poll(() => page.getByText('审核中：通过后会自动上架').isVisible()).toBe(true);
+    const createdId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+    const created = await http.call<{ priceCents: number; priceTiers: unknown; status: string; deliveryMode: string }>(
+      'GET',
+      `/api/v1/supplier/products/${createdId}`,
+      { token: supplier.token },
+    );
+    expect(created).toMatchObject({
+      priceCents: 1990,
+      priceTiers: [{ minQuantity: 10, priceCents: 1880 }],
+      status: 'pending_review',
+      deliveryMode: 'auto',
+    });
+    await shootConsole(page, 'supplier-product-created');
+    await openMenu(page, '商品');
     await page.getByRole('link', { name: title }).click();
     await expect.poll(() => page.getByRole('heading', { name: '编辑商品' }).isVisible()).toBe(true);
     // the cover: a file that is no image is refused next to the upload button; a PNG becomes the cover
