@@ -206,6 +206,34 @@ async function purchaseLoad(j: Extract<LoadJob, { kind: 'purchase' }>): Promise<
   };
 }
 
+/**
+ * Tracks every request handed to autocannon until its answer (autocannon's own `requests.sent` is not
+ * reliable without a rate, and it drops what is in flight when the run ends). Each request of ours starts
+ * a fresh context object, so the context identifies the request.
+ */
+const inflight = new Map<object, number>();
+function counted(requests: autocannon.Request[]): autocannon.Request[] {
+  return requests.map((r) => {
+    const setup = r.setupRequest as (req: Req, ctx: Ctx) => Req | undefined;
+    const answered = r.onResponse as ((status: number, body: string, ctx: Ctx) => void) | undefined;
+    return {
+      ...r,
+      setupRequest: (req: Req, ctx: Ctx) => {
+        const out = setup(req, ctx);
+        if (out) inflight.set(ctx, performance.now());
+        return out;
+      },
+      onResponse: (status: number, body: string, ctx: Ctx) => {
+        inflight.delete(ctx);
+        answered?.(status, body, ctx);
+      },
+    } as autocannon.Request;
+  });
+}
+
+/** A request still unanswered after this long when the run ends is an error, and its wait counts as its latency. */
+const STUCK_MS = 1000;
+
 async function autocannonLoad(j: Exclude<LoadJob, { kind: 'purchase' }>): Promise<LoadResult> {
   let finish!: (r: autocannon.Result) => void;
   let fail!: (err: Error) => void;
@@ -219,7 +247,7 @@ async function autocannonLoad(j: Exclude<LoadJob, { kind: 'purchase' }>): Promis
       connections: j.connections,
       ...(j.kind === 'flash' ? { amount: j.tokens.length } : { duration: j.durationS }),
       timeout: 30,
-      requests: requestsFor(j),
+      requests: counted(requestsFor(j)),
     },
     (err, result) => (err ? fail(err) : finish(result)),
   );
@@ -231,13 +259,23 @@ async function autocannonLoad(j: Exclude<LoadJob, { kind: 'purchase' }>): Promis
   });
 
   const result = await done;
-  const durationS = (performance.now() - t0) / 1000;
+  const end = performance.now();
+  const durationS = (end - t0) / 1000;
+  const answeredCount = latency.count;
+  let stuck = 0;
+  for (const sentAt of inflight.values()) {
+    if (end - sentAt < STUCK_MS) continue;
+    stuck++;
+    latency.add(end - sentAt);
+  }
   const out: LoadResult = {
-    requests: latency.count,
+    requests: answeredCount,
     durationS,
-    reqPerS: latency.count / durationS,
+    reqPerS: answeredCount / durationS,
     latency: latency.summary(),
-    errors: unexpected + result.errors + result.timeouts,
+    // socket errors and timeouts (autocannon counts both in `errors`) leave their request unanswered too,
+    // so they and the requests stuck at the end overlap: the larger of the two counts
+    errors: unexpected + Math.max(result.errors, stuck),
     statuses,
     ...(j.kind === 'mixed' ? { completed } : {}),
     ...(j.kind === 'flash' ? { outcomes } : {}),
