@@ -9,5 +9,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 90_000,
+    // a page on a busy CI machine can take a few seconds to load its chunks; waiting longer is not a retry
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });
