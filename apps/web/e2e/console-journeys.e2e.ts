@@ -45,7 +45,7 @@ async function cardKeyCategory(name: string): Promise<string> {
 }
 
 /** A signed-in buyer whose wallet holds `cents`, topped up through the sandbox gateway. */
-async function walletBuyer(cents: number): Promise<string> {
+async function walletBuyer(cents: number): Promise<{ token: string; email: string }> {
   const email = `console-buyer.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 6)}@example.cn`;
   await http.call('POST', '/api/v1/auth/register', { body: { email, password: PASSWORD } });
   const token = await http.login(email, PASSWORD);
@@ -59,7 +59,7 @@ async function walletBuyer(cents: number): Promise<string> {
     (w) => w.balanceCents === cents,
     'the top-up',
   );
-  return token;
+  return { token, email };
 }
 
 /** Clicks a side-menu entry and waits for its page title. */
@@ -202,6 +202,27 @@ describe('a supplier at a desk', () => {
     expect(await page.getByTestId('imported').innerText()).toBe('200');
     await expect.poll(() => page.getByText('共 30200 条').isVisible()).toBe(true);
 
+    // void two unsold keys: they leave the stock
+    const keyRows = page.locator('.ant-table-tbody tr.ant-table-row');
+    await keyRows.nth(0).locator('input[type=checkbox]').check();
+    await keyRows.nth(1).locator('input[type=checkbox]').check();
+    await page.getByRole('button', { name: '作废所选（2）' }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /^确\s?定$/ })
+      .click();
+    await expect.poll(() => page.getByText('已作废 2 个卡密').isVisible()).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (
+            await http.call<{ stock: number }>('GET', `/api/v1/supplier/products/${product.id}`, {
+              token: supplier.token,
+            })
+          ).stock,
+      )
+      .toBe(30_198);
+
     // a buyer's paid manual order waits in the delivery queue; the supplier fills it by hand
     const manualCategory = await http.call<{ id: string }>('POST', '/api/v1/admin/categories', {
       token: admin,
@@ -219,7 +240,7 @@ describe('a supplier at a desk', () => {
       },
     });
     await http.call('POST', `/api/v1/admin/products/${manual.id}/approve`, { token: admin });
-    const buyer = await walletBuyer(1_000);
+    const { token: buyer } = await walletBuyer(1_000);
     const order = await http.call<{ id: string; status: string }>('POST', '/api/v1/orders', {
       token: buyer,
       body: { items: [{ productId: manual.id, quantity: 1 }], paymentMethod: 'balance' },
@@ -294,7 +315,7 @@ describe('operators at their desks', () => {
       body: { categoryId, title: pendingTitle, description: '<p>新品</p>', priceCents: 5_000, deliveryMode: 'auto' },
     });
 
-    const buyer = await walletBuyer(10_000);
+    const { token: buyer, email: buyerEmail } = await walletBuyer(10_000);
     const order = await http.call<{ id: string }>('POST', '/api/v1/orders', {
       token: buyer,
       body: { items: [{ productId: sold.id, quantity: 1 }], paymentMethod: 'balance' },
@@ -435,8 +456,24 @@ describe('operators at their desks', () => {
       expect.objectContaining({ headline: '点卡热卖', product: expect.objectContaining({ id: sold.id }) }),
     ]);
 
+    // users: find the buyer, freeze the account with a reason; its sessions end
+    await openMenu(page, '用户');
+    await page.getByPlaceholder('邮箱、手机号或用户编号').fill(buyerEmail);
+    await page.getByPlaceholder('邮箱、手机号或用户编号').press('Enter');
+    await expect.poll(() => page.getByRole('button', { name: buyerEmail }).isVisible()).toBe(true);
+    await shootConsole(page, 'admin-users');
+    await page.getByRole('button', { name: buyerEmail }).click();
+    await page.locator('.ant-drawer').getByRole('button', { name: '冻结账号' }).click();
+    await page.getByLabel('原因').fill('疑似盗刷，冻结待核实');
+    await page
+      .locator('.ant-modal')
+      .getByRole('button', { name: /^确\s?定$/ })
+      .click();
+    await expect.poll(() => page.locator('.ant-drawer').getByText('已冻结').isVisible()).toBe(true);
+    await expect(http.call('GET', '/api/v1/wallet', { token: buyer })).rejects.toThrow(/401/);
+    await page.locator('.ant-drawer-close').click();
+
     for (const [menu, name] of [
-      ['用户', 'admin-users'],
       ['订单', 'admin-orders'],
       ['设置', 'admin-settings'],
       ['审计日志', 'admin-audit'],
