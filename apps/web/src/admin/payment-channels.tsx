@@ -85,7 +85,11 @@ export default function PaymentChannels() {
 function ChannelCard({ channel: c, onEdit }: { channel: ChannelViewDto; onEdit: () => void }) {
   const t = usePaymentsT();
   const { locale } = useI18n();
-  const secrets = Object.entries(c.secrets);
+  // 易支付 V1 signs with the MD5 key, V2 with RSA keys: only the current version's secrets are listed
+  const version = typeof c.settings.version === 'string' ? c.settings.version : 'v1';
+  const secrets = SECRET_FIELDS[c.provider]
+    .filter((f) => !f.version || f.version === version)
+    .map((f) => [f.name, c.secrets[f.name] ?? null] as const);
   return (
     <Card
       data-testid={`channel-${c.provider}`}
