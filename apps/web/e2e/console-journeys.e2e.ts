@@ -473,6 +473,17 @@ describe('operators at their desks', () => {
     await expect(http.call('GET', '/api/v1/wallet', { token: buyer })).rejects.toThrow(/401/);
     await page.locator('.ant-drawer-close').click();
 
+    // an order across the platform, with every state it went through
+    await openMenu(page, '订单');
+    await page.getByPlaceholder('订单号、买家编号或游客邮箱').fill(order.id);
+    await page.getByPlaceholder('订单号、买家编号或游客邮箱').press('Enter');
+    await page.getByRole('button', { name: order.id }).click();
+    const history = page.locator('.ant-drawer .ant-timeline');
+    await expect.poll(() => history.innerText()).toContain('已完成');
+    expect(await history.innerText()).toContain('待付款 → ');
+    await shootConsole(page, 'admin-order-history');
+    await page.locator('.ant-drawer-close').click();
+
     for (const [menu, name] of [
       ['订单', 'admin-orders'],
       ['设置', 'admin-settings'],
