@@ -135,9 +135,27 @@ function PayAction({ payment: p, onLaunched }: { payment: PaymentView; onLaunche
       api<PaymentView>('POST', `/api/v1/payments/${encodeURIComponent(p.id)}/checkout`, { scene: s }),
     onSuccess: onLaunched,
   });
+  // Alipay and 易支付 can be paid another way after starting (another QR or page for the same trade);
+  // WeChat Pay keeps the trade type it was first placed with
+  const launched = Boolean(p.qrCode || p.payUrl);
+  const switcher =
+    launched && isChannel(p.method) && p.method !== 'wechat' && scenes.length > 1 ? (
+      <Radio.Group
+        optionType="button"
+        value={p.scene ?? undefined}
+        disabled={launch.isPending}
+        onChange={(e) => launch.mutate(String(e.target.value))}
+        options={scenes.map((s) => ({ value: s, label: t(sceneLabel(s)) }))}
+      />
+    ) : null;
+  const failure = launch.isError ? (
+    <Alert type="error" showIcon role="alert" message={errorText(t, launch.error)} />
+  ) : null;
   if (p.qrCode) {
     return (
       <Flex vertical align="center" gap={8}>
+        {switcher}
+        {failure}
         <Suspense fallback={<Skeleton.Node active style={{ width: 220, height: 220 }} />}>
           <QrImage text={p.qrCode} alt={t('cashier.qrAlt')} />
         </Suspense>
@@ -147,9 +165,13 @@ function PayAction({ payment: p, onLaunched }: { payment: PaymentView; onLaunche
   }
   if (p.payUrl) {
     return (
-      <Button type="primary" size="large" href={p.payUrl} target="_blank" rel="noopener" data-testid="pay-button">
-        {t('order.pay', { amount: formatCents(p.amountCents) })}
-      </Button>
+      <Flex vertical align="center" gap={12}>
+        {switcher}
+        {failure}
+        <Button type="primary" size="large" href={p.payUrl} target="_blank" rel="noopener" data-testid="pay-button">
+          {t('order.pay', { amount: formatCents(p.amountCents) })}
+        </Button>
+      </Flex>
     );
   }
   if (!isChannel(p.method)) return null;
@@ -165,7 +187,7 @@ function PayAction({ payment: p, onLaunched }: { payment: PaymentView; onLaunche
           options={scenes.map((s) => ({ value: s, label: t(sceneLabel(s)) }))}
         />
       )}
-      {launch.isError && <Alert type="error" showIcon role="alert" message={errorText(t, launch.error)} />}
+      {failure}
       <Button
         type="primary"
         size="large"
