@@ -220,15 +220,18 @@ describe('a buyer', () => {
     // phone: 易支付 takes the buyer to the gateway's page, which the buyer pays on
     await page.setViewportSize(PHONE);
     paid.epay = await orderWith(page, '易支付');
-    await page.getByRole('radio', { name: '支付宝' }).check();
+    await expect.poll(() => page.getByRole('radio', { name: '支付宝' }).isChecked()).toBe(true);
     await page.getByRole('button', { name: '去支付' }).click();
-    await expect.poll(() => page.getByTestId('pay-button').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('pay-button').getAttribute('href')).toContain('type=alipay');
+    // changing one's mind after starting: the same payment, paid with the other wallet
+    await page.getByText('微信', { exact: true }).click();
+    await expect.poll(() => page.getByTestId('pay-button').getAttribute('href')).toContain('type=wxpay');
     await shoot(page, 'pay-cashier-epay');
     const [gateway] = await Promise.all([page.context().waitForEvent('page'), page.getByTestId('pay-button').click()]);
     await gateway.waitForLoadState();
     expect(new URL(gateway.url()).pathname).toBe('/submit.php');
     await gateway.close();
-    expect(epay.trades.get(paid.epay)?.type).toBe('alipay');
+    expect(epay.trades.get(paid.epay)?.type).toBe('wxpay');
     await notify('epay', paid.epay);
     await expectKeyDelivered(page);
     await shoot(page, 'pay-order-epay');

@@ -1,5 +1,5 @@
 import type { reconciliationDifferenceSchema, reconciliationReportSchema, refundViewSchema } from '@kameng/contracts';
-import { App, Button, Card, Form, Input, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import type { z } from 'zod';
 import { cstDate, formatCents, formatTime } from '../console/format.ts';
@@ -107,7 +107,12 @@ function Reports() {
           expandedRowRender: (r) => <Differences items={r.differences} />,
         }}
         columns={[
-          { title: t('rec.day'), dataIndex: 'day', width: 120 },
+          {
+            title: t('rec.day'),
+            dataIndex: 'day',
+            width: 120,
+            render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{v}</span>,
+          },
           {
             title: t('rec.provider'),
             dataIndex: 'provider',
@@ -289,10 +294,30 @@ function Refunds() {
             render: (v: number) => formatTime(v, locale),
           },
           {
-            title: t('rec.refund'),
-            dataIndex: 'id',
+            title: t('common.amount'),
+            dataIndex: 'amountCents',
+            width: 100,
+            render: (c: number) => <Typography.Text strong>{formatCents(c)}</Typography.Text>,
+          },
+          // what an operator acts on comes first: the state and why it failed
+          {
+            title: t('common.status'),
+            dataIndex: 'status',
+            width: 100,
+            render: (s: RefundStatus) => <Tag color={REFUND_COLOR[s]}>{t(`rf.status.${s}`)}</Tag>,
+          },
+          {
+            title: t('rf.lastError'),
+            dataIndex: 'lastError',
             width: 200,
-            render: (v: string) => <span style={{ wordBreak: 'break-all' }}>{v}</span>,
+            render: (v: string | null) => <span style={{ wordBreak: 'break-all' }}>{v ?? '—'}</span>,
+          },
+          { title: t('rf.attempts'), dataIndex: 'attempts', width: 90 },
+          {
+            title: t('rf.destination'),
+            dataIndex: 'destination',
+            width: 110,
+            render: (d: Refund['destination']) => t(`rf.dest.${d}`),
           },
           {
             title: t('rf.order'),
@@ -301,34 +326,16 @@ function Refunds() {
             render: (_, r) => <span style={{ wordBreak: 'break-all' }}>{r.orderId ?? r.paymentId}</span>,
           },
           {
-            title: t('common.amount'),
-            dataIndex: 'amountCents',
-            width: 110,
-            render: (c: number) => <Typography.Text strong>{formatCents(c)}</Typography.Text>,
-          },
-          {
-            title: t('rf.destination'),
-            dataIndex: 'destination',
-            width: 120,
-            render: (d: Refund['destination']) => t(`rf.dest.${d}`),
-          },
-          { title: t('rf.reason'), dataIndex: 'reason', width: 180 },
-          {
-            title: t('common.status'),
-            dataIndex: 'status',
-            width: 110,
-            render: (s: RefundStatus, r) => (
-              <Tooltip title={r.lastError ?? undefined}>
-                <Tag color={REFUND_COLOR[s]}>{t(`rf.status.${s}`)}</Tag>
-              </Tooltip>
-            ),
-          },
-          { title: t('rf.attempts'), dataIndex: 'attempts', width: 90 },
-          {
-            title: t('rf.lastError'),
-            dataIndex: 'lastError',
+            title: t('rec.refund'),
+            dataIndex: 'id',
             width: 200,
-            render: (v: string | null) => <span style={{ wordBreak: 'break-all' }}>{v ?? '—'}</span>,
+            render: (v: string) => <span style={{ wordBreak: 'break-all' }}>{v}</span>,
+          },
+          {
+            title: t('rf.reason'),
+            dataIndex: 'reason',
+            width: 160,
+            render: (v: string) => <span style={{ wordBreak: 'break-all' }}>{v}</span>,
           },
           {
             title: t('common.actions'),
