@@ -1,5 +1,11 @@
 import { InboxOutlined } from '@ant-design/icons';
-import type { ProductManageDto } from '@kameng/contracts';
+import type {
+  CardKeyItemDto,
+  ImportJobDto,
+  ImportQueuedDto,
+  ImportResultDto,
+  ProductManageDto,
+} from '@kameng/contracts';
 import {
   Alert,
   App,
@@ -36,37 +42,12 @@ import { linkTo } from '../lib/router.ts';
 import { useT } from './messages.ts';
 
 // The answers of POST /supplier/products/:id/card-keys: counted at once (200), or queued as a job (202) whose
-// progress GET /supplier/imports/:jobId reports (vault.routes.ts, contracts vault.ts).
-interface ImportCounts {
-  imported: number;
-  duplicates: number;
-  rejected: number;
-}
-interface ImportQueued {
-  jobId: string;
-  status: 'queued';
-  total: number;
-}
-interface ImportJob extends ImportCounts {
-  id: string;
-  productId: string;
-  kind: 'upload' | 'generate';
-  status: 'queued' | 'running' | 'done' | 'failed';
-  total: number;
-  processed: number;
-  error: string | null;
-  createdAt: number;
-  finishedAt: number | null;
-}
-type KeyStatus = 'available' | 'reserved' | 'sold' | 'void';
-interface KeyItem {
-  id: string;
-  masked: string;
-  status: KeyStatus;
-  orderId: string | null;
-  createdAt: number;
-  soldAt: number | null;
-}
+// progress GET /supplier/imports/:jobId reports.
+type ImportCounts = ImportResultDto;
+type ImportQueued = ImportQueuedDto;
+type ImportJob = ImportJobDto;
+type KeyItem = CardKeyItemDto;
+type KeyStatus = KeyItem['status'];
 
 const POLL_MS = 1000;
 const KEYS_PAGE = 20;
