@@ -234,6 +234,8 @@ describe('a buyer', () => {
     expect(epay.trades.get(paid.epay)?.type).toBe('wxpay');
     await notify('epay', paid.epay);
     await expectKeyDelivered(page);
+    // the order names the channel in words
+    await expect.poll(() => page.getByText('易支付', { exact: true }).isVisible()).toBe(true);
     await shoot(page, 'pay-order-epay');
 
     // phone: Alipay opens its WAP page, WeChat Pay its H5 page (outside; only the address is checked)

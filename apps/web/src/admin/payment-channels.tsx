@@ -66,8 +66,15 @@ export default function PaymentChannels() {
           data-testid="sandbox-live-warning"
           style={{ marginBottom: 16 }}
           message={t('ch.sandboxLive')}
-          description={t('ch.sandboxLiveHint')}
-          action={<Button {...linkTo('/admin/settings')}>{t('ch.toSettings')}</Button>}
+          description={
+            // under the text rather than beside it: beside it squeezes the text to a column on a phone
+            <Flex vertical align="start" gap={8}>
+              {t('ch.sandboxLiveHint')}
+              <Button size="small" {...linkTo('/admin/settings')}>
+                {t('ch.toSettings')}
+              </Button>
+            </Flex>
+          }
         />
       )}
       <Row gutter={[16, 16]}>
