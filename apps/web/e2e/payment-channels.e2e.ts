@@ -149,7 +149,7 @@ async function expectKeyDelivered(page: Page) {
 }
 
 describe('an operator at a desk', () => {
-  it('sees the channels and the sandbox warning, and finishes 易支付: refused while its key is missing, enabled once it is typed', async () => {
+  it('sees the channels and the sandbox warning, and finishes 易支付: refused while its key is missing, enabled once it is typed and the password confirmed', async () => {
     const { page, errors, context } = await newVisitor(browser, server.baseUrl, DESKTOP);
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, '/admin/payment-channels');
     await expect.poll(() => page.getByRole('heading', { name: '支付通道', level: 4 }).isVisible()).toBe(true);
@@ -176,7 +176,26 @@ describe('an operator at a desk', () => {
       .toBe(true);
     await shoot(page, 'pay-console-channel-incomplete');
     await dialog.getByLabel('商户密钥（V1）').fill(epay.key);
+    // a session older than ten minutes may not change keys: the server answers the first save as it would
+    // then (its rule is tested on the server), the console asks for the password and saves again
+    let refusedOnce = false;
+    await page.route('**/api/v1/admin/payment-channels/epay', async (route) => {
+      if (refusedOnce || route.request().method() !== 'PUT') return route.continue();
+      refusedOnce = true;
+      expect(route.request().postDataJSON()).toMatchObject({ enabled: true, secrets: { key: epay.key } });
+      await route.fulfill({
+        status: 403,
+        json: { error: { code: 'REAUTH_REQUIRED', message: 'Confirm your password to continue', details: null } },
+      });
+    });
     await dialog.getByRole('button', { name: '保存' }).click();
+    const reauth = page.getByRole('dialog').filter({ hasText: '修改密钥前请确认身份' });
+    await expect.poll(() => reauth.isVisible()).toBe(true);
+    await reauth.getByLabel('登录密码').fill('not-the-password');
+    await reauth.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => reauth.getByRole('alert').filter({ hasText: '密码错误' }).isVisible()).toBe(true);
+    await reauth.getByLabel('登录密码').fill(ADMIN_PASSWORD);
+    await reauth.getByRole('button', { name: '确定' }).click();
     await expect.poll(() => page.getByText('易支付已保存').isVisible()).toBe(true);
     await expect.poll(() => card.getByText('已启用').isVisible()).toBe(true);
     await expect.poll(() => card.getByText('信息完整，可以启用').isVisible()).toBe(true);
