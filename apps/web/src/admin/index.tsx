@@ -13,6 +13,7 @@ import {
 import { Spin } from 'antd';
 import { lazy, Suspense } from 'react';
 import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../console/layout.tsx';
+import { useSession } from '../lib/session.ts';
 import { useT } from './messages.ts';
 import { usePaymentsT } from './payments-messages.ts';
 
@@ -46,6 +47,8 @@ const pages: Record<string, () => React.ReactNode> = {
 export default function AdminConsole({ path }: { path: string }) {
   const t = useT();
   const tp = usePaymentsT();
+  // payment channels hold the keys that move money: the server serves them to admins only
+  const isAdmin = useSession().me?.roles.includes('admin') ?? false;
   const entries: MenuEntry[] = [
     { path: '/admin', label: t('menu.dashboard'), icon: <DashboardOutlined /> },
     { path: '/admin/reviews', label: t('menu.reviews'), icon: <CheckSquareOutlined /> },
@@ -54,7 +57,7 @@ export default function AdminConsole({ path }: { path: string }) {
     { path: '/admin/users', label: t('menu.users'), icon: <TeamOutlined /> },
     { path: '/admin/orders', label: t('menu.orders'), icon: <ShoppingOutlined /> },
     { path: '/admin/ledger', label: t('menu.ledger'), icon: <MoneyCollectOutlined /> },
-    { path: '/admin/payment-channels', label: tp('menu.channels'), icon: <CreditCardOutlined /> },
+    ...(isAdmin ? [{ path: '/admin/payment-channels', label: tp('menu.channels'), icon: <CreditCardOutlined /> }] : []),
     { path: '/admin/reconciliation', label: tp('menu.reconciliation'), icon: <ReconciliationOutlined /> },
     { path: '/admin/settings', label: t('menu.settings'), icon: <SettingOutlined /> },
     { path: '/admin/audit', label: t('menu.audit'), icon: <AuditOutlined /> },
