@@ -271,10 +271,40 @@ describe('a supplier at a desk', () => {
 
     await openMenu(page, '资金');
     await shootConsole(page, 'supplier-money');
+    // a sale that leaves a product at its low-stock level tells the supplier on the dashboard, once
+    const low = await http.call<{ id: string }>('POST', '/api/v1/supplier/products', {
+      token: supplier.token,
+      body: {
+        categoryId,
+        title: '网易一卡通 10元',
+        description: '<p>自动发货</p>',
+        priceCents: 950,
+        deliveryMode: 'auto',
+        lowStockThreshold: 5,
+      },
+    });
+    await http.call('POST', `/api/v1/supplier/products/${low.id}/card-keys`, {
+      token: supplier.token,
+      body: { keys: Array.from({ length: 6 }, (_, i) => `WY10-LOW-${i}`) },
+    });
+    await http.call('POST', `/api/v1/admin/products/${low.id}/approve`, { token: admin });
+    const { token: lowBuyer } = await walletBuyer(950);
+    await http.call('POST', '/api/v1/orders', {
+      token: lowBuyer,
+      body: { items: [{ productId: low.id, quantity: 1 }], paymentMethod: 'balance' },
+    });
+
     // the tablet layout folds the menu but keeps every page reachable
     await page.setViewportSize(TABLET);
     await openMenu(page, '概览');
     await expect.poll(() => page.getByText('今日销售额').isVisible()).toBe(true);
+    const notice = page.getByText('库存不足：网易一卡通 10元 / Low stock: 网易一卡通 10元');
+    await expect.poll(() => notice.isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('未读', { exact: true }).isVisible()).toBe(true);
+    await shootConsole(page, 'supplier-dashboard-notice');
+    await page.getByRole('button', { name: '全部已读' }).click();
+    await expect.poll(() => page.getByText('未读', { exact: true }).count()).toBe(0);
+    expect((await http.call<{ unread: number }>('GET', '/api/v1/notices', { token: supplier.token })).unread).toBe(0);
     // and in English, every console string switches with the storefront's language button
     await page.setViewportSize(LAPTOP);
     await page.getByRole('button', { name: '切换语言' }).click();

@@ -8,6 +8,7 @@ import { useGet, withParams } from '../console/query.ts';
 import { linkTo } from '../lib/router.ts';
 import type { Balance } from '../console/types.ts';
 import { useT } from './messages.ts';
+import { NoticesCard } from './notices-card.tsx';
 
 const yuanAxis = (v: number) => formatCents(v).replace(/\.00$/, '');
 const countAxis = (v: number) => String(v);
@@ -146,6 +147,9 @@ export default function Dashboard() {
               />
             )}
           </Card>
+        </Col>
+        <Col xs={24}>
+          <NoticesCard />
         </Col>
       </Row>
     </>
