@@ -388,6 +388,11 @@ export function requireRecentAuth(deps: Deps, auth: AuthContext, maxAgeMs = RECE
   }
 }
 
+/** The user's email address, when one is on file: what other modules mail to. */
+export async function emailOf(db: Executor, userId: string): Promise<string | null> {
+  return (await q.findUserById(db, userId))?.email ?? null;
+}
+
 /** Whether the user has confirmed TOTP two-factor sign-in (withdrawals require it). */
 export async function isTotpEnabled(db: Executor, userId: string): Promise<boolean> {
   const user = await q.findUserById(db, userId);

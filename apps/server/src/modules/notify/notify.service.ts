@@ -6,7 +6,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { enqueue } from '../../platform/jobs/jobs.ts';
-import { findUserById } from '../accounts/accounts.queries.ts';
+import { emailOf } from '../accounts/accounts.service.ts';
 import { emailNoticeJob } from './notify.jobs-spec.ts';
 import * as q from './notify.queries.ts';
 
@@ -99,9 +99,9 @@ export async function createNotice(tx: Executor, deps: Deps, n: NoticeInput): Pr
 export async function emailNotice(deps: Deps, noticeId: string): Promise<void> {
   const notice = await q.findNotice(deps.db, noticeId);
   if (!notice) return;
-  const user = await findUserById(deps.db, notice.user_id);
-  if (!user?.email) return;
-  await deps.sender.send({ channel: 'email', to: user.email, subject: notice.title, text: notice.body });
+  const email = await emailOf(deps.db, notice.user_id);
+  if (!email) return;
+  await deps.sender.send({ channel: 'email', to: email, subject: notice.title, text: notice.body });
 }
 
 export interface NoticeView {

@@ -12,6 +12,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { enqueue } from '../../platform/jobs/jobs.ts';
 import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import { getSetting } from '../../platform/settings.ts';
+import { emailOf } from '../accounts/accounts.service.ts';
 import {
   categoryPath,
   getProductsForOrder,
@@ -578,10 +579,7 @@ export async function notifyDelivered(deps: Deps, orderId: string): Promise<void
   const order = await q.findOrder(deps.db, orderId);
   if (!order) return;
   let email = order.guest_email;
-  if (!email && order.buyer_id) {
-    const { findUserById } = await import('../accounts/accounts.queries.ts');
-    email = (await findUserById(deps.db, order.buyer_id))?.email ?? null;
-  }
+  if (!email && order.buyer_id) email = await emailOf(deps.db, order.buyer_id);
   if (!email) return;
   await deps.sender.send({
     channel: 'email',

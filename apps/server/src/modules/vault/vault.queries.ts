@@ -73,16 +73,15 @@ export async function reserve(db: Executor, ids: string[], orderId: string, now:
   return Number(r.numUpdatedRows);
 }
 
-/** Frees an order's reserved keys; returns the products they belong to, one entry per key. */
-export async function release(db: Executor, orderId: string): Promise<string[]> {
-  const rows = await db
+/** Frees an order's reserved keys; returns how many. */
+export async function release(db: Executor, orderId: string): Promise<number> {
+  const r = await db
     .updateTable('card_keys')
     .set({ status: 'available', order_id: null, reserved_at: null })
     .where('order_id', '=', orderId)
     .where('status', '=', 'reserved')
-    .returning('product_id')
-    .execute();
-  return rows.map((r) => r.product_id);
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 export async function markSold(db: Executor, orderId: string, now: number): Promise<number> {
@@ -161,24 +160,17 @@ export async function findKey(db: Executor, id: string) {
   return db.selectFrom('card_keys').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function productsOfKeys(db: Executor, ids: string[]): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.selectFrom('card_keys').select('product_id').distinct().where('id', 'in', ids).execute();
-  return rows.map((r) => r.product_id);
-}
-
-/** Voids the available keys among `ids` that belong to `productIds`; returns the products that lost keys. */
-export async function voidAvailable(db: Executor, productIds: string[], ids: string[]): Promise<string[]> {
-  if (ids.length === 0 || productIds.length === 0) return [];
-  const rows = await db
+/** Voids the available keys among `ids` that belong to `productIds`; returns how many. */
+export async function voidAvailable(db: Executor, productIds: string[], ids: string[]): Promise<number> {
+  if (ids.length === 0 || productIds.length === 0) return 0;
+  const r = await db
     .updateTable('card_keys')
     .set({ status: 'void' })
     .where('id', 'in', ids)
     .where('product_id', 'in', productIds)
     .where('status', '=', 'available')
-    .returning('product_id')
-    .execute();
-  return rows.map((r) => r.product_id);
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 // ─── imports ───

@@ -573,7 +573,7 @@ async function afterRestock(deps: Deps, product: ProductForOrder): Promise<void>
 }
 
 export async function releaseKeys(tx: Executor, _deps: Deps, orderId: string): Promise<number> {
-  return (await q.release(tx, orderId)).length;
+  return q.release(tx, orderId);
 }
 
 export async function markKeysSold(tx: Executor, deps: Deps, orderId: string): Promise<number> {
@@ -663,7 +663,7 @@ export async function voidUnsold(
 ): Promise<{ voided: number }> {
   await ownedProduct(deps.db, auth.userId, productId);
   const voided = await deps.db.transaction().execute(async (tx) => {
-    const n = (await q.voidAvailable(tx, [productId], ids)).length;
+    const n = await q.voidAvailable(tx, [productId], ids);
     await writeAudit(tx, deps, {
       actorId: auth.userId,
       action: 'card_keys.void',
