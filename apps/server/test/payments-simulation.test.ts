@@ -6,7 +6,7 @@ import { type FakeWechat, startFakeWechat } from './support/fake-wechat.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
 import { rng } from './support/seeded-random.ts';
-import { openShop, type Shop } from './support/trade.ts';
+import { expectNoOrderPaidTwice, openShop, type Shop } from './support/trade.ts';
 
 const SEED = Number(process.env.PAY_SIM_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const STEPS = Number(process.env.PAY_SIM_STEPS ?? 80);
@@ -59,14 +59,7 @@ describe(`seeded channel simulation: Alipay and WeChat Pay (${dialectName}, seed
       if (seen.get(p.id) === 'paid') expect(p.status, `${where}: ${p.id} moved back`).toBe('paid');
       seen.set(p.id, p.status);
     }
-    const paidTwice = await t.deps.db
-      .selectFrom('order_events')
-      .select(['order_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('to_status', '=', 'paid')
-      .groupBy('order_id')
-      .having((eb) => eb.fn.countAll(), '>', 1)
-      .execute();
-    expect(paidTwice, where).toEqual([]);
+    await expectNoOrderPaidTwice(t, where);
     const fees = await t.deps.db
       .selectFrom('journal_entries')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -5,19 +5,8 @@ import { jobDefinitions } from '../src/platform/jobs/registry.ts';
 import { call, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
-import { openShop, type Shop } from './support/trade.ts';
-
-/** mulberry32: a small seeded PRNG, so a failing run replays exactly with SIM_SEED. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './support/seeded-random.ts';
+import { expectNoOrderPaidTwice, openShop, type Shop } from './support/trade.ts';
 
 const SEED = Number(process.env.SIM_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const STEPS = Number(process.env.SIM_STEPS ?? 120);
@@ -48,14 +37,7 @@ describe(`seeded trade simulation (${dialectName}, seed ${SEED})`, () => {
       .where((eb) => eb.or([eb('id', 'like', 'wallet:%'), eb('id', 'like', 'supplier_%')]))
       .execute();
     expect(negative, where).toEqual([]);
-    const paidTwice = await t.deps.db
-      .selectFrom('order_events')
-      .select(['order_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('to_status', '=', 'paid')
-      .groupBy('order_id')
-      .having((eb) => eb.fn.countAll(), '>', 1)
-      .execute();
-    expect(paidTwice, where).toEqual([]);
+    await expectNoOrderPaidTwice(t, where);
     const holds = await t.deps.db
       .selectFrom('journal_entries')
       .select(['ref_id', (eb) => eb.fn.countAll<number>().as('n')])

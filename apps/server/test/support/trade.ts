@@ -74,3 +74,15 @@ export async function topUp(t: TestApp, token: string, amountCents: number): Pro
 }
 
 export { registerAndLogin };
+
+/** PROMISES 5: no order has entered `paid` more than once, whatever was replayed. */
+export async function expectNoOrderPaidTwice(t: TestApp, where: string): Promise<void> {
+  const paidTwice = await t.deps.db
+    .selectFrom('order_events')
+    .select(['order_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('to_status', '=', 'paid')
+    .groupBy('order_id')
+    .having((eb) => eb.fn.countAll(), '>', 1)
+    .execute();
+  expect(paidTwice, where).toEqual([]);
+}
