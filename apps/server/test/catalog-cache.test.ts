@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { CATALOG_CACHE_TTL_MS, invalidateCatalogCache } from '../src/modules/catalog/catalog.cache.ts';
+import {
+  CATALOG_CACHE_TTL_MS,
+  cached,
+  invalidateCatalogCache,
+  REPLICA_CACHE_TTL_MS,
+} from '../src/modules/catalog/catalog.cache.ts';
 import { createRuntime, type Runtime } from '../src/platform/deps.ts';
 import { call, loginAdmin, registerAndLogin } from './support/client.ts';
 import {
@@ -68,6 +73,27 @@ describe(`catalog cache (${dialectName}${TEST_REDIS_URL ? ' + redis' : ''})`, ()
     clock.advance(2);
     // Redis expires on its own clock; the in-process cache follows the injected one
     if (!TEST_REDIS_URL) expect(await priceSeen(t.app)).toBe(1222);
+  });
+
+  it('keeps what it read from a replica only briefly: a lagging replica cannot pin a stale page for the TTL', async () => {
+    // a process whose catalog reads go to a replica (any other handle than the primary's)
+    const withReplica = { ...t.deps, readDb: openSameDatabase(t.db).db };
+    let computed = 0;
+    const read = () => cached(withReplica, 'replica-probe', async () => ++computed);
+    await invalidateCatalogCache(withReplica);
+    expect(await read()).toBe(1);
+    expect(await read()).toBe(1);
+    if (TEST_REDIS_URL) {
+      const keys = await t.deps.redis!.keys(`${t.deps.redisPrefix}catalog:*:replica-probe`);
+      expect(keys).toHaveLength(1);
+      const ttl = await t.deps.redis!.pttl(keys[0]!);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(REPLICA_CACHE_TTL_MS);
+    } else {
+      clock.advance(REPLICA_CACHE_TTL_MS + 1);
+      expect(await read()).toBe(2);
+    }
+    await withReplica.readDb.destroy();
   });
 
   it('drops cached listings and pages on an edit through the API', async () => {

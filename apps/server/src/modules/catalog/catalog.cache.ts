@@ -2,6 +2,15 @@ import type { Deps } from '../../platform/deps.ts';
 
 /** Stock changes with every order, so a cached listing may lag by at most this long. */
 export const CATALOG_CACHE_TTL_MS = 30_000;
+/**
+ * Catalog reads come from the replica when one is configured. A miss right after an invalidation may read a
+ * replica that has not yet replayed the write; such an entry must not outlive the replica's lag by much.
+ */
+export const REPLICA_CACHE_TTL_MS = 2_000;
+
+function ttlOf(deps: Deps): number {
+  return deps.readDb === deps.db ? CATALOG_CACHE_TTL_MS : REPLICA_CACHE_TTL_MS;
+}
 const MAX_LOCAL_ENTRIES = 2_000;
 
 interface Entry {
@@ -95,9 +104,9 @@ export async function cached<T>(deps: Deps, key: string, compute: () => Promise<
         return compute();
       }
       const value = await compute();
-      const entry = { value, expiresAt: now + CATALOG_CACHE_TTL_MS };
+      const entry = { value, expiresAt: now + ttlOf(deps) };
       await redis
-        .set(fullKey, JSON.stringify(entry), 'PX', CATALOG_CACHE_TTL_MS)
+        .set(fullKey, JSON.stringify(entry), 'PX', ttlOf(deps))
         .catch((err: Error) => deps.log.warn({ err: err.message }, 'catalog cache write failed'));
       if (local.redisVersion === version) keep(local, key, entry);
       return value;
@@ -111,7 +120,7 @@ export async function cached<T>(deps: Deps, key: string, compute: () => Promise<
   return once(local, `${version}:${key}`, async () => {
     const value = await compute();
     // an invalidation while computing means the value may already be stale: hand it out, do not keep it
-    if (local.version === version) keep(local, key, { value, expiresAt: now + CATALOG_CACHE_TTL_MS });
+    if (local.version === version) keep(local, key, { value, expiresAt: now + ttlOf(deps) });
     return value;
   });
 }
