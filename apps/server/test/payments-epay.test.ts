@@ -10,6 +10,7 @@ import {
 } from './support/channels.ts';
 import { call, loginAdmin, registerAndLogin } from './support/client.ts';
 import { type FakeEpay, startFakeEpay } from './support/fake-epay.ts';
+import { postEntry } from '../src/modules/ledger/ledger.service.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
 import { expectBalanced, openShop, type Shop } from './support/trade.ts';
@@ -330,6 +331,26 @@ for (const version of ['v1', 'v2'] as const) {
       expect(listed.body.items).toContainEqual(
         expect.objectContaining({ id: r.body.id, attempts: 3, status: 'succeeded' }),
       );
+
+      // two refunds of all that is left at once (a double click), with more in the wallet than the top-up
+      // brought: only one gets through, the top-up is never refunded past its amount
+      await t.deps.db.transaction().execute((tx) =>
+        postEntry(tx, t.deps, {
+          id: `test-fund:${buyer.userId}`,
+          kind: 'test_funding',
+          transfers: [{ from: 'clearing:test', to: `wallet:${buyer.userId}`, amountCents: 10_000 }],
+        }),
+      );
+      const both = await Promise.all(
+        [0, 1].map(() =>
+          call(t.app, 'POST', `/api/v1/admin/payments/${topUp.body.payment.id}/refunds`, {
+            token: shop.admin,
+            body: { amountCents: 3000, reason: 'double click' },
+          }),
+        ),
+      );
+      expect(both.map((b) => b.status).sort()).toEqual([201, 422]);
+      expect((await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents).toBe(10_000);
       await expectBalanced(t, shop.admin);
     });
   });

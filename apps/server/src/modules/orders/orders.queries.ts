@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/db/database.ts';
+import type { Dialect, Executor } from '../../platform/db/database.ts';
+import { forUpdate } from '../../platform/db/dialect.ts';
 import { cstDayOf } from '../../platform/days.ts';
 import type { OrderItemsTable, OrderStatus, OrdersTable } from './orders.tables.ts';
 
@@ -13,6 +14,11 @@ export async function insertOrder(db: Executor, row: OrderRow, items: OrderItemR
 
 export async function findOrder(db: Executor, id: string): Promise<OrderRow | undefined> {
   return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The order, locked until the transaction ends (PostgreSQL; SQLite's write lock already serialises). */
+export async function findOrderForUpdate(db: Executor, dialect: Dialect, id: string): Promise<OrderRow | undefined> {
+  return forUpdate(dialect, db.selectFrom('orders').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
 export async function findByIdempotencyKey(db: Executor, buyerId: string, key: string) {

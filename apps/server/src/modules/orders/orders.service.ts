@@ -490,7 +490,8 @@ export async function refundOrderByOperator(
 ): Promise<{ refundId: string }> {
   let refundId = `rfd_${orderId}_operator_refund`;
   await deps.db.transaction().execute(async (tx) => {
-    const order = await q.findOrder(tx, orderId);
+    // locked: two refunds at once must not both count what is left before either is booked
+    const order = await q.findOrderForUpdate(tx, deps.dialect, orderId);
     if (!order) throw new AppError('NOT_FOUND', 'No such order');
     if (!['paid', 'delivered', 'delivery_failed', 'disputed'].includes(order.status)) {
       throw new AppError('INVALID_STATE', `An order that is ${order.status} cannot be refunded`);

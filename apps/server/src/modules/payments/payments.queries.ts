@@ -1,4 +1,5 @@
-import type { Executor } from '../../platform/db/database.ts';
+import type { Dialect, Executor } from '../../platform/db/database.ts';
+import { forUpdate } from '../../platform/db/dialect.ts';
 import type {
   ChannelProvider,
   PaymentChannelsTable,
@@ -16,6 +17,15 @@ export async function insertPayment(db: Executor, row: PaymentRow): Promise<void
 
 export async function findPayment(db: Executor, id: string): Promise<PaymentRow | undefined> {
   return db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The payment, locked until the transaction ends (PostgreSQL; SQLite's write lock already serialises). */
+export async function findPaymentForUpdate(
+  db: Executor,
+  dialect: Dialect,
+  id: string,
+): Promise<PaymentRow | undefined> {
+  return forUpdate(dialect, db.selectFrom('payments').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
 export async function findPaymentForProvider(db: Executor, id: string, provider: Provider) {

@@ -786,7 +786,8 @@ export async function refundPayment(
     });
   }
   return deps.db.transaction().execute(async (tx) => {
-    const payment = await q.findPayment(tx, paymentId);
+    // locked: two refunds at once (a double click) must not both see "nothing refunded yet"
+    const payment = await q.findPaymentForUpdate(tx, deps.dialect, paymentId);
     if (!payment) throw new AppError('NOT_FOUND', 'No such payment');
     if (payment.purpose !== 'top_up' || !payment.user_id) throw new Error(`payment ${paymentId} is no top-up`);
     if (payment.status !== 'paid')
