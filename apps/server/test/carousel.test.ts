@@ -141,6 +141,17 @@ describe(`home carousel slots (${dialectName})`, () => {
     expect((await call(t.app, 'GET', '/api/v1/admin/carousel', { token: admin })).body).toEqual(before);
   });
 
+  it('two operators saving at once take turns: every save succeeds and exactly one set stands', async () => {
+    const saves = await Promise.all(
+      [onSale, second, onSale, second].map((productId) =>
+        call(t.app, 'PUT', '/api/v1/admin/carousel', { token: admin, body: { slots: [{ productId }] } }),
+      ),
+    );
+    for (const r of saves) expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const now = await call(t.app, 'GET', '/api/v1/admin/carousel', { token: admin });
+    expect(now.body.items).toHaveLength(1);
+  });
+
   it('records every change in the audit log', async () => {
     const log = await call(t.app, 'GET', '/api/v1/admin/audit-log?action=catalog.carousel_set', { token: admin });
     expect(log.status).toBe(200);

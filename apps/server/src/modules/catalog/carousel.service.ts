@@ -1,14 +1,14 @@
 import type { CarouselDto, CarouselSlotDto, SetCarouselBody } from '@kameng/contracts';
 import { writeAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/clock.ts';
+import { lockName } from '../../platform/db/dialect.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { RequestMeta } from '../accounts/accounts.service.ts';
 import * as q from './carousel.queries.ts';
 import { productsByIds } from './catalog.queries.ts';
-import { sellableListItems } from './catalog.service.ts';
-import { UPLOADS_URL_PREFIX } from './catalog.content.ts';
+import { coverUrl, sellableListItems } from './catalog.service.ts';
 
 const inWindow = (s: q.CarouselSlotRow, now: number) =>
   (s.starts_at === null || Number(s.starts_at) <= now) && (s.ends_at === null || Number(s.ends_at) > now);
@@ -55,7 +55,7 @@ export async function adminCarousel(deps: Deps): Promise<{ items: CarouselSlotDt
               title: p.title,
               status: p.status,
               onSale: p.on_sale === 1,
-              coverUrl: p.cover_file ? `${UPLOADS_URL_PREFIX}${p.cover_file}` : null,
+              coverUrl: coverUrl(p.cover_file),
             }
           : null,
         live: inWindow(s, now) && p?.status === 'approved' && p.on_sale === 1,
@@ -74,6 +74,8 @@ export async function setCarousel(
 ): Promise<{ items: CarouselSlotDto[] }> {
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
+    // the slots are replaced as a whole: two operators saving at once take turns, the later one stands
+    await lockName(tx, deps.dialect, 'catalog.carousel');
     const found = new Set(
       (
         await productsByIds(

@@ -362,7 +362,7 @@ export async function deleteCategory(deps: Deps, auth: AuthContext, id: string, 
 
 // ─── products: shared ───
 
-function coverUrl(file: string | null): string | null {
+export function coverUrl(file: string | null): string | null {
   return file ? `${UPLOADS_URL_PREFIX}${file}` : null;
 }
 

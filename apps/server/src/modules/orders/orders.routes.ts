@@ -179,7 +179,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
         config: { auth: ['supplier'] },
       },
-      async (req) => orders.salesPerDay(deps, req.query.days, requireAuth(req).userId),
+      async (req) => orders.supplierSalesPerDay(deps, requireAuth(req), req.query.days),
     );
 
     app.post(
@@ -231,7 +231,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
         config: { auth: ['operator', 'admin'] },
       },
-      async (req) => orders.salesPerDay(deps, req.query.days),
+      async (req) => orders.platformSalesPerDay(deps, req.query.days),
     );
 
     app.get(

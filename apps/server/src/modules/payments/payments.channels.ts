@@ -1,4 +1,4 @@
-import { CHANNEL_SCENES, type ChannelUpdateBody, type ChannelViewDto } from '@kameng/contracts';
+import { CHANNEL_SCENES, type ChannelUpdateBody, type ChannelViewDto, channelProviderSchema } from '@kameng/contracts';
 import { writeAudit } from '../../platform/audit.ts';
 import { decrypt, deriveKey, encrypt } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
@@ -13,7 +13,7 @@ import { createEpayAdapter } from './providers/epay.ts';
 import type { Channel, ProviderAdapter } from './providers/provider.ts';
 import { createWechatAdapter } from './providers/wechat.ts';
 
-export const CHANNEL_PROVIDERS: readonly ChannelProvider[] = ['alipay', 'wechat', 'epay'];
+export const CHANNEL_PROVIDERS: readonly ChannelProvider[] = channelProviderSchema.options;
 
 export function isChannelProvider(p: string): p is ChannelProvider {
   return (CHANNEL_PROVIDERS as readonly string[]).includes(p);
@@ -141,11 +141,6 @@ export async function listChannelViews(deps: Deps): Promise<{ items: ChannelView
       return toView(deps, row ? decode(deps, row) : blank(p), row?.updated_at ?? null);
     }),
   };
-}
-
-export async function getChannelView(deps: Deps, provider: ChannelProvider): Promise<ChannelViewDto> {
-  const row = await q.findChannel(deps.db, provider);
-  return toView(deps, row ? decode(deps, row) : blank(provider), row?.updated_at ?? null);
 }
 
 const dropUndefined = (o: Record<string, unknown>) =>

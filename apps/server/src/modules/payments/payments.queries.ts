@@ -1,3 +1,4 @@
+import { channelProviderSchema } from '@kameng/contracts';
 import type { Dialect, Executor } from '../../platform/db/database.ts';
 import { forUpdate } from '../../platform/db/dialect.ts';
 import type {
@@ -176,7 +177,7 @@ export async function duePolls(db: Executor, now: number, limit: number): Promis
   return db
     .selectFrom('payments')
     .selectAll()
-    .where('provider', 'in', ['alipay', 'wechat', 'epay'])
+    .where('provider', 'in', channelProviderSchema.options)
     .where('next_query_at', '<=', now)
     .where((eb) =>
       eb.or([

@@ -11,7 +11,15 @@ import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import { getSetting } from '../../platform/settings.ts';
 import { postEntry, splitCommission } from '../ledger/ledger.service.ts';
 import { onOrderPaid, refundOrderByOperator } from '../orders/orders.service.ts';
-import { adapters, isChannelProvider, loadChannel, missingFor, notifyUrl, usableChannel } from './payments.channels.ts';
+import {
+  adapters,
+  CHANNEL_PROVIDERS,
+  isChannelProvider,
+  loadChannel,
+  missingFor,
+  notifyUrl,
+  usableChannel,
+} from './payments.channels.ts';
 import { channelRefundJob, sandboxNotifyJob } from './payments.jobs-spec.ts';
 import * as q from './payments.queries.ts';
 import type { ChannelProvider, Provider } from './payments.tables.ts';
@@ -403,7 +411,7 @@ export async function checkoutPayment(
 export async function availableMethods(deps: Deps) {
   const out: { method: string; scenes: string[] }[] = [{ method: 'balance', scenes: [] }];
   if (await sandboxEnabled(deps)) out.push({ method: 'sandbox', scenes: [] });
-  for (const provider of ['alipay', 'wechat', 'epay'] as const) {
+  for (const provider of CHANNEL_PROVIDERS) {
     const c = await usableChannel(deps, provider);
     if (c) out.push({ method: provider, scenes: c.methods });
   }

@@ -1,5 +1,5 @@
-import type { SelectQueryBuilder } from 'kysely';
-import type { Dialect } from './database.ts';
+import { type SelectQueryBuilder, sql } from 'kysely';
+import type { Dialect, Executor } from './database.ts';
 
 /**
  * Row locking differs between the dialects: PostgreSQL locks rows; SQLite has one writer at a
@@ -13,6 +13,15 @@ export function forUpdate<DB, TB extends keyof DB, O>(
   if (dialect !== 'postgres') return qb;
   const locked = qb.forUpdate();
   return opts.skipLocked ? locked.skipLocked() : locked;
+}
+
+/**
+ * Serialises transactions that change one thing no single row stands for (a whole list replaced at once):
+ * a transaction-scoped advisory lock on PostgreSQL; SQLite's one writer already serialises them.
+ */
+export async function lockName(db: Executor, dialect: Dialect, name: string): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(db);
 }
 
 /** True when the error is a unique-constraint violation on either dialect. */
