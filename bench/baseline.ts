@@ -1,12 +1,12 @@
 /**
  * The baseline: the purchase with no HTTP in front of it. Calls the same service functions the API and
- * the delivery job call — createOrder (priced, keys reserved, paid from the wallet, escrow booked, delivery
- * queued: one transaction) and deliverOrder (keys handed over: the second) — from `concurrency` lanes
+ * uses — createOrder (priced, keys reserved, paid from the wallet, escrow booked, keys handed over: one
+ * transaction) — from `concurrency` lanes
  * for `durationS`, `runs` times, against the database the server just used (the server is stopped first).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { authenticate } from '../apps/server/src/modules/accounts/accounts.service.ts';
-import { createOrder, deliverOrder } from '../apps/server/src/modules/orders/orders.service.ts';
+import { createOrder } from '../apps/server/src/modules/orders/orders.service.ts';
 import { loadConfig } from '../apps/server/src/platform/config.ts';
 import { createRuntime } from '../apps/server/src/platform/deps.ts';
 import type { AuthContext } from '../apps/server/src/platform/http/auth.ts';
@@ -71,7 +71,7 @@ for (let r = 0; r < job.runs; r++) {
           undefined,
           '127.0.0.1',
         );
-        await deliverOrder(deps, order.id);
+        if (order.status !== 'delivered') throw new Error(`order ${order.id} is ${order.status}, not delivered`);
         purchases++;
         latency.add(performance.now() - s);
       } catch (err) {

@@ -433,7 +433,7 @@ export async function prepareBaseline(b: Bench): Promise<() => Promise<ScenarioR
       runs: metrics,
       failures: firstError ? [`first failure: ${firstError}`] : [],
       notes: [
-        `createOrder (wallet) + deliverOrder called on the services, ${b.sizes.purchaseConnections} concurrent lanes, no HTTP, no job queue; latency per purchase`,
+        `createOrder (wallet: paid and delivered in one transaction) called on the service, ${b.sizes.purchaseConnections} concurrent lanes, no HTTP, no job queue; latency per purchase`,
       ],
     };
   };

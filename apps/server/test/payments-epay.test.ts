@@ -143,7 +143,7 @@ for (const version of ['v1', 'v2'] as const) {
       expect(row.status).toBe('paid');
       // the 22-digit trade number survives intact, although the gateway's query answer sent it as a bare number
       expect(row.provider_trade_id).toBe(n.trade_no);
-      expect(await orderStatus(t, buyer.token, o.orderId)).toBe('paid');
+      expect(await orderStatus(t, buyer.token, o.orderId)).toBe('delivered'); // the keys are handed over in the paying transaction
       const entries = await entryCount(t, [o.orderId, o.paymentId]);
       expect(entries).toBe(2); // the escrow hold and the channel fee
 

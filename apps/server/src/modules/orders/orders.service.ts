@@ -46,7 +46,7 @@ import {
   toPaymentView,
 } from '../payments/payments.service.ts';
 import { markKeysSold, releaseKeys, reserveKeys, revealKeysForOrder } from '../vault/vault.service.ts';
-import { deliverOrderJob, expireOrderJob, notifyDeliveredJob } from './orders.jobs-spec.ts';
+import { expireOrderJob, notifyDeliveredJob } from './orders.jobs-spec.ts';
 import * as q from './orders.queries.ts';
 import type { OrderStatus } from './orders.tables.ts';
 
@@ -153,7 +153,7 @@ function requestHash(input: CreateOrderInput): string {
 
 /**
  * Creates an order priced from the database, reserving its keys or stock. Paying from the wallet
- * happens in the same transaction: either the order is paid and its delivery queued, or nothing is written.
+ * happens in the same transaction: either the order is paid and its keys delivered, or nothing is written.
  */
 export async function createOrder(
   deps: Deps,
@@ -285,7 +285,10 @@ export async function createOrder(
           productIds: items.map((i) => i.product_id),
         });
       }
-      await enqueue(tx, deps, expireOrderJob, { orderId }, { runAt: reservedUntil });
+      // a wallet order is paid below, in this transaction, or not made at all: it has nothing to expire
+      if (input.paymentMethod !== 'balance') {
+        await enqueue(tx, deps, expireOrderJob, { orderId }, { runAt: reservedUntil });
+      }
       const payment = await createPayment(tx, deps, {
         purpose: 'order',
         orderId,
@@ -409,7 +412,11 @@ export async function onOrderPaid(
     });
   }
   for (const it of items) await recordSale(tx, deps, it.product_id, it.quantity);
-  if (first.delivery_mode === 'auto') await enqueue(tx, deps, deliverOrderJob, { orderId });
+  // card keys were reserved when the order was made: they are handed over in this same transaction,
+  // so a committed payment is a delivered order and no queue sits between paying and seeing the keys
+  if (first.delivery_mode === 'auto') {
+    await deliverReservedKeys(tx, deps, { ...order, status: 'paid' }, items, { id: p.paymentId, provider: p.provider });
+  }
 }
 
 /**
@@ -555,23 +562,39 @@ async function paymentOf(tx: Executor, orderId: string): Promise<{ id: string; p
   return payment;
 }
 
-/** Delivery job: hands the reserved keys to the order. A paid order that cannot be delivered is refunded. */
+/**
+ * Hands a paid order its reserved keys, in the caller's transaction. A paid order whose reserved keys are
+ * not all there is refunded instead.
+ */
+async function deliverReservedKeys(
+  tx: Executor,
+  deps: Deps,
+  order: q.OrderRow,
+  items: q.OrderItemRow[],
+  payment: { id: string; provider: Provider },
+): Promise<void> {
+  const expected = items.filter((i) => i.delivery_mode === 'auto').reduce((s, i) => s + i.quantity, 0);
+  if (expected === 0) return;
+  const sold = await markKeysSold(tx, deps, order.id);
+  if (sold !== expected) {
+    deps.log.error({ orderId: order.id, expected, sold }, 'delivery found fewer reserved keys than ordered; refunding');
+    await releaseKeys(tx, deps, order.id);
+    await refund(tx, deps, order, payment, 'delivery_failed', { fromHold: true });
+    return;
+  }
+  await move(tx, deps, order, ['paid'], 'delivered', 'keys_delivered', { delivered_at: deps.clock.now() });
+  if (order.guest_email || order.buyer_id) await enqueue(tx, deps, notifyDeliveredJob, { orderId: order.id });
+}
+
+/**
+ * Delivery job, for paid orders whose delivery was queued (orders paid before delivery moved into the
+ * paying transaction): the same hand-over in a transaction of its own.
+ */
 export async function deliverOrder(deps: Deps, orderId: string): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const order = await q.findOrder(tx, orderId);
     if (order?.status !== 'paid') return;
-    const items = await q.itemsOf(tx, orderId);
-    const expected = items.filter((i) => i.delivery_mode === 'auto').reduce((s, i) => s + i.quantity, 0);
-    if (expected === 0) return;
-    const sold = await markKeysSold(tx, deps, orderId);
-    if (sold !== expected) {
-      deps.log.error({ orderId, expected, sold }, 'delivery found fewer reserved keys than ordered; refunding');
-      await releaseKeys(tx, deps, orderId);
-      await refund(tx, deps, order, await paymentOf(tx, orderId), 'delivery_failed', { fromHold: true });
-      return;
-    }
-    await move(tx, deps, order, ['paid'], 'delivered', 'keys_delivered', { delivered_at: deps.clock.now() });
-    if (order.guest_email || order.buyer_id) await enqueue(tx, deps, notifyDeliveredJob, { orderId });
+    await deliverReservedKeys(tx, deps, order, await q.itemsOf(tx, orderId), await paymentOf(tx, orderId));
   });
 }
 

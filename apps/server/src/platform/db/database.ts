@@ -1,14 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  Kysely,
-  type Migration,
-  type MigrationProvider,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  type Transaction,
-} from 'kysely';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-catalog.ts';
@@ -21,6 +13,7 @@ import * as m0008 from './migrations/0008-payment-channels.ts';
 import * as m0009 from './migrations/0009-carousel.ts';
 import type { DB } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
+import { GroupCommitDialect } from './sqlite-group-commit.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -67,7 +60,8 @@ export function openDatabase(opts: DatabaseOptions): Database {
   }
   mkdirSync(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, 'kameng.sqlite');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: openSqlite(file) }) });
+  const writer = openSqlite(file);
+  const db = new Kysely<DB>({ dialect: new GroupCommitDialect(writer, openSqlite(file, { reader: true })) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

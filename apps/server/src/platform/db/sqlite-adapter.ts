@@ -8,21 +8,28 @@ function bind(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
 /**
  * Adapts `node:sqlite` to the better-sqlite3-shaped interface Kysely's SqliteDialect expects,
  * so the embedded database needs no native addon. Prepared statements are cached per SQL text.
+ * Transactions (BEGIN IMMEDIATE, so two processes sharing the file never deadlock upgrading a read lock)
+ * are run by the group-commit driver in sqlite-group-commit.ts.
  */
-export function openSqlite(file: string): SqliteDatabase & { raw: DatabaseSync } {
+export function openSqlite(file: string, opts: { reader?: boolean } = {}): SqliteDatabase & { raw: DatabaseSync } {
   const raw = new DatabaseSync(file);
-  raw.exec('PRAGMA journal_mode = WAL');
-  raw.exec('PRAGMA synchronous = FULL');
-  raw.exec('PRAGMA foreign_keys = ON');
-  raw.exec('PRAGMA busy_timeout = 5000');
-  // 32 MiB of page cache (the default is 2 MiB): index pages stay hot once a table holds millions of card keys
-  raw.exec('PRAGMA cache_size = -32768');
+  if (opts.reader) {
+    // the connection for reads outside transactions (see sqlite-group-commit.ts): WAL shows it committed data only
+    raw.exec('PRAGMA query_only = ON');
+    raw.exec('PRAGMA busy_timeout = 5000');
+    raw.exec('PRAGMA cache_size = -16384');
+  } else {
+    raw.exec('PRAGMA journal_mode = WAL');
+    raw.exec('PRAGMA synchronous = FULL');
+    raw.exec('PRAGMA foreign_keys = ON');
+    raw.exec('PRAGMA busy_timeout = 5000');
+    // 32 MiB of page cache (the default is 2 MiB): index pages stay hot once a table holds millions of card keys
+    raw.exec('PRAGMA cache_size = -32768');
+  }
   const cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
 
   function prepare(sql: string): SqliteStatement {
-    // Kysely opens transactions with a plain BEGIN; IMMEDIATE takes the write lock up front so two
-    // processes sharing the file never deadlock upgrading a read lock.
-    const text = /^begin$/i.test(sql.trim()) ? 'begin immediate' : sql;
+    const text = sql;
     let entry = cache.get(text);
     if (!entry) {
       const stmt = raw.prepare(text);
