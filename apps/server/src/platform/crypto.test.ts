@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ManualClock, cryptoRandom, newId } from './clock.ts';
-import { decrypt, encrypt, safeEqual } from './crypto.ts';
+import { ManualClock, cryptoRandom, newId, newIds } from './clock.ts';
+import { decrypt, encrypt, encryptEach, opener, safeEqual } from './crypto.ts';
 
 describe('crypto', () => {
   const key = randomBytes(32);
@@ -17,6 +17,23 @@ describe('crypto', () => {
     expect(() => decrypt(key, sealed, 'row-2')).toThrow();
   });
 
+  it('seals large values piece by piece and in bulk exactly as one at a time, each under a fresh IV', () => {
+    const open = opener();
+    for (const size of [64 * 1024, 64 * 1024 + 1, 1024 * 1024 + 5, 3]) {
+      const plain = randomBytes(size);
+      const sealed = encrypt(key, plain, `piece-${size}`);
+      expect(decrypt(key, sealed, `piece-${size}`).equals(plain)).toBe(true);
+      expect(open(key, sealed, `piece-${size}`).equals(plain)).toBe(true);
+      const raw = Buffer.from(sealed.slice(3), 'base64url');
+      raw[raw.length - 1] = (raw[raw.length - 1] ?? 0) ^ 1;
+      expect(() => open(key, `v1.${raw.toString('base64url')}`, `piece-${size}`)).toThrow();
+      expect(() => open(key, sealed, 'another')).toThrow();
+    }
+    const many = encryptEach(key, ['a', 'b', 'a'], ['1', '2', '3']);
+    expect(many.map((s, i) => decrypt(key, s, String(i + 1)).toString())).toEqual(['a', 'b', 'a']);
+    expect(new Set(many.map((s) => s.slice(0, 19))).size).toBe(3);
+  });
+
   it('compares in constant time and handles unequal lengths', () => {
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abd')).toBe(false);
@@ -30,5 +47,12 @@ describe('crypto', () => {
     const b = newId('usr', clock, cryptoRandom);
     expect(a).toMatch(/^usr_[0-9a-z]{26}$/);
     expect(a < b).toBe(true);
+    const batch = newIds('ck', clock, cryptoRandom, 1000);
+    expect(new Set(batch).size).toBe(1000);
+    expect(
+      batch.every(
+        (id) => /^ck_[0-9a-z]{26}$/.test(id) && id.slice(3, 13) === newId('ck', clock, cryptoRandom).slice(3, 13),
+      ),
+    ).toBe(true);
   });
 });

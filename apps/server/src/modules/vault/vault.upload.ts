@@ -24,10 +24,14 @@ export async function* limitBytes(source: AsyncIterable<Buffer | string>, limit:
 /** A line's text, or null for a line too long to be a key (its bytes were dropped as they came). */
 export type Line = string | null;
 
+/** Lines yielded at a time: a 1 MiB piece holds ~30,000, and lines taken late die young. */
+const LINE_BATCH = 1024;
+
 /**
  * Splits a byte stream into lines at LF, dropping a CR before it; text after the last LF is a line if
- * not empty. Yields the lines each incoming chunk completes, holding at most one unfinished line, and
- * never more than `maxLineBytes` of it, so a 64 MiB body without a newline costs no memory.
+ * not empty. Yields the lines as it goes, up to LINE_BATCH at a time, holding at most one unfinished
+ * line, and never more than `maxLineBytes` of it, so a 64 MiB body without a newline costs no memory.
+ * A chunk's buffer may be reused once the next chunk is asked for: the unfinished line is copied.
  */
 export async function* splitLines(
   source: AsyncIterable<Buffer>,
@@ -38,32 +42,45 @@ export async function* splitLines(
   let overlong = false;
   const take = (): Line => {
     if (overlong) return null;
-    let line = Buffer.concat(parts, size);
+    let line = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
     if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, -1);
     return line.toString('utf8');
   };
   for await (const chunk of source) {
-    const lines: Line[] = [];
+    let lines: Line[] = [];
     let start = 0;
     for (;;) {
       const lf = chunk.indexOf(LF, start);
-      const end = lf < 0 ? chunk.length : lf;
-      if (!overlong && end > start) {
-        if (size + end - start > maxLineBytes) {
-          overlong = true;
-          parts = [];
-          size = 0;
-        } else {
-          parts.push(chunk.subarray(start, end));
-          size += end - start;
+      if (lf >= 0 && size === 0 && !overlong) {
+        // the common case, a line wholly inside this chunk: decoded in place
+        const end = lf > start && chunk[lf - 1] === CR ? lf - 1 : lf;
+        lines.push(lf - start > maxLineBytes ? null : chunk.toString('utf8', start, end));
+      } else {
+        const end = lf < 0 ? chunk.length : lf;
+        if (!overlong && end > start) {
+          if (size + end - start > maxLineBytes) {
+            overlong = true;
+            parts = [];
+            size = 0;
+          } else {
+            parts.push(chunk.subarray(start, end));
+            size += end - start;
+          }
         }
+        if (lf < 0) {
+          if (parts.length > 0) parts = [Buffer.concat(parts, size)];
+          break;
+        }
+        lines.push(take());
+        parts = [];
+        size = 0;
+        overlong = false;
       }
-      if (lf < 0) break;
-      lines.push(take());
-      parts = [];
-      size = 0;
-      overlong = false;
       start = lf + 1;
+      if (lines.length >= LINE_BATCH) {
+        yield lines;
+        lines = [];
+      }
     }
     if (lines.length > 0) yield lines;
   }
@@ -185,6 +202,7 @@ export interface SpoolOptions {
   syncMaxBytes: number;
   /** size of a staged piece */
   chunkBytes: number;
+  /** `data` is one buffer, reused for the next piece once the returned promise settles: copy what you keep */
   stage(seq: number, data: Buffer): Promise<void>;
 }
 
@@ -195,34 +213,43 @@ export type Spooled =
 /**
  * Reads an upload: a small one stays in memory; once it passes syncMaxLines or syncMaxBytes, what came
  * so far and everything after goes to `stage` in pieces of chunkBytes, in order, so memory stays
- * bounded whatever the size.
+ * bounded whatever the size. The pieces are filled in one buffer: a fresh one a piece would be garbage
+ * outside the JS heap that nothing collects while an upload only streams bytes through.
  */
 export async function spool(source: AsyncIterable<Buffer>, o: SpoolOptions): Promise<Spooled> {
   const counter = new LineCounter();
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  let staged = false;
+  let piece = null as Buffer | null;
+  let filled = 0;
   let seq = 0;
-  const flush = async (final: boolean) => {
-    while (pendingBytes >= o.chunkBytes || (final && pendingBytes > 0)) {
-      const all = Buffer.concat(pending, pendingBytes);
-      const piece = all.subarray(0, o.chunkBytes);
-      await o.stage(seq++, piece);
-      const rest = all.subarray(piece.length);
-      pending = rest.length > 0 ? [rest] : [];
-      pendingBytes = rest.length;
+  const stage = async (chunk: Buffer) => {
+    piece ??= Buffer.allocUnsafeSlow(o.chunkBytes);
+    for (let at = 0; at < chunk.length; ) {
+      const n = chunk.copy(piece, filled, at);
+      filled += n;
+      at += n;
+      if (filled === o.chunkBytes) {
+        await o.stage(seq++, piece);
+        filled = 0;
+      }
     }
   };
   for await (const chunk of source) {
     counter.add(chunk);
+    if (piece) {
+      await stage(chunk);
+      continue;
+    }
     pending.push(chunk);
     pendingBytes += chunk.length;
-    if (!staged && (counter.lines > o.syncMaxLines || counter.size > o.syncMaxBytes)) staged = true;
-    if (staged) await flush(false);
+    if (counter.lines > o.syncMaxLines || counter.size > o.syncMaxBytes) {
+      for (const p of pending) await stage(p);
+      pending = [];
+      pendingBytes = 0;
+    }
   }
-  if (!staged && counter.lines <= o.syncMaxLines) {
-    return { staged: false, data: Buffer.concat(pending, pendingBytes), lines: counter.lines };
-  }
-  await flush(true);
+  if (!piece) return { staged: false, data: Buffer.concat(pending, pendingBytes), lines: counter.lines };
+  if (filled > 0) await o.stage(seq++, piece.subarray(0, filled));
   return { staged: true, chunks: seq, lines: counter.lines, bytes: counter.size };
 }
