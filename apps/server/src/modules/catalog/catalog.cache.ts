@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 
 /** Stock changes with every order, so a cached listing may lag by at most this long. */
@@ -13,19 +16,33 @@ function ttlOf(deps: Deps): number {
 }
 const MAX_LOCAL_ENTRIES = 2_000;
 
+/**
+ * A public response as it goes on the wire: validated against its schema and serialised once, when the
+ * entry is filled, so that a hit sends these bytes without parsing, copying or serialising anything.
+ */
+export interface JsonEntry<T> {
+  /** the schema's output, frozen: shared by every reader */
+  readonly value: T;
+  readonly body: Buffer;
+  readonly etag: string;
+}
+
 interface Entry {
   value: unknown;
   expiresAt: number;
+  json?: JsonEntry<unknown>;
 }
 
 interface LocalCache {
-  /** bumped by this process's invalidations (the whole cache without Redis) */
+  /** bumped by every invalidation this process makes or hears of: a fill begun before it is not kept */
   version: number;
   /** with Redis: the catalog version the entries below belong to */
   redisVersion: string | null;
+  /** with Redis: true while the invalidation channel is subscribed, so redisVersion is current without asking */
+  listening: boolean;
   entries: Map<string, Entry>;
   /** computations under way, so that a burst of misses for one key computes it once */
-  inflight: Map<string, Promise<unknown>>;
+  inflight: Map<string, Promise<Entry>>;
 }
 
 // one in-process cache per runtime (tests build several apps in one process)
@@ -34,8 +51,9 @@ const locals = new WeakMap<Deps, LocalCache>();
 function localOf(deps: Deps): LocalCache {
   let c = locals.get(deps);
   if (!c) {
-    c = { version: 0, redisVersion: null, entries: new Map(), inflight: new Map() };
+    c = { version: 0, redisVersion: null, listening: false, entries: new Map(), inflight: new Map() };
     locals.set(deps, c);
+    if (deps.redis) listen(deps, deps.redis, c);
   }
   return c;
 }
@@ -44,18 +62,61 @@ function versionKey(deps: Deps): string {
   return `${deps.redisPrefix}catalog:version`;
 }
 
+function channelOf(deps: Deps): string {
+  return `${deps.redisPrefix}catalog:invalidated`;
+}
+
+function moveTo(local: LocalCache, version: string): void {
+  if (local.redisVersion === version) return;
+  local.redisVersion = version;
+  local.version += 1;
+  local.entries.clear();
+}
+
+/**
+ * Every invalidation is published with the new version. While this process is subscribed it knows the
+ * version without a round trip to Redis per read; while it is not (starting, reconnecting), every read asks
+ * Redis for the version as before. On each (re)subscription it reads the version once: a message missed
+ * while disconnected cannot leave a stale entry behind.
+ */
+function listen(deps: Deps, redis: Redis, local: LocalCache): void {
+  const sub = redis.duplicate();
+  const channel = channelOf(deps);
+  sub.on('error', (err: Error) => deps.log.warn({ err: err.message }, 'catalog cache subscriber error'));
+  sub.on('message', (ch: string, message: string) => {
+    // messages from several publishers may cross: the higher version is the later one
+    if (ch === channel && Number(message) > Number(local.redisVersion ?? -1)) moveTo(local, message);
+  });
+  sub.on('close', () => {
+    local.listening = false;
+  });
+  sub.on('ready', () => {
+    void (async () => {
+      try {
+        await sub.subscribe(channel);
+        moveTo(local, (await redis.get(versionKey(deps))) ?? '0');
+        local.listening = true;
+      } catch (err) {
+        deps.log.warn({ err: (err as Error).message }, 'catalog cache subscribe failed');
+      }
+    })();
+  });
+  // the subscriber lives as long as the runtime's own connection
+  redis.once('end', () => sub.disconnect());
+}
+
 function keep(local: LocalCache, key: string, entry: Entry): void {
   if (local.entries.size >= MAX_LOCAL_ENTRIES) {
     const oldest = local.entries.keys().next().value;
     if (oldest !== undefined) local.entries.delete(oldest);
   }
-  local.entries.set(key, { value: structuredClone(entry.value), expiresAt: entry.expiresAt });
+  local.entries.set(key, entry);
 }
 
-/** Runs `compute` once for concurrent callers of the same key; each caller gets its own copy. */
-async function once<T>(local: LocalCache, key: string, compute: () => Promise<T>): Promise<T> {
+/** Runs `compute` once for concurrent callers of the same key. */
+async function once(local: LocalCache, key: string, compute: () => Promise<Entry>): Promise<Entry> {
   const running = local.inflight.get(key);
-  if (running) return structuredClone(await running) as T;
+  if (running) return running;
   const p = compute();
   local.inflight.set(key, p);
   try {
@@ -65,74 +126,123 @@ async function once<T>(local: LocalCache, key: string, compute: () => Promise<T>
   }
 }
 
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+type Seal = (value: unknown, expiresAt: number) => Entry;
+
+const plain: Seal = (value, expiresAt) => ({ value, expiresAt });
+
+const seals = new WeakMap<z.ZodType, Seal>();
+
+function jsonSeal(schema: z.ZodType): Seal {
+  const known = seals.get(schema);
+  if (known) return known;
+  const seal: Seal = (value, expiresAt) => {
+    // what fastify-type-provider-zod's serializer does on every response, done once per fill
+    const out = deepFreeze(schema.parse(value));
+    const body = Buffer.from(JSON.stringify(out));
+    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+    return { value: out, expiresAt, json: { value: out, body, etag } };
+  };
+  seals.set(schema, seal);
+  return seal;
+}
+
 /**
- * Returns the cached value for `key`, or computes and stores it. With Redis, entries live under the
- * current catalog version, so one INCR makes every process miss; each process keeps the entries of the
- * current version in memory too, so a hit costs one small GET (the version) instead of fetching and parsing
- * the value. Without Redis the cache is this process's. A Redis failure never fails a read: the value is
- * computed instead.
+ * The entry for `key`, from this process's memory, from Redis, or computed and stored. With Redis, entries
+ * live under the current catalog version, so one INCR makes every process miss; each process keeps the
+ * entries of the current version in memory too. Without Redis the cache is this process's. A Redis failure
+ * never fails a read: the value is computed instead (and not kept).
  */
-export async function cached<T>(deps: Deps, key: string, compute: () => Promise<T>): Promise<T> {
+async function entryFor(deps: Deps, key: string, compute: () => Promise<unknown>, seal: Seal): Promise<Entry> {
   const local = localOf(deps);
+  const now = deps.clock.now();
   if (deps.redis) {
     const redis = deps.redis;
-    let version: string;
-    try {
-      version = (await redis.get(versionKey(deps))) ?? '0';
-    } catch (err) {
-      deps.log.warn({ err: (err as Error).message }, 'catalog cache read failed');
-      return compute();
+    if (!local.listening) {
+      try {
+        moveTo(local, (await redis.get(versionKey(deps))) ?? '0');
+      } catch (err) {
+        deps.log.warn({ err: (err as Error).message }, 'catalog cache read failed');
+        return seal(await compute(), now);
+      }
     }
-    if (local.redisVersion !== version) {
-      local.redisVersion = version;
-      local.entries.clear();
-    }
-    const now = deps.clock.now();
     const hit = local.entries.get(key);
-    if (hit && hit.expiresAt > now) return structuredClone(hit.value) as T;
+    if (hit && hit.expiresAt > now) return hit;
+    const version = local.redisVersion!;
+    const generation = local.version;
     const fullKey = `${deps.redisPrefix}catalog:${version}:${key}`;
     return once(local, `${version}:${key}`, async () => {
       try {
         const remote = await redis.get(fullKey);
         if (remote !== null) {
-          const entry = JSON.parse(remote) as Entry;
-          if (local.redisVersion === version) keep(local, key, entry);
-          return entry.value as T;
+          const stored = JSON.parse(remote) as Entry;
+          const entry = seal(stored.value, stored.expiresAt);
+          if (local.version === generation) keep(local, key, entry);
+          return entry;
         }
       } catch (err) {
         deps.log.warn({ err: (err as Error).message }, 'catalog cache read failed');
-        return compute();
+        return seal(await compute(), now);
       }
-      const value = await compute();
-      const entry = { value, expiresAt: now + ttlOf(deps) };
+      const entry = seal(await compute(), now + ttlOf(deps));
       await redis
-        .set(fullKey, JSON.stringify(entry), 'PX', ttlOf(deps))
+        .set(fullKey, JSON.stringify({ value: entry.value, expiresAt: entry.expiresAt }), 'PX', ttlOf(deps))
         .catch((err: Error) => deps.log.warn({ err: err.message }, 'catalog cache write failed'));
-      if (local.redisVersion === version) keep(local, key, entry);
-      return value;
+      if (local.version === generation) keep(local, key, entry);
+      return entry;
     });
   }
 
-  const now = deps.clock.now();
   const hit = local.entries.get(key);
-  if (hit && hit.expiresAt > now) return structuredClone(hit.value) as T;
+  if (hit && hit.expiresAt > now) return hit;
   const version = local.version;
   return once(local, `${version}:${key}`, async () => {
-    const value = await compute();
+    const entry = seal(await compute(), now + ttlOf(deps));
     // an invalidation while computing means the value may already be stale: hand it out, do not keep it
-    if (local.version === version) keep(local, key, { value, expiresAt: now + ttlOf(deps) });
-    return value;
+    if (local.version === version) keep(local, key, entry);
+    return entry;
   });
 }
 
-/** Makes every cached catalog read miss, in every process. Call it after any change that shows in the catalog. */
+/** Returns the cached value for `key`, or computes and stores it; each caller gets its own copy. */
+export async function cached<T>(deps: Deps, key: string, compute: () => Promise<T>): Promise<T> {
+  return structuredClone((await entryFor(deps, key, compute, plain)).value) as T;
+}
+
+/**
+ * Like `cached`, for a public response: the value is validated against `schema` and serialised once per
+ * fill, and every reader shares the one frozen entry (send it with `sendJsonEntry`).
+ */
+export async function cachedJson<S extends z.ZodType>(
+  deps: Deps,
+  key: string,
+  schema: S,
+  compute: () => Promise<z.input<S>>,
+): Promise<JsonEntry<z.output<S>>> {
+  // its own key space: a plain entry has no serialised form
+  return (await entryFor(deps, `json:${key}`, compute, jsonSeal(schema))).json as JsonEntry<z.output<S>>;
+}
+
+/**
+ * Makes every cached catalog read miss, in every process. Call it after any change that shows in the
+ * catalog. Other processes hear of it through Redis pub/sub, within the moment the message takes.
+ */
 export async function invalidateCatalogCache(deps: Deps): Promise<void> {
   const local = localOf(deps);
   local.version += 1;
   local.entries.clear();
   if (deps.redis) {
     try {
-      await deps.redis.incr(versionKey(deps));
+      const version = String(await deps.redis.incr(versionKey(deps)));
+      if (Number(version) > Number(local.redisVersion ?? -1)) moveTo(local, version);
+      await deps.redis.publish(channelOf(deps), version);
     } catch (err) {
       deps.log.warn({ err: (err as Error).message }, 'catalog cache invalidation failed');
     }

@@ -19,6 +19,7 @@ import {
   updateCategoryBodySchema,
   updateProductBodySchema,
 } from '@kameng/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
@@ -26,12 +27,31 @@ import { requireAuth } from '../../platform/http/auth.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import { carouselRoutes } from './carousel.routes.ts';
+import type { JsonEntry } from './catalog.cache.ts';
 import * as catalog from './catalog.service.ts';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 const operators = ['operator', 'admin'] as const;
 const suppliers = ['supplier'] as const;
 const IMAGE_CONTENT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'];
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function holds(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch === etag || ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * A cached public response goes out as the bytes it was serialised to when the entry was filled (validated
+ * then, against the route's schema): no serialiser runs. A client that already holds them gets 304.
+ */
+function sendEntry(req: FastifyRequest, reply: FastifyReply, entry: JsonEntry<unknown>): FastifyReply {
+  reply.header('etag', entry.etag);
+  if (holds(req.headers['if-none-match'], entry.etag)) return reply.code(304).send();
+  return reply.header('content-type', JSON_TYPE).send(entry.body);
+}
 
 export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -54,7 +74,7 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
         config: { auth: 'public' },
       },
-      async () => catalog.categoryTree(deps),
+      async (req, reply) => sendEntry(req, reply, await catalog.categoryTree(deps)),
     );
 
     app.post(
@@ -117,7 +137,7 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
         config: { auth: 'public' },
       },
-      async (req) => catalog.searchProducts(deps, req.query),
+      async (req, reply) => sendEntry(req, reply, await catalog.searchProducts(deps, req.query)),
     );
 
     app.get(
@@ -131,7 +151,10 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
         config: { auth: 'public' },
       },
-      async (req) => catalog.productDetail(deps, req.auth, req.params.id),
+      async (req, reply) => {
+        const page = await catalog.productDetail(deps, req.auth, req.params.id);
+        return 'public' in page ? sendEntry(req, reply, page.public) : page.own;
+      },
     );
 
     app.get(

@@ -13,6 +13,7 @@ import type {
   UpdateCategoryBody,
   UpdateProductBody,
 } from '@kameng/contracts';
+import { categoryTreeSchema, productDetailSchema, productSearchResultSchema } from '@kameng/contracts';
 import { writeAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/database.ts';
@@ -22,7 +23,7 @@ import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { RequestMeta } from '../accounts/accounts.service.ts';
 import { availableCounts } from '../vault/vault.service.ts';
-import { cached, invalidateCatalogCache } from './catalog.cache.ts';
+import { cached, cachedJson, invalidateCatalogCache, type JsonEntry } from './catalog.cache.ts';
 import { findBannedWords, sanitizeDescription, textOf, UPLOADS_URL_PREFIX } from './catalog.content.ts';
 import * as q from './catalog.queries.ts';
 import type { DeliveryMode, ProductStatus } from './catalog.tables.ts';
@@ -209,8 +210,8 @@ async function categoryIndex(deps: Deps): Promise<CategoryIndex> {
   return new CategoryIndex(await cached(deps, 'categories', () => q.listCategories(deps.readDb)));
 }
 
-export async function categoryTree(deps: Deps): Promise<{ items: CategoryNodeDto[] }> {
-  return { items: (await categoryIndex(deps)).tree() };
+export async function categoryTree(deps: Deps): Promise<JsonEntry<{ items: CategoryNodeDto[] }>> {
+  return cachedJson(deps, 'tree', categoryTreeSchema, async () => ({ items: (await categoryIndex(deps)).tree() }));
 }
 
 async function lockedCategoryIndex(deps: Deps, tx: Executor): Promise<CategoryIndex> {
@@ -901,9 +902,9 @@ export async function setBannedWords(
 export async function searchProducts(
   deps: Deps,
   f: ProductSearchQuery,
-): Promise<{ items: ProductListItemDto[]; total: number; page: number; pageSize: number }> {
+): Promise<JsonEntry<{ items: ProductListItemDto[]; total: number; page: number; pageSize: number }>> {
   const key = `search:${JSON.stringify(Object.entries(f).sort(([a], [b]) => a.localeCompare(b)))}`;
-  return cached(deps, key, async () => {
+  return cachedJson(deps, key, productSearchResultSchema, async () => {
     let categoryIds: string[] | undefined;
     if (f.categoryId !== undefined || f.game !== undefined || f.denomination !== undefined) {
       const index = await categoryIndex(deps);
@@ -971,11 +972,16 @@ function toDetail(r: q.ProductRow, stock: number | null, index: CategoryIndex, m
   };
 }
 
+const publicPageSchema = productDetailSchema.nullable();
+
+/** A page as everyone sees it (cached, already serialised), or as its supplier or an operator sees it. */
+export type ProductPage = { public: JsonEntry<ProductDetailDto> } | { own: ProductDetailDto };
+
 /**
  * A product page. Anyone sees a product on sale; its supplier and the operators also see it under
  * review, rejected or off sale (everyone else gets 404, as if it did not exist).
  */
-export async function productDetail(deps: Deps, auth: AuthContext | null, id: string): Promise<ProductDetailDto> {
+export async function productDetail(deps: Deps, auth: AuthContext | null, id: string): Promise<ProductPage> {
   const loadDirect = async (): Promise<ProductDetailDto | null> => {
     const row = await q.findProduct(deps.db, id);
     if (!row) return null;
@@ -986,18 +992,18 @@ export async function productDetail(deps: Deps, auth: AuthContext | null, id: st
   if (auth && isOperator(auth)) {
     const d = await loadDirect();
     if (!d) throw new AppError('NOT_FOUND', 'No such product');
-    return d;
+    return { own: d };
   }
-  const pub = await cached(deps, `product:${id}`, async () => {
+  const pub = await cachedJson(deps, `product:${id}`, publicPageSchema, async () => {
     const row = await q.findProduct(deps.readDb, id);
     if (row?.status !== 'approved' || row.on_sale !== 1) return null;
     const stock = (await stockOf(deps.readDb, [row])).get(row.id) ?? null;
     return toDetail(row, stock, await categoryIndex(deps), false);
   });
-  if (auth && (pub === null || pub.supplierId === auth.userId)) {
+  if (auth && (pub.value === null || pub.value.supplierId === auth.userId)) {
     const own = await loadDirect();
-    if (own) return own;
+    if (own) return { own };
   }
-  if (!pub) throw new AppError('NOT_FOUND', 'No such product');
-  return pub;
+  if (pub.value === null) throw new AppError('NOT_FOUND', 'No such product');
+  return { public: pub as JsonEntry<ProductDetailDto> };
 }
