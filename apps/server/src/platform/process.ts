@@ -49,6 +49,8 @@ async function setUp(runtime: Runtime, serve: boolean): Promise<void> {
   }
 }
 
+const LISTEN_BACKLOG = 4096;
+
 /** Starts the API server, the job worker, or both (embedded mode), and stops them gracefully on a signal. */
 export async function start(config: Config, roles: Roles): Promise<Started> {
   const t0 = performance.now();
@@ -66,7 +68,10 @@ export async function start(config: Config, roles: Roles): Promise<Started> {
       })
     : null;
   worker?.start();
-  if (app) await app.listen({ port: config.port, host: config.host });
+  // Node's default accept queue (511) overflows when a thousand clients connect at once while the event loop
+  // is busy; the dropped SYNs come back after 1 s and 3 s of kernel retransmission. The kernel caps it at
+  // net.core.somaxconn.
+  if (app) await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   deps.log.info(
     {
       startupMs: Math.round(performance.now() - t0),
