@@ -6,6 +6,7 @@ import {
   CATALOG_CACHE_TTL_MS,
   cached,
   invalidateCatalogCache,
+  invalidateCatalogProducts,
   REPLICA_CACHE_TTL_MS,
 } from '../src/modules/catalog/catalog.cache.ts';
 import { createRuntime, type Runtime } from '../src/platform/deps.ts';
@@ -137,6 +138,41 @@ describe(`catalog cache (${dialectName}${TEST_REDIS_URL ? ' + redis' : ''})`, ()
     expect(after.headers.etag).not.toBe(before);
   });
 
+  it('a stock change drops only the pages that show the product; a sale also drops the listings sorted by sales', async () => {
+    const made = await call(t.app, 'POST', '/api/v1/supplier/products', {
+      token: supplier,
+      body: { categoryId, title: '缓存旁品', description: '', priceCents: 2000, deliveryMode: 'manual' },
+    });
+    const otherId = made.body.id as string;
+    await call(t.app, 'POST', `/api/v1/admin/products/${otherId}/approve`, { token: admin });
+    await invalidateCatalogCache(t.deps);
+    const page = async (id: string) => (await call(t.app, 'GET', `/api/v1/products/${id}`)).body.priceCents;
+    const inList = async (query: string, id: string) =>
+      (await call(t.app, 'GET', `/api/v1/products?${query}`)).body.items.find((i: { id: string }) => i.id === id)
+        ?.priceCents;
+    const both = `categoryId=${categoryId}&sort=price_asc`;
+    const onlyOther = `q=${encodeURIComponent('缓存旁品')}`;
+    await setPriceDirectly(1700);
+    await invalidateCatalogCache(t.deps);
+    expect([await page(productId), await page(otherId)]).toEqual([1700, 2000]);
+    expect([await inList(both, productId), await inList(onlyOther, otherId)]).toEqual([1700, 2000]);
+
+    await setPriceDirectly(1800);
+    await t.deps.db.updateTable('products').set({ price_cents: 2100 }).where('id', '=', otherId).execute();
+    await invalidateCatalogProducts(t.deps, [productId]);
+    expect(await page(productId)).toBe(1800);
+    expect(await inList(both, productId)).toBe(1800);
+    // neither shows the product: kept
+    expect(await page(otherId)).toBe(2000);
+    expect(await inList(onlyOther, otherId)).toBe(2000);
+
+    // a sale may reorder every listing sorted by sales (the default sort)
+    await invalidateCatalogProducts(t.deps, [productId], { sold: true });
+    expect(await inList(onlyOther, otherId)).toBe(2100);
+    expect(await page(otherId)).toBe(2000);
+    await call(t.app, 'PATCH', `/api/v1/supplier/products/${otherId}`, { token: supplier, body: { onSale: false } });
+  });
+
   it('drops the cached category tree on a category change', async () => {
     const names = async () =>
       (await call(t.app, 'GET', '/api/v1/categories')).body.items.map((c: { name: string }) => c.name);
@@ -205,6 +241,25 @@ describe(`catalog cache (${dialectName}${TEST_REDIS_URL ? ' + redis' : ''})`, ()
       });
       expect(edit.status).toBe(200);
       expect(await seenBy(app2, undefined)).toBeUndefined();
+      await call(t.app, 'PATCH', `/api/v1/supplier/products/${productId}`, { token: supplier, body: { onSale: true } });
+    });
+
+    it("a product's stock change drops its pages in every process, and only those", async () => {
+      const page = async (app: FastifyInstance) =>
+        (await call(app, 'GET', `/api/v1/products/${productId}`)).body.priceCents as number;
+      const tree = async (app: FastifyInstance) => (await call(app, 'GET', '/api/v1/categories')).body.items;
+      await setPriceDirectly(1900);
+      await invalidateCatalogCache(t.deps);
+      expect(await seenBy(app2, 1900)).toBe(1900);
+      const treeBefore = await tree(app2);
+      await t.deps.db.updateTable('categories').set({ name: '缓存3' }).where('id', '=', categoryId).execute();
+      await setPriceDirectly(1950);
+      await invalidateCatalogProducts(t.deps, [productId]);
+      for (const deadline = Date.now() + 2000; Date.now() < deadline && (await page(app2)) !== 1950; )
+        await new Promise((r) => setTimeout(r, 5));
+      expect(await page(app2)).toBe(1950);
+      // the tree shows no product: still the cached one
+      expect(await tree(app2)).toEqual(treeBefore);
     });
   });
 });

@@ -31,14 +31,25 @@ interface Entry {
   value: unknown;
   expiresAt: number;
   json?: JsonEntry<unknown>;
+  /** the products this entry shows; absent: it may show any (dropped by every product's change) */
+  products?: ReadonlySet<string>;
+  /** its order depends on sales counts (the "sales" sort) */
+  bySales?: boolean;
+}
+
+/** What a page shows, so that a change to one product drops only the pages that show it. */
+export interface Scope {
+  products: readonly string[];
+  bySales?: boolean;
 }
 
 interface LocalCache {
   /** bumped by every invalidation this process makes or hears of: a fill begun before it is not kept */
   version: number;
-  /** with Redis: the catalog version the entries below belong to */
-  redisVersion: string | null;
-  /** with Redis: true while the invalidation channel is subscribed, so redisVersion is current without asking */
+  /** with Redis: the catalog version (every page) and the products version the entries below belong to */
+  redisVersion: number | null;
+  productsVersion: number | null;
+  /** with Redis: true while the invalidation channel is subscribed, so the versions are current without asking */
   listening: boolean;
   entries: Map<string, Entry>;
   /** computations under way, so that a burst of misses for one key computes it once */
@@ -51,7 +62,14 @@ const locals = new WeakMap<Deps, LocalCache>();
 function localOf(deps: Deps): LocalCache {
   let c = locals.get(deps);
   if (!c) {
-    c = { version: 0, redisVersion: null, listening: false, entries: new Map(), inflight: new Map() };
+    c = {
+      version: 0,
+      redisVersion: null,
+      productsVersion: null,
+      listening: false,
+      entries: new Map(),
+      inflight: new Map(),
+    };
     locals.set(deps, c);
     if (deps.redis) listen(deps, deps.redis, c);
   }
@@ -62,30 +80,67 @@ function versionKey(deps: Deps): string {
   return `${deps.redisPrefix}catalog:version`;
 }
 
+function productsVersionKey(deps: Deps): string {
+  return `${deps.redisPrefix}catalog:products-version`;
+}
+
 function channelOf(deps: Deps): string {
   return `${deps.redisPrefix}catalog:invalidated`;
 }
 
-function moveTo(local: LocalCache, version: string): void {
-  if (local.redisVersion === version) return;
-  local.redisVersion = version;
+function dropAll(local: LocalCache): void {
   local.version += 1;
   local.entries.clear();
 }
 
+function dropProducts(local: LocalCache, ids: readonly string[], sold: boolean): void {
+  local.version += 1;
+  for (const [key, e] of local.entries) {
+    if (!e.products || (sold && e.bySales) || ids.some((id) => e.products!.has(id))) local.entries.delete(key);
+  }
+}
+
+/** Both versions as read from Redis: anything else than what the entries belong to drops them all. */
+function moveTo(local: LocalCache, version: number, productsVersion: number): void {
+  if (local.redisVersion === version && local.productsVersion === productsVersion) return;
+  local.redisVersion = version;
+  local.productsVersion = productsVersion;
+  dropAll(local);
+}
+
+async function readVersions(deps: Deps, redis: Redis): Promise<[number, number]> {
+  const [v, pv] = await redis.mget(versionKey(deps), productsVersionKey(deps));
+  return [Number(v ?? 0), Number(pv ?? 0)];
+}
+
+interface ProductsMessage {
+  pv: number;
+  ids: string[];
+  sold: boolean;
+}
+
 /**
- * Every invalidation is published with the new version. While this process is subscribed it knows the
- * version without a round trip to Redis per read; while it is not (starting, reconnecting), every read asks
- * Redis for the version as before. On each (re)subscription it reads the version once: a message missed
- * while disconnected cannot leave a stale entry behind.
+ * Every invalidation is published: a plain number is a new catalog version (every page goes), a JSON object
+ * a new products version with the products that changed (only their pages go). While this process is
+ * subscribed it knows both versions without a round trip to Redis per read; while it is not (starting,
+ * reconnecting), every read asks Redis for them and any change drops everything. On each (re)subscription it
+ * drops everything and reads the versions once: a message missed while disconnected leaves nothing stale.
  */
 function listen(deps: Deps, redis: Redis, local: LocalCache): void {
   const sub = redis.duplicate();
   const channel = channelOf(deps);
   sub.on('error', (err: Error) => deps.log.warn({ err: err.message }, 'catalog cache subscriber error'));
   sub.on('message', (ch: string, message: string) => {
-    // messages from several publishers may cross: the higher version is the later one
-    if (ch === channel && Number(message) > Number(local.redisVersion ?? -1)) moveTo(local, message);
+    if (ch !== channel || !local.listening) return;
+    if (message.startsWith('{')) {
+      const m = JSON.parse(message) as ProductsMessage;
+      // messages from several publishers may cross: only a higher version is news
+      if (m.pv > (local.productsVersion ?? -1)) local.productsVersion = m.pv;
+      dropProducts(local, m.ids, m.sold);
+    } else if (Number(message) > (local.redisVersion ?? -1)) {
+      local.redisVersion = Number(message);
+      dropAll(local);
+    }
   });
   sub.on('close', () => {
     local.listening = false;
@@ -94,7 +149,10 @@ function listen(deps: Deps, redis: Redis, local: LocalCache): void {
     void (async () => {
       try {
         await sub.subscribe(channel);
-        moveTo(local, (await redis.get(versionKey(deps))) ?? '0');
+        const [v, pv] = await readVersions(deps, redis);
+        local.redisVersion = v;
+        local.productsVersion = pv;
+        dropAll(local);
         local.listening = true;
       } catch (err) {
         deps.log.warn({ err: (err as Error).message }, 'catalog cache subscribe failed');
@@ -156,26 +214,42 @@ function jsonSeal(schema: z.ZodType): Seal {
 
 /**
  * The entry for `key`, from this process's memory, from Redis, or computed and stored. With Redis, entries
- * live under the current catalog version, so one INCR makes every process miss; each process keeps the
- * entries of the current version in memory too. Without Redis the cache is this process's. A Redis failure
- * never fails a read: the value is computed instead (and not kept).
+ * live under the current versions, so one INCR makes every process miss; each process keeps the entries of
+ * the current versions in memory too. Without Redis the cache is this process's. A Redis failure never
+ * fails a read: the value is computed instead (and not kept).
  */
-async function entryFor(deps: Deps, key: string, compute: () => Promise<unknown>, seal: Seal): Promise<Entry> {
+async function entryFor(
+  deps: Deps,
+  key: string,
+  compute: () => Promise<unknown>,
+  seal: Seal,
+  scope?: (value: unknown) => Scope,
+): Promise<Entry> {
+  const make = (value: unknown, expiresAt: number): Entry => {
+    const entry = seal(value, expiresAt);
+    if (scope) {
+      const s = scope(entry.value);
+      entry.products = new Set(s.products);
+      entry.bySales = s.bySales ?? false;
+    }
+    return entry;
+  };
   const local = localOf(deps);
   const now = deps.clock.now();
   if (deps.redis) {
     const redis = deps.redis;
     if (!local.listening) {
       try {
-        moveTo(local, (await redis.get(versionKey(deps))) ?? '0');
+        const [v, pv] = await readVersions(deps, redis);
+        moveTo(local, v, pv);
       } catch (err) {
         deps.log.warn({ err: (err as Error).message }, 'catalog cache read failed');
-        return seal(await compute(), now);
+        return make(await compute(), now);
       }
     }
     const hit = local.entries.get(key);
     if (hit && hit.expiresAt > now) return hit;
-    const version = local.redisVersion!;
+    const version = `${local.redisVersion}.${local.productsVersion}`;
     const generation = local.version;
     const fullKey = `${deps.redisPrefix}catalog:${version}:${key}`;
     return once(local, `${version}:${key}`, async () => {
@@ -183,15 +257,15 @@ async function entryFor(deps: Deps, key: string, compute: () => Promise<unknown>
         const remote = await redis.get(fullKey);
         if (remote !== null) {
           const stored = JSON.parse(remote) as Entry;
-          const entry = seal(stored.value, stored.expiresAt);
+          const entry = make(stored.value, stored.expiresAt);
           if (local.version === generation) keep(local, key, entry);
           return entry;
         }
       } catch (err) {
         deps.log.warn({ err: (err as Error).message }, 'catalog cache read failed');
-        return seal(await compute(), now);
+        return make(await compute(), now);
       }
-      const entry = seal(await compute(), now + ttlOf(deps));
+      const entry = make(await compute(), now + ttlOf(deps));
       await redis
         .set(fullKey, JSON.stringify({ value: entry.value, expiresAt: entry.expiresAt }), 'PX', ttlOf(deps))
         .catch((err: Error) => deps.log.warn({ err: err.message }, 'catalog cache write failed'));
@@ -204,7 +278,7 @@ async function entryFor(deps: Deps, key: string, compute: () => Promise<unknown>
   if (hit && hit.expiresAt > now) return hit;
   const version = local.version;
   return once(local, `${version}:${key}`, async () => {
-    const entry = seal(await compute(), now + ttlOf(deps));
+    const entry = make(await compute(), now + ttlOf(deps));
     // an invalidation while computing means the value may already be stale: hand it out, do not keep it
     if (local.version === version) keep(local, key, entry);
     return entry;
@@ -218,16 +292,19 @@ export async function cached<T>(deps: Deps, key: string, compute: () => Promise<
 
 /**
  * Like `cached`, for a public response: the value is validated against `schema` and serialised once per
- * fill, and every reader shares the one frozen entry (send it with `sendJsonEntry`).
+ * fill, and every reader shares the one frozen entry. `scope` names the products the page shows, so that
+ * `invalidateCatalogProducts` drops it only when one of them changes; without it, any product's change does.
  */
 export async function cachedJson<S extends z.ZodType>(
   deps: Deps,
   key: string,
   schema: S,
   compute: () => Promise<z.input<S>>,
+  scope?: (value: z.output<S>) => Scope,
 ): Promise<JsonEntry<z.output<S>>> {
   // its own key space: a plain entry has no serialised form
-  return (await entryFor(deps, `json:${key}`, compute, jsonSeal(schema))).json as JsonEntry<z.output<S>>;
+  const entry = await entryFor(deps, `json:${key}`, compute, jsonSeal(schema), scope as (value: unknown) => Scope);
+  return entry.json as JsonEntry<z.output<S>>;
 }
 
 /**
@@ -235,14 +312,38 @@ export async function cachedJson<S extends z.ZodType>(
  * catalog. Other processes hear of it through Redis pub/sub, within the moment the message takes.
  */
 export async function invalidateCatalogCache(deps: Deps): Promise<void> {
-  const local = localOf(deps);
-  local.version += 1;
-  local.entries.clear();
+  dropAll(localOf(deps));
   if (deps.redis) {
     try {
-      const version = String(await deps.redis.incr(versionKey(deps)));
-      if (Number(version) > Number(local.redisVersion ?? -1)) moveTo(local, version);
-      await deps.redis.publish(channelOf(deps), version);
+      const version = await deps.redis.incr(versionKey(deps));
+      const local = localOf(deps);
+      if (version > (local.redisVersion ?? -1)) local.redisVersion = version;
+      await deps.redis.publish(channelOf(deps), String(version));
+    } catch (err) {
+      deps.log.warn({ err: (err as Error).message }, 'catalog cache invalidation failed');
+    }
+  }
+}
+
+/**
+ * Drops the cached pages that show any of `productIds` (and, when `sold`, every page sorted by sales), in
+ * every process: for changes of stock or sales counts, which do not move a product in or out of a listing.
+ * Everything else (edits, approvals, categories) goes through `invalidateCatalogCache`.
+ */
+export async function invalidateCatalogProducts(
+  deps: Deps,
+  productIds: readonly string[],
+  opts: { sold?: boolean } = {},
+): Promise<void> {
+  const sold = opts.sold ?? false;
+  const local = localOf(deps);
+  dropProducts(local, productIds, sold);
+  if (deps.redis) {
+    try {
+      const pv = await deps.redis.incr(productsVersionKey(deps));
+      if (pv > (local.productsVersion ?? -1)) local.productsVersion = pv;
+      const message: ProductsMessage = { pv, ids: [...productIds], sold };
+      await deps.redis.publish(channelOf(deps), JSON.stringify(message));
     } catch (err) {
       deps.log.warn({ err: (err as Error).message }, 'catalog cache invalidation failed');
     }

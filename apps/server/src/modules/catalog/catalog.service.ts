@@ -23,12 +23,18 @@ import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { RequestMeta } from '../accounts/accounts.service.ts';
 import { availableCounts } from '../vault/vault.service.ts';
-import { cached, cachedJson, invalidateCatalogCache, type JsonEntry } from './catalog.cache.ts';
+import {
+  cached,
+  cachedJson,
+  invalidateCatalogCache,
+  invalidateCatalogProducts,
+  type JsonEntry,
+} from './catalog.cache.ts';
 import { findBannedWords, sanitizeDescription, textOf, UPLOADS_URL_PREFIX } from './catalog.content.ts';
 import * as q from './catalog.queries.ts';
 import type { DeliveryMode, ProductStatus } from './catalog.tables.ts';
 
-export { invalidateCatalogCache };
+export { invalidateCatalogCache, invalidateCatalogProducts };
 
 /** Categories nest at most this deep, which also bounds every walk up the tree. */
 export const MAX_CATEGORY_DEPTH = 8;
@@ -211,7 +217,13 @@ async function categoryIndex(deps: Deps): Promise<CategoryIndex> {
 }
 
 export async function categoryTree(deps: Deps): Promise<JsonEntry<{ items: CategoryNodeDto[] }>> {
-  return cachedJson(deps, 'tree', categoryTreeSchema, async () => ({ items: (await categoryIndex(deps)).tree() }));
+  return cachedJson(
+    deps,
+    'tree',
+    categoryTreeSchema,
+    async () => ({ items: (await categoryIndex(deps)).tree() }),
+    () => ({ products: [] }),
+  );
 }
 
 async function lockedCategoryIndex(deps: Deps, tx: Executor): Promise<CategoryIndex> {
@@ -904,37 +916,51 @@ export async function searchProducts(
   f: ProductSearchQuery,
 ): Promise<JsonEntry<{ items: ProductListItemDto[]; total: number; page: number; pageSize: number }>> {
   const key = `search:${JSON.stringify(Object.entries(f).sort(([a], [b]) => a.localeCompare(b)))}`;
-  return cachedJson(deps, key, productSearchResultSchema, async () => {
-    let categoryIds: string[] | undefined;
-    if (f.categoryId !== undefined || f.game !== undefined || f.denomination !== undefined) {
-      const index = await categoryIndex(deps);
-      let ids = f.categoryId !== undefined ? index.descendants(f.categoryId) : index.rows.map((r) => r.id);
-      if (f.game !== undefined) ids = ids.filter((id) => index.effective(id, 'game') === f.game);
-      if (f.denomination !== undefined)
-        ids = ids.filter((id) => index.effective(id, 'denomination') === f.denomination);
-      categoryIds = ids;
-    }
-    // the public catalog may lag the primary a little (it is cached anyway): it reads from the replica when there is one
-    const { rows, total } = await q.searchProducts(deps.readDb, {
-      sellableOnly: true,
-      categoryIds,
-      deliveryMode: f.goodsType ? GOODS_TYPE_MODE[f.goodsType] : undefined,
-      supplierId: f.supplierId,
-      q: f.q,
-      minPriceCents: f.minPriceCents,
-      maxPriceCents: f.maxPriceCents,
-      sort: f.sort,
-      limit: f.pageSize,
-      offset: (f.page - 1) * f.pageSize,
-    });
-    const stock = await stockOf(deps.readDb, rows);
-    return {
-      items: rows.map((r) => toListItem(r, stock.get(r.id) ?? null)),
-      total,
-      page: f.page,
-      pageSize: f.pageSize,
-    };
+  // stock and sales counts do not move a product in or out of a listing: only the sales sort reorders
+  return cachedJson(
+    deps,
+    key,
+    productSearchResultSchema,
+    () => findProducts(deps, f),
+    (page) => ({
+      products: page.items.map((i) => i.id),
+      bySales: f.sort === 'sales',
+    }),
+  );
+}
+
+async function findProducts(
+  deps: Deps,
+  f: ProductSearchQuery,
+): Promise<{ items: ProductListItemDto[]; total: number; page: number; pageSize: number }> {
+  let categoryIds: string[] | undefined;
+  if (f.categoryId !== undefined || f.game !== undefined || f.denomination !== undefined) {
+    const index = await categoryIndex(deps);
+    let ids = f.categoryId !== undefined ? index.descendants(f.categoryId) : index.rows.map((r) => r.id);
+    if (f.game !== undefined) ids = ids.filter((id) => index.effective(id, 'game') === f.game);
+    if (f.denomination !== undefined) ids = ids.filter((id) => index.effective(id, 'denomination') === f.denomination);
+    categoryIds = ids;
+  }
+  // the public catalog may lag the primary a little (it is cached anyway): it reads from the replica when there is one
+  const { rows, total } = await q.searchProducts(deps.readDb, {
+    sellableOnly: true,
+    categoryIds,
+    deliveryMode: f.goodsType ? GOODS_TYPE_MODE[f.goodsType] : undefined,
+    supplierId: f.supplierId,
+    q: f.q,
+    minPriceCents: f.minPriceCents,
+    maxPriceCents: f.maxPriceCents,
+    sort: f.sort,
+    limit: f.pageSize,
+    offset: (f.page - 1) * f.pageSize,
   });
+  const stock = await stockOf(deps.readDb, rows);
+  return {
+    items: rows.map((r) => toListItem(r, stock.get(r.id) ?? null)),
+    total,
+    page: f.page,
+    pageSize: f.pageSize,
+  };
 }
 
 function toDetail(r: q.ProductRow, stock: number | null, index: CategoryIndex, manage: boolean): ProductDetailDto {
@@ -994,12 +1020,18 @@ export async function productDetail(deps: Deps, auth: AuthContext | null, id: st
     if (!d) throw new AppError('NOT_FOUND', 'No such product');
     return { own: d };
   }
-  const pub = await cachedJson(deps, `product:${id}`, publicPageSchema, async () => {
-    const row = await q.findProduct(deps.readDb, id);
-    if (row?.status !== 'approved' || row.on_sale !== 1) return null;
-    const stock = (await stockOf(deps.readDb, [row])).get(row.id) ?? null;
-    return toDetail(row, stock, await categoryIndex(deps), false);
-  });
+  const pub = await cachedJson(
+    deps,
+    `product:${id}`,
+    publicPageSchema,
+    async () => {
+      const row = await q.findProduct(deps.readDb, id);
+      if (row?.status !== 'approved' || row.on_sale !== 1) return null;
+      const stock = (await stockOf(deps.readDb, [row])).get(row.id) ?? null;
+      return toDetail(row, stock, await categoryIndex(deps), false);
+    },
+    () => ({ products: [id] }),
+  );
   if (auth && (pub.value === null || pub.value.supplierId === auth.userId)) {
     const own = await loadDirect();
     if (own) return { own };
