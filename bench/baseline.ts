@@ -25,6 +25,8 @@ export interface BaselineRun {
   failures: number;
   durationS: number;
   perS: number;
+  /** CPU seconds this process used during the run */
+  cpuS: number;
   latency: { p50: number; p95: number; p99: number; max: number };
   peakRssMb: number;
 }
@@ -56,6 +58,7 @@ for (let r = 0; r < job.runs; r++) {
   const latency = new Samples();
   let purchases = 0;
   let failures = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const end = t0 + job.durationS * 1000;
   const lane = async () => {
@@ -82,11 +85,13 @@ for (let r = 0; r < job.runs; r++) {
   };
   await Promise.all(Array.from({ length: job.concurrency }, lane));
   const durationS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   runs.push({
     purchases,
     failures,
     durationS,
     perS: purchases / durationS,
+    cpuS: (cpu.user + cpu.system) / 1e6,
     latency: latency.summary(),
     peakRssMb: peakRssMb(),
   });

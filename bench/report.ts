@@ -137,6 +137,14 @@ export function markdownTable(meta: Record<string, unknown>, results: Summarised
       if (late) other.push(`${late} answers timed out at the client (30 s) and were read back from the server`);
       other.push(r.failures.length ? `**FAILED**: ${r.failures.join('; ')}` : 'all checks passed');
     }
+    const cores = spread(extra(r, 'serverCores')).median;
+    if (Number.isFinite(cores)) {
+      const db = spread(extra(r, 'dbCores')).median;
+      const perOp = (c: number) => `${f1((c * 1000) / s.throughput.median)} ms/op`;
+      other.push(
+        `CPU: ${r.name === 'baseline' ? 'services' : 'server'} ${f1(cores)} cores (${perOp(cores)})${Number.isFinite(db) ? `, PostgreSQL ${f1(db)} cores (${perOp(db)})` : ''}`,
+      );
+    }
     if (r.name === 'import') other.push(`${range(spread(extra(r, 'seconds')), f1)} s per run`);
     if (r.name === 'baseline' && r.failures.length) other.push(r.failures.join('; '));
     lines.push(

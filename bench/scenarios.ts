@@ -1,6 +1,7 @@
 import type { BaselineRun } from './baseline.ts';
 import { runBaseline, runLoad } from './lib/children.ts';
 import { type Api, pool, until } from './lib/http.ts';
+import { coresWhile } from './lib/cpu.ts';
 import { type Account, addProduct, buyers, importKeys, openShop, type Shop, walletCents } from './lib/seed.ts';
 import type { RunningServer, Target } from './lib/server.ts';
 
@@ -152,8 +153,18 @@ async function repeat(b: Bench, name: string, fn: (run: number) => Promise<RunMe
   const out: RunMetrics[] = [];
   for (let r = 0; r < b.sizes.runs; r++) {
     b.server.resetPeakRss();
-    const m = await fn(r);
+    const {
+      result: m,
+      serverCores,
+      dbCores,
+    } = await coresWhile(
+      () => b.server.pids(),
+      b.target.dialect === 'postgres',
+      () => fn(r),
+    );
     m.peakRssMb = m.peakRssMb || b.server.peakRssMb();
+    m.extra.serverCores = serverCores;
+    if (b.target.dialect === 'postgres') m.extra.dbCores = dbCores;
     b.log(
       `  ${name} run ${r + 1}/${b.sizes.runs}: ${m.throughput.toFixed(0)}/s p99 ${m.p99.toFixed(1)} ms errors ${m.errors}${m.statuses ? ` statuses ${JSON.stringify(m.statuses)}` : ''}`,
     );
@@ -405,23 +416,34 @@ export async function prepareBaseline(b: Bench): Promise<() => Promise<ScenarioR
   }
   const tokens = (await buyerPool(b, b.sizes.purchaseBuyers)).map((a) => a.token);
   return async () => {
-    const { runs, firstError } = await runBaseline(
-      {
-        tokens,
-        productIds,
-        concurrency: b.sizes.purchaseConnections,
-        durationS: b.sizes.durationS,
-        runs: b.sizes.runs,
-      },
-      b.target.dir,
-      b.target.env,
+    const measured = await coresWhile(
+      () => [],
+      b.target.dialect === 'postgres',
+      () =>
+        runBaseline(
+          {
+            tokens,
+            productIds,
+            concurrency: b.sizes.purchaseConnections,
+            durationS: b.sizes.durationS,
+            runs: b.sizes.runs,
+          },
+          b.target.dir,
+          b.target.env,
+        ),
     );
+    const { runs, firstError } = measured.result;
     const metrics = runs.map((r: BaselineRun) => ({
       throughput: r.perS,
       ...r.latency,
       errors: r.failures,
       peakRssMb: r.peakRssMb,
-      extra: { purchases: r.purchases },
+      // the services' own process, and the database over all runs (the child also starts and stops)
+      extra: {
+        purchases: r.purchases,
+        serverCores: r.cpuS / r.durationS,
+        ...(b.target.dialect === 'postgres' ? { dbCores: measured.dbCores } : {}),
+      },
     }));
     for (const [i, m] of metrics.entries())
       b.log(

@@ -17,6 +17,7 @@ import { categoryTreeSchema, productDetailSchema, productSearchResultSchema } fr
 import { writeAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { addLast } from '../../platform/db/hot-rows.ts';
 import { forUpdate, isUniqueViolation } from '../../platform/db/dialect.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
@@ -120,7 +121,8 @@ export async function returnManualStock(tx: Executor, productId: string, quantit
 
 /** Counts a sale (the "sales" sort). The listing cache is dropped at once; a read before the caller commits lasts one TTL at most. */
 export async function recordSale(tx: Executor, deps: Deps, productId: string, quantity: number): Promise<void> {
-  await q.addSales(tx, productId, quantity);
+  // every sale of a product touches its row: the count goes up last (see hot-rows.ts)
+  await addLast(tx, `sales:${productId}`, quantity, (t, n) => q.addSales(t, productId, n));
   await invalidateCatalogCache(deps);
 }
 

@@ -36,9 +36,23 @@ export async function ensureAccounts(
   now: number,
 ): Promise<void> {
   if (rows.length === 0) return;
+  // look first: on PostgreSQL an INSERT … ON CONFLICT meeting a row another transaction is updating waits
+  // for that transaction, and the platform's accounts are updated by every sale; a read does not wait
+  const existing = await db
+    .selectFrom('ledger_accounts')
+    .select('id')
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .execute();
+  const have = new Set(existing.map((r) => r.id));
+  const missing = rows.filter((r) => !have.has(r.id));
+  if (missing.length === 0) return;
   await db
     .insertInto('ledger_accounts')
-    .values(rows.map((r) => ({ ...r, balance_cents: 0, created_at: now })))
+    .values(missing.map((r) => ({ ...r, balance_cents: 0, created_at: now })))
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 }

@@ -3,6 +3,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/clock.ts';
 import { sha256Hex } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { addLast, runsHotRowsLast } from '../../platform/db/hot-rows.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -164,11 +165,19 @@ export async function postEntry(tx: Executor, deps: Ctx, entry: EntryInput): Pro
   );
 
   const applied: [AccountId, number][] = [];
+  // changes no balance can refuse (credits, and debits of accounts that may go negative) wait for the end
+  // of the transaction when it allows that: the platform's and suppliers' accounts are touched by every sale
+  const unrefusable: [AccountId, number][] = [];
   const undo = async () => {
     for (const [id, delta] of applied.reverse()) await q.revertDelta(tx, id, delta);
   };
+  const deferring = runsHotRowsLast(tx);
   for (const [id, delta] of deltas) {
     if (delta === 0) continue;
+    if (deferring && (delta > 0 || parseAccountId(id).mayGoNegative)) {
+      unrefusable.push([id, delta]);
+      continue;
+    }
     if (!(await q.applyGuardedDelta(tx, id, delta))) {
       await undo();
       return { status: 'insufficient_funds', accountId: id };
@@ -191,6 +200,7 @@ export async function postEntry(tx: Executor, deps: Ctx, entry: EntryInput): Pro
     if (!outcome) throw new Error(`journal entry ${entry.id} neither inserted nor found`);
     return outcome;
   }
+  for (const [id, delta] of unrefusable) await addLast(tx, `ledger:${id}`, delta, (t, d) => applyUnrefusable(t, id, d));
   await q.insertPostings(
     tx,
     entry.transfers.flatMap((t) => [
@@ -211,6 +221,10 @@ export async function postEntry(tx: Executor, deps: Ctx, entry: EntryInput): Pro
     ]),
   );
   return { status: 'posted' };
+}
+
+async function applyUnrefusable(tx: Executor, id: AccountId, delta: number): Promise<void> {
+  if (!(await q.applyGuardedDelta(tx, id, delta))) throw new Error(`balance of ${id} refused a change of ${delta}`);
 }
 
 /** An account's balance; 0 for an account that has never been used. */

@@ -72,14 +72,13 @@ export async function insertEvent(
     created_at: number;
   },
 ): Promise<void> {
-  const last = await db
-    .selectFrom('order_events')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .where('order_id', '=', row.order_id)
-    .executeTakeFirst();
+  // the next number in the order's history, in the same statement (the (order_id, seq) index keeps it unique)
   await db
     .insertInto('order_events')
-    .values({ ...row, seq: Number(last?.seq ?? 0) + 1 })
+    .values({
+      ...row,
+      seq: sql<number>`(select coalesce(max(seq), 0) + 1 from order_events where order_id = ${row.order_id})`,
+    })
     .execute();
 }
 

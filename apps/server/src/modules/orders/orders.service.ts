@@ -4,6 +4,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/clock.ts';
 import { decrypt, deriveKey, encrypt, sha256Hex } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { transactionWithHotRowsLast } from '../../platform/db/hot-rows.ts';
 import { isUniqueViolation } from '../../platform/db/dialect.ts';
 import { fillDays, lastCstDays } from '../../platform/days.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -191,7 +192,7 @@ export async function createOrder(
   const reservationMinutes = await getSetting(deps.db, 'orders.reservationMinutes');
 
   try {
-    const created = await deps.db.transaction().execute(async (tx) => {
+    const created = await transactionWithHotRowsLast(deps.db, async (tx) => {
       const products = await getProductsForOrder(tx, productIds);
       const now = deps.clock.now();
       const orderId = newId('ord', deps.clock, deps.random);

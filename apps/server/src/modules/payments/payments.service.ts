@@ -2,6 +2,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/clock.ts';
 import { sha256Hex } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { transactionWithHotRowsLast } from '../../platform/db/hot-rows.ts';
 import { isUniqueViolation } from '../../platform/db/dialect.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
@@ -261,7 +262,7 @@ export function paymentRef(p: q.PaymentRow): PaymentRef {
 
 /** Marks a confirmed payment paid in one transaction: the transition, the booking, the follow-up jobs. */
 export async function settlePaid(deps: Deps, paymentId: string, tradeNo: string): Promise<PaidOutcome> {
-  return deps.db.transaction().execute(async (tx) => {
+  return transactionWithHotRowsLast(deps.db, async (tx) => {
     const current = await q.findPayment(tx, paymentId);
     if (!current) throw new Error('payment vanished');
     return applyPaid(tx, deps, current, tradeNo);

@@ -90,6 +90,7 @@ export class GroupCommitDriver implements Driver {
   #openedAt = 0;
   #joined = 0;
   #waiting: Waiter[] = [];
+  #flushScheduled = false;
   /** commits actually run, and transactions they carried (for tests and the benchmark) */
   readonly stats = { commits: 0, transactions: 0 };
 
@@ -155,7 +156,12 @@ export class GroupCommitDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    if (this.#open) this.#commit();
+    if (this.#open && !this.#locked) this.#commit();
+    else if (this.#open) {
+      // closed in the middle of a transaction: nothing of the group may half-commit
+      this.#db.raw.exec('ROLLBACK');
+      this.#abort(new Error('the database was closed'));
+    }
     this.#reader.close();
     this.#db.close();
   }
@@ -196,20 +202,33 @@ export class GroupCommitDriver implements Driver {
     return new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
-  /** Gives the write connection to the next in line; commits first when no one waits or the group is full. */
+  /**
+   * Gives the write connection to the next in line. A full group commits at once; when no one is waiting,
+   * the commit runs after the work already queued in this turn of the event loop (requests read off the
+   * same sockets, say) has had its chance to join.
+   */
   #handOff(lease: Lease): void {
     lease.holds = false;
     if (
       this.#open &&
-      (this.#queue.length === 0 ||
-        this.#joined >= this.#limits.maxTransactions ||
-        performance.now() - this.#openedAt >= this.#limits.maxWaitMs)
+      (this.#joined >= this.#limits.maxTransactions || performance.now() - this.#openedAt >= this.#limits.maxWaitMs)
     ) {
       this.#commit();
     }
     const next = this.#queue.shift();
-    if (next) next();
-    else this.#locked = false;
+    if (next) {
+      next();
+      return;
+    }
+    this.#locked = false;
+    if (this.#open && !this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => {
+        this.#flushScheduled = false;
+        // someone took the connection meanwhile: their hand-off decides
+        if (this.#open && !this.#locked) this.#commit();
+      });
+    }
   }
 
   #commit(): void {
