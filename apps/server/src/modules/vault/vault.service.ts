@@ -2,16 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { writeAudit } from '../../platform/audit.ts';
 import { newId, newIds } from '../../platform/clock.ts';
-import {
-  decrypt,
-  deriveKey,
-  encrypt,
-  encryptEach,
-  hmacHex,
-  keyObject,
-  opener,
-  type SecretKey,
-} from '../../platform/crypto.ts';
+import { decrypt, deriveKey, encrypt, keyObject, opener, type SecretKey } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
@@ -20,8 +11,9 @@ import { enqueue, type JobContext } from '../../platform/jobs/jobs.ts';
 import { getProductsForOrder, invalidateCatalogCache, type ProductForOrder } from '../catalog/catalog.service.ts';
 import { createNotice } from '../notify/notify.service.ts';
 import { IMPORT_MAX_ATTEMPTS, importKeysJob } from './vault.jobs-spec.ts';
-import { type CodeFormat, generateCodes, maskKey, normaliseKey } from './vault.keys.ts';
+import { type CodeFormat, generateCodes } from './vault.keys.ts';
 import * as q from './vault.queries.ts';
+import { prepareKeys, StepPreparer, type StepKeys } from './vault.prepare.ts';
 import type { BatchSource, ImportJobsTable, KeyStatus } from './vault.tables.ts';
 import { type Line, limitBytes, MiB, multipartFile, splitLines, spool } from './vault.upload.ts';
 
@@ -51,8 +43,11 @@ const MIN_CODE_BITS = 40;
 function wrapKey(deps: Pick<Deps, 'config'>): Buffer {
   return deriveKey(deps.config.masterKey, 'vault-wrap');
 }
+function hashKeyBytes(deps: Pick<Deps, 'config'>): Buffer {
+  return deriveKey(deps.config.masterKey, 'vault-dedupe');
+}
 function hashKey(deps: Pick<Deps, 'config'>): SecretKey {
-  return keyObject(deriveKey(deps.config.masterKey, 'vault-dedupe'));
+  return keyObject(hashKeyBytes(deps));
 }
 
 async function ownedProduct(db: Executor, supplierId: string, productId: string): Promise<ProductForOrder> {
@@ -93,46 +88,25 @@ interface PreparedStep {
   rejected: number;
 }
 
-/**
- * Blank lines are skipped; a line that is no key (too long, control characters) is rejected. Keys go in
- * the order of their keyed hash: the unique (product, hash) index then takes a step's keys in one sweep
- * instead of at random pages all over it, and a key twice in the step sits next to itself.
- */
+/** Encrypts and hashes a step here, on the event loop's thread (small imports, generated codes). */
 function prepareStep(deps: Deps, b: BatchContext, lines: readonly Line[]): PreparedStep {
-  let rejected = 0;
-  const secrets: string[] = [];
-  for (const line of lines) {
-    if (line === null) {
-      rejected++;
-      continue;
-    }
-    const k = normaliseKey(line);
-    if (!k.ok) {
-      if (k.reason !== 'empty') rejected++;
-      continue;
-    }
-    secrets.push(k.secret);
-  }
-  const hashes = secrets.map((secret) => hmacHex(b.hashKey, `${b.productId}:${secret}`));
-  const order = secrets.map((_, i) => i).sort((x, y) => compare(hashes[x] as string, hashes[y] as string));
-  const sorted = order.map((i) => secrets[i] as string);
-  const ids = newIds('ck', deps.clock, deps.random, sorted.length);
+  const ids = newIds('ck', deps.clock, deps.random, lines.length);
+  return columns(b, prepareKeys({ productId: b.productId, dek: b.dek, hashKey: b.hashKey, lines, ids }));
+}
+
+function columns(b: BatchContext, k: StepKeys): PreparedStep {
   return {
     keys: {
       productId: b.productId,
       batchId: b.batchId,
       createdAt: b.now,
-      ids,
-      secretEnc: encryptEach(b.dek, sorted, ids),
-      secretHash: order.map((i) => hashes[i] as string),
-      masked: sorted.map(maskKey),
+      ids: k.ids,
+      secretEnc: k.secretEnc,
+      secretHash: k.secretHash,
+      masked: k.masked,
     },
-    rejected,
+    rejected: k.rejected,
   };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -374,13 +348,15 @@ async function runImportSteps(deps: Deps, job: ImportJobsTable, ctx: JobContext)
   const stepSize = importStep(deps.dialect);
   let seen = { lines_done: job.lines_done, imported: job.imported };
   let totals = { imported: job.imported, duplicates: job.duplicates, rejected: job.rejected };
-  const commitStep = async (lines: readonly Line[]) => {
+  const prepare = (lines: readonly Line[]) => {
+    return { keys: prepareStep(deps, { ...b, now: deps.clock.now() }, lines), lines: lines.length };
+  };
+  const commit = async (step: { keys: PreparedStep; lines: number }) => {
     if (ctx.signal.aborted) throw new Error('worker stopping');
-    const prepared = prepareStep(deps, { ...b, now: deps.clock.now() }, lines);
     const next = await deps.db.transaction().execute(async (tx) => {
-      const c = await insertStep(tx, deps.dialect, prepared);
+      const c = await insertStep(tx, deps.dialect, step.keys);
       const n = {
-        lines_done: seen.lines_done + lines.length,
+        lines_done: seen.lines_done + step.lines,
         imported: totals.imported + c.imported,
         duplicates: totals.duplicates + c.duplicates,
         rejected: totals.rejected + c.rejected,
@@ -394,24 +370,50 @@ async function runImportSteps(deps: Deps, job: ImportJobsTable, ctx: JobContext)
     // node:sqlite answers synchronously: without a pause a long import would hold every request up
     await yieldToEventLoop();
   };
+  const commitStep = (lines: readonly Line[]) => commit(prepare(lines));
 
   if (job.kind === 'upload') {
+    // the next step is encrypted and hashed on a worker thread while this one is inserted and committed;
+    // steps still commit one after another, each guarded by the progress the one before made
+    const preparer = new StepPreparer();
+    const secretKeys = { dek, hashKey: hashKeyBytes(deps) };
+    const dispatch = (lines: readonly Line[]) => {
+      const at = { ...b, now: deps.clock.now() };
+      const ids = newIds('ck', deps.clock, deps.random, lines.length);
+      const step = preparer
+        .prepare({ productId: b.productId, ...secretKeys, lines, ids })
+        .then((k) => ({ keys: columns(at, k), lines: lines.length }));
+      // awaited before its commit; this only keeps a failure meanwhile from counting as unhandled
+      step.catch(() => {});
+      return step;
+    };
+    let pending: ReturnType<typeof dispatch> | null = null;
+    const submit = async (lines: readonly Line[]) => {
+      const next = dispatch(lines);
+      if (pending) await commit(await pending);
+      pending = next;
+    };
     let skip = job.lines_done;
     let step: Line[] = [];
-    for await (const lines of splitLines(stagedChunks(deps, job.id, b.dek))) {
-      for (const line of lines) {
-        if (skip > 0) {
-          skip--;
-          continue;
-        }
-        step.push(line);
-        if (step.length >= stepSize) {
-          await commitStep(step);
-          step = [];
+    try {
+      for await (const lines of splitLines(stagedChunks(deps, job.id, b.dek))) {
+        for (const line of lines) {
+          if (skip > 0) {
+            skip--;
+            continue;
+          }
+          step.push(line);
+          if (step.length >= stepSize) {
+            await submit(step);
+            step = [];
+          }
         }
       }
+      if (step.length > 0) await submit(step);
+      if (pending) await commit(await pending);
+    } finally {
+      await preparer.close();
     }
-    if (step.length > 0) await commitStep(step);
   } else {
     const format = JSON.parse(job.spec ?? '{}') as CodeFormat;
     // collisions are retried; a format whose space is nearly used up fails instead of looping
