@@ -1,8 +1,12 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from './platform/config.ts';
-import { migrate } from './platform/db/database.ts';
-import { createRuntime } from './platform/deps.ts';
-import { configOrExit, startProcesses } from './platform/process.ts';
+import { withNodeFlags } from './platform/node-flags.ts';
+
+// first, before the app loads: a process started without Kameng's V8 heap flags becomes one with them
+withNodeFlags();
+const { loadConfig } = await import('./platform/config.ts');
+const { migrate } = await import('./platform/db/database.ts');
+const { createRuntime } = await import('./platform/deps.ts');
+const { configOrExit, startProcesses } = await import('./platform/process.ts');
 
 const USAGE = `usage: kameng <command> [--processes N]
   serve     run the API server (and workers unless KAMENG_WORKERS=off)
