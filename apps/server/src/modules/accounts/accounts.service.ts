@@ -1,7 +1,6 @@
 import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 import type { DailySignupsDto, Role, UserDto } from '@kameng/contracts';
 import * as OTPAuth from 'otpauth';
-import QRCode from 'qrcode';
 import { writeAudit } from '../../platform/audit.ts';
 import { newId, randomInt } from '../../platform/clock.ts';
 import { decrypt, deriveKey, encrypt, hmacHex, newToken, safeEqual, sha256Hex } from '../../platform/crypto.ts';
@@ -514,6 +513,8 @@ export async function enrollTotp(deps: Deps, auth: AuthContext) {
     updated_at: deps.clock.now(),
   });
   const otpauthUri = totp.toString();
+  // loaded on the first 2FA set-up, not at start
+  const { default: QRCode } = await import('qrcode');
   return { secret: secret.base32, otpauthUri, qrCodeDataUrl: await QRCode.toDataURL(otpauthUri) };
 }
 

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { newId } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config.ts';
@@ -40,11 +39,13 @@ export function logSender(log: Logger): Sender & SmsProvider {
 }
 
 export function smtpSender(smtpUrl: string, from: string, sms: SmsProvider): Sender {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // loaded with the first email, not at start: nodemailer is ~2.5 MB of heap a process that sends none keeps
+  let transport: Promise<import('nodemailer').Transporter> | null = null;
   return {
     async send(m) {
       if (m.channel === 'sms') return sms.sendSms(m.to, m.text);
-      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
+      transport ??= import('nodemailer').then((n) => n.default.createTransport(smtpUrl));
+      await (await transport).sendMail({ from, to: m.to, subject: m.subject, text: m.text });
     },
   };
 }
