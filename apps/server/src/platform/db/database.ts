@@ -11,6 +11,7 @@ import * as m0006 from './migrations/0006-payments.ts';
 import * as m0007 from './migrations/0007-vault-imports.ts';
 import * as m0008 from './migrations/0008-payment-channels.ts';
 import * as m0009 from './migrations/0009-carousel.ts';
+import { preparePoolQueries } from './pg-prepared.ts';
 import type { DB } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
 import { GroupCommitDialect } from './sqlite-group-commit.ts';
@@ -45,11 +46,13 @@ export interface DatabaseOptions {
 
 export function openDatabase(opts: DatabaseOptions): Database {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: opts.databaseUrl,
-      max: opts.poolSize ?? 10,
-      ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
-    });
+    const pool = preparePoolQueries(
+      new pg.Pool({
+        connectionString: opts.databaseUrl,
+        max: opts.poolSize ?? 10,
+        ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
+      }),
+    );
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
