@@ -119,11 +119,14 @@ export async function returnManualStock(tx: Executor, productId: string, quantit
   await q.returnStock(tx, productId, quantity);
 }
 
-/** Counts a sale (the "sales" sort). The listing cache is dropped at once; a read before the caller commits lasts one TTL at most. */
+/**
+ * Counts a sale (the "sales" sort). The product's pages and the listings sorted by sales are dropped at once;
+ * a read before the caller commits lasts one TTL at most.
+ */
 export async function recordSale(tx: Executor, deps: Deps, productId: string, quantity: number): Promise<void> {
   // every sale of a product touches its row: the count goes up last (see hot-rows.ts)
   await addLast(tx, `sales:${productId}`, quantity, (t, n) => q.addSales(t, productId, n));
-  await invalidateCatalogCache(deps);
+  await invalidateCatalogProducts(deps, [productId], { sold: true });
 }
 
 /** The category and its ancestors, nearest first: [categoryId, parentId, …, top-level id]. */
