@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 /** Time as epoch milliseconds. Injected everywhere so tests can move it. */
 export interface Clock {
@@ -28,7 +28,25 @@ export interface Random {
   bytes(n: number): Buffer;
 }
 
-export const cryptoRandom: Random = { bytes: (n) => randomBytes(n) };
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let used = 0;
+
+/**
+ * The CSPRNG, drawn 4 KiB at a time: ids take 16 bytes, and one randomFillSync per id cost more than
+ * the rest of the id. Every byte is handed out once (a refill is a new buffer, never the old one rewritten).
+ */
+export const cryptoRandom: Random = {
+  bytes(n) {
+    if (n > POOL_BYTES / 4) return randomBytes(n);
+    if (used + n > pool.length) {
+      pool = randomFillSync(Buffer.allocUnsafe(POOL_BYTES));
+      used = 0;
+    }
+    used += n;
+    return pool.subarray(used - n, used);
+  },
+};
 
 /** Uniform integer in [0, max) without modulo bias. */
 export function randomInt(random: Random, max: number): number {

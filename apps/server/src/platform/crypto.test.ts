@@ -55,4 +55,20 @@ describe('crypto', () => {
       ),
     ).toBe(true);
   });
+
+  it('hands out every pooled random byte once: draws never overlap and later draws change nothing drawn', () => {
+    const draws = Array.from({ length: 2000 }, (_, i) => cryptoRandom.bytes(1 + (i % 40)));
+    const copies = draws.map((d) => Buffer.from(d));
+    const views = new Map<ArrayBufferLike, [number, number][]>();
+    for (const d of draws) {
+      const spans = views.get(d.buffer) ?? [];
+      for (const [from, to] of spans) expect(d.byteOffset >= to || d.byteOffset + d.length <= from).toBe(true);
+      spans.push([d.byteOffset, d.byteOffset + d.length]);
+      views.set(d.buffer, spans);
+    }
+    cryptoRandom.bytes(5000); // larger than the pool: drawn on its own
+    draws.forEach((d, i) => expect(d.equals(copies[i]!)).toBe(true));
+    // 2,000 draws of 16 bytes would all differ if they are random
+    expect(new Set(Array.from({ length: 2000 }, () => cryptoRandom.bytes(16).toString('hex'))).size).toBe(2000);
+  });
 });
