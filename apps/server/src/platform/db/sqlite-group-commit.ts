@@ -33,7 +33,10 @@ const DEFAULT_LIMITS: GroupCommitLimits = { maxTransactions: 64, maxWaitMs: 4 };
  *   (or SQLite abandons the open transaction), every transaction that joined it rejects;
  * - reads outside a transaction run on a second, read-only connection to the same file. In WAL mode it sees
  *   only committed (so durable) data, never a group still gathering, and it never waits for the writer;
- * - a write outside a transaction joins the open group and answers once that group is committed.
+ * - a write outside a transaction joins the open group and answers once that group is committed;
+ * - a transaction sees the transactions before it in its group (they ran before it on the connection) and
+ *   is acknowledged together with them or after them, never before: a job worker that claims a job queued
+ *   in the same group starts the job only once the claim, and so the enqueueing transaction, is on disk.
  * Other processes sharing the file see the usual single writer: one `BEGIN IMMEDIATE` … `COMMIT` at a time.
  */
 export class GroupCommitDialect extends SqliteDialect {
