@@ -18,6 +18,7 @@ import {
   categoryPath,
   getProductsForOrder,
   invalidateCatalogCache,
+  invalidateCatalogProducts,
   type ProductForOrder,
   recordSale,
   returnManualStock,
@@ -304,8 +305,8 @@ export async function createOrder(
       const paid = input.paymentMethod === 'balance' ? { ...payment, status: 'paid' as const } : payment;
       return { order: toView(order, items), payment: toPaymentView(paid), replayed: false };
     });
-    // stock is shown from the cache; after the commit it must show the reservation
-    await invalidateCatalogCache(deps);
+    // stock is shown from the cache; after the commit it must show the reservation (and a wallet sale's count)
+    await invalidateCatalogProducts(deps, productIds, { sold: input.paymentMethod === 'balance' });
     return created;
   } catch (err) {
     // two requests with one idempotency key raced: the loser answers with the winner's order
@@ -616,6 +617,7 @@ export async function notifyDelivered(deps: Deps, orderId: string): Promise<void
 
 /** Expiry job: an unpaid order past its reservation is cancelled and its keys or stock released. */
 export async function expireOrder(deps: Deps, orderId: string): Promise<void> {
+  const released: string[] = [];
   await deps.db.transaction().execute(async (tx) => {
     const order = await q.findOrder(tx, orderId);
     if (order?.status !== 'pending_payment') return;
@@ -626,10 +628,12 @@ export async function expireOrder(deps: Deps, orderId: string): Promise<void> {
       }))
     )
       return;
-    await releaseItems(tx, deps, orderId, await q.itemsOf(tx, orderId));
+    const items = await q.itemsOf(tx, orderId);
+    await releaseItems(tx, deps, orderId, items);
     await closePendingPayments(tx, deps, orderId);
+    released.push(...items.map((i) => i.product_id));
   });
-  await invalidateCatalogCache(deps);
+  if (released.length > 0) await invalidateCatalogProducts(deps, released);
 }
 
 /** The buyer confirms receipt: the order completes and the escrow settles to the supplier. */

@@ -8,7 +8,7 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { enqueue, type JobContext } from '../../platform/jobs/jobs.ts';
-import { getProductsForOrder, invalidateCatalogCache, type ProductForOrder } from '../catalog/catalog.service.ts';
+import { getProductsForOrder, invalidateCatalogProducts, type ProductForOrder } from '../catalog/catalog.service.ts';
 import { createNotice } from '../notify/notify.service.ts';
 import { IMPORT_MAX_ATTEMPTS, importKeysJob } from './vault.jobs-spec.ts';
 import { type CodeFormat, generateCodes } from './vault.keys.ts';
@@ -476,7 +476,7 @@ async function failImport(deps: Deps, job: ImportJobsTable, error: string): Prom
     await q.deleteChunks(tx, job.id);
   });
   deps.log.error({ importId: job.id, error }, 'card-key import failed');
-  await invalidateCatalogCache(deps);
+  await invalidateCatalogProducts(deps, [job.product_id]);
 }
 
 export interface ImportView {
@@ -592,7 +592,7 @@ async function checkLowStock(
 
 /** After keys arrive: the listing shows the new stock, and a product back above its threshold re-arms. */
 async function afterRestock(deps: Deps, product: ProductForOrder): Promise<void> {
-  await invalidateCatalogCache(deps);
+  await invalidateCatalogProducts(deps, [product.id]);
   if (product.lowStockThreshold === null) return;
   const available = await q.availableUpTo(deps.db, product.id, product.lowStockThreshold + 1);
   if (available > product.lowStockThreshold) await q.rearm(deps.db, product.id, deps.clock.now());
@@ -700,6 +700,6 @@ export async function voidUnsold(
     });
     return n;
   });
-  await invalidateCatalogCache(deps);
+  await invalidateCatalogProducts(deps, [productId]);
   return { voided };
 }
