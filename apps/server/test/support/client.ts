@@ -1,8 +1,10 @@
 import type { Role } from '@kameng/contracts';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import * as OTPAuth from 'otpauth';
 import type { Clock } from '../../src/platform/clock.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './harness.ts';
+import { type SecondFactor, secondFactor } from './second-factor.ts';
+
+export type { SecondFactor };
 
 export interface Res<T = any> {
   status: number;
@@ -55,44 +57,11 @@ export interface Session {
   csrfToken: string;
 }
 
-/**
- * What a 2FA account's sign-ins need. The server takes each TOTP step once (and steps one either side
- * of now), so `next` hands out the unused steps around the clock's time, then the recovery codes:
- * enough for the few sign-ins a test makes without sleeping or moving the clock.
- */
-export interface SecondFactor {
-  secret: string;
-  recoveryCodes: string[];
-  next(): string;
-}
-
-function secondFactor(secret: string, clock: Clock): SecondFactor {
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-  let lastStep = Number.NEGATIVE_INFINITY;
-  let recoveryUsed = 0;
-  const factor: SecondFactor = {
-    secret,
-    recoveryCodes: [],
-    next() {
-      const now = Math.floor(clock.now() / 30_000);
-      const step = Math.max(now - 1, lastStep + 1);
-      if (step <= now + 1) {
-        lastStep = step;
-        return totp.generate({ timestamp: step * 30_000 });
-      }
-      const code = factor.recoveryCodes[recoveryUsed++];
-      if (!code) throw new Error('every TOTP step around now and every recovery code is used: advance the clock');
-      return code;
-    },
-  };
-  return factor;
-}
-
 /** Turns TOTP on for a signed-in account (its password proved within the last minutes, as a fresh sign-in is). */
 export async function enrolTwoFactor(app: FastifyInstance, token: string, clock: Clock): Promise<SecondFactor> {
   const enroll = await call(app, 'POST', '/api/v1/me/2fa/enroll', { token });
   if (enroll.status !== 200) throw new Error(`2FA enrol failed: ${enroll.status} ${JSON.stringify(enroll.body)}`);
-  const factor = secondFactor(enroll.body.secret, clock);
+  const factor = secondFactor(enroll.body.secret, () => clock.now());
   const confirm = await call(app, 'POST', '/api/v1/me/2fa/confirm', { token, body: { code: factor.next() } });
   if (confirm.status !== 200) throw new Error(`2FA confirm failed: ${confirm.status} ${JSON.stringify(confirm.body)}`);
   factor.recoveryCodes.push(...confirm.body.recoveryCodes);
