@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as OTPAuth from 'otpauth';
+import { type SecondFactor, secondFactor } from '../../apps/server/test/support/second-factor.ts';
 import { type Api, pool, until } from './http.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './server.ts';
 
@@ -23,9 +23,33 @@ const runTag = randomBytes(3).toString('hex');
 let seq = 0;
 const email = (tag: string) => `${tag}.${runTag}.${++seq}@bench.kameng.local`;
 
-export async function login(api: Api, login: string, password: string): Promise<Account> {
-  const r = await api.call('POST', '/api/v1/auth/login', { body: { login, password }, expect: [200] });
+export async function login(api: Api, login: string, password: string, factor?: SecondFactor): Promise<Account> {
+  const body = { login, password, ...(factor ? { totp: factor.next() } : {}) };
+  const r = await api.call('POST', '/api/v1/auth/login', { body, expect: [200] });
   return { token: r.body.token, userId: r.body.user.id, email: login };
+}
+
+/** Turns TOTP on for an account signed in just now (suppliers and operators need it). */
+export async function enrolTwoFactor(api: Api, token: string): Promise<SecondFactor> {
+  const enroll = await api.call('POST', '/api/v1/me/2fa/enroll', { token, expect: [200] });
+  const factor = secondFactor(enroll.body.secret);
+  const confirmed = await api.call('POST', '/api/v1/me/2fa/confirm', {
+    token,
+    body: { code: factor.next() },
+    expect: [200],
+  });
+  factor.recoveryCodes.push(...confirmed.body.recoveryCodes);
+  return factor;
+}
+
+const adminFactors = new Map<string, SecondFactor>();
+
+/** The bootstrap admin, signed in; its first sign-in on a server enrols 2FA, as the operator console requires. */
+export async function loginAdmin(api: Api): Promise<string> {
+  const factor = adminFactors.get(api.base);
+  const admin = await login(api, ADMIN_EMAIL, ADMIN_PASSWORD, factor);
+  if (!factor) adminFactors.set(api.base, await enrolTwoFactor(api, admin.token));
+  return admin.token;
 }
 
 export async function register(api: Api, tag: string): Promise<Account> {
@@ -36,8 +60,9 @@ export async function register(api: Api, tag: string): Promise<Account> {
 
 /** An approved supplier with 2FA on, and a category to list goods in. */
 export async function openShop(api: Api): Promise<Shop> {
-  const admin = (await login(api, ADMIN_EMAIL, ADMIN_PASSWORD)).token;
+  const admin = await loginAdmin(api);
   const supplier = await register(api, 'supplier');
+  await enrolTwoFactor(api, supplier.token);
   const applied = await api.call('POST', '/api/v1/supplier/applications', {
     token: supplier.token,
     body: { shopName: `压测卡行 ${runTag}`, contact: 'QQ 10001', realName: '王五' },
@@ -45,13 +70,6 @@ export async function openShop(api: Api): Promise<Shop> {
   });
   await api.call('POST', `/api/v1/admin/supplier-applications/${applied.body.id}/approve`, {
     token: admin,
-    expect: [200],
-  });
-  const enroll = await api.call('POST', '/api/v1/me/2fa/enroll', { token: supplier.token, expect: [200] });
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enroll.body.secret), digits: 6, period: 30 });
-  await api.call('POST', '/api/v1/me/2fa/confirm', {
-    token: supplier.token,
-    body: { code: totp.generate() },
     expect: [200],
   });
   const cat = await api.call('POST', '/api/v1/admin/categories', {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, loginAdmin, registerAndLogin } from './support/client.ts';
+import { approvedSupplier, call, loginAdmin } from './support/client.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 
 const HOUR = 3_600_000;
@@ -15,14 +15,8 @@ describe(`home carousel slots (${dialectName})`, () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    admin = await loginAdmin(t.app);
-    const s = await registerAndLogin(t.app);
-    const applied = await call(t.app, 'POST', '/api/v1/supplier/applications', {
-      token: s.token,
-      body: { shopName: '轮播小店', contact: 'QQ 30003', realName: '周七' },
-    });
-    await call(t.app, 'POST', `/api/v1/admin/supplier-applications/${applied.body.id}/approve`, { token: admin });
-    supplier = s.token;
+    admin = await loginAdmin(t);
+    supplier = (await approvedSupplier(t, admin, '轮播小店')).token;
     const cat = await call(t.app, 'POST', '/api/v1/admin/categories', {
       token: admin,
       body: { name: '会员', goodsType: 'manual' },

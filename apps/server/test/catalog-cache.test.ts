@@ -10,7 +10,7 @@ import {
   REPLICA_CACHE_TTL_MS,
 } from '../src/modules/catalog/catalog.cache.ts';
 import { createRuntime, type Runtime } from '../src/platform/deps.ts';
-import { call, loginAdmin, registerAndLogin } from './support/client.ts';
+import { approvedSupplier, call, loginAdmin } from './support/client.ts';
 import {
   createTestApp,
   dialectName,
@@ -40,14 +40,8 @@ describe(`catalog cache (${dialectName}${TEST_REDIS_URL ? ' + redis' : ''})`, ()
   beforeAll(async () => {
     clock = new ManualClock(Date.UTC(2026, 2, 1));
     t = await createTestApp({ clock });
-    admin = await loginAdmin(t.app);
-    const user = await registerAndLogin(t.app);
-    const applied = await call(t.app, 'POST', '/api/v1/supplier/applications', {
-      token: user.token,
-      body: { shopName: '缓存小店', contact: 'QQ 1', realName: '赵六' },
-    });
-    await call(t.app, 'POST', `/api/v1/admin/supplier-applications/${applied.body.id}/approve`, { token: admin });
-    supplier = user.token;
+    admin = await loginAdmin(t);
+    supplier = (await approvedSupplier(t, admin, '缓存小店')).token;
     categoryId = (await call(t.app, 'POST', '/api/v1/admin/categories', { token: admin, body: { name: '缓存' } })).body
       .id;
     const made = await call(t.app, 'POST', '/api/v1/supplier/products', {

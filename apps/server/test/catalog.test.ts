@@ -6,7 +6,7 @@ import {
   returnManualStock,
   takeManualStock,
 } from '../src/modules/catalog/catalog.service.ts';
-import { call, loginAdmin, registerAndLogin } from './support/client.ts';
+import { approvedSupplier, call, loginAdmin, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 
 const INJECTION = `'; DROP TABLE products; -- " OR 1=1 /* 卡密 %_\\`;
@@ -24,19 +24,7 @@ describe(`catalog (${dialectName})`, () => {
   let otherSupplier: { token: string; userId: string };
   let buyer: { token: string; userId: string };
 
-  async function makeSupplier() {
-    const user = await registerAndLogin(t.app);
-    const applied = await call(t.app, 'POST', '/api/v1/supplier/applications', {
-      token: user.token,
-      body: { shopName: `店 ${user.userId.slice(-6)}`, contact: 'QQ 10001', realName: '张三' },
-    });
-    expect(applied.status).toBe(201);
-    const ok = await call(t.app, 'POST', `/api/v1/admin/supplier-applications/${applied.body.id}/approve`, {
-      token: admin,
-    });
-    expect(ok.status).toBe(200);
-    return user;
-  }
+  const makeSupplier = () => approvedSupplier(t, admin);
 
   async function category(body: Record<string, unknown>): Promise<string> {
     const res = await call(t.app, 'POST', '/api/v1/admin/categories', { token: admin, body });
@@ -73,7 +61,7 @@ describe(`catalog (${dialectName})`, () => {
   beforeAll(async () => {
     clock = new ManualClock(Date.UTC(2026, 2, 1));
     t = await createTestApp({ clock });
-    admin = await loginAdmin(t.app);
+    admin = await loginAdmin(t);
     supplier = await makeSupplier();
     otherSupplier = await makeSupplier();
     buyer = await registerAndLogin(t.app);

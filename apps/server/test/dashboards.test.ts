@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, loginAdmin, PASSWORD, registerAndLogin } from './support/client.ts';
+import { approvedSupplier, call, loginAdmin, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
 import { topUp } from './support/trade.ts';
@@ -22,28 +22,15 @@ interface Shop {
 
 /** An approved supplier with one approved manual-delivery product (counted stock; no card keys involved). */
 async function openManualShop(t: TestApp, priceCents: number): Promise<Shop> {
-  const admin = await loginAdmin(t.app);
-  const supplier = await registerAndLogin(t.app);
-  const applied = await call(t.app, 'POST', '/api/v1/supplier/applications', {
-    token: supplier.token,
-    body: { shopName: '代充小铺', contact: 'QQ 10002', realName: '赵六' },
-  });
-  expect(applied.status).toBe(201);
-  const approved = await call(t.app, 'POST', `/api/v1/admin/supplier-applications/${applied.body.id}/approve`, {
-    token: admin,
-  });
-  expect(approved.status).toBe(200);
-  // a role change ends the sessions: sign in again
-  const login = await call(t.app, 'POST', '/api/v1/auth/login', {
-    body: { login: supplier.email, password: PASSWORD },
-  });
+  const admin = await loginAdmin(t);
+  const supplier = await approvedSupplier(t, admin, '代充小铺');
   const cat = await call(t.app, 'POST', '/api/v1/admin/categories', {
     token: admin,
     body: { name: `代充 ${Math.random()}`, goodsType: 'manual' },
   });
   expect(cat.status).toBe(201);
   const product = await call(t.app, 'POST', '/api/v1/supplier/products', {
-    token: login.body.token,
+    token: supplier.token,
     body: {
       categoryId: cat.body.id,
       title: '代练 一局',
@@ -57,7 +44,7 @@ async function openManualShop(t: TestApp, priceCents: number): Promise<Shop> {
   expect(
     (await call(t.app, 'POST', `/api/v1/admin/products/${product.body.id}/approve`, { token: admin })).status,
   ).toBe(200);
-  return { admin, supplier: login.body.token, productId: product.body.id };
+  return { admin, supplier: supplier.token, productId: product.body.id };
 }
 
 const cstDate = (ms: number) => new Date(ms + CST).toISOString().slice(0, 10);

@@ -16,7 +16,7 @@ import {
   voidHold,
 } from '../src/modules/ledger/ledger.service.ts';
 import type { Executor } from '../src/platform/db/database.ts';
-import { call, loginAdmin, registerAndLogin } from './support/client.ts';
+import { approvedSupplier, call, loginAdmin, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 
 const fakeUser = () => `usr_t${randomBytes(6).toString('hex')}`;
@@ -456,7 +456,7 @@ describe(`ledger over HTTP (${dialectName})`, () => {
   beforeAll(async () => {
     t = await createTestApp({ clock });
     h = helpers(t);
-    admin = await loginAdmin(t.app);
+    admin = await loginAdmin(t);
   });
   afterEach(async () => {
     const tb = await call(t.app, 'GET', '/api/v1/admin/ledger/trial-balance', { token: admin });
@@ -467,18 +467,7 @@ describe(`ledger over HTTP (${dialectName})`, () => {
     await t.close();
   });
 
-  async function supplier() {
-    const s = await registerAndLogin(t.app);
-    const applied = await call(t.app, 'POST', '/api/v1/supplier/applications', {
-      token: s.token,
-      body: { shopName: '账本测试', contact: 'QQ 1', realName: '张三' },
-    });
-    const ok = await call(t.app, 'POST', `/api/v1/admin/supplier-applications/${applied.body.id}/approve`, {
-      token: admin,
-    });
-    expect(ok.status).toBe(200);
-    return s;
-  }
+  const supplier = () => approvedSupplier(t, admin, '账本测试');
 
   it('GET /wallet and /wallet/postings show my money only, filtered and paged', async () => {
     const me = await registerAndLogin(t.app);

@@ -85,7 +85,7 @@ for (const version of ['v1', 'v2'] as const) {
       });
       expect(stale.status).toBe(403);
       expect(stale.body.error.code).toBe('REAUTH_REQUIRED');
-      shop.admin = await loginAdmin(t.app);
+      shop.admin = await loginAdmin(t);
       const notAdmin = await call(t.app, 'PUT', '/api/v1/admin/payment-channels/epay', {
         token: buyer.token,
         body: channelBody(),

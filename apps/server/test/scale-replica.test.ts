@@ -88,7 +88,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
     });
 
     it('writes and everything outside the public catalog use the primary', async () => {
-      const admin = await loginAdmin(app);
+      const admin = await loginAdmin({ app, clock: runtime.deps.clock });
       const created = await call(app, 'POST', '/api/v1/admin/categories', { token: admin, body: { name: '只在主库' } });
       expect(created.status).toBe(201);
       const primaryRows = await runtime.deps.db.selectFrom('categories').select('id').execute();

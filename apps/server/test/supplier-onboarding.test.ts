@@ -9,7 +9,7 @@ describe(`supplier onboarding and operator actions (${dialectName})`, () => {
   let admin: string;
   beforeAll(async () => {
     t = await createTestApp();
-    admin = await loginAdmin(t.app);
+    admin = await loginAdmin(t);
   });
   afterAll(async () => {
     await t.close();

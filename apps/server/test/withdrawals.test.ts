@@ -1,7 +1,6 @@
-import * as OTPAuth from 'otpauth';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { balanceCents, postEntry } from '../src/modules/ledger/ledger.service.ts';
-import { call, loginAdmin, PASSWORD, registerAndLogin } from './support/client.ts';
+import { call, login, loginAdmin, PASSWORD, registerAndLogin, type SecondFactor, staffUser } from './support/client.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 
 describe(`payout accounts and withdrawals (${dialectName})`, () => {
@@ -12,7 +11,7 @@ describe(`payout accounts and withdrawals (${dialectName})`, () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    admin = await loginAdmin(t.app);
+    admin = await loginAdmin(t);
     operator2 = (await user(['operator'])).token;
   });
   afterEach(async () => {
@@ -28,32 +27,14 @@ describe(`payout accounts and withdrawals (${dialectName})`, () => {
     expect(tb.body).toMatchObject({ balanced: true, mismatches: [], negativeAccounts: [], unbalancedEntries: [] });
   }
 
-  /** A fresh account with the given roles, signed in (so its password was proved just now). */
-  async function user(roles: ('supplier' | 'operator')[]) {
-    const u = await registerAndLogin(t.app);
-    const set = await call(t.app, 'PUT', `/api/v1/admin/users/${u.userId}/roles`, { token: admin, body: { roles } });
-    expect(set.status).toBe(200);
-    // a role change ends the sessions: sign in again
-    const login = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: u.email, password: PASSWORD } });
-    expect(login.status).toBe(200);
-    return { ...u, token: login.body.token as string };
-  }
+  /** A fresh account with 2FA on and the given roles, signed in (so its password was proved just now). */
+  const user = (roles: ('supplier' | 'operator')[]) => staffUser(t, admin, roles);
 
-  async function enableTotp(token: string): Promise<() => string> {
-    const enroll = await call(t.app, 'POST', '/api/v1/me/2fa/enroll', { token });
-    expect(enroll.status).toBe(200);
-    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enroll.body.secret), digits: 6, period: 30 });
-    const code = () => totp.generate({ timestamp: clock.now() });
-    expect((await call(t.app, 'POST', '/api/v1/me/2fa/confirm', { token, body: { code: code() } })).status).toBe(200);
-    return code;
-  }
-
-  /** Proves the password (and a fresh TOTP code) again; each code is good once, so time moves on first. */
-  async function reauth(token: string, code?: () => string) {
-    clock.advance(30_000);
+  /** Proves the password and a fresh 2FA code again. */
+  async function reauth(token: string, factor: SecondFactor) {
     const r = await call(t.app, 'POST', '/api/v1/auth/reauth', {
       token,
-      body: { password: PASSWORD, ...(code ? { totp: code() } : {}) },
+      body: { password: PASSWORD, totp: factor.next() },
     });
     expect(r.status).toBe(200);
   }
@@ -81,10 +62,9 @@ describe(`payout accounts and withdrawals (${dialectName})`, () => {
   /** A supplier with 2FA on, a payout account and `fundsCents` available. */
   async function readySupplier(fundsCents: number, roles: ('supplier' | 'operator')[] = ['supplier']) {
     const s = await user(roles);
-    const code = await enableTotp(s.token);
     const payoutAccountId = await payoutAccount(s.token);
     if (fundsCents > 0) await fundAvailable(s.userId, fundsCents);
-    return { ...s, code, payoutAccountId };
+    return { ...s, payoutAccountId };
   }
 
   const balance = async (token: string) => (await call(t.app, 'GET', '/api/v1/supplier/balance', { token })).body;
@@ -102,7 +82,7 @@ describe(`payout accounts and withdrawals (${dialectName})`, () => {
     });
     expect(stale.status).toBe(403);
     expect(stale.body.error.code).toBe('REAUTH_REQUIRED');
-    await reauth(s.token);
+    await reauth(s.token, s.factor);
     const alipay = await call(t.app, 'POST', '/api/v1/supplier/payout-accounts', {
       token: s.token,
       body: { kind: 'alipay', holderName: '李四', account: '13812345678' },
@@ -157,21 +137,27 @@ describe(`payout accounts and withdrawals (${dialectName})`, () => {
   });
 
   it('withdrawing needs two-factor sign-in, then a recent re-authentication', async () => {
+    // a supplier without 2FA (the role set on a plain account) is stopped before anything is written
+    const plain = await registerAndLogin(t.app);
+    await call(t.app, 'PUT', `/api/v1/admin/users/${plain.userId}/roles`, {
+      token: admin,
+      body: { roles: ['supplier'] },
+    });
+    const plainToken = (await login(t.app, plain.email)).token;
+    const no2fa = await withdraw(plainToken, 1000, 'pya_any');
+    expect(no2fa.status).toBe(403);
+    expect(no2fa.body.error.code).toBe('TWO_FACTOR_REQUIRED');
+
     const s = await user(['supplier']);
     const accountId = await payoutAccount(s.token);
     await fundAvailable(s.userId, 10_000);
-    const no2fa = await withdraw(s.token, 1000, accountId);
-    expect(no2fa.status).toBe(403);
-    expect(no2fa.body.error).toMatchObject({ code: 'FORBIDDEN', details: { reason: '2fa_required' } });
-
-    const code = await enableTotp(s.token);
     clock.advance(11 * 60_000);
     const stale = await withdraw(s.token, 1000, accountId);
     expect(stale.status).toBe(403);
     expect(stale.body.error.code).toBe('REAUTH_REQUIRED');
     expect(await balance(s.token)).toMatchObject({ availableCents: 10_000, withdrawingCents: 0 });
 
-    await reauth(s.token, code);
+    await reauth(s.token, s.factor);
     const ok = await withdraw(s.token, 1000, accountId);
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ status: 'pending', amountCents: 1000, supplierId: s.userId, requiredApprovals: 1 });
@@ -420,10 +406,10 @@ describe(`payout accounts and withdrawals (${dialectName})`, () => {
     const s = await user(['supplier']);
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) statuses.push((await withdraw(s.token, 100, 'pya_nope')).status);
-    expect(statuses.slice(0, 10).every((c) => c === 403)).toBe(true);
+    expect(statuses.slice(0, 10).every((c) => c === 404)).toBe(true);
     expect(statuses[10]).toBe(429);
     // another supplier is not affected
     const other = await user(['supplier']);
-    expect((await withdraw(other.token, 100, 'pya_nope')).status).toBe(403);
+    expect((await withdraw(other.token, 100, 'pya_nope')).status).toBe(404);
   });
 });

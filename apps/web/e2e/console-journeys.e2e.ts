@@ -2,12 +2,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, newVisitor } from './support/browser.ts';
 import {
+  adminFactor,
   adminToken,
   approvedSupplier,
   LAPTOP,
   operator,
   shootConsole,
   signIn,
+  supplierWithout2fa,
   TABLET,
   waitFor,
 } from './support/console.ts';
@@ -71,6 +73,24 @@ async function openMenu(page: Page, label: string): Promise<void> {
   await expect.poll(() => page.getByRole('heading', { name: label, level: 4 }).isVisible()).toBe(true);
 }
 
+describe('a console account without two-step sign-in', () => {
+  it('is shown what to do instead of an error, and the button leads to account security', async () => {
+    const supplier = await supplierWithout2fa(http, admin, '未开两步小店');
+    const { page, errors, context } = await newVisitor(browser, server.baseUrl, LAPTOP);
+    // signing in needs no code yet: the account has no second factor to ask for
+    await signIn(page, supplier.email, PASSWORD, '/supplier/products');
+    await expect.poll(() => page.getByText('请先开启两步验证').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('必须开启两步验证').isVisible()).toBe(true);
+    expect(await page.getByRole('menu').count()).toBe(0);
+    await shootConsole(page, 'supplier-needs-2fa');
+    await page.getByRole('link', { name: '去账号安全开启' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/account/security');
+    await expect.poll(() => page.getByRole('button', { name: '开启两步验证' }).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('a supplier at a desk', () => {
   it('creates a product, imports keys from a file and watches the progress to its report, generates one-time codes, delivers a manual order', async () => {
     const supplier = await approvedSupplier(http, admin, '云端卡行');
@@ -104,7 +124,7 @@ describe('a supplier at a desk', () => {
     const file = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
 
     const { page, errors, context } = await newVisitor(browser, server.baseUrl, LAPTOP);
-    await signIn(page, supplier.email, PASSWORD, '/supplier', supplier.recoveryCodes.shift());
+    await signIn(page, supplier.email, PASSWORD, '/supplier', supplier.factor.next());
     await expect.poll(() => page.getByText('今日销售额').isVisible()).toBe(true);
     await shootConsole(page, 'supplier-dashboard');
 
@@ -368,10 +388,10 @@ describe('operators at their desks', () => {
     });
     // the supplier adds a payout account and asks for the money, confirming with password and second factor
     const shop = await newVisitor(browser, server.baseUrl, LAPTOP);
-    await signIn(shop.page, supplier.email, PASSWORD, '/supplier/money', supplier.recoveryCodes.shift());
+    await signIn(shop.page, supplier.email, PASSWORD, '/supplier/money', supplier.factor.next());
     const reauth = async () => {
       await shop.page.getByLabel('登录密码').fill(PASSWORD);
-      await shop.page.getByLabel('身份验证器代码').fill(supplier.recoveryCodes.shift() ?? '');
+      await shop.page.getByLabel('身份验证器代码').fill(supplier.factor.next());
       await shop.page
         .locator('.ant-modal')
         .getByRole('button', { name: /^确\s?定$/ })
@@ -408,7 +428,7 @@ describe('operators at their desks', () => {
     const second = await operator(http, admin);
 
     const { page, errors, context } = await newVisitor(browser, server.baseUrl, LAPTOP);
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, '/admin');
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, '/admin', adminFactor(http).next());
     await expect.poll(() => page.getByText('今日成交额').isVisible()).toBe(true);
     await shootConsole(page, 'admin-dashboard');
 
@@ -440,7 +460,7 @@ describe('operators at their desks', () => {
 
     // a second operator, on a tablet, gives the second approval and records the payout
     const other = await newVisitor(browser, server.baseUrl, TABLET);
-    await signIn(other.page, second.email, PASSWORD, '/admin/withdrawals');
+    await signIn(other.page, second.email, PASSWORD, '/admin/withdrawals', second.factor.next());
     const wd2 = other.page.getByRole('row').filter({ hasText: supplier.userId });
     await expect.poll(() => wd2.isVisible()).toBe(true);
     await wd2.getByRole('button', { name: '第二审批' }).click();

@@ -5,7 +5,7 @@ import { type FakeEpay, startFakeEpay } from '../../server/test/support/fake-epa
 import { type FakeWechat, startFakeWechat } from '../../server/test/support/fake-wechat.ts';
 import { zhCN as paymentsZh } from '../src/admin/payments-messages.ts';
 import { DESKTOP, launch, newVisitor, PHONE, shoot } from './support/browser.ts';
-import { adminToken, expectConsoleClean, signIn, waitFor } from './support/console.ts';
+import { adminFactor, adminToken, expectConsoleClean, signIn, waitFor } from './support/console.ts';
 import { Http, PASSWORD, type SeededShop, seedShop, uniqueEmail } from './support/seed.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 
@@ -151,7 +151,7 @@ async function expectKeyDelivered(page: Page) {
 describe('an operator at a desk', () => {
   it('sees the channels and the sandbox warning, and finishes 易支付: refused while its key is missing, enabled once it is typed and the password confirmed', async () => {
     const { page, errors, context } = await newVisitor(browser, server.baseUrl, DESKTOP);
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, '/admin/payment-channels');
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, '/admin/payment-channels', adminFactor(http).next());
     await expect.poll(() => page.getByRole('heading', { name: '支付通道', level: 4 }).isVisible()).toBe(true);
     // the e2e server runs with the sandbox on, and two real channels are enabled
     await expect.poll(() => page.getByTestId('sandbox-live-warning').isVisible()).toBe(true);
@@ -191,10 +191,13 @@ describe('an operator at a desk', () => {
     await dialog.getByRole('button', { name: '保存' }).click();
     const reauth = page.getByRole('dialog').filter({ hasText: '修改密钥前请确认身份' });
     await expect.poll(() => reauth.isVisible()).toBe(true);
+    // the admin has 2FA on (the operator console requires it): the dialog asks for a code as well
     await reauth.getByLabel('登录密码').fill('not-the-password');
+    await reauth.getByLabel('身份验证器代码').fill(adminFactor(http).next());
     await reauth.getByRole('button', { name: '确定' }).click();
     await expect.poll(() => reauth.getByRole('alert').filter({ hasText: '密码错误' }).isVisible()).toBe(true);
     await reauth.getByLabel('登录密码').fill(ADMIN_PASSWORD);
+    await reauth.getByLabel('身份验证器代码').fill(adminFactor(http).next());
     await reauth.getByRole('button', { name: '确定' }).click();
     await expect.poll(() => page.getByText('易支付已保存').isVisible()).toBe(true);
     await expect.poll(() => card.getByText('已启用').isVisible()).toBe(true);
@@ -300,7 +303,7 @@ describe('an operator after the sales', () => {
     );
 
     const { page, errors, context } = await newVisitor(browser, server.baseUrl, DESKTOP);
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, '/admin/reconciliation');
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, '/admin/reconciliation', adminFactor(http).next());
     await expect.poll(() => page.getByRole('heading', { name: '对账与退款', level: 4 }).isVisible()).toBe(true);
     await page.getByRole('tab', { name: '退款' }).click();
     const row = page.getByRole('row').filter({ hasText: refund.id });

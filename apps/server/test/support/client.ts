@@ -1,5 +1,10 @@
+import type { Role } from '@kameng/contracts';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { Clock } from '../../src/platform/clock.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './harness.ts';
+import { type SecondFactor, secondFactor } from './second-factor.ts';
+
+export type { SecondFactor };
 
 export interface Res<T = any> {
   status: number;
@@ -46,20 +51,89 @@ export function uniqueEmail(tag = 'user'): string {
 
 export const PASSWORD = 'Hunter-2-Kameng!';
 
+export interface Session {
+  token: string;
+  userId: string;
+  csrfToken: string;
+}
+
+/** Turns TOTP on for a signed-in account (its password proved within the last minutes, as a fresh sign-in is). */
+export async function enrolTwoFactor(app: FastifyInstance, token: string, clock: Clock): Promise<SecondFactor> {
+  const enroll = await call(app, 'POST', '/api/v1/me/2fa/enroll', { token });
+  if (enroll.status !== 200) throw new Error(`2FA enrol failed: ${enroll.status} ${JSON.stringify(enroll.body)}`);
+  const factor = secondFactor(enroll.body.secret, () => clock.now());
+  const confirm = await call(app, 'POST', '/api/v1/me/2fa/confirm', { token, body: { code: factor.next() } });
+  if (confirm.status !== 200) throw new Error(`2FA confirm failed: ${confirm.status} ${JSON.stringify(confirm.body)}`);
+  factor.recoveryCodes.push(...confirm.body.recoveryCodes);
+  return factor;
+}
+
+/** Signs in, answering the 2FA prompt with the next code when the account has a second factor. */
+export async function login(
+  app: FastifyInstance,
+  email: string,
+  password = PASSWORD,
+  factor?: SecondFactor,
+): Promise<Session> {
+  const body = { login: email, password, ...(factor ? { totp: factor.next() } : {}) };
+  const res = await call(app, 'POST', '/api/v1/auth/login', { body });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { token: res.body.token, userId: res.body.user.id, csrfToken: res.body.csrfToken };
+}
+
 export async function registerAndLogin(
   app: FastifyInstance,
   email = uniqueEmail(),
   password = PASSWORD,
-): Promise<{ token: string; userId: string; email: string; csrfToken: string }> {
+): Promise<Session & { email: string }> {
   const reg = await call(app, 'POST', '/api/v1/auth/register', { body: { email, password } });
   if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg.body)}`);
-  const login = await call(app, 'POST', '/api/v1/auth/login', { body: { login: email, password } });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
-  return { token: login.body.token, userId: login.body.user.id, email, csrfToken: login.body.csrfToken };
+  return { ...(await login(app, email, password)), email };
 }
 
-export async function loginAdmin(app: FastifyInstance): Promise<string> {
-  const res = await call(app, 'POST', '/api/v1/auth/login', { body: { login: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
-  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.token;
+const adminFactors = new WeakMap<FastifyInstance, SecondFactor>();
+
+/**
+ * A fresh session of the bootstrap admin. The operator console needs 2FA, so the first sign-in on an
+ * app enrols it, as a real admin does at first start; later ones answer with its codes.
+ */
+export async function loginAdmin(t: { app: FastifyInstance; clock: Clock }): Promise<string> {
+  const factor = adminFactors.get(t.app);
+  const session = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD, factor);
+  if (!factor) adminFactors.set(t.app, await enrolTwoFactor(t.app, session.token, t.clock));
+  return session.token;
+}
+
+/** A new account holding `roles` (set by the admin) with 2FA on, signed in again after the role change. */
+export async function staffUser(
+  t: { app: FastifyInstance; clock: Clock },
+  admin: string,
+  roles: Role[],
+): Promise<Session & { email: string; factor: SecondFactor }> {
+  const u = await registerAndLogin(t.app);
+  const factor = await enrolTwoFactor(t.app, u.token, t.clock);
+  const set = await call(t.app, 'PUT', `/api/v1/admin/users/${u.userId}/roles`, { token: admin, body: { roles } });
+  if (set.status !== 200) throw new Error(`set roles failed: ${set.status} ${JSON.stringify(set.body)}`);
+  // a role change ends the sessions
+  return { ...(await login(t.app, u.email, PASSWORD, factor)), email: u.email, factor };
+}
+
+/** A new account with 2FA on whose supplier application `admin` approved; its session goes on working. */
+export async function approvedSupplier(
+  t: { app: FastifyInstance; clock: Clock },
+  admin: string,
+  shopName = '测试卡行',
+): Promise<Session & { email: string; factor: SecondFactor }> {
+  const u = await registerAndLogin(t.app);
+  const factor = await enrolTwoFactor(t.app, u.token, t.clock);
+  const applied = await call(t.app, 'POST', '/api/v1/supplier/applications', {
+    token: u.token,
+    body: { shopName, contact: 'QQ 10001', realName: '王五' },
+  });
+  if (applied.status !== 201) throw new Error(`apply failed: ${applied.status} ${JSON.stringify(applied.body)}`);
+  const approved = await call(t.app, 'POST', `/api/v1/admin/supplier-applications/${applied.body.id}/approve`, {
+    token: admin,
+  });
+  if (approved.status !== 200) throw new Error(`approve failed: ${approved.status} ${JSON.stringify(approved.body)}`);
+  return { ...u, factor };
 }

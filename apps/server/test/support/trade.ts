@@ -1,29 +1,20 @@
 import { expect } from 'vitest';
-import { call, loginAdmin, registerAndLogin } from './client.ts';
+import { approvedSupplier, call, loginAdmin, registerAndLogin, type SecondFactor } from './client.ts';
 import type { TestApp } from './harness.ts';
 import { drainJobs } from './jobs.ts';
 
 export interface Shop {
   admin: string;
-  supplier: { token: string; userId: string; email: string };
+  supplier: { token: string; userId: string; email: string; factor: SecondFactor };
   categoryId: string;
   productId: string;
   keys: string[];
 }
 
-/** An approved supplier with one approved card-key product holding `keyCount` keys. */
+/** An approved supplier (2FA on) with one approved card-key product holding `keyCount` keys. */
 export async function openShop(t: TestApp, opts: { keyCount?: number; priceCents?: number } = {}): Promise<Shop> {
-  const admin = await loginAdmin(t.app);
-  const supplier = await registerAndLogin(t.app);
-  const applied = await call(t.app, 'POST', '/api/v1/supplier/applications', {
-    token: supplier.token,
-    body: { shopName: '测试卡行', contact: 'QQ 10001', realName: '王五' },
-  });
-  expect(applied.status).toBe(201);
-  expect(
-    (await call(t.app, 'POST', `/api/v1/admin/supplier-applications/${applied.body.id}/approve`, { token: admin }))
-      .status,
-  ).toBe(200);
+  const admin = await loginAdmin(t);
+  const supplier = await approvedSupplier(t, admin);
   const cat = await call(t.app, 'POST', '/api/v1/admin/categories', {
     token: admin,
     body: { name: `点卡 ${Date.now()}` },

@@ -1,14 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as OTPAuth from 'otpauth';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { zhCN as adminZh } from '../../src/admin/messages.ts';
 import { commonZhCN } from '../../src/console/messages.ts';
 import { zhCN as supplierZh } from '../../src/supplier/messages.ts';
 import { expectClean, messages, SCREENSHOT_DIR } from './browser.ts';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from './server.ts';
-import { type Http, PASSWORD, uniqueEmail } from './seed.ts';
+import {
+  adminFactor,
+  enrolTwoFactor,
+  type Http,
+  loginAdmin,
+  PASSWORD,
+  type SecondFactor,
+  uniqueEmail,
+} from './seed.ts';
 
 // Consoles are used at a desk and on a tablet: their screenshots are taken at those widths.
 export const TABLET = { width: 768, height: 1024 };
@@ -70,12 +76,10 @@ export interface Supplier {
   email: string;
   token: string;
   userId: string;
-  /** one-time recovery codes: each answers one 2FA prompt (sign-in or re-authentication) */
-  recoveryCodes: string[];
 }
 
-/** A registered, approved supplier with TOTP two-factor sign-in turned on (as the console requires for money). */
-export async function approvedSupplier(http: Http, admin: string, shopName: string): Promise<Supplier> {
+/** A registered supplier whose application `admin` approved, signed in, with 2FA still off. */
+export async function supplierWithout2fa(http: Http, admin: string, shopName: string): Promise<Supplier> {
   const email = uniqueEmail('console-supplier');
   const reg = await http.call<{ user: { id: string } }>('POST', '/api/v1/auth/register', {
     body: { email, password: PASSWORD },
@@ -86,29 +90,35 @@ export async function approvedSupplier(http: Http, admin: string, shopName: stri
     body: { shopName, contact: 'QQ 20002', realName: '李四' },
   });
   await http.call('POST', `/api/v1/admin/supplier-applications/${application.id}/approve`, { token: admin });
-  await http.call('POST', '/api/v1/auth/reauth', { token, body: { password: PASSWORD } });
-  const enroll = await http.call<{ secret: string }>('POST', '/api/v1/me/2fa/enroll', { token });
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(enroll.secret), digits: 6, period: 30 });
-  const confirmed = await http.call<{ recoveryCodes: string[] }>('POST', '/api/v1/me/2fa/confirm', {
-    token,
-    body: { code: totp.generate() },
-  });
-  return { email, token, userId: reg.user.id, recoveryCodes: [...confirmed.recoveryCodes] };
+  return { email, token, userId: reg.user.id };
 }
 
-/** An operator account (no admin rights), signed in through the API. */
-export async function operator(http: Http, admin: string): Promise<{ email: string; token: string }> {
+/** An approved supplier with TOTP two-factor sign-in on (the console requires it); `factor` answers its prompts. */
+export async function approvedSupplier(
+  http: Http,
+  admin: string,
+  shopName: string,
+): Promise<Supplier & { factor: SecondFactor }> {
+  const supplier = await supplierWithout2fa(http, admin, shopName);
+  return { ...supplier, factor: await enrolTwoFactor(http, supplier.token) };
+}
+
+/** An operator account (no admin rights) with 2FA on, signed in through the API. */
+export async function operator(
+  http: Http,
+  admin: string,
+): Promise<{ email: string; token: string; factor: SecondFactor }> {
   const email = uniqueEmail('console-operator');
   const reg = await http.call<{ user: { id: string } }>('POST', '/api/v1/auth/register', {
     body: { email, password: PASSWORD },
   });
+  const factor = await enrolTwoFactor(http, await http.login(email, PASSWORD));
   await http.call('PUT', `/api/v1/admin/users/${reg.user.id}/roles`, { token: admin, body: { roles: ['operator'] } });
-  return { email, token: await http.login(email, PASSWORD) };
+  // a role change ends the sessions
+  return { email, token: await http.login(email, PASSWORD, factor), factor };
 }
 
-export async function adminToken(http: Http): Promise<string> {
-  return http.login(ADMIN_EMAIL, ADMIN_PASSWORD);
-}
+export { adminFactor, loginAdmin as adminToken };
 
 /** Polls `read` until `done` holds (the in-process workers deliver and settle asynchronously). */
 export async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> {

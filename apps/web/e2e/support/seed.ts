@@ -1,4 +1,7 @@
+import { type SecondFactor, secondFactor } from '../../../server/test/support/second-factor.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from './server.ts';
+
+export type { SecondFactor };
 
 // Sets the shop up through the HTTP API, as the supplier and operator consoles would.
 
@@ -22,9 +25,42 @@ export class Http {
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
     return (text ? JSON.parse(text) : null) as T;
   }
-  async login(login: string, password: string): Promise<string> {
-    return (await this.call<{ token: string }>('POST', '/api/v1/auth/login', { body: { login, password } })).token;
+  /** Signs in through the API; `factor` answers the 2FA prompt when the account has one. */
+  async login(login: string, password: string, factor?: SecondFactor): Promise<string> {
+    const body = { login, password, ...(factor ? { totp: factor.next() } : {}) };
+    return (await this.call<{ token: string }>('POST', '/api/v1/auth/login', { body })).token;
   }
+}
+
+/** Turns TOTP on for an account signed in just now (its password proved within the last minutes). */
+export async function enrolTwoFactor(http: Http, token: string): Promise<SecondFactor> {
+  const enroll = await http.call<{ secret: string }>('POST', '/api/v1/me/2fa/enroll', { token });
+  const factor = secondFactor(enroll.secret);
+  const confirmed = await http.call<{ recoveryCodes: string[] }>('POST', '/api/v1/me/2fa/confirm', {
+    token,
+    body: { code: factor.next() },
+  });
+  factor.recoveryCodes.push(...confirmed.recoveryCodes);
+  return factor;
+}
+
+const adminFactors = new Map<string, SecondFactor>();
+
+/**
+ * The bootstrap admin signed in through the API. The operator console needs 2FA, so the first sign-in
+ * on a server enrols it, as the admin does at first start; `adminFactor` then answers its prompts.
+ */
+export async function loginAdmin(http: Http): Promise<string> {
+  const factor = adminFactors.get(http.baseUrl);
+  const token = await http.login(ADMIN_EMAIL, ADMIN_PASSWORD, factor);
+  if (!factor) adminFactors.set(http.baseUrl, await enrolTwoFactor(http, token));
+  return token;
+}
+
+export function adminFactor(http: Http): SecondFactor {
+  const factor = adminFactors.get(http.baseUrl);
+  if (!factor) throw new Error('the admin has not signed in on this server yet: call loginAdmin first');
+  return factor;
 }
 
 export const PASSWORD = 'Kameng-E2e-Passw0rd!';
@@ -48,12 +84,13 @@ export const XSS_TITLE = '<img src=x onerror="window.__xss=1">卡密 <script>win
 const XSS_DESCRIPTION =
   '<p>正常说明</p><script>window.__xss=3</script><img src="x" onerror="window.__xss=4"><a href="javascript:window.__xss=5">点我</a>';
 
-/** An approved supplier with an approved card-key product (keys imported), a direct top-up product and a hostile one. */
+/** An approved supplier (2FA on) with an approved card-key product (keys imported), a direct top-up product and a hostile one. */
 export async function seedShop(http: Http, keyCount = 20): Promise<SeededShop> {
-  const admin = await http.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+  const admin = await loginAdmin(http);
   const supplierEmail = uniqueEmail('supplier');
   await http.call('POST', '/api/v1/auth/register', { body: { email: supplierEmail, password: PASSWORD } });
   const supplierToken = await http.login(supplierEmail, PASSWORD);
+  await enrolTwoFactor(http, supplierToken);
   const application = await http.call<{ id: string }>('POST', '/api/v1/supplier/applications', {
     token: supplierToken,
     body: { shopName: '星辰点卡', contact: 'QQ 10001', realName: '王五' },

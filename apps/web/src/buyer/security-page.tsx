@@ -234,7 +234,10 @@ function TwoFactor() {
           }
         />
       )}
-      {me?.totpEnabled ? (
+      {me?.totpEnabled && me.roles.some((r) => r !== 'buyer') ? (
+        // the server refuses: supplier and staff accounts keep their second factor (PROMISES #24)
+        <Typography.Text type="secondary">{t('security.keepOn')}</Typography.Text>
+      ) : me?.totpEnabled ? (
         <Form layout="vertical" requiredMark={false} style={{ maxWidth: 400 }} onFinish={disable}>
           <Typography.Paragraph type="secondary">{t('security.disableHint')}</Typography.Paragraph>
           <Form.Item

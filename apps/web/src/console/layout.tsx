@@ -3,6 +3,7 @@ import type { Role } from '@kameng/contracts';
 import { Alert, Button, Flex, Grid, Layout, Menu, Result, Spin, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useState } from 'react';
+import { ApiFailure } from '../lib/api.ts';
 import { linkTo, navigate } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { errorMessage, useCommonT } from './i18n.ts';
@@ -72,34 +73,32 @@ export function ConsoleLayout(props: {
           style={{ borderInlineEnd: 0 }}
         />
       </Layout.Sider>
-      <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>
-        <TwoFactorReminder />
-        {props.children}
-      </Layout.Content>
+      <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>{props.children}</Layout.Content>
     </Layout>
   );
 }
 
-/** Console accounts move money and card keys: until two-step sign-in is on, every page says so. */
-function TwoFactorReminder() {
-  const { me } = useSession();
+/**
+ * What a console shows instead of itself while two-step sign-in is off: the server answers every
+ * supplier and operator route with TWO_FACTOR_REQUIRED until it is on (PROMISES #24).
+ */
+export function TwoFactorRequired() {
   const t = useCommonT();
-  if (!me || me.totpEnabled) return null;
   return (
-    <Alert
-      type="warning"
-      showIcon
-      banner
-      message={t('console.no2fa')}
-      action={
-        <Button size="small" {...linkTo('/account/security')}>
+    <Result
+      status="warning"
+      title={t('console.need2fa')}
+      subTitle={t('console.need2faHint')}
+      extra={
+        <Button type="primary" {...linkTo('/account/security')}>
           {t('console.turnOn2fa')}
         </Button>
       }
-      style={{ marginBottom: 16 }}
     />
   );
 }
+
+const isTwoFactorRequired = (err: unknown) => err instanceof ApiFailure && err.code === 'TWO_FACTOR_REQUIRED';
 
 /** Shows the console only to a signed-in account holding one of `roles`; explains what to do otherwise. */
 export function RequireRole(props: { roles: readonly Role[]; forbiddenHint: ReactNode; children: ReactNode }) {
@@ -130,6 +129,8 @@ export function RequireRole(props: { roles: readonly Role[]; forbiddenHint: Reac
       />
     );
   }
+  // every console role needs a second factor; the server refuses without one, so say so before asking it
+  if (!me.totpEnabled) return <TwoFactorRequired />;
   return <>{props.children}</>;
 }
 
@@ -156,6 +157,8 @@ export function PageHeader(props: { title: ReactNode; extra?: ReactNode; sub?: R
 export function ErrorAlert(props: { error: unknown; onRetry?: () => void; style?: React.CSSProperties }) {
   const t = useCommonT();
   if (!props.error) return null;
+  // the session's 2FA changed under an open console (e.g. in another tab): explain, with the way out
+  if (isTwoFactorRequired(props.error)) return <TwoFactorRequired />;
   return (
     <Alert
       type="error"

@@ -102,18 +102,17 @@ export async function insertSession(db: Executor, row: SessionsTable): Promise<v
   await db.insertInto('sessions').values(row).execute();
 }
 
-export interface ActiveSession {
-  session_id: string;
-  user_id: string;
-  reauth_at: number;
-  last_seen_at: number;
-}
-
 export async function findActiveSession(db: Executor, tokenHash: string, now: number) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id as session_id', 'sessions.user_id', 'sessions.reauth_at', 'sessions.last_seen_at'])
+    .select([
+      'sessions.id as session_id',
+      'sessions.user_id',
+      'sessions.reauth_at',
+      'sessions.last_seen_at',
+      'users.totp_enabled_at',
+    ])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', now)

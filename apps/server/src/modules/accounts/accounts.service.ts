@@ -8,7 +8,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/dialect.ts';
 import { fillDays, lastCstDays } from '../../platform/days.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { type AuthContext, csrfTokenFor } from '../../platform/http/auth.ts';
+import { type AuthContext, csrfTokenFor, TWO_FACTOR_ROLES } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import { isCommonPassword } from './common-passwords.ts';
@@ -327,6 +327,7 @@ export async function authenticate(
     userId: s.user_id,
     sessionId: s.session_id,
     roles: await q.rolesOf(deps.db, s.user_id),
+    twoFactor: s.totp_enabled_at !== null,
     reauthAt: s.reauth_at,
     via,
     tokenHash,
@@ -390,12 +391,6 @@ export function requireRecentAuth(deps: Deps, auth: AuthContext, maxAgeMs = RECE
 /** The user's email address, when one is on file: what other modules mail to. */
 export async function emailOf(db: Executor, userId: string): Promise<string | null> {
   return (await q.findUserById(db, userId))?.email ?? null;
-}
-
-/** Whether the user has confirmed TOTP two-factor sign-in (withdrawals require it). */
-export async function isTotpEnabled(db: Executor, userId: string): Promise<boolean> {
-  const user = await q.findUserById(db, userId);
-  return user !== undefined && user.totp_enabled_at !== null;
 }
 
 export async function reauthenticate(
@@ -560,6 +555,14 @@ export async function disableTotp(
   await deps.limiter.consume(`totp-off:user:${auth.userId}`, { max: 10, windowMs: 15 * MINUTE }, 'attempts');
   const user = await q.findUserById(deps.db, auth.userId);
   if (!user || user.totp_enabled_at === null) throw new AppError('CONFLICT', 'Two-factor sign-in is not on');
+  // refused rather than leaving the roles unusable: a supplier or operator never runs without a second factor
+  const keeps = auth.roles.filter((r) => TWO_FACTOR_ROLES.has(r));
+  if (keeps.length > 0) {
+    throw new AppError('FORBIDDEN', 'Suppliers and staff must keep two-factor sign-in on', {
+      reason: 'role_requires_2fa',
+      roles: keeps,
+    });
+  }
   if (!(await bcryptVerify(body.password, user.password_hash)))
     throw new AppError('INVALID_CREDENTIALS', 'Wrong password');
   if (!(await checkSecondFactor(deps, user, body.code)))

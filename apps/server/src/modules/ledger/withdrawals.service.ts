@@ -7,7 +7,7 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { getSetting } from '../../platform/settings.ts';
-import { isTotpEnabled, type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
+import { type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
 import * as q from './ledger.queries.ts';
 import type { WithdrawalStatus } from './ledger.tables.ts';
 import { balanceCents, PAYOUTS_EXTERNAL, postEntry, supplierAccounts } from './ledger.service.ts';
@@ -126,9 +126,8 @@ export async function requestWithdrawal(
   body: { amountCents: number; payoutAccountId: string },
   meta: RequestMeta,
 ): Promise<WithdrawalDto> {
-  if (!(await isTotpEnabled(deps.db, auth.userId))) {
-    throw new AppError('FORBIDDEN', 'Turn on two-factor sign-in before withdrawing', { reason: '2fa_required' });
-  }
+  // the supplier guard already demands it; money leaving says so again where it happens
+  if (!auth.twoFactor) throw new AppError('TWO_FACTOR_REQUIRED', 'Turn on two-factor sign-in before withdrawing');
   requireRecentAuth(deps, auth);
   const id = newId('wdr', deps.clock, deps.random);
   const now = deps.clock.now();

@@ -36,6 +36,8 @@ export interface AuthContext {
   userId: string;
   sessionId: string;
   roles: Role[];
+  /** whether the user has confirmed TOTP two-factor sign-in */
+  twoFactor: boolean;
   /** when the session last proved the password (login or re-auth) */
   reauthAt: number;
   via: 'cookie' | 'bearer';
@@ -68,12 +70,22 @@ export function checkCsrf(req: FastifyRequest, auth: AuthContext, csrfKey: Buffe
   }
 }
 
+/** Every role but buyer: what suppliers and staff do needs two-factor sign-in (PROMISES #24). */
+export const TWO_FACTOR_ROLES: ReadonlySet<Role> = new Set(['supplier', 'operator', 'arbitrator', 'admin']);
+
 export function enforceGuard(guard: Guard, auth: AuthContext | null): void {
   if (guard === 'public') return;
   if (!auth) throw new AppError('UNAUTHENTICATED', 'Sign in first');
   if (guard === 'user') return;
-  if (!guard.some((r) => auth.roles.includes(r))) {
-    throw new AppError('FORBIDDEN', 'Your account may not do this', { requiredRoles: guard });
+  const via = guard.filter((r) => auth.roles.includes(r));
+  if (via.length === 0) throw new AppError('FORBIDDEN', 'Your account may not do this', { requiredRoles: guard });
+  // the user is let in only through supplier or staff roles: those need a second factor
+  if (!auth.twoFactor && via.every((r) => TWO_FACTOR_ROLES.has(r))) {
+    throw new AppError(
+      'TWO_FACTOR_REQUIRED',
+      'Turn on two-factor sign-in under account security (/account/security) before using this',
+      { requiredRoles: guard },
+    );
   }
 }
 
