@@ -408,8 +408,19 @@ describe('operators at their desks', () => {
     await shop.page.getByRole('button', { name: '申请提现' }).click();
     const yuan = `${Math.floor(balance.availableCents / 100)}.${String(balance.availableCents % 100).padStart(2, '0')}`;
     await shop.page.getByLabel('提现金额（元）').fill(yuan);
-    await shop.page.getByRole('combobox', { name: '收款账户' }).click({ force: true });
-    await shop.page.locator('.ant-select-item-option', { hasText: 'lisi' }).click();
+    // the account list loads while the dialog opens: open the dropdown again until the new account is in it
+    const lisi = shop.page.locator('.ant-select-item-option', { hasText: 'lisi' });
+    await expect
+      .poll(
+        async () => {
+          if (!(await lisi.isVisible()))
+            await shop.page.getByRole('combobox', { name: '收款账户' }).click({ force: true });
+          return lisi.isVisible();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    await lisi.click();
     await shop.page.getByRole('button', { name: /下一步/ }).click();
     await reauth();
     await expect.poll(() => shop.page.getByText('提现申请已提交，等待平台审核').isVisible()).toBe(true);
