@@ -1,7 +1,7 @@
 import type { BaselineRun } from './baseline.ts';
 import { runBaseline, runLoad } from './lib/children.ts';
 import { type Api, pool, until } from './lib/http.ts';
-import { coresWhile } from './lib/cpu.ts';
+import { coresWhile, settled } from './lib/cpu.ts';
 import { type Account, addProduct, buyers, importKeys, openShop, type Shop, walletCents } from './lib/seed.ts';
 import type { RunningServer, Target } from './lib/server.ts';
 
@@ -152,6 +152,8 @@ function ms(t: number): string {
 async function repeat(b: Bench, name: string, fn: (run: number) => Promise<RunMetrics>): Promise<RunMetrics[]> {
   const out: RunMetrics[] = [];
   for (let r = 0; r < b.sizes.runs; r++) {
+    const waited = await settled(() => b.server.pids());
+    if (waited > 1000) b.log(`  waited ${Math.round(waited)} ms for the server to finish the previous run's work`);
     b.server.resetPeakRss();
     const {
       result: m,

@@ -68,3 +68,20 @@ export async function coresWhile<T>(
     clearInterval(timer);
   }
 }
+
+/**
+ * Waits until the server has finished what an earlier run left it (requests still queued when that run's
+ * load generator stopped, purchases still committing): until its processes use under `idleCores` of CPU
+ * over two windows of 250 ms in a row, or `maxMs` passed. Runs then neither overlap nor see each other's work.
+ */
+export async function settled(serverPids: () => number[], idleCores = 0.1, maxMs = 30_000): Promise<number> {
+  const t0 = performance.now();
+  let quiet = 0;
+  while (quiet < 2 && performance.now() - t0 < maxMs) {
+    const pids = serverPids();
+    const c0 = cpuSeconds(pids);
+    await new Promise((r) => setTimeout(r, 250));
+    quiet = (cpuSeconds(pids) - c0) / 0.25 < idleCores ? quiet + 1 : 0;
+  }
+  return performance.now() - t0;
+}
