@@ -167,6 +167,53 @@ describe(`catalog cache (${dialectName}${TEST_REDIS_URL ? ' + redis' : ''})`, ()
     await call(t.app, 'PATCH', `/api/v1/supplier/products/${otherId}`, { token: supplier, body: { onSale: false } });
   });
 
+  it("a listing refilled after one product's stock change counts only that product's keys again", async () => {
+    const cardProduct = async (title: string) => {
+      const made = await call(t.app, 'POST', '/api/v1/supplier/products', {
+        token: supplier,
+        body: { categoryId, title, description: '', priceCents: 3000, deliveryMode: 'auto' },
+      });
+      const id = made.body.id as string;
+      await call(t.app, 'POST', `/api/v1/admin/products/${id}/approve`, { token: admin });
+      const keys = Array.from({ length: 3 }, (_, i) => `${title}-KEY-${i}-${id}`);
+      expect(
+        (await call(t.app, 'POST', `/api/v1/supplier/products/${id}/card-keys`, { token: supplier, body: { keys } }))
+          .status,
+      ).toBe(200);
+      return id;
+    };
+    const a = await cardProduct('计数甲');
+    const b = await cardProduct('计数乙');
+    await invalidateCatalogCache(t.deps);
+    const listed = `categoryId=${categoryId}&sort=price_asc`;
+    const stocks = async () => {
+      const items = (await call(t.app, 'GET', `/api/v1/products?${listed}`)).body.items as {
+        id: string;
+        stock: number;
+      }[];
+      return [a, b].map((id) => items.find((i) => i.id === id)?.stock);
+    };
+    expect(await stocks()).toEqual([3, 3]);
+    // one key of each leaves behind the catalog's back; only a's change is announced
+    for (const id of [a, b]) {
+      const one = await t.deps.db
+        .selectFrom('card_keys')
+        .select('id')
+        .where('product_id', '=', id)
+        .where('status', '=', 'available')
+        .executeTakeFirstOrThrow();
+      await t.deps.db.updateTable('card_keys').set({ status: 'void' }).where('id', '=', one.id).execute();
+    }
+    await invalidateCatalogProducts(t.deps, [a]);
+    // the page was refilled (a shows 2) without recounting b, whose count is still the cached one
+    expect(await stocks()).toEqual([2, 3]);
+    await invalidateCatalogProducts(t.deps, [b]);
+    expect(await stocks()).toEqual([2, 2]);
+    for (const id of [a, b]) {
+      await call(t.app, 'PATCH', `/api/v1/supplier/products/${id}`, { token: supplier, body: { onSale: false } });
+    }
+  });
+
   it('drops the cached category tree on a category change', async () => {
     const names = async () =>
       (await call(t.app, 'GET', '/api/v1/categories')).body.items.map((c: { name: string }) => c.name);

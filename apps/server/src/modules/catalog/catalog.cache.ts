@@ -285,9 +285,12 @@ async function entryFor(
   });
 }
 
-/** Returns the cached value for `key`, or computes and stores it; each caller gets its own copy. */
-export async function cached<T>(deps: Deps, key: string, compute: () => Promise<T>): Promise<T> {
-  return structuredClone((await entryFor(deps, key, compute, plain)).value) as T;
+/**
+ * Returns the cached value for `key`, or computes and stores it; each caller gets its own copy. With a
+ * `scope`, `invalidateCatalogProducts` drops it only when one of its products changes.
+ */
+export async function cached<T>(deps: Deps, key: string, compute: () => Promise<T>, scope?: Scope): Promise<T> {
+  return structuredClone((await entryFor(deps, key, compute, plain, scope ? () => scope : undefined)).value) as T;
 }
 
 /**

@@ -391,6 +391,21 @@ async function stockOf(db: Executor, rows: q.ProductRow[]): Promise<Map<string, 
   return new Map(rows.map((r) => [r.id, r.delivery_mode === 'auto' ? (keys.get(r.id) ?? 0) : r.stock]));
 }
 
+/**
+ * Stock on public pages: each card-key product's count is cached on its own and dropped with that
+ * product's pages, so refilling the pages after a sale counts the sold product's keys once, not once per
+ * page and not the keys of every product on a listing (a COUNT over a product's keys grows with its keys).
+ */
+async function publicStockOf(deps: Deps, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
+  const count = (id: string) =>
+    cached(deps, `stock:${id}`, async () => (await availableCounts(deps.readDb, [id])).get(id) ?? 0, {
+      products: [id],
+    });
+  return new Map(
+    await Promise.all(rows.map(async (r) => [r.id, r.delivery_mode === 'auto' ? await count(r.id) : r.stock] as const)),
+  );
+}
+
 function toListItem(r: q.ProductRow, stock: number | null): ProductListItemDto {
   return {
     id: r.id,
@@ -959,7 +974,7 @@ async function findProducts(
     limit: f.pageSize,
     offset: (f.page - 1) * f.pageSize,
   });
-  const stock = await stockOf(deps.readDb, rows);
+  const stock = await publicStockOf(deps, rows);
   return {
     items: rows.map((r) => toListItem(r, stock.get(r.id) ?? null)),
     total,
@@ -1032,7 +1047,7 @@ export async function productDetail(deps: Deps, auth: AuthContext | null, id: st
     async () => {
       const row = await q.findProduct(deps.readDb, id);
       if (row?.status !== 'approved' || row.on_sale !== 1) return null;
-      const stock = (await stockOf(deps.readDb, [row])).get(row.id) ?? null;
+      const stock = (await publicStockOf(deps, [row])).get(row.id) ?? null;
       return toDetail(row, stock, await categoryIndex(deps), false);
     },
     () => ({ products: [id] }),
