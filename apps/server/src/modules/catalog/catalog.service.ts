@@ -384,11 +384,18 @@ export function coverUrl(file: string | null): string | null {
   return file ? `${UPLOADS_URL_PREFIX}${file}` : null;
 }
 
-/** Stock as buyers see it: keys in the vault for card-key goods, the counter for the rest (null = not counted). */
-async function stockOf(db: Executor, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
+/** Stock as buyers see it: keys in the vault for card-key goods (counted by `countKeys`), the counter for the rest (null = not counted). */
+async function stockWith(
+  rows: q.ProductRow[],
+  countKeys: (productIds: string[]) => Promise<Map<string, number>>,
+): Promise<Map<string, number | null>> {
   const autoIds = rows.filter((r) => r.delivery_mode === 'auto').map((r) => r.id);
-  const keys = autoIds.length > 0 ? await availableCounts(db, autoIds) : new Map<string, number>();
+  const keys = autoIds.length > 0 ? await countKeys(autoIds) : new Map<string, number>();
   return new Map(rows.map((r) => [r.id, r.delivery_mode === 'auto' ? (keys.get(r.id) ?? 0) : r.stock]));
+}
+
+function stockOf(db: Executor, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
+  return stockWith(rows, (ids) => availableCounts(db, ids));
 }
 
 /**
@@ -396,13 +403,14 @@ async function stockOf(db: Executor, rows: q.ProductRow[]): Promise<Map<string, 
  * product's pages, so refilling the pages after a sale counts the sold product's keys once, not once per
  * page and not the keys of every product on a listing (a COUNT over a product's keys grows with its keys).
  */
-async function publicStockOf(deps: Deps, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
+function publicStockOf(deps: Deps, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
   const count = (id: string) =>
     cached(deps, `stock:${id}`, async () => (await availableCounts(deps.readDb, [id])).get(id) ?? 0, {
       products: [id],
     });
-  return new Map(
-    await Promise.all(rows.map(async (r) => [r.id, r.delivery_mode === 'auto' ? await count(r.id) : r.stock] as const)),
+  return stockWith(
+    rows,
+    async (ids) => new Map(await Promise.all(ids.map(async (id) => [id, await count(id)] as const))),
   );
 }
 

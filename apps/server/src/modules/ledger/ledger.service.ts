@@ -132,7 +132,9 @@ async function replayOutcome(tx: Executor, id: string, hash: string): Promise<Po
  *   re-evaluates the condition against the latest committed balance after waiting, so two debits can
  *   never both spend the same money; SQLite has a single writer (BEGIN IMMEDIATE), so they simply queue.
  * - Accounts are updated in id order, so two entries touching the same accounts lock them in the same
- *   order and cannot deadlock each other.
+ *   order and cannot deadlock each other. In a transaction opened by `transactionWithHotRowsLast`, the
+ *   changes no balance can refuse (credits, debits of accounts that may go negative) wait for its end
+ *   and run there in key order (platform/db/hot-rows.ts); only the refusable debits run here.
  * - Nothing else is written until every balance update has succeeded. If one is refused, the deltas
  *   already applied are taken back (we still hold their row locks, so the compensating update restores
  *   exactly the previous value) and no journal row or posting exists: the entry leaves nothing behind

@@ -28,8 +28,7 @@ export function openSqlite(file: string, opts: { reader?: boolean } = {}): Sqlit
   }
   const cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
 
-  function prepare(sql: string): SqliteStatement {
-    const text = sql;
+  function prepare(text: string): SqliteStatement {
     let entry = cache.get(text);
     if (!entry) {
       const stmt = raw.prepare(text);
