@@ -2,7 +2,7 @@ import * as OTPAuth from 'otpauth';
 
 /**
  * What a 2FA account's sign-ins need. The server takes each TOTP step once (and a step either side of
- * now), so `next` hands out the unused steps around the clock's time, then the recovery codes: enough
+ * now), so `next` hands out the unused steps from the clock's time on (now and the next), then the recovery codes: enough
  * for the few sign-ins a test or a seed makes without sleeping. Shared by the server tests, the browser
  * tests' seeding and the bench.
  */
@@ -21,7 +21,9 @@ export function secondFactor(secret: string, now: () => number = Date.now): Seco
     recoveryCodes: [],
     next() {
       const current = Math.floor(now() / 30_000);
-      const step = Math.max(current - 1, lastStep + 1);
+      // never the step before now: on a real clock it may expire between handing it out and the server
+      // checking it (a sign-in takes seconds), which made a browser journey fail now and then
+      const step = Math.max(current, lastStep + 1);
       if (step <= current + 1) {
         lastStep = step;
         return totp.generate({ timestamp: step * 30_000 });
