@@ -9,6 +9,7 @@ import { authenticate } from '../apps/server/src/modules/accounts/accounts.servi
 import { createOrder } from '../apps/server/src/modules/orders/orders.service.ts';
 import { loadConfig } from '../apps/server/src/platform/config.ts';
 import { createRuntime } from '../apps/server/src/platform/deps.ts';
+import { MODULES } from '../apps/server/src/modules/index.ts';
 import type { AuthContext } from '../apps/server/src/platform/http/auth.ts';
 import { Samples } from './lib/stats.ts';
 
@@ -37,7 +38,7 @@ function peakRssMb(): number {
 }
 
 const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as BaselineJob;
-const runtime = createRuntime(loadConfig(process.env));
+const runtime = createRuntime(loadConfig(process.env), MODULES);
 const { deps } = runtime;
 const auths: AuthContext[] = [];
 for (const token of job.tokens) {

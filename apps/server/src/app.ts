@@ -15,16 +15,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { authenticate } from './modules/accounts/accounts.service.ts';
-import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
-import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
-import { notifyRoutes } from './modules/notify/notify.routes.ts';
-import { ordersRoutes } from './modules/orders/orders.routes.ts';
-import { paymentsRoutes } from './modules/payments/payments.routes.ts';
-import { vaultRoutes } from './modules/vault/vault.routes.ts';
-import { settingsRoutes } from './modules/system/settings.routes.ts';
-import { systemRoutes } from './modules/system/system.routes.ts';
 import { deriveKey, newToken } from './platform/crypto.ts';
 import type { TrustProxy } from './platform/config.ts';
 import type { Deps } from './platform/deps.ts';
@@ -165,16 +156,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     }
   });
 
-  await app.register(systemRoutes(deps));
-  await app.register(accountsRoutes(deps, csrfKey), { prefix: '/api/v1' });
-  await app.register(settingsRoutes(deps), { prefix: '/api/v1' });
-  await app.register(catalogRoutes(deps), { prefix: '/api/v1' });
-  await app.register(vaultRoutes(deps), { prefix: '/api/v1' });
-  await app.register(notifyRoutes(deps), { prefix: '/api/v1' });
-  await app.register(ledgerRoutes(deps), { prefix: '/api/v1' });
-  await app.register(ordersRoutes(deps), { prefix: '/api/v1' });
-  // payments also serves the sandbox gateway's own pages outside /api/v1
-  await app.register(paymentsRoutes(deps));
+  for (const m of deps.modules) {
+    for (const r of m.routes ?? []) await app.register(r.plugin(deps), { prefix: r.prefix ?? '/api/v1' });
+  }
 
   await registerWeb(app, deps.config.webDistDir ?? DEFAULT_WEB_DIST);
   return app;

@@ -6,7 +6,8 @@ withNodeFlags();
 const { loadConfig } = await import('./platform/config.ts');
 const { migrate } = await import('./platform/db/database.ts');
 const { createRuntime } = await import('./platform/deps.ts');
-const { configOrExit, startProcesses } = await import('./platform/process.ts');
+const { MODULES } = await import('./modules/index.ts');
+const { configOrExit, startProcesses } = await import('./process.ts');
 
 const USAGE = `usage: kameng <command> [--processes N]
   serve     run the API server (and workers unless KAMENG_WORKERS=off)
@@ -38,7 +39,7 @@ switch (command) {
     break;
   }
   case 'migrate': {
-    const runtime = createRuntime(loadConfig(process.env));
+    const runtime = createRuntime(loadConfig(process.env), MODULES);
     await migrate(runtime.database);
     await runtime.close();
     process.stdout.write('migrations applied\n');

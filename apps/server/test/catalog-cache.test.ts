@@ -10,6 +10,7 @@ import {
   REPLICA_CACHE_TTL_MS,
 } from '../src/modules/catalog/catalog.cache.ts';
 import { createRuntime, type Runtime } from '../src/platform/deps.ts';
+import { MODULES } from '../src/modules/index.ts';
 import { approvedSupplier, call, loginAdmin } from './support/client.ts';
 import {
   createTestApp,
@@ -243,7 +244,7 @@ describe(`catalog cache (${dialectName}${TEST_REDIS_URL ? ' + redis' : ''})`, ()
     let second: Runtime;
     let app2: FastifyInstance;
     beforeAll(async () => {
-      second = createRuntime(t.config, {
+      second = createRuntime(t.config, MODULES, {
         clock,
         database: openSameDatabase(t.db),
         log: pino({ level: 'silent' }),

@@ -8,6 +8,7 @@ import { ensureBootstrapAdmin } from '../src/modules/accounts/accounts.service.t
 import { loadConfig } from '../src/platform/config.ts';
 import { migrate, openDatabase } from '../src/platform/db/database.ts';
 import { createRuntime, type Runtime } from '../src/platform/deps.ts';
+import { MODULES } from '../src/modules/index.ts';
 import { call, loginAdmin } from './support/client.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TEST_DATABASE_URL, type TestApp } from './support/harness.ts';
 import { openShop, type Shop } from './support/trade.ts';
@@ -58,7 +59,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
       });
       await migrate(primaryDb);
       // the replica is opened by createRuntime from DATABASE_REPLICA_URL, as in production
-      runtime = createRuntime(config, { log: pino({ level: 'silent' }), database: primaryDb });
+      runtime = createRuntime(config, MODULES, { log: pino({ level: 'silent' }), database: primaryDb });
       await ensureBootstrapAdmin(runtime.deps);
       app = await buildApp(runtime.deps, { logger: false });
       await app.ready();

@@ -1,13 +1,14 @@
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
-import type { Sender } from '../modules/notify/notify.service.ts';
-import { createSender } from '../modules/notify/notify.service.ts';
 import { type Clock, cryptoRandom, type Random, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { type Database, type Dialect, openDatabase } from './db/database.ts';
 import type { DB } from './db/schema.ts';
+import { Hooks } from './hooks.ts';
+import type { KamengModule } from './module.ts';
 import { MemoryCounterStore, RateLimiter, RedisCounterStore } from './rate-limit.ts';
+import { createSender, type Sender } from './sender.ts';
 
 /** What services need, passed explicitly: no container, no globals. */
 export interface Deps {
@@ -24,6 +25,10 @@ export interface Deps {
   redis: Redis | null;
   /** keys this process writes to Redis start with it */
   redisPrefix: string;
+  /** what the modules provide to each other (see hooks.ts), wired once by createRuntime */
+  hooks: Hooks;
+  /** every module of this runtime, in dependency order */
+  modules: readonly KamengModule[];
 }
 
 /** Paths pino blanks out wherever they appear in a log line. */
@@ -63,7 +68,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function createRuntime(config: Config, o: DepsOverrides = {}): Runtime {
+/** Opens the databases and Redis, builds the deps and lets every module install its hooks, in order. */
+export function createRuntime(config: Config, modules: readonly KamengModule[], o: DepsOverrides = {}): Runtime {
   const clock = o.clock ?? systemClock;
   const random = o.random ?? cryptoRandom;
   const log = o.log ?? createLogger(config);
@@ -97,7 +103,12 @@ export function createRuntime(config: Config, o: DepsOverrides = {}): Runtime {
     log,
     redis,
     redisPrefix,
+    hooks: new Hooks(),
+    modules,
   };
+  for (const m of modules) m.install?.(deps);
+  const missing = deps.hooks.missing(modules.flatMap((m) => m.requires ?? []));
+  if (missing.length > 0) throw new Error(`no module provides: ${missing.join(', ')}`);
   return {
     deps,
     database,

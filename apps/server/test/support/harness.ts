@@ -7,11 +7,12 @@ import pg from 'pg';
 import pino from 'pino';
 import { buildApp } from '../../src/app.ts';
 import { ensureBootstrapAdmin } from '../../src/modules/accounts/accounts.service.ts';
-import { MemorySender } from '../../src/modules/notify/notify.service.ts';
+import { MemorySender } from '../../src/platform/sender.ts';
 import { type Clock, ManualClock, systemClock } from '../../src/platform/clock.ts';
 import { type Config, loadConfig } from '../../src/platform/config.ts';
 import { type Database, migrate, openDatabase } from '../../src/platform/db/database.ts';
 import { createRuntime, type Deps } from '../../src/platform/deps.ts';
+import { MODULES } from '../../src/modules/index.ts';
 
 /** Integration tests run on SQLite by default and on PostgreSQL + Redis when DATABASE_URL / REDIS_URL (or TEST_ variants) are set. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
@@ -103,7 +104,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   });
   const sender = new MemorySender();
   const clock = opts.clock ?? systemClock;
-  const runtime = createRuntime(config, {
+  const runtime = createRuntime(config, MODULES, {
     clock,
     sender,
     database: db.database,

@@ -36,7 +36,7 @@ import * as accounts from './accounts.service.ts';
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 const operators = ['operator', 'admin'] as const;
 
-export function accountsRoutes(deps: Deps, _csrfKey: Buffer): FastifyPluginAsyncZod {
+export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/auth/register',

@@ -20,10 +20,9 @@ const CODE_TTL_MS = 5 * MINUTE;
 const CODE_MAX_ATTEMPTS = 5;
 const TOUCH_EVERY_MS = MINUTE;
 
-export interface RequestMeta {
-  ip: string;
-  userAgent?: string | undefined;
-}
+import type { RequestMeta } from '../../platform/http/route-helpers.ts';
+
+export type { RequestMeta };
 
 type Login = { email: string } | { phone: string };
 

@@ -1,6 +1,11 @@
 import { errorBodySchema } from '@kameng/contracts';
 import type { FastifyRequest } from 'fastify';
-import type { RequestMeta } from '../../modules/accounts/accounts.service.ts';
+
+/** Who sent a request, for audit records and rate limits. */
+export interface RequestMeta {
+  ip: string;
+  userAgent?: string | undefined;
+}
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 

@@ -1,20 +1,7 @@
-import { catalogJobs } from '../../modules/catalog/catalog.jobs.ts';
-import { ledgerJobs } from '../../modules/ledger/ledger.jobs.ts';
-import { notifyJobs } from '../../modules/notify/notify.jobs.ts';
-import { ordersJobs } from '../../modules/orders/orders.jobs.ts';
-import { paymentsJobs } from '../../modules/payments/payments.jobs.ts';
-import { vaultJobs } from '../../modules/vault/vault.jobs.ts';
 import type { Deps } from '../deps.ts';
 import type { JobDefinition } from './jobs.ts';
 
-/** Every job definition the workers run; each module lists its own. */
+/** Every job definition the workers run: each module's, from the runtime's module list. */
 export function jobDefinitions(deps: Deps): JobDefinition[] {
-  return [
-    ...catalogJobs(deps),
-    ...vaultJobs(deps),
-    ...ledgerJobs(deps),
-    ...ordersJobs(deps),
-    ...paymentsJobs(deps),
-    ...notifyJobs(deps),
-  ];
+  return deps.modules.flatMap((m) => m.jobs?.(deps) ?? []);
 }

@@ -1,12 +1,13 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { ensureBootstrapAdmin } from '../modules/accounts/accounts.service.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
-import { migrate } from './db/database.ts';
-import { createRuntime, type Runtime } from './deps.ts';
-import { JobWorker } from './jobs/jobs.ts';
-import { jobDefinitions } from './jobs/registry.ts';
+import { buildApp } from './app.ts';
+import { ensureBootstrapAdmin } from './modules/accounts/accounts.service.ts';
+import { type Config, ConfigError, loadConfig } from './platform/config.ts';
+import { migrate } from './platform/db/database.ts';
+import { createRuntime, type Runtime } from './platform/deps.ts';
+import { MODULES } from './modules/index.ts';
+import { JobWorker } from './platform/jobs/jobs.ts';
+import { jobDefinitions } from './platform/jobs/registry.ts';
 
 export function configOrExit(): Config {
   try {
@@ -54,7 +55,7 @@ const LISTEN_BACKLOG = 4096;
 /** Starts the API server, the job worker, or both (embedded mode), and stops them gracefully on a signal. */
 export async function start(config: Config, roles: Roles): Promise<Started> {
   const t0 = performance.now();
-  const runtime = createRuntime(config);
+  const runtime = createRuntime(config, MODULES);
   const { deps } = runtime;
   if (roles.setup !== false) await setUp(runtime, roles.serve);
 
@@ -129,7 +130,7 @@ export async function startProcesses(config: Config, roles: Roles, processes: nu
     );
     process.exit(1);
   }
-  const runtime = createRuntime(config);
+  const runtime = createRuntime(config, MODULES);
   await setUp(runtime, roles.serve);
   await runtime.close();
 

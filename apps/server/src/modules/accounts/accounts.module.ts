@@ -1,0 +1,8 @@
+import type { KamengModule } from '../../platform/module.ts';
+import { accountsRoutes } from './accounts.routes.ts';
+
+/** Users, credentials, sessions, roles, two-factor sign-in, verification codes, supplier applications. */
+export const accountsModule: KamengModule = {
+  name: 'accounts',
+  routes: [{ plugin: accountsRoutes }],
+};

@@ -1,0 +1,10 @@
+import type { KamengModule } from '../../platform/module.ts';
+import { catalogJobs } from './catalog.jobs.ts';
+import { catalogRoutes } from './catalog.routes.ts';
+
+/** Categories, products, review, the storefront's cached pages and the carousel. */
+export const catalogModule: KamengModule = {
+  name: 'catalog',
+  routes: [{ plugin: catalogRoutes }],
+  jobs: catalogJobs,
+};

@@ -1,0 +1,24 @@
+import type { KamengModule } from '../platform/module.ts';
+import { accountsModule } from './accounts/accounts.module.ts';
+import { catalogModule } from './catalog/catalog.module.ts';
+import { ledgerModule } from './ledger/ledger.module.ts';
+import { notifyModule } from './notify/notify.module.ts';
+import { ordersModule } from './orders/orders.module.ts';
+import { paymentsModule } from './payments/payments.module.ts';
+import { systemModule } from './system/system.module.ts';
+import { vaultModule } from './vault/vault.module.ts';
+
+/**
+ * Every module, lowest first: a module imports only modules before it in this list (checked by
+ * test/architecture.test.ts), and reaches a higher one only through the hooks it defines.
+ */
+export const MODULES: readonly KamengModule[] = [
+  systemModule,
+  accountsModule,
+  notifyModule,
+  catalogModule,
+  vaultModule,
+  ledgerModule,
+  paymentsModule,
+  ordersModule,
+];

@@ -1,0 +1,10 @@
+import type { KamengModule } from '../../platform/module.ts';
+import { vaultJobs } from './vault.jobs.ts';
+import { vaultRoutes } from './vault.routes.ts';
+
+/** Card keys: encrypted imports, allocation, reveal. */
+export const vaultModule: KamengModule = {
+  name: 'vault',
+  routes: [{ plugin: vaultRoutes }],
+  jobs: vaultJobs,
+};
