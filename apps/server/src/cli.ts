@@ -4,7 +4,7 @@ import { withNodeFlags } from './platform/node-flags.ts';
 // first, before the app loads: a process started without Kameng's V8 heap flags becomes one with them
 withNodeFlags();
 const { loadConfig } = await import('./platform/config.ts');
-const { migrate } = await import('./platform/db/database.ts');
+const { migrate } = await import('./platform/db/migrate.ts');
 const { createRuntime } = await import('./platform/deps.ts');
 const { MODULES } = await import('./modules/index.ts');
 const { configOrExit, startProcesses } = await import('./process.ts');
@@ -40,7 +40,7 @@ switch (command) {
   }
   case 'migrate': {
     const runtime = createRuntime(loadConfig(process.env), MODULES);
-    await migrate(runtime.database);
+    await migrate(runtime.database, runtime.deps.modules);
     await runtime.close();
     process.stdout.write('migrations applied\n');
     break;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { ensureBootstrapAdmin } from './modules/accounts/accounts.service.ts';
 import { type Config, ConfigError, loadConfig } from './platform/config.ts';
-import { migrate } from './platform/db/database.ts';
+import { migrate } from './platform/db/migrate.ts';
 import { createRuntime, type Runtime } from './platform/deps.ts';
 import { MODULES } from './modules/index.ts';
 import { JobWorker } from './platform/jobs/jobs.ts';
@@ -37,7 +37,7 @@ export interface Roles {
 
 async function setUp(runtime: Runtime, serve: boolean): Promise<void> {
   const { deps } = runtime;
-  await migrate(runtime.database);
+  await migrate(runtime.database, runtime.deps.modules);
   if (!serve) return;
   const admin = await ensureBootstrapAdmin(deps);
   if (admin.created && admin.password) {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { ensureBootstrapAdmin } from '../src/modules/accounts/accounts.service.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { migrate, openDatabase } from '../src/platform/db/database.ts';
+import { openDatabase } from '../src/platform/db/database.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
 import { createRuntime, type Runtime } from '../src/platform/deps.ts';
 import { MODULES } from '../src/modules/index.ts';
 import { call, loginAdmin } from './support/client.ts';
@@ -57,7 +58,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
         dataDir: config.dataDir,
         pgSchema: primary,
       });
-      await migrate(primaryDb);
+      await migrate(primaryDb, MODULES);
       // the replica is opened by createRuntime from DATABASE_REPLICA_URL, as in production
       runtime = createRuntime(config, MODULES, { log: pino({ level: 'silent' }), database: primaryDb });
       await ensureBootstrapAdmin(runtime.deps);

@@ -10,7 +10,8 @@ import { ensureBootstrapAdmin } from '../../src/modules/accounts/accounts.servic
 import { MemorySender } from '../../src/platform/sender.ts';
 import { type Clock, ManualClock, systemClock } from '../../src/platform/clock.ts';
 import { type Config, loadConfig } from '../../src/platform/config.ts';
-import { type Database, migrate, openDatabase } from '../../src/platform/db/database.ts';
+import { type Database, openDatabase } from '../../src/platform/db/database.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
 import { createRuntime, type Deps } from '../../src/platform/deps.ts';
 import { MODULES } from '../../src/modules/index.ts';
 
@@ -46,7 +47,7 @@ export async function createTestDatabase(opts: { poolSize?: number } = {}): Prom
     ...(schema ? { pgSchema: schema } : {}),
     ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
   });
-  await migrate(database);
+  await migrate(database, MODULES);
   return {
     database,
     dataDir,
@@ -87,10 +88,12 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   clock?: Clock;
+  /** an existing database (already migrated) instead of a fresh one; the app drops it on close */
+  db?: TestDatabase;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+  const db = opts.db ?? (await createTestDatabase());
   const config = loadConfig({
     DATA_DIR: db.dataDir,
     KAMENG_MASTER_KEY: randomBytes(32).toString('hex'),

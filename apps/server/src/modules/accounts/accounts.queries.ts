@@ -2,7 +2,7 @@ import type { Role } from '@kameng/contracts';
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { cstDayOf } from '../../platform/days.ts';
-import type { SessionsTable, SupplierApplicationsTable, UsersTable } from '../../platform/db/schema.ts';
+import type { SessionsTable, SupplierApplicationsTable, UsersTable } from './accounts.tables.ts';
 
 export type UserRow = UsersTable;
 

@@ -72,3 +72,7 @@ export interface CatalogTables {
   catalog_banned_words: CatalogBannedWordsTable;
   carousel_slots: CarouselSlotsTable;
 }
+
+declare module '../../platform/db/schema.ts' {
+  interface DB extends CatalogTables {}
+}

@@ -117,3 +117,7 @@ export interface LedgerTables {
   payout_accounts: PayoutAccountsTable;
   withdrawals: WithdrawalsTable;
 }
+
+declare module '../../platform/db/schema.ts' {
+  interface DB extends LedgerTables {}
+}

@@ -16,3 +16,7 @@ export interface NoticesTable {
 export interface NotifyTables {
   notices: NoticesTable;
 }
+
+declare module '../../platform/db/schema.ts' {
+  interface DB extends NotifyTables {}
+}

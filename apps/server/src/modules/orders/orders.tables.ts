@@ -76,3 +76,7 @@ export interface OrdersTables {
   order_deliveries: OrderDeliveriesTable;
   cart_items: CartItemsTable;
 }
+
+declare module '../../platform/db/schema.ts' {
+  interface DB extends OrdersTables {}
+}

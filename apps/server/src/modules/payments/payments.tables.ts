@@ -105,3 +105,7 @@ export interface PaymentsTables {
   refunds: RefundsTable;
   sandbox_trades: SandboxTradesTable;
 }
+
+declare module '../../platform/db/schema.ts' {
+  interface DB extends PaymentsTables {}
+}

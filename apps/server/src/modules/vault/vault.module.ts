@@ -1,10 +1,13 @@
 import type { KamengModule } from '../../platform/module.ts';
+import * as m0003 from './migrations/0003-vault.ts';
+import * as m0007 from './migrations/0007-vault-imports.ts';
 import { vaultJobs } from './vault.jobs.ts';
 import { vaultRoutes } from './vault.routes.ts';
 
 /** Card keys: encrypted imports, allocation, reveal. */
 export const vaultModule: KamengModule = {
   name: 'vault',
+  migrations: { '0003-vault': m0003, '0007-vault-imports': m0007 },
   routes: [{ plugin: vaultRoutes }],
   jobs: vaultJobs,
 };

@@ -82,3 +82,7 @@ export interface VaultTables {
   import_upload_chunks: ImportUploadChunksTable;
   vault_stock_alerts: VaultStockAlertsTable;
 }
+
+declare module '../../platform/db/schema.ts' {
+  interface DB extends VaultTables {}
+}

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Dialect } from '../database.ts';
+import type { Dialect } from '../../../platform/db/database.ts';
 
 /** Streamed card-key imports as jobs, generated codes, low-stock alerts, in-site notices. */
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
@@ -74,18 +74,4 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addColumn('armed_at', 'bigint', (c) => c.notNull())
     .addColumn('alerted_at', 'bigint')
     .execute();
-
-  // in-site messages (owned by notify): any module tells a user something through notify.service
-  await db.schema
-    .createTable('notices')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('user_id', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('link', 'text')
-    .addColumn('read_at', 'bigint')
-    .addColumn('created_at', 'bigint', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('notices_user_idx').on('notices').columns(['user_id', 'created_at']).execute();
 }

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Dialect } from '../database.ts';
+import type { Dialect } from '../../../platform/db/database.ts';
 
 /** Real payment channels: operator-configured credentials, launches, polling, channel refunds, reconciliation. */
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Dialect } from '../database.ts';
+import type { Dialect } from '../../../platform/db/database.ts';
 
 /** Ledger: accounts with running balances, append-only journal entries and postings, escrow holds, payouts. */
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
