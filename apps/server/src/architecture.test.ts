@@ -105,6 +105,13 @@ describe('the module shape', () => {
     expect(violations(edges, order)).toEqual([]);
   });
 
+  test('no source file is over 600 lines', () => {
+    const long = sourceFiles(SRC)
+      .map((f) => ({ file: relative(SRC, f), lines: readFileSync(f, 'utf8').split('\n').length }))
+      .filter((f) => f.lines > 600);
+    expect(long).toEqual([]);
+  });
+
   test('the check finds a cycle, an upward import, a reach into queries and a platform import of a module', () => {
     const bad: Edge[] = [
       { from: 'modules/a/a.service.ts', to: 'modules/b/b.service.ts' },
