@@ -17,6 +17,7 @@ const inWindow = (s: q.CarouselSlotRow, now: number) =>
 export async function carousel(deps: Deps): Promise<CarouselDto> {
   const slots = await q.liveSlots(deps.db, deps.clock.now());
   const products = await sellableListItems(
+    deps,
     deps.db,
     slots.map((s) => s.product_id),
   );

@@ -23,7 +23,6 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { RequestMeta } from '../accounts/accounts.service.ts';
-import { availableCounts } from '../vault/vault.service.ts';
 import {
   cached,
   cachedJson,
@@ -31,11 +30,13 @@ import {
   invalidateCatalogProducts,
   type JsonEntry,
 } from './catalog.cache.ts';
+import { stockCounts } from './catalog.hooks.ts';
 import { findBannedWords, sanitizeDescription, textOf, UPLOADS_URL_PREFIX } from './catalog.content.ts';
 import * as q from './catalog.queries.ts';
 import type { DeliveryMode, ProductStatus } from './catalog.tables.ts';
 
 export { invalidateCatalogCache, invalidateCatalogProducts };
+export { stockCounts };
 
 /** Categories nest at most this deep, which also bounds every walk up the tree. */
 export const MAX_CATEGORY_DEPTH = 8;
@@ -394,8 +395,10 @@ async function stockWith(
   return new Map(rows.map((r) => [r.id, r.delivery_mode === 'auto' ? (keys.get(r.id) ?? 0) : r.stock]));
 }
 
-function stockOf(db: Executor, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
-  return stockWith(rows, (ids) => availableCounts(db, ids));
+/** Stock read through `db` (the primary, or the caller's transaction). */
+function stockOf(deps: Deps, db: Executor, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
+  const countKeys = deps.hooks.get(stockCounts);
+  return stockWith(rows, (ids) => countKeys(db, ids));
 }
 
 /**
@@ -404,8 +407,9 @@ function stockOf(db: Executor, rows: q.ProductRow[]): Promise<Map<string, number
  * page and not the keys of every product on a listing (a COUNT over a product's keys grows with its keys).
  */
 function publicStockOf(deps: Deps, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
+  const countKeys = deps.hooks.get(stockCounts);
   const count = (id: string) =>
-    cached(deps, `stock:${id}`, async () => (await availableCounts(deps.readDb, [id])).get(id) ?? 0, {
+    cached(deps, `stock:${id}`, async () => (await countKeys(deps.readDb, [id])).get(id) ?? 0, {
       products: [id],
     });
   return stockWith(
@@ -433,10 +437,14 @@ function toListItem(r: q.ProductRow, stock: number | null): ProductListItemDto {
 }
 
 /** The public list items of those of `ids` that can be bought now (approved and on sale), by id. */
-export async function sellableListItems(db: Executor, ids: string[]): Promise<Map<string, ProductListItemDto>> {
+export async function sellableListItems(
+  deps: Deps,
+  db: Executor,
+  ids: string[],
+): Promise<Map<string, ProductListItemDto>> {
   if (ids.length === 0) return new Map();
   const rows = (await q.productsByIds(db, ids)).filter((r) => r.status === 'approved' && r.on_sale === 1);
-  const stock = await stockOf(db, rows);
+  const stock = await stockOf(deps, db, rows);
   return new Map(rows.map((r) => [r.id, toListItem(r, stock.get(r.id) ?? null)]));
 }
 
@@ -457,8 +465,8 @@ function toManageDto(r: q.ProductRow, stock: number | null): ProductManageDto {
   };
 }
 
-async function manageDto(db: Executor, r: q.ProductRow): Promise<ProductManageDto> {
-  return toManageDto(r, (await stockOf(db, [r])).get(r.id) ?? null);
+async function manageDto(deps: Deps, db: Executor, r: q.ProductRow): Promise<ProductManageDto> {
+  return toManageDto(r, (await stockOf(deps, db, [r])).get(r.id) ?? null);
 }
 
 interface ProductShape {
@@ -696,7 +704,7 @@ export async function updateProduct(
       details: { fields: Object.keys(body), material: changed, statusBefore: before.status },
     });
     const after: q.ProductRow = { ...before, ...patch };
-    return manageDto(tx, after);
+    return manageDto(deps, tx, after);
   });
   await invalidateCatalogCache(deps);
   return updated;
@@ -707,14 +715,15 @@ export async function myProducts(
   auth: AuthContext,
   f: { status?: ProductStatus | undefined; q?: string | undefined; page: number; pageSize: number },
 ): Promise<{ items: ProductManageDto[]; total: number }> {
-  return manageList(deps.db, { ...f, supplierId: auth.userId });
+  return manageList(deps, deps.db, { ...f, supplierId: auth.userId });
 }
 
 export async function getMyProduct(deps: Deps, auth: AuthContext, id: string): Promise<ProductManageDto> {
-  return manageDto(deps.db, await ownProduct(deps.db, auth, id));
+  return manageDto(deps, deps.db, await ownProduct(deps.db, auth, id));
 }
 
 async function manageList(
+  deps: Deps,
   db: Executor,
   f: {
     status?: ProductStatus | undefined;
@@ -733,7 +742,7 @@ async function manageList(
     limit: f.pageSize,
     offset: (f.page - 1) * f.pageSize,
   });
-  const stock = await stockOf(db, rows);
+  const stock = await stockOf(deps, db, rows);
   return { items: rows.map((r) => toManageDto(r, stock.get(r.id) ?? null)), total };
 }
 
@@ -835,7 +844,7 @@ export async function listProductsForReview(
     pageSize: number;
   },
 ): Promise<{ items: ProductManageDto[]; total: number }> {
-  return manageList(deps.db, f);
+  return manageList(deps, deps.db, f);
 }
 
 async function decide(
@@ -881,7 +890,7 @@ async function decide(
         ...(decision.approve ? {} : { reason: decision.reason }),
       },
     });
-    return manageDto(tx, (await q.findProduct(tx, id))!);
+    return manageDto(deps, tx, (await q.findProduct(tx, id))!);
   });
   await invalidateCatalogCache(deps);
   return result;
@@ -1040,7 +1049,7 @@ export async function productDetail(deps: Deps, auth: AuthContext | null, id: st
     const row = await q.findProduct(deps.db, id);
     if (!row) return null;
     if (!(isOperator(auth) || row.supplier_id === auth?.userId)) return null;
-    const stock = (await stockOf(deps.db, [row])).get(row.id) ?? null;
+    const stock = (await stockOf(deps, deps.db, [row])).get(row.id) ?? null;
     return toDetail(row, stock, await categoryIndex(deps), true);
   };
   if (auth && isOperator(auth)) {

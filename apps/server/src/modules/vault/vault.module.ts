@@ -1,4 +1,6 @@
 import type { KamengModule } from '../../platform/module.ts';
+import { stockCounts } from '../catalog/catalog.service.ts';
+import { availableCounts } from './vault.service.ts';
 import { vaultJobs } from './vault.jobs.ts';
 import { vaultRoutes } from './vault.routes.ts';
 
@@ -7,4 +9,5 @@ export const vaultModule: KamengModule = {
   name: 'vault',
   routes: [{ plugin: vaultRoutes }],
   jobs: vaultJobs,
+  install: (deps) => deps.hooks.provide(stockCounts, availableCounts),
 };

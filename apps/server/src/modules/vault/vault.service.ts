@@ -628,6 +628,7 @@ export async function revealKeysForOrder(db: Executor, deps: Deps, orderId: stri
   });
 }
 
+/** Provided to the catalog as its `stockCounts` hook. */
 export async function availableCounts(db: Executor, productIds: string[]): Promise<Map<string, number>> {
   return q.availableCounts(db, productIds);
 }
