@@ -1,6 +1,6 @@
 import type { KamengModule } from '../../platform/module.ts';
 import { stockCounts } from '../catalog/catalog.service.ts';
-import { availableCounts } from './vault.service.ts';
+import { availableCounts } from './vault.allocation.ts';
 import { vaultJobs } from './vault.jobs.ts';
 import { vaultRoutes } from './vault.routes.ts';
 
