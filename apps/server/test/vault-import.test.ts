@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importStep, runImport, sweepOrphanUploads } from '../src/modules/vault/vault.service.ts';
+import { importStep } from '../src/modules/vault/vault.import-steps.ts';
+import { runImport, sweepOrphanUploads } from '../src/modules/vault/vault.service.ts';
 import { call, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';

@@ -8,7 +8,8 @@ import { AppError } from '../../platform/http/errors.ts';
 import type { RequestMeta } from '../accounts/accounts.service.ts';
 import * as q from './carousel.queries.ts';
 import { productsByIds } from './catalog.queries.ts';
-import { coverUrl, sellableListItems } from './catalog.service.ts';
+import { coverUrl } from './catalog.product-views.ts';
+import { sellableListItems } from './catalog.storefront.ts';
 
 const inWindow = (s: q.CarouselSlotRow, now: number) =>
   (s.starts_at === null || Number(s.starts_at) <= now) && (s.ends_at === null || Number(s.ends_at) > now);
@@ -17,6 +18,7 @@ const inWindow = (s: q.CarouselSlotRow, now: number) =>
 export async function carousel(deps: Deps): Promise<CarouselDto> {
   const slots = await q.liveSlots(deps.db, deps.clock.now());
   const products = await sellableListItems(
+    deps,
     deps.db,
     slots.map((s) => s.product_id),
   );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findBannedWords, sanitizeDescription, textOf } from './catalog.content.ts';
-import { detectImage, unitPriceCents } from './catalog.service.ts';
+import { detectImage } from './catalog.covers.ts';
+import { unitPriceCents } from './catalog.service.ts';
 
 describe('unitPriceCents', () => {
   const p = {

@@ -1,0 +1,50 @@
+import { decrypt } from '../../platform/crypto.ts';
+import type { Executor } from '../../platform/db/database.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { batchKeys } from './vault.data-keys.ts';
+import { checkLowStock } from './vault.low-stock.ts';
+import * as q from './vault.queries.ts';
+
+// ─── allocation (called by orders inside its transaction) ───
+
+export async function reserveKeys(
+  tx: Executor,
+  deps: Deps,
+  r: { productId: string; orderId: string; quantity: number; lowStockThreshold?: number | null },
+): Promise<{ ok: true; keyIds: string[] } | { ok: false; available: number }> {
+  const ids = await q.pickAvailable(tx, deps.dialect, r.productId, r.quantity);
+  if (ids.length < r.quantity) return { ok: false, available: ids.length };
+  const n = await q.reserve(tx, ids, r.orderId, deps.clock.now());
+  if (n !== ids.length) throw new Error('reserved keys changed under a lock');
+  await checkLowStock(tx, deps, r.productId, r.lowStockThreshold);
+  return { ok: true, keyIds: ids };
+}
+
+export async function releaseKeys(tx: Executor, _deps: Deps, orderId: string): Promise<number> {
+  return q.release(tx, orderId);
+}
+
+export async function markKeysSold(tx: Executor, deps: Deps, orderId: string): Promise<number> {
+  return q.markSold(tx, orderId, deps.clock.now());
+}
+
+/** Decrypts an order's delivered keys. The caller has already checked that the reader owns the order. */
+export async function revealKeysForOrder(db: Executor, deps: Deps, orderId: string): Promise<string[]> {
+  const rows = await q.soldForOrder(db, orderId);
+  if (rows.length === 0) return [];
+  const deks = await batchKeys(
+    db,
+    deps,
+    rows.map((r) => r.batch_id),
+  );
+  return rows.map((r) => {
+    const dek = deks.get(r.batch_id);
+    if (!dek) throw new Error(`batch ${r.batch_id} missing`);
+    return decrypt(dek, r.secret_enc, r.id).toString('utf8');
+  });
+}
+
+/** Provided to the catalog as its `stockCounts` hook. */
+export async function availableCounts(db: Executor, productIds: string[]): Promise<Map<string, number>> {
+  return q.availableCounts(db, productIds);
+}
