@@ -10,8 +10,8 @@ import { isUniqueViolation } from '../../platform/db/dialect.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { postEntry, splitCommission } from '../ledger/ledger.service.ts';
-import { onOrderPaid } from '../orders/orders.service.ts';
 import { isChannelProvider, loadChannel } from './payments.channels.ts';
+import { paymentPaid } from './payments.hooks.ts';
 import * as q from './payments.queries.ts';
 import type { Provider } from './payments.tables.ts';
 import type { PaymentRef } from './providers/provider.ts';
@@ -62,16 +62,17 @@ export async function createPayment(
 export type PaidOutcome = { transitioned: true } | { transitioned: false };
 
 /**
- * Applies a confirmed payment exactly once, inside the caller's transaction: the payment row moves
- * to paid (guarded by status and the unique provider trade id), then the money is booked.
- * The balance provider's payer is the buyer's wallet; every other provider's is its clearing account.
+ * Moves a confirmed payment to paid exactly once, inside the caller's transaction (guarded by status and
+ * the unique provider trade id), and books the channel's fee. Answers the payer: the buyer's wallet for
+ * the balance provider, the channel's clearing account for every other. What the payment was for is not
+ * booked here: see `applyPaid`, or the wallet purchase, which books its order itself.
  */
-export async function applyPaid(
+export async function markPaid(
   tx: Executor,
   deps: Deps,
   payment: q.PaymentRow,
   tradeId: string,
-): Promise<PaidOutcome> {
+): Promise<{ transitioned: true; payer: string } | { transitioned: false }> {
   const now = deps.clock.now();
   let moved: boolean;
   try {
@@ -95,18 +96,23 @@ export async function applyPaid(
       });
     }
   }
-  if (payment.purpose === 'top_up') {
-    if (!payment.user_id) throw new Error(`top-up ${payment.id} has no user`);
-    await postEntry(tx, deps, {
-      id: `topup:${payment.id}`,
-      kind: 'top_up',
-      refType: 'payment',
-      refId: payment.id,
-      transfers: [{ from: payer, to: `wallet:${payment.user_id}`, amountCents: payment.amount_cents }],
-    });
-  } else if (payment.order_id) {
-    await onOrderPaid(tx, deps, payment.order_id, { paymentId: payment.id, payer, provider: payment.provider });
-  }
+  return { transitioned: true, payer };
+}
+
+/**
+ * Applies a confirmed payment exactly once, inside the caller's transaction: the payment moves to paid
+ * (`markPaid`), then the owner of its purpose books what it was for (the `paymentPaid` hook: orders for an
+ * order, payments.top-ups.ts for a top-up), in the same transaction.
+ */
+export async function applyPaid(
+  tx: Executor,
+  deps: Deps,
+  payment: q.PaymentRow,
+  tradeId: string,
+): Promise<PaidOutcome> {
+  const paid = await markPaid(tx, deps, payment, tradeId);
+  if (!paid.transitioned) return paid;
+  await deps.hooks.get(paymentPaid, payment.purpose)(tx, deps, payment, paid.payer);
   return { transitioned: true };
 }
 
@@ -127,6 +133,11 @@ export async function settlePaid(deps: Deps, paymentId: string, tradeNo: string)
     if (!current) throw new Error('payment vanished');
     return applyPaid(tx, deps, current, tradeNo);
   });
+}
+
+/** An order's latest payment: the one a replayed order request answers with. */
+export async function latestPaymentForOrder(db: Executor, orderId: string): Promise<q.PaymentRow | undefined> {
+  return (await q.paymentsForOrder(db, orderId)).at(-1);
 }
 
 export async function paidPaymentForOrder(db: Executor, orderId: string): Promise<q.PaymentRow | undefined> {

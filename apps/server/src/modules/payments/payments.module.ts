@@ -1,6 +1,8 @@
 import type { KamengModule } from '../../platform/module.ts';
+import { paymentPaid, paymentRefund } from './payments.hooks.ts';
 import { paymentsJobs } from './payments.jobs.ts';
 import { paymentsRoutes } from './payments.routes.ts';
+import { bookTopUp, refundTopUp } from './payments.top-ups.ts';
 
 /** Payments, the channels that take the money, their notifications, queries, refunds and reconciliation. */
 export const paymentsModule: KamengModule = {
@@ -8,4 +10,10 @@ export const paymentsModule: KamengModule = {
   // also serves the gateway notifications and the sandbox gateway's pages outside /api/v1
   routes: [{ plugin: paymentsRoutes, prefix: '' }],
   jobs: paymentsJobs,
+  // what a paid or refunded payment means belongs to its purpose's owner: orders provides "order"
+  requires: [paymentPaid, paymentRefund],
+  install: (deps) => {
+    deps.hooks.provide(paymentPaid, bookTopUp, 'top_up');
+    deps.hooks.provide(paymentRefund, refundTopUp, 'top_up');
+  },
 };

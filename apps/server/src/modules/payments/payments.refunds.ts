@@ -3,17 +3,15 @@
  * fixed before the first attempt, retried by operators when a channel failed them.
  */
 import { writeAudit } from '../../platform/audit.ts';
-import { newId } from '../../platform/clock.ts';
 import { sha256Hex } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { enqueue } from '../../platform/jobs/jobs.ts';
-import { postEntry } from '../ledger/ledger.service.ts';
-import { refundOrderByOperator } from '../orders/orders.service.ts';
 import { adapters, isChannelProvider, loadChannel, missingFor, notifyUrl } from './payments.channels.ts';
-import { paidPaymentForOrder, paymentRef } from './payments.intents.ts';
+import { type OperatorRefund, paymentRefund } from './payments.hooks.ts';
+import { paymentRef } from './payments.intents.ts';
 import { channelRefundJob } from './payments.jobs-spec.ts';
 import * as q from './payments.queries.ts';
 import { toRefundView } from './payments.views.ts';
@@ -156,83 +154,21 @@ export async function retryRefund(deps: Deps, auth: AuthContext, refundId: strin
 }
 
 /**
- * An operator refunds a payment. A wallet top-up goes back through its channel, fully or in part: the
- * wallet gives the money back to the channel's clearing account (never below zero) and the channel refund
- * follows. An order payment is refunded, fully or in part, through its order, whose escrow pays it back.
+ * An operator refunds a payment, fully or in part. What may be given back, and from where, belongs to the
+ * owner of the payment's purpose (the `paymentRefund` hook): an order's payment through its order and its
+ * escrow, a wallet top-up through payments.top-ups.ts.
  */
 export async function refundPayment(
   deps: Deps,
   auth: AuthContext,
   paymentId: string,
-  body: { amountCents: number; destination: 'original' | 'wallet'; reason: string },
+  body: OperatorRefund,
   ip: string,
 ) {
   const payment = await q.findPayment(deps.db, paymentId);
   if (!payment) throw new AppError('NOT_FOUND', 'No such payment');
-  if (payment.purpose === 'order' && payment.order_id) {
-    if (payment.status !== 'paid')
-      throw new AppError('INVALID_STATE', `A payment that is ${payment.status} has nothing to refund`);
-    // an order paid twice keeps the first payment; the second was already given back as a duplicate
-    if ((await paidPaymentForOrder(deps.db, payment.order_id))?.id !== payment.id) {
-      throw new AppError('INVALID_STATE', 'This payment was a duplicate and has been refunded already');
-    }
-    const { refundId } = await refundOrderByOperator(deps, auth, payment.order_id, body, ip);
-    const row = await q.findRefund(deps.db, refundId);
-    if (!row) throw new Error('refund vanished');
-    return toRefundView(row);
-  }
-  if (body.destination !== 'original') {
-    throw new AppError('UNPROCESSABLE', 'A top-up goes back where it came from', {
-      issues: [{ path: ['destination'], message: 'only original for top-ups' }],
-    });
-  }
-  return deps.db.transaction().execute(async (tx) => {
-    // locked: two refunds at once (a double click) must not both see "nothing refunded yet"
-    const payment = await q.findPaymentForUpdate(tx, deps.dialect, paymentId);
-    if (!payment) throw new AppError('NOT_FOUND', 'No such payment');
-    if (payment.purpose !== 'top_up' || !payment.user_id) throw new Error(`payment ${paymentId} is no top-up`);
-    if (payment.status !== 'paid')
-      throw new AppError('INVALID_STATE', `A payment that is ${payment.status} has nothing to refund`);
-    if (!isChannelProvider(payment.provider) && payment.provider !== 'sandbox') {
-      throw new AppError('UNPROCESSABLE', `Payments by ${payment.provider} are not refunded to a channel`);
-    }
-    const refunded = await refundedCents(tx, paymentId);
-    if (body.amountCents > payment.amount_cents - refunded) {
-      throw new AppError('UNPROCESSABLE', 'More than what is left to refund', {
-        refundableCents: payment.amount_cents - refunded,
-      });
-    }
-    const refundId = newId('rfd', deps.clock, deps.random);
-    const booked = await postEntry(tx, deps, {
-      id: `refund:${refundId}`,
-      kind: 'refund',
-      refType: 'payment',
-      refId: paymentId,
-      transfers: [
-        { from: `wallet:${payment.user_id}`, to: `clearing:${payment.provider}`, amountCents: body.amountCents },
-      ],
-    });
-    if (booked.status === 'insufficient_funds') {
-      throw new AppError('INSUFFICIENT_FUNDS', 'The wallet no longer holds that much', { accountId: booked.accountId });
-    }
-    await recordRefund(tx, deps, {
-      refundId,
-      paymentId,
-      orderId: null,
-      amountCents: body.amountCents,
-      destination: 'original',
-      reason: body.reason,
-    });
-    await writeAudit(tx, deps, {
-      actorId: auth.userId,
-      action: 'refund.create',
-      objectType: 'payment',
-      objectId: paymentId,
-      ip,
-      details: { refundId, amountCents: body.amountCents },
-    });
-    const row = await q.findRefund(tx, refundId);
-    if (!row) throw new Error('refund vanished');
-    return toRefundView(row);
-  });
+  const { refundId } = await deps.hooks.get(paymentRefund, payment.purpose)(deps, auth, payment, body, ip);
+  const row = await q.findRefund(deps.db, refundId);
+  if (!row) throw new Error('refund vanished');
+  return toRefundView(row);
 }

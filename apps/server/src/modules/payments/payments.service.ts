@@ -4,9 +4,10 @@
  */
 export { assertMethodAvailable, availableMethods, checkoutPayment } from './payments.checkout.ts';
 export {
-  applyPaid,
   closePendingPayments,
   createPayment,
+  latestPaymentForOrder,
+  markPaid,
   type PaidOutcome,
   paidPaymentForOrder,
   paymentRef,
