@@ -1,8 +1,10 @@
 import type { KamengModule } from '../../platform/module.ts';
 import * as m0006 from './migrations/0006-payments.ts';
 import * as m0008 from './migrations/0008-payment-channels.ts';
+import { paymentPaid, paymentRefund } from './payments.hooks.ts';
 import { paymentsJobs } from './payments.jobs.ts';
 import { paymentsRoutes } from './payments.routes.ts';
+import { bookTopUp, refundTopUp } from './payments.top-ups.ts';
 
 /** Payments, the channels that take the money, their notifications, queries, refunds and reconciliation. */
 export const paymentsModule: KamengModule = {
@@ -11,4 +13,10 @@ export const paymentsModule: KamengModule = {
   // also serves the gateway notifications and the sandbox gateway's pages outside /api/v1
   routes: [{ plugin: paymentsRoutes, prefix: '' }],
   jobs: paymentsJobs,
+  // what a paid or refunded payment means belongs to its purpose's owner: orders provides "order"
+  requires: [paymentPaid, paymentRefund],
+  install: (deps) => {
+    deps.hooks.provide(paymentPaid, bookTopUp, 'top_up');
+    deps.hooks.provide(paymentRefund, refundTopUp, 'top_up');
+  },
 };

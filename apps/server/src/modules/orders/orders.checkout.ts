@@ -1,0 +1,386 @@
+/**
+ * A purchase, top to bottom. Everything an order's money does on the way in happens here, calling down
+ * into catalog, vault, payments and ledger and never back up (refunds: orders.refunds.ts).
+ *
+ *   createOrder                                      one transaction, hot rows last
+ *     1. validate: who buys, a method that is on, a repeated Idempotency-Key answers the first order
+ *     2. price every item from the database          catalog.getProductsForOrder, unitPriceCents
+ *     3. write the order and its items
+ *     4. reserve its keys or stock                   vault.reserveKeys, catalog.takeManualStock
+ *     5. create the payment                          payments.createPayment
+ *     6. wallet: the payment is paid right here      payments.markPaid (the payer is the buyer's wallet)
+ *        and the paid tail (8–11) follows in the same transaction; too little money undoes it all.
+ *        Any other method: an expiry job, and the buyer pays at the channel.
+ *
+ *   a channel confirms the payment (notification, query, reconciliation), in payments' transaction:
+ *     payments.applyPaid → hook paymentPaid["order"] → orderPaid
+ *     7. a late payment takes its stock again or is refunded; a second payment is refunded
+ *
+ *   payOrder, the paid tail
+ *     8. pending_payment → paid
+ *     9. escrow hold and commission                  ledger.openHold
+ *    10. record the sale                             catalog.recordSale
+ *    11. hand over the reserved keys                 vault.markKeysSold → delivered, the buyer's notice job
+ */
+import { hash as bcryptHash } from '@node-rs/bcrypt';
+import { newId } from '../../platform/clock.ts';
+import { sha256Hex } from '../../platform/crypto.ts';
+import type { Executor } from '../../platform/db/database.ts';
+import { transactionWithHotRowsLast } from '../../platform/db/hot-rows.ts';
+import { isUniqueViolation } from '../../platform/db/dialect.ts';
+import type { Deps } from '../../platform/deps.ts';
+import type { AuthContext } from '../../platform/http/auth.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { enqueue } from '../../platform/jobs/jobs.ts';
+import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
+import { getSetting } from '../../platform/settings.ts';
+import {
+  categoryPath,
+  getProductsForOrder,
+  invalidateCatalogProducts,
+  type ProductForOrder,
+  recordSale,
+  unitPriceCents,
+} from '../catalog/catalog.service.ts';
+import { commissionRateBps, openHold, splitCommission } from '../ledger/ledger.service.ts';
+import {
+  assertMethodAvailable,
+  createPayment,
+  latestPaymentForOrder,
+  markPaid,
+  type PaymentView,
+  toPaymentView,
+} from '../payments/payments.service.ts';
+import type { PaymentsTable, Provider } from '../payments/payments.tables.ts';
+import { markKeysSold, releaseKeys } from '../vault/vault.service.ts';
+import { expireOrderJob, notifyDeliveredJob } from './orders.jobs-spec.ts';
+import * as q from './orders.queries.ts';
+import { refundOrder } from './orders.refunds.ts';
+import { move } from './orders.state.ts';
+import { reserveItems } from './orders.stock.ts';
+import { type OrderView, toView } from './orders.views.ts';
+
+export interface OrderItemInput {
+  productId: string;
+  quantity: number;
+}
+
+export interface CreateOrderInput {
+  items: OrderItemInput[];
+  paymentMethod: Provider;
+  recipientAccount?: string | undefined;
+  guest?: { email: string; lookupPassword: string } | undefined;
+}
+
+/** The payment that paid an order, as the paid tail needs it: the payer is the ledger account the money left. */
+interface PaidBy {
+  id: string;
+  provider: Provider;
+  payer: string;
+}
+
+/**
+ * Creates an order priced from the database, reserving its keys or stock. Paying from the wallet
+ * happens in the same transaction: either the order is paid and its keys delivered, or nothing is written.
+ */
+export async function createOrder(
+  deps: Deps,
+  auth: AuthContext | null,
+  input: CreateOrderInput,
+  idempotencyKey: string | undefined,
+  ip: string,
+): Promise<{ order: OrderView; payment: PaymentView; replayed: boolean }> {
+  // 1. validate
+  if (!auth && !input.guest)
+    throw new AppError('UNAUTHENTICATED', 'Sign in, or give an email and a lookup password to buy as a guest');
+  if (!auth && input.paymentMethod === 'balance') {
+    throw new AppError('UNPROCESSABLE', 'Guests cannot pay from a wallet', {
+      issues: [{ path: ['paymentMethod'], message: 'guests cannot use balance' }],
+    });
+  }
+  await deps.limiter.consume(
+    `order:${auth ? `u:${auth.userId}` : `ip:${ip}`}`,
+    { max: 30, windowMs: MINUTE },
+    'orders',
+  );
+  await assertMethodAvailable(deps, input.paymentMethod);
+  const hash = requestHash(input);
+  if (auth && idempotencyKey) {
+    const existing = await q.findByIdempotencyKey(deps.db, auth.userId, idempotencyKey);
+    if (existing) return replay(deps, existing, hash);
+  }
+
+  const productIds = [...new Set(input.items.map((i) => i.productId))];
+  if (productIds.length !== input.items.length) {
+    throw new AppError('VALIDATION_FAILED', 'Each product may appear once per order', {
+      issues: [{ path: ['items'], message: 'duplicate productId' }],
+    });
+  }
+  const guestHash = input.guest ? await bcryptHash(input.guest.lookupPassword, deps.config.bcryptCost) : null;
+  const reservationMinutes = await getSetting(deps.db, 'orders.reservationMinutes');
+  const wallet = input.paymentMethod === 'balance';
+
+  try {
+    const created = await transactionWithHotRowsLast(deps.db, async (tx) => {
+      // 2. price
+      const products = await getProductsForOrder(tx, productIds);
+      const now = deps.clock.now();
+      const orderId = newId('ord', deps.clock, deps.random);
+      const { items, supplierId, amount } = priceItems(deps, orderId, input, products, auth);
+
+      // 3. write the order
+      const reservedUntil = now + reservationMinutes * MINUTE;
+      const order: q.OrderRow = {
+        id: orderId,
+        buyer_id: auth?.userId ?? null,
+        guest_email: input.guest?.email ?? null,
+        guest_lookup_hash: guestHash,
+        supplier_id: supplierId,
+        status: 'pending_payment',
+        amount_cents: amount,
+        payment_method: input.paymentMethod,
+        recipient_account: input.recipientAccount ?? null,
+        idempotency_key: auth ? (idempotencyKey ?? null) : null,
+        request_hash: hash,
+        reserved_until: reservedUntil,
+        paid_at: null,
+        delivered_at: null,
+        completed_at: null,
+        closed_at: null,
+        needs_attention: 0,
+        created_at: now,
+        updated_at: now,
+      };
+      await q.insertOrder(tx, order, items);
+      await q.insertEvent(tx, {
+        id: newId('oev', deps.clock, deps.random),
+        order_id: orderId,
+        from_status: null,
+        to_status: 'pending_payment',
+        cause: 'created',
+        created_at: now,
+      });
+
+      // 4. reserve
+      if (!(await reserveItems(tx, deps, orderId, items, products))) {
+        throw new AppError('OUT_OF_STOCK', 'Not enough stock for this order', {
+          productIds: items.map((i) => i.product_id),
+        });
+      }
+      // a wallet order is paid below, in this transaction, or not made at all: it has nothing to expire
+      if (!wallet) await enqueue(tx, deps, expireOrderJob, { orderId }, { runAt: reservedUntil });
+
+      // 5. create the payment
+      const payment = await createPayment(tx, deps, {
+        purpose: 'order',
+        orderId,
+        userId: auth?.userId ?? null,
+        provider: input.paymentMethod,
+        amountCents: amount,
+        expiresAt: reservedUntil,
+      });
+
+      // 6. wallet: paid here, and the paid tail in this same transaction
+      if (wallet) {
+        const paid = await markPaid(tx, deps, payment, payment.id);
+        if (!paid.transitioned) throw new Error(`wallet payment ${payment.id} was already paid`);
+        await payOrder(
+          tx,
+          deps,
+          order,
+          items,
+          { id: payment.id, provider: payment.provider, payer: paid.payer },
+          'payment_confirmed',
+        );
+      }
+      if (auth) await q.removeCartItems(tx, auth.userId, productIds);
+      const saved = (await q.findOrder(tx, orderId))!;
+      const shown = wallet ? { ...payment, status: 'paid' as const } : payment;
+      return { order: toView(saved, items), payment: toPaymentView(shown), replayed: false };
+    });
+    // stock is shown from the cache; after the commit it must show the reservation (and a wallet sale's count)
+    await invalidateCatalogProducts(deps, productIds, { sold: wallet });
+    return created;
+  } catch (err) {
+    // two requests with one idempotency key raced: the loser answers with the winner's order
+    if (auth && idempotencyKey && isUniqueViolation(err)) {
+      const existing = await q.findByIdempotencyKey(deps.db, auth.userId, idempotencyKey);
+      if (existing) return replay(deps, existing, hash);
+    }
+    throw err;
+  }
+}
+
+/**
+ * The paymentPaid hook for "order" (orders.module.ts): a channel confirmed an order's payment, inside the
+ * transaction that marked it paid. A payment that arrives after the order expired is delivered if its
+ * stock is still there and refunded otherwise; a second payment of a paid order is refunded.
+ */
+export async function orderPaid(tx: Executor, deps: Deps, payment: PaymentsTable, payer: string): Promise<void> {
+  if (!payment.order_id) throw new Error(`order payment ${payment.id} has no order`);
+  const order = await q.findOrder(tx, payment.order_id);
+  if (!order) throw new Error(`paid order ${payment.order_id} not found`);
+  const items = await q.itemsOf(tx, order.id);
+  const paid: PaidBy = { id: payment.id, provider: payment.provider, payer };
+  // 7. late or twice
+  if (order.status === 'cancelled') {
+    if (!(await reserveItems(tx, deps, order.id, items))) {
+      await refundOrder(tx, deps, order, paid, 'late_payment_out_of_stock', { fromHold: false });
+      return;
+    }
+    await payOrder(tx, deps, order, items, paid, 'late_payment_confirmed');
+  } else if (order.status === 'pending_payment') {
+    await payOrder(tx, deps, order, items, paid, 'payment_confirmed');
+  } else {
+    // paid twice through two payments of one order: the second is returned to the buyer
+    await refundOrder(tx, deps, order, paid, `duplicate_payment_${payment.id}`, { fromHold: false, keepStatus: true });
+  }
+}
+
+/** The paid tail (8–11), once per order, in the paying transaction: books the sale into escrow and delivers. */
+async function payOrder(
+  tx: Executor,
+  deps: Deps,
+  order: q.OrderRow,
+  items: q.OrderItemRow[],
+  paid: PaidBy,
+  cause: string,
+): Promise<void> {
+  // 8. paid
+  const now = deps.clock.now();
+  if (!(await move(tx, deps, order, ['pending_payment', 'cancelled'], 'paid', cause, { paid_at: now }))) {
+    throw new Error(`order ${order.id} changed state while being paid`);
+  }
+  // 9. escrow
+  const first = items[0]!;
+  const bps = await commissionRateBps(tx, {
+    supplierId: order.supplier_id,
+    categoryIds: await categoryPath(tx, first.category_id),
+  });
+  const split = splitCommission(order.amount_cents, bps);
+  const window = await getSetting(tx, 'orders.confirmationWindowHours');
+  const held = await openHold(tx, deps, {
+    orderId: order.id,
+    supplierId: order.supplier_id,
+    supplierShareCents: split.supplierShareCents,
+    commissionCents: split.commissionCents,
+    payer: paid.payer,
+    releaseAt: now + window * HOUR,
+  });
+  if (held.status === 'insufficient_funds') {
+    throw new AppError('INSUFFICIENT_FUNDS', 'Your wallet balance is not enough for this order', {
+      accountId: held.accountId,
+    });
+  }
+  // 10. the sale
+  for (const it of items) await recordSale(tx, deps, it.product_id, it.quantity);
+  // 11. the keys: reserved when the order was made, handed over in this same transaction, so a committed
+  // payment is a delivered order and no queue sits between paying and seeing the keys
+  if (first.delivery_mode === 'auto') await deliverReservedKeys(tx, deps, { ...order, status: 'paid' }, items, paid);
+}
+
+/**
+ * Hands a paid order its reserved keys, in the caller's transaction. A paid order whose reserved keys are
+ * not all there is refunded instead.
+ */
+export async function deliverReservedKeys(
+  tx: Executor,
+  deps: Deps,
+  order: q.OrderRow,
+  items: q.OrderItemRow[],
+  payment: { id: string; provider: Provider },
+): Promise<void> {
+  const expected = items.filter((i) => i.delivery_mode === 'auto').reduce((s, i) => s + i.quantity, 0);
+  if (expected === 0) return;
+  const sold = await markKeysSold(tx, deps, order.id);
+  if (sold !== expected) {
+    deps.log.error({ orderId: order.id, expected, sold }, 'delivery found fewer reserved keys than ordered; refunding');
+    await releaseKeys(tx, deps, order.id);
+    await refundOrder(tx, deps, order, payment, 'delivery_failed', { fromHold: true });
+    return;
+  }
+  await move(tx, deps, order, ['paid'], 'delivered', 'keys_delivered', { delivered_at: deps.clock.now() });
+  if (order.guest_email || order.buyer_id) await enqueue(tx, deps, notifyDeliveredJob, { orderId: order.id });
+}
+
+/** Checks and prices the items against the products as the database has them; client prices do not exist. */
+function priceItems(
+  deps: Deps,
+  orderId: string,
+  input: CreateOrderInput,
+  products: Map<string, ProductForOrder>,
+  auth: AuthContext | null,
+): { items: q.OrderItemRow[]; supplierId: string; amount: number } {
+  const items: q.OrderItemRow[] = [];
+  let supplierId: string | null = null;
+  let mode: 'auto' | 'manual' | 'direct' | null = null;
+  for (const [index, it] of input.items.entries()) {
+    const p = products.get(it.productId);
+    if (p?.status !== 'approved' || !p.onSale) {
+      throw new AppError('NOT_FOUND', `Product ${it.productId} is not for sale`, {
+        issues: [{ path: ['items', index, 'productId'], message: 'not for sale' }],
+      });
+    }
+    if (it.quantity < p.minPerOrder || (p.maxPerOrder !== null && it.quantity > p.maxPerOrder)) {
+      throw new AppError(
+        'UNPROCESSABLE',
+        `Quantity for ${p.title} must be between ${p.minPerOrder} and ${p.maxPerOrder ?? '∞'}`,
+        {
+          issues: [{ path: ['items', index, 'quantity'], message: 'out of range' }],
+        },
+      );
+    }
+    if (supplierId !== null && supplierId !== p.supplierId) {
+      throw new AppError('UNPROCESSABLE', 'An order holds goods of one supplier; check out each shop separately');
+    }
+    if (mode !== null && mode !== p.deliveryMode) {
+      throw new AppError('UNPROCESSABLE', 'An order holds goods of one delivery mode; check them out separately');
+    }
+    supplierId = p.supplierId;
+    mode = p.deliveryMode;
+    const unit = unitPriceCents(p, it.quantity);
+    items.push({
+      id: newId('oit', deps.clock, deps.random),
+      order_id: orderId,
+      product_id: p.id,
+      category_id: p.categoryId,
+      title: p.title,
+      delivery_mode: p.deliveryMode,
+      quantity: it.quantity,
+      unit_price_cents: unit,
+      amount_cents: unit * it.quantity,
+    });
+  }
+  if (!supplierId || !mode) throw new AppError('VALIDATION_FAILED', 'An order needs at least one item');
+  if (mode === 'direct' && !input.recipientAccount) {
+    throw new AppError('VALIDATION_FAILED', 'Direct top-up goods need the account to top up', {
+      issues: [{ path: ['recipientAccount'], message: 'required' }],
+    });
+  }
+  if (auth && supplierId === auth.userId) throw new AppError('UNPROCESSABLE', 'You cannot buy your own goods');
+  const amount = items.reduce((s, i) => s + i.amount_cents, 0);
+  if (!Number.isSafeInteger(amount) || amount <= 0)
+    throw new AppError('UNPROCESSABLE', 'The order total must be positive');
+  return { items, supplierId, amount };
+}
+
+function requestHash(input: CreateOrderInput): string {
+  return sha256Hex(
+    JSON.stringify({
+      items: input.items.map((i) => [i.productId, i.quantity]),
+      paymentMethod: input.paymentMethod,
+      recipientAccount: input.recipientAccount ?? null,
+      guest: input.guest?.email ?? null,
+    }),
+  );
+}
+
+async function replay(deps: Deps, existing: q.OrderRow, hash: string) {
+  if (existing.request_hash !== hash) {
+    throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used for a different order request');
+  }
+  const items = await q.itemsOf(deps.db, existing.id);
+  const payment = await latestPaymentForOrder(deps.db, existing.id);
+  if (!payment) throw new Error(`order ${existing.id} has no payment`);
+  return { order: toView(existing, items), payment: toPaymentView(payment), replayed: true };
+}

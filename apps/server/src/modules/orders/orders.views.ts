@@ -1,0 +1,135 @@
+/** What buyers, suppliers and operators see of orders, and the lookups that find them. */
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { decrypt, deriveKey } from '../../platform/crypto.ts';
+import type { Deps } from '../../platform/deps.ts';
+import type { AuthContext } from '../../platform/http/auth.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { MINUTE } from '../../platform/rate-limit.ts';
+import { revealKeysForOrder } from '../vault/vault.service.ts';
+import * as q from './orders.queries.ts';
+import type { OrderStatus } from './orders.tables.ts';
+
+export interface OrderView {
+  id: string;
+  status: OrderStatus;
+  amountCents: number;
+  paymentMethod: string;
+  supplierId: string;
+  guest: boolean;
+  recipientAccount: string | null;
+  reservedUntil: number;
+  createdAt: number;
+  paidAt: number | null;
+  deliveredAt: number | null;
+  completedAt: number | null;
+  items: {
+    productId: string;
+    title: string;
+    quantity: number;
+    unitPriceCents: number;
+    amountCents: number;
+    deliveryMode: string;
+  }[];
+  cardKeys?: string[];
+  deliveryContent?: string;
+}
+
+/** The key manual deliveries are sealed with. */
+export function deliveryKey(deps: Deps): Buffer {
+  return deriveKey(deps.config.masterKey, 'order-delivery');
+}
+
+export function toView(o: q.OrderRow, items: q.OrderItemRow[]): OrderView {
+  return {
+    id: o.id,
+    status: o.status,
+    amountCents: o.amount_cents,
+    paymentMethod: o.payment_method,
+    supplierId: o.supplier_id,
+    guest: o.buyer_id === null,
+    recipientAccount: o.recipient_account,
+    reservedUntil: o.reserved_until,
+    createdAt: o.created_at,
+    paidAt: o.paid_at,
+    deliveredAt: o.delivered_at,
+    completedAt: o.completed_at,
+    items: items.map((i) => ({
+      productId: i.product_id,
+      title: i.title,
+      quantity: i.quantity,
+      unitPriceCents: i.unit_price_cents,
+      amountCents: i.amount_cents,
+      deliveryMode: i.delivery_mode,
+    })),
+  };
+}
+
+async function withSecrets(deps: Deps, order: q.OrderRow, view: OrderView): Promise<OrderView> {
+  if (!['delivered', 'completed', 'disputed'].includes(order.status)) return view;
+  const keys = await revealKeysForOrder(deps.db, deps, order.id);
+  const delivery = await q.findDelivery(deps.db, order.id);
+  return {
+    ...view,
+    ...(keys.length > 0 ? { cardKeys: keys } : {}),
+    ...(delivery
+      ? { deliveryContent: decrypt(deliveryKey(deps), delivery.content_enc, order.id).toString('utf8') }
+      : {}),
+  };
+}
+
+/** Only the buyer sees an order (and its keys); anyone else gets 404, never 403, so ids reveal nothing. */
+export async function getOrderForBuyer(deps: Deps, auth: AuthContext, orderId: string): Promise<OrderView> {
+  const order = await q.findOrder(deps.db, orderId);
+  if (!order || order.buyer_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such order');
+  return withSecrets(deps, order, toView(order, await q.itemsOf(deps.db, orderId)));
+}
+
+export async function lookupGuestOrder(
+  deps: Deps,
+  orderId: string,
+  lookupPassword: string,
+  ip: string,
+): Promise<OrderView> {
+  await deps.limiter.consume(`lookup:ip:${ip}`, { max: 10, windowMs: MINUTE }, 'order lookups');
+  await deps.limiter.consume(`lookup:order:${orderId}`, { max: 10, windowMs: 15 * MINUTE }, 'lookups of this order');
+  const order = await q.findOrder(deps.db, orderId);
+  const ok = order?.guest_lookup_hash ? await bcryptVerify(lookupPassword, order.guest_lookup_hash) : false;
+  if (!order || !ok) throw new AppError('NOT_FOUND', 'No order matches that number and lookup password');
+  return withSecrets(deps, order, toView(order, await q.itemsOf(deps.db, orderId)));
+}
+
+type OwnFilter = Omit<q.OrderFilter, 'buyerId' | 'supplierId' | 'q'>;
+
+export async function listBuyerOrders(deps: Deps, auth: AuthContext, f: OwnFilter) {
+  return orderPage(deps, { ...f, buyerId: auth.userId });
+}
+
+export async function listSupplierOrders(deps: Deps, auth: AuthContext, f: OwnFilter) {
+  return orderPage(deps, { ...f, supplierId: auth.userId });
+}
+
+export async function getOrderForOperator(deps: Deps, orderId: string) {
+  const order = await q.findOrder(deps.db, orderId);
+  if (!order) throw new AppError('NOT_FOUND', 'No such order');
+  const events = await q.eventsOf(deps.db, orderId);
+  return {
+    ...toView(order, await q.itemsOf(deps.db, orderId)),
+    buyerId: order.buyer_id,
+    guestEmail: order.guest_email,
+    needsAttention: order.needs_attention === 1,
+    events: events.map((e) => ({ from: e.from_status, to: e.to_status, cause: e.cause, at: e.created_at })),
+  };
+}
+
+export async function searchOrders(deps: Deps, f: Omit<q.OrderFilter, 'buyerId' | 'supplierId'>) {
+  return orderPage(deps, f);
+}
+
+async function orderPage(deps: Deps, f: q.OrderFilter) {
+  const { rows, total } = await q.listOrders(deps.db, f);
+  const items = await q.itemsOfMany(
+    deps.db,
+    rows.map((r) => r.id),
+  );
+  return { items: rows.map((r) => toView(r, items.get(r.id) ?? [])), total };
+}
