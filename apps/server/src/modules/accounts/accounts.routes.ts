@@ -89,8 +89,13 @@ export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
         schema: {
           tags: ['auth'],
           summary: 'Send a 6-digit verification or password-reset code by email or SMS',
+          description:
+            'Refused with SMS_NOT_CONFIGURED / EMAIL_NOT_CONFIGURED when the site has no SMS provider / mail server (outside sandbox mode).',
           body: sendCodeBodySchema,
-          response: { 202: z.object({ sent: z.literal(true), expiresInSeconds: z.number() }), ...errorResponses() },
+          response: {
+            202: z.object({ sent: z.literal(true), expiresInSeconds: z.number() }),
+            ...errorResponses(422),
+          },
         },
         config: { auth: 'public', rateLimit: { max: 5, windowMs: MINUTE } },
       },

@@ -11,6 +11,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { type AuthContext, csrfTokenFor, TWO_FACTOR_ROLES } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
+import type { Channel } from '../../platform/sender.ts';
 import { isCommonPassword } from './common-passwords.ts';
 import * as q from './accounts.queries.ts';
 
@@ -65,6 +66,14 @@ async function hashPassword(deps: Deps, password: string, context: (string | nul
   return bcryptHash(password, deps.config.bcryptCost);
 }
 
+/** Refuses, before anything is recorded, what needs a message on a channel this site cannot send on. */
+function requireChannel(deps: Deps, channel: Channel): void {
+  if (deps.sender.reaches(channel)) return;
+  throw channel === 'sms'
+    ? new AppError('SMS_NOT_CONFIGURED', 'SMS is not available here: no SMS provider is configured')
+    : new AppError('EMAIL_NOT_CONFIGURED', 'Email is not available here: no mail server (SMTP_URL) is configured');
+}
+
 function codeHash(deps: Deps, target: string, purpose: string, code: string): string {
   return hmacHex(deriveKey(deps.config.masterKey, 'verification-code'), `${purpose}:${target}:${code}`);
 }
@@ -80,6 +89,8 @@ export async function register(
   body: { email?: string | undefined; phone?: string | undefined; password: string; code?: string | undefined },
   meta: RequestMeta,
 ): Promise<UserDto> {
+  // a phone account needs SMS for its codes (verification, password reset), so it waits for a provider
+  if (body.phone !== undefined) requireChannel(deps, 'sms');
   await deps.limiter.consume(`register:ip:${meta.ip}`, { max: 30, windowMs: HOUR }, 'registrations');
   const passwordHash = await hashPassword(deps, body.password, [body.email ?? null, body.phone ?? null]);
   const now = deps.clock.now();
@@ -134,6 +145,7 @@ export async function sendCode(
 ): Promise<{ sent: true; expiresInSeconds: number }> {
   const target = body.email ?? body.phone ?? '';
   const channel = body.email ? 'email' : 'sms';
+  requireChannel(deps, channel);
   await deps.limiter.consume(`code:ip:${meta.ip}`, { max: 20, windowMs: HOUR }, 'code requests');
   await deps.limiter.consume(`code:target:${target}`, { max: 1, windowMs: MINUTE }, 'codes to this address');
   await deps.limiter.consume(`code:target-day:${target}`, { max: 10, windowMs: 24 * HOUR }, 'codes to this address');
@@ -462,6 +474,7 @@ export async function resetPassword(
 ): Promise<void> {
   await deps.limiter.consume(`reset:ip:${meta.ip}`, { max: 20, windowMs: HOUR }, 'password resets');
   const parsed = parseLogin(body.login);
+  if (parsed) requireChannel(deps, 'email' in parsed ? 'email' : 'sms');
   const user = parsed ? await q.findUserByLogin(deps.db, parsed) : undefined;
   const target = parsed ? ('email' in parsed ? parsed.email : parsed.phone) : '';
   if (!user) {
