@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { buildApp } from '../../src/app.ts';
 import { ensureBootstrapAdmin } from '../../src/modules/accounts/accounts.service.ts';
 import { MemorySender } from '../../src/platform/sender.ts';
@@ -90,6 +90,10 @@ export interface TestAppOptions {
   clock?: Clock;
   /** an existing database (already migrated) instead of a fresh one; the app drops it on close */
   db?: TestDatabase;
+  /** where the app logs (default: nowhere) */
+  log?: Logger;
+  /** the sender the configuration gives (SMTP_URL, KAMENG_SANDBOX) instead of `sender`, a MemorySender */
+  configuredSender?: boolean;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -109,9 +113,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const clock = opts.clock ?? systemClock;
   const runtime = createRuntime(config, MODULES, {
     clock,
-    sender,
+    ...(opts.configuredSender ? {} : { sender }),
     database: db.database,
-    log: pino({ level: 'silent' }),
+    log: opts.log ?? pino({ level: 'silent' }),
     redisPrefix: `test:${randomBytes(6).toString('hex')}:`,
   });
   await ensureBootstrapAdmin(runtime.deps);

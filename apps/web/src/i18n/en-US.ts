@@ -319,6 +319,8 @@ export const enUS: Messages = {
   'error.CODE_INVALID': 'The code is wrong or has expired',
   'error.IDEMPOTENCY_MISMATCH': 'A repeated request; reload the page and try again',
   'error.WEAK_PASSWORD': 'This password is too common or too easy to guess; choose another',
+  'error.SMS_NOT_CONFIGURED': 'This site cannot send text messages yet; use an email address instead',
+  'error.EMAIL_NOT_CONFIGURED': 'This site cannot send email yet; use a phone number or contact support',
   'error.RATE_LIMITED': 'Too many attempts; wait a moment and try again',
   'error.CSRF_FAILED': 'Session check failed; reload the page and try again',
   'error.UNAUTHENTICATED': 'Your session has ended; sign in again',

@@ -312,6 +312,8 @@ export const zhCN = {
   'error.CODE_INVALID': '验证码错误或已过期',
   'error.IDEMPOTENCY_MISMATCH': '重复的请求，请刷新页面后重试',
   'error.WEAK_PASSWORD': '密码过于简单或常见，请换一个',
+  'error.SMS_NOT_CONFIGURED': '本站暂未开通短信服务，请改用邮箱',
+  'error.EMAIL_NOT_CONFIGURED': '本站暂未开通邮件服务，请改用手机号或联系客服',
   'error.RATE_LIMITED': '操作过于频繁，请稍后再试',
   'error.CSRF_FAILED': '会话校验失败，请刷新页面后重试',
   'error.UNAUTHENTICATED': '登录已失效，请重新登录',

@@ -1,23 +1,13 @@
 import {
-  auditEntrySchema,
   changePasswordBodySchema,
-  dailySignupsSchema,
-  daysQuerySchema,
   loginBodySchema,
   loginResponseSchema,
   okSchema,
-  pageQuerySchema,
   reauthBodySchema,
   registerBodySchema,
-  rejectBodySchema,
   resetPasswordBodySchema,
-  roleSchema,
   sendCodeBodySchema,
   sessionSchema,
-  setRolesBodySchema,
-  setUserStatusBodySchema,
-  supplierApplicationBodySchema,
-  supplierApplicationSchema,
   totpConfirmBodySchema,
   totpDisableBodySchema,
   totpEnrollResponseSchema,
@@ -26,7 +16,6 @@ import {
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listAudit } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { clearSessionCookies, requireAuth, setSessionCookies } from '../../platform/http/auth.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
@@ -34,8 +23,8 @@ import { MINUTE } from '../../platform/rate-limit.ts';
 import * as accounts from './accounts.service.ts';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
-const operators = ['operator', 'admin'] as const;
 
+/** Signing up and in, codes, passwords, sessions and two-factor: what a user does to their own account. */
 export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
@@ -89,8 +78,13 @@ export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
         schema: {
           tags: ['auth'],
           summary: 'Send a 6-digit verification or password-reset code by email or SMS',
+          description:
+            'Refused with SMS_NOT_CONFIGURED / EMAIL_NOT_CONFIGURED when the site has no SMS provider / mail server (outside sandbox mode).',
           body: sendCodeBodySchema,
-          response: { 202: z.object({ sent: z.literal(true), expiresInSeconds: z.number() }), ...errorResponses() },
+          response: {
+            202: z.object({ sent: z.literal(true), expiresInSeconds: z.number() }),
+            ...errorResponses(422),
+          },
         },
         config: { auth: 'public', rateLimit: { max: 5, windowMs: MINUTE } },
       },
@@ -240,204 +234,6 @@ export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
       async (req) => {
         await accounts.disableTotp(deps, requireAuth(req), req.body, metaOf(req));
         return { ok: true as const };
-      },
-    );
-
-    app.post(
-      '/supplier/applications',
-      {
-        schema: {
-          tags: ['supplier'],
-          summary: 'Apply to become a supplier',
-          body: supplierApplicationBodySchema,
-          response: { 201: supplierApplicationSchema, ...errorResponses(401, 409) },
-        },
-        config: { auth: 'user', rateLimit: { max: 10, windowMs: MINUTE, by: 'user' } },
-      },
-      async (req, reply) =>
-        reply.status(201).send(await accounts.applyForSupplier(deps, requireAuth(req), req.body, metaOf(req))),
-    );
-
-    app.get(
-      '/supplier/applications',
-      {
-        schema: {
-          tags: ['supplier'],
-          summary: 'My supplier applications',
-          response: { 200: z.object({ items: z.array(supplierApplicationSchema) }), ...errorResponses(401) },
-        },
-        config: { auth: 'user' },
-      },
-      async (req) => ({ items: await accounts.myApplications(deps, requireAuth(req)) }),
-    );
-
-    app.get(
-      '/admin/supplier-applications',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Supplier applications for review',
-          querystring: pageQuerySchema.extend({ status: z.enum(['pending', 'approved', 'rejected']).optional() }),
-          response: {
-            200: z.object({ items: z.array(supplierApplicationSchema), total: z.number() }),
-            ...errorResponses(401, 403),
-          },
-        },
-        config: { auth: operators },
-      },
-      async (req) => accounts.listApplicationsForReview(deps, req.query),
-    );
-
-    app.post(
-      '/admin/supplier-applications/:id/approve',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Approve: the applicant becomes a supplier',
-          params: idParams,
-          response: { 200: supplierApplicationSchema, ...errorResponses(401, 403, 404, 409) },
-        },
-        config: { auth: operators },
-      },
-      async (req) =>
-        accounts.decideSupplierApplication(deps, requireAuth(req), req.params.id, { approve: true }, metaOf(req)),
-    );
-
-    app.post(
-      '/admin/supplier-applications/:id/reject',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Reject with a reason',
-          params: idParams,
-          body: rejectBodySchema,
-          response: { 200: supplierApplicationSchema, ...errorResponses(401, 403, 404, 409) },
-        },
-        config: { auth: operators },
-      },
-      async (req) =>
-        accounts.decideSupplierApplication(
-          deps,
-          requireAuth(req),
-          req.params.id,
-          { approve: false, reason: req.body.reason },
-          metaOf(req),
-        ),
-    );
-
-    app.get(
-      '/admin/users',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Search users by id, email or phone',
-          querystring: pageQuerySchema.extend({
-            q: z.string().trim().max(254).optional(),
-            role: roleSchema.optional(),
-            status: z.enum(['active', 'frozen']).optional(),
-          }),
-          response: { 200: z.object({ items: z.array(userSchema), total: z.number() }), ...errorResponses(401, 403) },
-        },
-        config: { auth: operators },
-      },
-      async (req) => accounts.searchUsers(deps, req.query),
-    );
-
-    app.get(
-      '/admin/users/daily-signups',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'New accounts per day (China Standard Time), for the dashboard chart',
-          querystring: daysQuerySchema,
-          response: { 200: dailySignupsSchema, ...errorResponses(401, 403) },
-        },
-        config: { auth: operators },
-      },
-      async (req) => accounts.signupsPerDay(deps, req.query.days),
-    );
-
-    app.get(
-      '/admin/users/:id',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'One user',
-          params: idParams,
-          response: { 200: userSchema, ...errorResponses(401, 403, 404) },
-        },
-        config: { auth: operators },
-      },
-      async (req) => accounts.getUser(deps, req.params.id),
-    );
-
-    app.put(
-      '/admin/users/:id/roles',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: "Set a user's roles (admin only)",
-          params: idParams,
-          body: setRolesBodySchema,
-          response: { 200: userSchema, ...errorResponses(401, 403, 404) },
-        },
-        config: { auth: ['admin'] },
-      },
-      async (req) => accounts.setRoles(deps, requireAuth(req), req.params.id, req.body.roles, metaOf(req)),
-    );
-
-    app.put(
-      '/admin/users/:id/status',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Freeze or unfreeze a user',
-          params: idParams,
-          body: setUserStatusBodySchema,
-          response: { 200: userSchema, ...errorResponses(401, 403, 404) },
-        },
-        config: { auth: operators },
-      },
-      async (req) => accounts.setUserStatus(deps, requireAuth(req), req.params.id, req.body, metaOf(req)),
-    );
-
-    app.get(
-      '/admin/audit-log',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'The audit log, newest first',
-          querystring: pageQuerySchema.extend({
-            actorId: z.string().max(64).optional(),
-            action: z.string().max(64).optional(),
-            objectType: z.string().max(64).optional(),
-            objectId: z.string().max(64).optional(),
-            from: z.coerce.number().int().optional(),
-            to: z.coerce.number().int().optional(),
-          }),
-          response: {
-            200: z.object({ items: z.array(auditEntrySchema), total: z.number() }),
-            ...errorResponses(401, 403),
-          },
-        },
-        config: { auth: operators },
-      },
-      async (req) => {
-        const { page, pageSize, ...f } = req.query;
-        const { rows, total } = await listAudit(deps.db, { ...f, limit: pageSize, offset: (page - 1) * pageSize });
-        return {
-          total,
-          items: rows.map((r) => ({
-            id: r.id,
-            actorId: r.actor_id,
-            action: r.action,
-            objectType: r.object_type,
-            objectId: r.object_id,
-            ip: r.ip,
-            details: r.details ? JSON.parse(r.details) : null,
-            createdAt: r.created_at,
-          })),
-        };
       },
     );
   };

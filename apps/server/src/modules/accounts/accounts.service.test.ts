@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLogin } from './accounts.service.ts';
+import { parseLogin } from './users.ts';
 import { isCommonPassword } from './common-passwords.ts';
 
 describe('password rules', () => {

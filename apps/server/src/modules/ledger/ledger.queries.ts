@@ -7,21 +7,16 @@ import type {
   HoldsTable,
   JournalEntriesTable,
   LedgerAccountsTable,
-  PayoutAccountsTable,
   PostingsTable,
-  WithdrawalStatus,
-  WithdrawalsTable,
 } from './ledger.tables.ts';
 
 export type AccountRow = LedgerAccountsTable;
 export type EntryRow = JournalEntriesTable;
 export type HoldRow = HoldsTable;
-export type PayoutAccountRow = PayoutAccountsTable;
-export type WithdrawalRow = WithdrawalsTable;
 export type CommissionRateRow = CommissionRatesTable;
 
 /** PostgreSQL returns SUM(bigint) as a numeric string, SQLite as a number or null. */
-function num(v: unknown): number {
+export function num(v: unknown): number {
   const n = Number(v ?? 0);
   if (!Number.isSafeInteger(n)) throw new RangeError(`ledger sum ${String(v)} is not a safe integer`);
   return n;
@@ -405,134 +400,4 @@ export async function deleteRate(db: Executor, scope: CommissionScope, scopeId: 
     .where('scope_id', '=', scopeId)
     .executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
-}
-
-// ─── payout accounts ───
-
-export async function insertPayoutAccount(db: Executor, row: PayoutAccountRow): Promise<void> {
-  await db.insertInto('payout_accounts').values(row).execute();
-}
-
-export async function findPayoutAccount(db: Executor, id: string): Promise<PayoutAccountRow | undefined> {
-  return db.selectFrom('payout_accounts').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export async function payoutAccountsOf(db: Executor, userId: string): Promise<PayoutAccountRow[]> {
-  return db
-    .selectFrom('payout_accounts')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-}
-
-export async function payoutAccountsByIds(db: Executor, ids: string[]): Promise<Map<string, PayoutAccountRow>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('payout_accounts').selectAll().where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
-// ─── withdrawals ───
-
-function withdrawalFromDb(r: WithdrawalRow): WithdrawalRow {
-  return { ...r, amount_cents: num(r.amount_cents), required_approvals: num(r.required_approvals) };
-}
-
-export async function insertWithdrawal(db: Executor, row: WithdrawalRow): Promise<void> {
-  await db.insertInto('withdrawals').values(row).execute();
-}
-
-export async function findWithdrawal(db: Executor, id: string): Promise<WithdrawalRow | undefined> {
-  const r = await db.selectFrom('withdrawals').selectAll().where('id', '=', id).executeTakeFirst();
-  return r && withdrawalFromDb(r);
-}
-
-export interface WithdrawalFilter {
-  supplierId?: string | undefined;
-  status?: WithdrawalStatus | undefined;
-  limit: number;
-  offset: number;
-}
-
-export async function listWithdrawals(
-  db: Executor,
-  f: WithdrawalFilter,
-): Promise<{ rows: WithdrawalRow[]; total: number }> {
-  let q = db.selectFrom('withdrawals');
-  if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
-  if (f.status) q = q.where('status', '=', f.status);
-  const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows.map(withdrawalFromDb), total: num(count.n) };
-}
-
-/** The first approval; when one is all the amount needs, it also approves. */
-export async function recordFirstApproval(
-  db: Executor,
-  id: string,
-  operatorId: string,
-  requiredApprovals: number,
-  now: number,
-): Promise<boolean> {
-  const done = requiredApprovals <= 1;
-  const r = await db
-    .updateTable('withdrawals')
-    .set({
-      first_approver: operatorId,
-      first_approved_at: now,
-      required_approvals: requiredApprovals,
-      status: done ? 'approved' : 'pending',
-      approved_at: done ? now : null,
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where('first_approver', 'is', null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
-
-/** The second approval, by someone other than the first approver. */
-export async function recordSecondApproval(
-  db: Executor,
-  id: string,
-  operatorId: string,
-  now: number,
-): Promise<boolean> {
-  const r = await db
-    .updateTable('withdrawals')
-    .set({
-      second_approver: operatorId,
-      second_approved_at: now,
-      status: 'approved',
-      approved_at: now,
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .where('first_approver', 'is not', null)
-    .where('first_approver', '<>', operatorId)
-    .where('second_approver', 'is', null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
-
-export async function transitionWithdrawal(
-  db: Executor,
-  id: string,
-  from: WithdrawalStatus[],
-  patch: Partial<Omit<WithdrawalRow, 'id' | 'supplier_id' | 'amount_cents' | 'payout_account_id'>> & {
-    status: WithdrawalStatus;
-  },
-): Promise<boolean> {
-  const r = await db
-    .updateTable('withdrawals')
-    .set(patch)
-    .where('id', '=', id)
-    .where('status', 'in', from)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
 }

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cstDayRange,
-  netDeltas,
-  parseAccountId,
-  splitCommission,
-  transfersHash,
-  validateEntry,
-} from './ledger.service.ts';
+import { parseAccountId } from './account-ids.ts';
+import { splitCommission } from './commissions.ts';
+import { netDeltas, transfersHash, validateEntry } from './entries.ts';
+import { cstDayRange } from './statements.ts';
 
 /** A small seeded generator, so a failing case replays exactly (the seed is in the test name). */
 function mulberry32(seed: number): () => number {

@@ -8,9 +8,10 @@ import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { getSetting } from '../../platform/settings.ts';
 import { type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
-import * as q from './ledger.queries.ts';
+import * as q from './withdrawals.queries.ts';
 import type { WithdrawalStatus } from './ledger.tables.ts';
-import { balanceCents, PAYOUTS_EXTERNAL, postEntry, supplierAccounts } from './ledger.service.ts';
+import { PAYOUTS_EXTERNAL, supplierAccounts } from './account-ids.ts';
+import { balanceCents, postEntry } from './entries.ts';
 
 const MAX_PAYOUT_ACCOUNTS = 10;
 

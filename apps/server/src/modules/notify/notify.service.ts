@@ -38,7 +38,9 @@ export async function createNotice(tx: Executor, deps: Deps, n: NoticeInput): Pr
   return id;
 }
 
+/** The email copy of a notice; without a mail server the in-site notice is all there is. */
 export async function emailNotice(deps: Deps, noticeId: string): Promise<void> {
+  if (!deps.sender.reaches('email')) return;
   const notice = await q.findNotice(deps.db, noticeId);
   if (!notice) return;
   const email = await emailOf(deps.db, notice.user_id);

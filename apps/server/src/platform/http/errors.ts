@@ -24,6 +24,9 @@ export const ERROR_STATUS = {
   CODE_INVALID: 422,
   IDEMPOTENCY_MISMATCH: 422,
   WEAK_PASSWORD: 422,
+  /** a verification code (or phone sign-up) needs a channel this site has no provider for */
+  SMS_NOT_CONFIGURED: 422,
+  EMAIL_NOT_CONFIGURED: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,

@@ -1,0 +1,90 @@
+import { newId, randomInt } from '../../platform/clock.ts';
+import { deriveKey, hmacHex, safeEqual } from '../../platform/crypto.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import type { RequestMeta } from '../../platform/http/route-helpers.ts';
+import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
+import type { Channel } from '../../platform/sender.ts';
+import * as q from './accounts.queries.ts';
+
+// The 6-digit codes sent by email or SMS: sending them (only on a channel that reaches someone) and spending them.
+
+const CODE_TTL_MS = 5 * MINUTE;
+const CODE_MAX_ATTEMPTS = 5;
+
+/** Refuses, before anything is recorded, what needs a message on a channel this site cannot send on. */
+export function requireChannel(deps: Deps, channel: Channel): void {
+  if (deps.sender.reaches(channel)) return;
+  throw channel === 'sms'
+    ? new AppError('SMS_NOT_CONFIGURED', 'SMS is not available here: no SMS provider is configured')
+    : new AppError('EMAIL_NOT_CONFIGURED', 'Email is not available here: no mail server (SMTP_URL) is configured');
+}
+
+function codeHash(deps: Deps, target: string, purpose: string, code: string): string {
+  return hmacHex(deriveKey(deps.config.masterKey, 'verification-code'), `${purpose}:${target}:${code}`);
+}
+
+/** Sends a 6-digit code. For password reset the answer is the same whether or not the account exists. */
+export async function sendCode(
+  deps: Deps,
+  body: { purpose: 'verify' | 'reset'; email?: string | undefined; phone?: string | undefined },
+  meta: RequestMeta,
+): Promise<{ sent: true; expiresInSeconds: number }> {
+  const target = body.email ?? body.phone ?? '';
+  const channel = body.email ? 'email' : 'sms';
+  requireChannel(deps, channel);
+  await deps.limiter.consume(`code:ip:${meta.ip}`, { max: 20, windowMs: HOUR }, 'code requests');
+  await deps.limiter.consume(`code:target:${target}`, { max: 1, windowMs: MINUTE }, 'codes to this address');
+  await deps.limiter.consume(`code:target-day:${target}`, { max: 10, windowMs: 24 * HOUR }, 'codes to this address');
+
+  if (body.purpose === 'reset') {
+    const user = await q.findUserByLogin(deps.db, body.email ? { email: body.email } : { phone: target });
+    if (!user) return { sent: true, expiresInSeconds: CODE_TTL_MS / 1000 };
+  }
+  const code = String(randomInt(deps.random, 1_000_000)).padStart(6, '0');
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (tx) => {
+    await q.invalidateCodes(tx, target, body.purpose, now);
+    await q.insertCode(tx, {
+      id: newId('vcd', deps.clock, deps.random),
+      purpose: body.purpose,
+      channel,
+      target,
+      code_hash: codeHash(deps, target, body.purpose, code),
+      expires_at: now + CODE_TTL_MS,
+      created_at: now,
+    });
+  });
+  const what = body.purpose === 'reset' ? '重置密码 / password reset' : '验证 / verification';
+  await deps.sender.send({
+    channel,
+    to: target,
+    subject: `卡盟 Kameng ${what}`,
+    text: `【卡盟】您的验证码是 ${code}，5 分钟内有效。Your Kameng code is ${code}; it expires in 5 minutes.`,
+  });
+  return { sent: true, expiresInSeconds: CODE_TTL_MS / 1000 };
+}
+
+/**
+ * Checks and spends a code: single use, 5 minutes, at most 5 wrong guesses. It runs on its own,
+ * before the caller's transaction, so a wrong guess is counted even when the caller fails.
+ */
+export async function consumeCode(
+  deps: Deps,
+  target: string,
+  purpose: 'verify' | 'reset',
+  code: string,
+): Promise<void> {
+  const db = deps.db;
+  const now = deps.clock.now();
+  const row = await q.findLiveCode(db, target, purpose, now);
+  const invalid = new AppError('CODE_INVALID', 'The code is wrong or has expired; request a new one', {
+    issues: [{ path: ['code'], message: 'wrong or expired' }],
+  });
+  if (!row || row.attempts >= CODE_MAX_ATTEMPTS) throw invalid;
+  if (!safeEqual(row.code_hash, codeHash(deps, target, purpose, code))) {
+    await q.bumpCodeAttempts(db, row.id);
+    throw invalid;
+  }
+  if (!(await q.consumeCodeRow(db, row.id, now))) throw invalid;
+}
