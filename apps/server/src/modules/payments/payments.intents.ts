@@ -1,0 +1,139 @@
+/**
+ * A payment's life up to the money: created pending for a purpose (an order, a wallet top-up), then paid
+ * exactly once. Every way a payment can be confirmed (a notification, a query, the wallet, reconciliation)
+ * ends in `applyPaid`.
+ */
+import { newId } from '../../platform/clock.ts';
+import type { Executor } from '../../platform/db/database.ts';
+import { transactionWithHotRowsLast } from '../../platform/db/hot-rows.ts';
+import { isUniqueViolation } from '../../platform/db/dialect.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { postEntry, splitCommission } from '../ledger/ledger.service.ts';
+import { onOrderPaid } from '../orders/orders.service.ts';
+import { isChannelProvider, loadChannel } from './payments.channels.ts';
+import * as q from './payments.queries.ts';
+import type { Provider } from './payments.tables.ts';
+import type { PaymentRef } from './providers/provider.ts';
+
+export async function createPayment(
+  tx: Executor,
+  deps: Deps,
+  p: {
+    purpose: 'order' | 'top_up';
+    orderId?: string;
+    userId: string | null;
+    provider: Provider;
+    amountCents: number;
+    expiresAt: number;
+  },
+): Promise<q.PaymentRow> {
+  if (!Number.isSafeInteger(p.amountCents) || p.amountCents <= 0) {
+    throw new AppError('UNPROCESSABLE', 'Amount must be a positive number of fen');
+  }
+  const now = deps.clock.now();
+  // the fee rate in force when the buyer starts paying is the one booked when the money arrives
+  const channel = isChannelProvider(p.provider) ? await loadChannel(deps, p.provider, tx) : null;
+  const row: q.PaymentRow = {
+    id: newId('pay', deps.clock, deps.random),
+    purpose: p.purpose,
+    order_id: p.orderId ?? null,
+    user_id: p.userId,
+    provider: p.provider,
+    amount_cents: p.amountCents,
+    status: 'pending',
+    provider_trade_id: null,
+    expires_at: p.expiresAt,
+    paid_at: null,
+    created_at: now,
+    updated_at: now,
+    scene: null,
+    pay_url: null,
+    qr_code: null,
+    fee_bps: channel?.feeBps ?? 0,
+    next_query_at: null,
+    query_attempts: 0,
+    provider_closed_at: null,
+  };
+  await q.insertPayment(tx, row);
+  return row;
+}
+
+export type PaidOutcome = { transitioned: true } | { transitioned: false };
+
+/**
+ * Applies a confirmed payment exactly once, inside the caller's transaction: the payment row moves
+ * to paid (guarded by status and the unique provider trade id), then the money is booked.
+ * The balance provider's payer is the buyer's wallet; every other provider's is its clearing account.
+ */
+export async function applyPaid(
+  tx: Executor,
+  deps: Deps,
+  payment: q.PaymentRow,
+  tradeId: string,
+): Promise<PaidOutcome> {
+  const now = deps.clock.now();
+  let moved: boolean;
+  try {
+    moved = await q.markPaymentPaid(tx, payment.id, tradeId, now);
+  } catch (err) {
+    if (isUniqueViolation(err)) return { transitioned: false };
+    throw err;
+  }
+  if (!moved) return { transitioned: false };
+  const payer = payment.provider === 'balance' ? `wallet:${payment.user_id}` : `clearing:${payment.provider}`;
+  if (isChannelProvider(payment.provider) && payment.fee_bps > 0) {
+    // the channel keeps its fee: it owes us that much less, and the platform bears it as cost
+    const fee = splitCommission(payment.amount_cents, payment.fee_bps).commissionCents;
+    if (fee > 0) {
+      await postEntry(tx, deps, {
+        id: `channel-fee:${payment.id}`,
+        kind: 'channel_fee',
+        refType: 'payment',
+        refId: payment.id,
+        transfers: [{ from: 'platform:channel_fees', to: payer, amountCents: fee }],
+      });
+    }
+  }
+  if (payment.purpose === 'top_up') {
+    if (!payment.user_id) throw new Error(`top-up ${payment.id} has no user`);
+    await postEntry(tx, deps, {
+      id: `topup:${payment.id}`,
+      kind: 'top_up',
+      refType: 'payment',
+      refId: payment.id,
+      transfers: [{ from: payer, to: `wallet:${payment.user_id}`, amountCents: payment.amount_cents }],
+    });
+  } else if (payment.order_id) {
+    await onOrderPaid(tx, deps, payment.order_id, { paymentId: payment.id, payer, provider: payment.provider });
+  }
+  return { transitioned: true };
+}
+
+export function paymentRef(p: q.PaymentRow): PaymentRef {
+  return {
+    id: p.id,
+    amountCents: p.amount_cents,
+    subject: p.purpose === 'top_up' ? '卡盟钱包充值 Kameng wallet top-up' : `卡盟订单 Kameng order ${p.order_id}`,
+    expiresAt: p.expires_at,
+    providerTradeId: p.provider_trade_id,
+  };
+}
+
+/** Marks a confirmed payment paid in one transaction: the transition, the booking, the follow-up jobs. */
+export async function settlePaid(deps: Deps, paymentId: string, tradeNo: string): Promise<PaidOutcome> {
+  return transactionWithHotRowsLast(deps.db, async (tx) => {
+    const current = await q.findPayment(tx, paymentId);
+    if (!current) throw new Error('payment vanished');
+    return applyPaid(tx, deps, current, tradeNo);
+  });
+}
+
+export async function paidPaymentForOrder(db: Executor, orderId: string): Promise<q.PaymentRow | undefined> {
+  const rows = await q.paymentsForOrder(db, orderId);
+  return rows.find((p) => p.status === 'paid');
+}
+
+export async function closePendingPayments(tx: Executor, deps: Deps, orderId: string): Promise<void> {
+  await q.closePendingPayments(tx, orderId, deps.clock.now());
+}
