@@ -62,7 +62,9 @@ type UpdateBodyOf<C extends Channels> = z.ZodObject<
   } & typeof channelBase,
   z.core.$strict
 >;
-type BodiesOf<T extends readonly Channels[]> = { -readonly [I in keyof T]: T[I] extends Channels ? UpdateBodyOf<T[I]> : never };
+type BodiesOf<T extends readonly Channels[]> = {
+  -readonly [I in keyof T]: T[I] extends Channels ? UpdateBodyOf<T[I]> : never;
+};
 type UpdateBodies = BodiesOf<typeof PAYMENT_CHANNELS>;
 
 /** Operators write settings and secrets; omitted fields keep their stored value. */

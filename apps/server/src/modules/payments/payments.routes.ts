@@ -5,6 +5,7 @@ import {
   channelViewSchema,
   checkoutBodySchema,
   operatorPaymentSchema,
+  PAYMENT_CHANNELS,
   paymentViewSchema,
   reconciliationListQuerySchema,
   reconciliationReportSchema,
@@ -25,28 +26,9 @@ import { MINUTE } from '../../platform/rate-limit.ts';
 import * as channels from './payments.channels.ts';
 import * as reconciliation from './payments.reconciliation.ts';
 import * as payments from './payments.service.ts';
-import type { ChannelProvider } from './payments.tables.ts';
 
 const admins = ['admin'] as const;
 const operators = ['operator', 'admin'] as const;
-
-const NOTIFY_DOCS: Record<ChannelProvider, { summary: string; ok: number; okBody: z.ZodType }> = {
-  alipay: {
-    summary: 'Alipay asynchronous notification (form body, RSA2); answered `success` only after our commit',
-    ok: 200,
-    okBody: z.literal('success'),
-  },
-  wechat: {
-    summary: 'WeChat Pay v3 notification (JSON, signed headers, AES-256-GCM resource); 204 after our commit',
-    ok: 204,
-    okBody: z.null().describe('empty body'),
-  },
-  epay: {
-    summary: '易支付 notification (V1 MD5 or V2 RSA), confirmed by an order query; `success` after our commit',
-    ok: 200,
-    okBody: z.literal('success'),
-  },
-};
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -88,20 +70,14 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
       );
 
       // each real channel at its own address, answered in its own protocol
-      for (const provider of channelProviderSchema.options) {
-        const docs = NOTIFY_DOCS[provider];
-        const methods = provider === 'epay' ? (['GET', 'POST'] as const) : (['POST'] as const);
+      for (const { id: provider, notify } of PAYMENT_CHANNELS) {
         raw.route({
-          method: [...methods],
+          method: [...notify.methods],
           url: `/api/v1/payments/notify/${provider}`,
           schema: {
             tags: ['payments'],
-            summary: docs.summary,
-            response: {
-              [docs.ok]: docs.okBody,
-              400:
-                provider === 'wechat' ? z.object({ code: z.literal('FAIL'), message: z.string() }) : z.literal('fail'),
-            },
+            summary: notify.summary,
+            response: { [notify.ok.status]: notify.ok.body, 400: notify.refused },
           },
           config: NOTIFY_ROUTE_CONFIG,
           handler: async (req, reply) => {

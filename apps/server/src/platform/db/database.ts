@@ -11,6 +11,7 @@ import * as m0006 from './migrations/0006-payments.ts';
 import * as m0007 from './migrations/0007-vault-imports.ts';
 import * as m0008 from './migrations/0008-payment-channels.ts';
 import * as m0009 from './migrations/0009-carousel.ts';
+import * as m0010 from './migrations/0010-payment-channel-providers.ts';
 import { preparePoolQueries } from './pg-prepared.ts';
 import type { DB } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
@@ -78,6 +79,7 @@ const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0007-vault-imports': m0007,
   '0008-payment-channels': m0008,
   '0009-carousel': m0009,
+  '0010-payment-channel-providers': m0010,
 };
 
 /** Forward-only, numbered migrations, run at start-up on both dialects. */
