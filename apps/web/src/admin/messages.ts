@@ -1,4 +1,5 @@
-import { defineMessages, useMessages } from '../console/i18n.ts';
+import { defineConsoleMessages, useMessages } from '../console/i18n.ts';
+import type { Translation } from '../i18n/dictionary.ts';
 
 export const zhCN = {
   title: '运营后台',
@@ -266,7 +267,7 @@ export const zhCN = {
   'audit.hint': '按操作（如 product.approve、withdrawal.approve）、操作人或对象筛选；点击行首展开详情。',
 } as const;
 
-export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
+export const enUS: Translation<typeof zhCN> = {
   title: 'Operator console',
   forbiddenHint: 'Only platform operators and admins may enter. Ask an admin if you need access.',
   'menu.dashboard': 'Overview',
@@ -536,7 +537,7 @@ export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
     'Filter by action (e.g. product.approve, withdrawal.approve), actor or object; expand a row for details.',
 };
 
-const messages = defineMessages(zhCN, enUS);
+export const messages = defineConsoleMessages(zhCN, enUS);
 
 export function useT() {
   return useMessages(messages);

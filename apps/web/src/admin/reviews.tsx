@@ -2,7 +2,7 @@ import type { ProductManageDto, SupplierApplicationDto } from '@kameng/contracts
 import { App, Button, Card, Descriptions, Drawer, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
-import { errorMessage } from '../console/i18n.ts';
+import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { FilterSelect, ID_LINK, pager } from '../console/table.tsx';
@@ -53,7 +53,7 @@ function ProductQueue() {
       setOpen(null);
       await invalidate('/api/v1/admin/products');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setApproving(null);
     }
@@ -218,7 +218,7 @@ function ApplicationQueue() {
       message.success(t('reviews.appApproved', { shop: a.shopName }));
       await invalidate('/api/v1/admin/supplier-applications');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setApproving(null);
     }

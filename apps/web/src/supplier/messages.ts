@@ -1,4 +1,5 @@
-import { defineMessages, useMessages } from '../console/i18n.ts';
+import { defineConsoleMessages, useMessages } from '../console/i18n.ts';
+import type { Translation } from '../i18n/dictionary.ts';
 
 export const zhCN = {
   title: '供货商后台',
@@ -212,7 +213,7 @@ export const zhCN = {
   'orders.deliveredOk': '已发货',
 } as const;
 
-export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
+export const enUS: Translation<typeof zhCN> = {
   title: 'Supplier console',
   forbiddenHint: 'Only approved suppliers may enter. Apply to become a supplier; once approved, the console opens.',
   applyLink: 'Apply now',
@@ -427,7 +428,7 @@ export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
   'orders.deliveredOk': 'Delivered',
 };
 
-const messages = defineMessages(zhCN, enUS);
+export const messages = defineConsoleMessages(zhCN, enUS);
 
 export function useT() {
   return useMessages(messages);
