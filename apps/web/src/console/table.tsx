@@ -1,5 +1,7 @@
-import { Select } from 'antd';
-import type { CommonKey, ConsoleT } from './i18n.ts';
+import { Select, Table } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { ReactNode } from 'react';
+import { type CommonKey, type ConsoleT, useCommonT } from './i18n.ts';
 
 /** The pager every console table uses: page numbers, total count, fixed page size. */
 export function pager(
@@ -49,3 +51,38 @@ export const ID_LINK = {
   wordBreak: 'break-all',
   textAlign: 'left',
 } as const;
+
+/** What a page of a console list needs: its rows, the total for the pager, and where the columns go. */
+export interface PagedRows<R> {
+  rows: readonly R[];
+  total: number;
+  loading: boolean;
+  page: number;
+  onPage: (page: number) => void;
+  pageSize?: number;
+  emptyText: ReactNode;
+  scrollX: number;
+  /** columns a console adds in the middle of the shared ones */
+  middle?: ColumnsType<R>;
+  /** columns a console adds after the shared ones */
+  after?: ColumnsType<R>;
+}
+
+/** A console list with the shared pager; `size` small for lists inside a tab. */
+export function PagedTable<R extends { id: string }>(
+  props: Omit<PagedRows<R>, 'middle' | 'after'> & { columns: ColumnsType<R>; size?: 'small' },
+) {
+  const t = useCommonT();
+  return (
+    <Table<R>
+      size={props.size}
+      rowKey="id"
+      loading={props.loading}
+      dataSource={[...props.rows]}
+      scroll={{ x: props.scrollX }}
+      locale={{ emptyText: props.emptyText }}
+      pagination={pager(t, props.page, props.onPage, props.total, props.pageSize)}
+      columns={props.columns}
+    />
+  );
+}
