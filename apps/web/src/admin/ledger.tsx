@@ -21,6 +21,7 @@ import { useState } from 'react';
 import { cstDate, formatCents, formatSignedCents, formatTime } from '../console/format.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { PostingsTable } from '../console/postings-table.tsx';
+import { pageOf } from '../console/table.tsx';
 import { useGet, withParams } from '../console/query.ts';
 import type { AccountPostings, DailySummary } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
@@ -214,11 +215,7 @@ function AccountView() {
       )}
       {a && (
         <PostingsTable
-          rows={list.data?.items ?? []}
-          total={list.data?.total ?? 0}
-          loading={list.isFetching}
-          page={page}
-          onPage={setPage}
+          {...pageOf(list, page, setPage)}
           emptyText={t('ledger.noPostings')}
           scrollX={800}
           middle={[{ title: t('ledger.entry'), width: 260, dataIndex: 'entryId' }]}

@@ -6,14 +6,8 @@ import { OrderFacts } from '../console/order-facts.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { OrdersTable } from '../console/orders-table.tsx';
 import { useGet, withParams } from '../console/query.ts';
-import { FilterSelect } from '../console/table.tsx';
-import {
-  ORDER_STATUS_COLOR,
-  ORDER_STATUSES,
-  type OrderStatus,
-  type OrdersPage,
-  type OrderView,
-} from '../console/types.ts';
+import { OrderStatusFilter, pageOf } from '../console/table.tsx';
+import { ORDER_STATUS_COLOR, type OrderStatus, type OrdersPage, type OrderView } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { useT } from './messages.ts';
 
@@ -74,15 +68,12 @@ export default function Orders() {
             maxLength={254}
           />
           {queue !== 'failed' && (
-            <FilterSelect<OrderStatus>
+            <OrderStatusFilter
               value={status}
               onChange={(v) => {
                 setStatus(v);
                 setPage(1);
               }}
-              options={ORDER_STATUSES.map((s) => ({ value: s, label: t(`order.${s}`) }))}
-              allLabel={t('common.all')}
-              label={t('common.status')}
             />
           )}
           <DatePicker.RangePicker
@@ -96,11 +87,7 @@ export default function Orders() {
         </Space>
         <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
         <OrdersTable<OrderView>
-          rows={list.data?.items ?? []}
-          total={list.data?.total ?? 0}
-          loading={list.isFetching}
-          page={page}
-          onPage={setPage}
+          {...pageOf(list, page, setPage)}
           emptyText={queue === 'all' ? t('orders.none') : t('orders.queueEmpty')}
           onOpen={(o) => setOpenId(o.id)}
           scrollX={1000}

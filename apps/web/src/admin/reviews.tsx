@@ -5,7 +5,7 @@ import { formatCents, formatTime } from '../console/format.ts';
 import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
-import { FilterSelect, ID_LINK, pager } from '../console/table.tsx';
+import { FilterSelect, ID_LINK, pager, ProductStatusFilter } from '../console/table.tsx';
 import { PRODUCT_STATUS_COLOR } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
@@ -66,18 +66,12 @@ function ProductQueue() {
   };
   return (
     <>
-      <FilterSelect<ProductStatus>
+      <ProductStatusFilter
         value={status}
         onChange={(v) => {
           setStatus(v);
           setPage(1);
         }}
-        options={(['pending_review', 'approved', 'rejected'] as const).map((s) => ({
-          value: s,
-          label: t(`product.${s}`),
-        }))}
-        allLabel={t('common.all')}
-        label={t('common.status')}
       />
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} style={{ marginTop: 12 }} />
       <Table<ProductManageDto>

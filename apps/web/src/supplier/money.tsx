@@ -23,7 +23,7 @@ import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { PostingsTable } from '../console/postings-table.tsx';
 import { StatCard } from '../console/stat-card.tsx';
-import { FilterSelect, pager } from '../console/table.tsx';
+import { FilterSelect, pageOf, pager } from '../console/table.tsx';
 import { ReauthModal } from '../console/reauth.tsx';
 import { type Balance, type PostingsPage, WITHDRAWAL_STATUS_COLOR, type WithdrawalsPage } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
@@ -113,11 +113,7 @@ function Postings() {
       </div>
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       <PostingsTable
-        rows={list.data?.items ?? []}
-        total={list.data?.total ?? 0}
-        loading={list.isFetching}
-        page={page}
-        onPage={setPage}
+        {...pageOf(list, page, setPage)}
         emptyText={t('money.noPostings')}
         scrollX={760}
         middle={[

@@ -7,8 +7,8 @@ import { OrderFacts } from '../console/order-facts.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { itemsLine, OrdersTable } from '../console/orders-table.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
-import { FilterSelect } from '../console/table.tsx';
-import { ORDER_STATUSES, type OrderStatus, type OrdersPage, type OrderView } from '../console/types.ts';
+import { FilterSelect, OrderStatusFilter, pageOf } from '../console/table.tsx';
+import type { OrderStatus, OrdersPage, OrderView } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { useT } from './messages.ts';
@@ -45,15 +45,12 @@ export default function Orders({ queue }: { queue: boolean }) {
       />
       {!queue && (
         <Space wrap style={{ marginBottom: 16 }}>
-          <FilterSelect<OrderStatus>
+          <OrderStatusFilter
             value={status}
             onChange={(v) => {
               setStatus(v);
               setPage(1);
             }}
-            options={ORDER_STATUSES.map((s) => ({ value: s, label: t(`order.${s}`) }))}
-            allLabel={t('common.all')}
-            label={t('common.status')}
           />
           <FilterSelect<Mode>
             width={160}
@@ -78,11 +75,7 @@ export default function Orders({ queue }: { queue: boolean }) {
       )}
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       <OrdersTable<OrderView>
-        rows={list.data?.items ?? []}
-        total={list.data?.total ?? 0}
-        loading={list.isFetching}
-        page={page}
-        onPage={setPage}
+        {...pageOf(list, page, setPage)}
         pageSize={PAGE_SIZE}
         emptyText={<Empty description={queue ? t('orders.queueEmpty') : t('orders.empty')} />}
         onOpen={setOpen}
