@@ -1,6 +1,7 @@
-import type { Messages } from './zh-CN.ts';
+import type { Translation } from './dictionary.ts';
+import type { zhCN } from './zh-CN.ts';
 
-export const enUS: Messages = {
+export const enUS: Translation<typeof zhCN> = {
   brand: 'Kameng',
   tagline: 'Game cards, keys, memberships and top-ups, delivered the moment you pay',
   home: 'Home',
@@ -295,33 +296,4 @@ export const enUS: Messages = {
   'validate.passwordMismatch': 'The passwords do not match',
   'validate.lookupLength': 'Lookup passwords are 6 to 64 characters',
   'validate.totp': 'Enter the 6-digit code',
-  'error.unknown': 'The request failed; try again later',
-  'error.NETWORK': 'Cannot reach the server; check your connection and try again',
-  'error.VALIDATION_FAILED': 'Some fields are not valid; check them and try again',
-  'error.BAD_REQUEST': 'The request was not understood; reload the page and try again',
-  'error.INVALID_CREDENTIALS': 'Wrong account or password',
-  'error.TOTP_REQUIRED': 'Enter your authenticator code',
-  'error.TOTP_INVALID': 'The authenticator code is wrong or was already used',
-  'error.FORBIDDEN': 'You are not allowed to do that',
-  'error.REAUTH_REQUIRED': 'Enter your password again to confirm it is you',
-  'error.ACCOUNT_FROZEN': 'This account is frozen; contact support',
-  'error.TWO_FACTOR_REQUIRED': 'Supplier and staff accounts need two-step sign-in; turn it on under Account security',
-  'error.NOT_FOUND': 'Not found, or it was removed',
-  'error.METHOD_NOT_ALLOWED': 'That action is not supported',
-  'error.CONFLICT': 'Something changed meanwhile; reload and try again',
-  'error.ALREADY_EXISTS': 'This already exists',
-  'error.OUT_OF_STOCK': 'Not enough stock; lower the quantity or come back later',
-  'error.INSUFFICIENT_FUNDS': 'Not enough balance; top up first',
-  'error.INVALID_STATE': 'The order changed meanwhile; reload and try again',
-  'error.PAYLOAD_TOO_LARGE': 'That is too large',
-  'error.UNSUPPORTED_MEDIA_TYPE': 'That file type is not supported',
-  'error.UNPROCESSABLE': 'That cannot be done; check and try again',
-  'error.CODE_INVALID': 'The code is wrong or has expired',
-  'error.IDEMPOTENCY_MISMATCH': 'A repeated request; reload the page and try again',
-  'error.WEAK_PASSWORD': 'This password is too common or too easy to guess; choose another',
-  'error.RATE_LIMITED': 'Too many attempts; wait a moment and try again',
-  'error.CSRF_FAILED': 'Session check failed; reload the page and try again',
-  'error.UNAUTHENTICATED': 'Your session has ended; sign in again',
-  'error.INTERNAL': 'Something went wrong on our side; try again later',
-  'error.UNAVAILABLE': 'The service is temporarily unavailable; try again later',
 };
