@@ -31,4 +31,5 @@ export const alipayChannel = defineChannel({
     ...textAck('success'),
   },
   labels: { 'zh-CN': '支付宝', 'en-US': 'Alipay' },
+  scanApp: { 'zh-CN': '支付宝', 'en-US': 'Alipay' },
 });

@@ -22,10 +22,12 @@ export interface ChannelDefinition<
   launchBy: 'link' | 'form_post';
   settings: S;
   secrets: K;
-  /** how the console lays the settings and secrets out; labels are the console's `ch.f.<name>` messages */
+  /** how the console lays the settings and secrets out; their labels are the console's `ch.f.…` messages */
   fields: { settings: readonly FieldSpec[]; secrets: readonly FieldSpec[] };
   notify: NotifyDefinition;
   labels: { 'zh-CN': string; 'en-US': string };
+  /** the app a buyer scans the channel's QR code with, where a scene shows one on our cashier */
+  scanApp?: { 'zh-CN': string; 'en-US': string };
 }
 
 export type FieldKind = 'text' | 'url' | 'pem' | 'password' | 'version' | 'keys' | 'lines';
@@ -35,7 +37,9 @@ export interface FieldSpec {
   kind: FieldKind;
   /** the field belongs to one protocol version only (易支付) */
   version?: 'v1' | 'v2';
-  /** the console shows the `ch.h.<name>` hint under it */
+  /** the console's message for it is `ch.f.<label>` (default: its name) */
+  label?: string;
+  /** the console shows the `ch.f.<label>Hint` hint under it */
   hint?: boolean;
 }
 

@@ -25,7 +25,7 @@ export const epayChannel = defineChannel({
     settings: [
       { name: 'version', kind: 'version' },
       { name: 'pid', kind: 'text' },
-      { name: 'apiBase', kind: 'url', hint: true },
+      { name: 'apiBase', kind: 'url', label: 'apiBaseEpay', hint: true },
       { name: 'platformPublicKey', kind: 'pem', version: 'v2' },
       { name: 'allowedIps', kind: 'lines', hint: true },
     ],

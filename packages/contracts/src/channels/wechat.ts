@@ -46,4 +46,5 @@ export const wechatChannel = defineChannel({
     refused: z.object({ code: z.literal('FAIL'), message: z.string() }),
   },
   labels: { 'zh-CN': '微信支付', 'en-US': 'WeChat Pay' },
+  scanApp: { 'zh-CN': '微信', 'en-US': 'WeChat' },
 });
