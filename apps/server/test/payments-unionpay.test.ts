@@ -119,6 +119,16 @@ describe(`UnionPay 全渠道 (${dialectName})`, () => {
       backUrl: `${SITE_URL}/api/v1/payments/notify/unionpay`,
       frontUrl: `${SITE_URL}/cashier/${o.paymentId}`,
     });
+    // the buyer's browser goes to our launch page, which may post forms to that gateway only, and posts it there
+    const launch = await call(t.app, 'GET', `/api/v1/payments/${o.paymentId}/launch`, { token: buyer.token });
+    expect(launch.status).toBe(200);
+    expect(launch.headers['content-security-policy']).toContain(`form-action ${fake.server.url};`);
+    expect(launch.body).toContain(`<form method="post" action="${fake.server.url}/gateway/api/frontTransReq.do">`);
+    expect(launch.body).toContain(`name="signature" value="${launched.searchParams.get('signature')}"`);
+    const stranger = await registerAndLogin(t.app);
+    expect((await call(t.app, 'GET', `/api/v1/payments/${o.paymentId}/launch`, { token: stranger.token })).status).toBe(
+      404,
+    );
     const page = await postToGateway(o.payment.payUrl); // the fake checks our signature and certId
     expect(page.status).toBe(200);
     expect(page.text).toContain('银联在线支付');

@@ -160,17 +160,17 @@ function PayAction({ payment: p, onLaunched }: { payment: PaymentView; onLaunche
     );
   }
   if (p.payUrl) {
+    // a channel paid by a posted form: our launch page posts the signed form there (the site's CSP lets forms
+    // post only to ourselves, that page allows the channel's gateway)
+    const payHref =
+      channel?.launchBy === 'form_post' ? `/api/v1/payments/${encodeURIComponent(p.id)}/launch` : p.payUrl;
     return (
       <Flex vertical align="center" gap={12}>
         {switcher}
         {failure}
-        {channel?.launchBy === 'form_post' ? (
-          <PostToChannel url={p.payUrl} label={t('order.pay', { amount: formatCents(p.amountCents) })} />
-        ) : (
-          <Button type="primary" size="large" href={p.payUrl} target="_blank" rel="noopener" data-testid="pay-button">
-            {t('order.pay', { amount: formatCents(p.amountCents) })}
-          </Button>
-        )}
+        <Button type="primary" size="large" href={payHref} target="_blank" rel="noopener" data-testid="pay-button">
+          {t('order.pay', { amount: formatCents(p.amountCents) })}
+        </Button>
       </Flex>
     );
   }
@@ -198,23 +198,5 @@ function PayAction({ payment: p, onLaunched }: { payment: PaymentView; onLaunche
         {t('cashier.start')}
       </Button>
     </Flex>
-  );
-}
-
-/**
- * Channels whose pay page takes a signed form by POST (their definition's launchBy 'form_post'): the payUrl
- * carries the fields in its query, and the button posts them there in a new tab, as a link would open it.
- */
-function PostToChannel({ url, label }: { url: string; label: string }) {
-  const u = new URL(url);
-  return (
-    <form method="post" action={`${u.origin}${u.pathname}`} target="_blank" data-testid="pay-form" rel="noopener">
-      {[...u.searchParams].map(([k, v]) => (
-        <input key={k} type="hidden" name={k} value={v} />
-      ))}
-      <Button type="primary" size="large" htmlType="submit" data-testid="pay-button">
-        {label}
-      </Button>
-    </form>
   );
 }

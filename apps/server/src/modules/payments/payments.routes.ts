@@ -24,14 +24,12 @@ import { AppError } from '../../platform/http/errors.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as channels from './payments.channels.ts';
+import { escapeHtml, formLaunchPage } from './payments.form-launch.ts';
 import * as reconciliation from './payments.reconciliation.ts';
 import * as payments from './payments.service.ts';
 
 const admins = ['admin'] as const;
 const operators = ['operator', 'admin'] as const;
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /**
  * A gateway sends every shop's notifications from a handful of addresses: the API's per-IP ceiling (sized for
@@ -123,6 +121,28 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: 'public', rateLimit: { max: 30, windowMs: MINUTE } },
       },
       async (req) => payments.checkoutPayment(deps, req.auth, req.params.id, req.body.scene, req.ip),
+    );
+
+    app.get(
+      '/api/v1/payments/:id/launch',
+      {
+        schema: {
+          tags: ['payments'],
+          summary:
+            "For channels paid by a form posted to their gateway: an HTML page that posts the payment's signed form there (open it in the buyer's browser after checkout)",
+          params: z.strictObject({ id: z.string().max(64) }),
+          response: { 200: z.string().describe('text/html'), ...errorResponses(404, 409) },
+        },
+        config: { auth: 'public', rateLimit: { max: 30, windowMs: MINUTE } },
+      },
+      async (req, reply) => {
+        const page = await formLaunchPage(deps, req.auth, req.params.id);
+        return reply
+          .header('content-security-policy', page.csp)
+          .header('cache-control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(page.html);
+      },
     );
 
     app.get(
