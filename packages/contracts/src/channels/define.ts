@@ -20,6 +20,8 @@ export interface ChannelDefinition<
   sceneFixedAfterLaunch?: boolean;
   /** how the buyer's browser reaches the channel's page: a link (GET), or a form posted there (payUrl's query as fields) */
   launchBy: 'link' | 'form_post';
+  /** form_post: further origins the posted form may be redirected to (CSP form-action sources), beyond the gateway's */
+  formRedirects?: readonly string[];
   settings: S;
   secrets: K;
   /** how the console lays the settings and secrets out; their labels are the console's `ch.f.…` messages */

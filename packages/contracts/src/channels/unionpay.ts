@@ -10,6 +10,8 @@ export const unionpayChannel = defineChannel({
   scenes: ['page', 'wap'],
   preferredScenes: { phone: ['wap', 'page'], desk: ['page', 'wap'] },
   launchBy: 'form_post',
+  // the gateway may hand the buyer on to its cashier hosts
+  formRedirects: ['https://*.95516.com'],
   settings: z.strictObject({
     merId: z
       .string()

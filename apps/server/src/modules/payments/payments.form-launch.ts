@@ -20,7 +20,8 @@ export async function formLaunchPage(
   const p = await q.findPayment(deps.db, id);
   // the same visibility as the payment itself: a guest's by its unguessable id, a buyer's to that buyer
   if (!p || (p.user_id !== null && p.user_id !== auth?.userId)) throw new AppError('NOT_FOUND', 'No such payment');
-  if (!isChannelProvider(p.provider) || channelOf(p.provider).launchBy !== 'form_post' || !p.pay_url) {
+  const channel = isChannelProvider(p.provider) ? channelOf(p.provider) : null;
+  if (channel?.launchBy !== 'form_post' || !p.pay_url) {
     throw new AppError('NOT_FOUND', 'This payment has no form to post');
   }
   if (p.status !== 'pending') throw new AppError('INVALID_STATE', `This payment is ${p.status}`);
@@ -36,7 +37,8 @@ export async function formLaunchPage(
 ${inputs}
 <button type="submit">继续支付 Continue to pay</button></form>
 <script nonce="${nonce}">document.forms[0].submit()</script></body></html>`;
-  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; form-action ${target.origin}; frame-ancestors 'none'; base-uri 'none'`;
+  const formAction = [target.origin, ...(channel.formRedirects ?? [])].join(' ');
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`;
   return { html, csp };
 }
 
