@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAlipay, startFakeAlipay } from '../../server/test/support/fake-alipay.ts';
 import { type FakeEpay, startFakeEpay } from '../../server/test/support/fake-epay.ts';
+import { type FakeUnionpay, startFakeUnionpay } from '../../server/test/support/fake-unionpay.ts';
 import { type FakeWechat, startFakeWechat } from '../../server/test/support/fake-wechat.ts';
 import { zhCN as paymentsZh } from '../src/admin/payments-messages.ts';
 import { DESKTOP, launch, newVisitor, PHONE, shoot } from './support/browser.ts';
@@ -9,7 +10,7 @@ import { adminFactor, adminToken, expectConsoleClean, signIn, waitFor } from './
 import { Http, PASSWORD, type SeededShop, seedShop, uniqueEmail } from './support/seed.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 
-// A buyer pays through each real channel (Alipay, WeChat Pay, 易支付) against the local fake gateways of the
+// A buyer pays through each real channel (Alipay, WeChat Pay, 易支付, 银联) against the local fake gateways of the
 // server's tests; the operator configures them in the console, reconciles the day and retries a refund.
 
 const clock = { now: () => Date.now() };
@@ -21,15 +22,22 @@ let admin: string;
 let alipay: FakeAlipay;
 let wechat: FakeWechat;
 let epay: FakeEpay;
-const paid: Record<'alipay' | 'wechat' | 'epay', string> = { alipay: '', wechat: '', epay: '' };
+let unionpay: FakeUnionpay;
+const paid: Record<'alipay' | 'wechat' | 'epay' | 'unionpay', string> = {
+  alipay: '',
+  wechat: '',
+  epay: '',
+  unionpay: '',
+};
 
 beforeAll(async () => {
-  [server, browser, alipay, wechat, epay] = await Promise.all([
+  [server, browser, alipay, wechat, epay, unionpay] = await Promise.all([
     startServer(),
     launch(),
     startFakeAlipay(clock),
     startFakeWechat(clock),
     startFakeEpay({ version: 'v1', clock }),
+    startFakeUnionpay({ clock }),
   ]);
   http = new Http(server.baseUrl);
   shop = await seedShop(http, 10);
@@ -74,6 +82,26 @@ beforeAll(async () => {
       secrets: { merchantPrivateKey: wechat.merchant.privateKey, apiV3Key: wechat.apiV3Key },
     },
   });
+  // UnionPay, whose signing certificate chains to the fake's root and intermediate
+  await http.call('PUT', '/api/v1/admin/payment-channels/unionpay', {
+    token: admin,
+    body: {
+      provider: 'unionpay',
+      enabled: true,
+      environment: 'production',
+      methods: ['page', 'wap'],
+      feeBps: 60,
+      siteUrl,
+      settings: {
+        merId: unionpay.merId,
+        certId: unionpay.certId,
+        rootCert: unionpay.root.certPem,
+        middleCert: unionpay.middle.certPem,
+        apiBase: unionpay.server.url,
+      },
+      secrets: { signPrivateKey: unionpay.merchant.privateKey },
+    },
+  });
   await http.call('PUT', '/api/v1/admin/payment-channels/epay', {
     token: admin,
     body: {
@@ -91,7 +119,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  await Promise.all([alipay?.close(), wechat?.close(), epay?.close()]);
+  await Promise.all([alipay?.close(), wechat?.close(), epay?.close(), unionpay?.close()]);
 });
 
 const PAYMENTS_KEYS = Object.keys(paymentsZh);
@@ -99,7 +127,6 @@ const PAYMENTS_KEYS = Object.keys(paymentsZh);
 /** The console checks plus the payment pages' own keys: none may be shown untranslated. */
 async function expectPaymentsClean(page: Page, where: string) {
   await expectConsoleClean(page, where);
-  // biome-ignore lint/performance/useDomNodeTextContent: what a person sees, without hidden nodes' text
   const text = await page.locator('body').innerText();
   expect(
     PAYMENTS_KEYS.filter((k) => text.includes(k)),
@@ -211,7 +238,7 @@ describe('an operator at a desk', () => {
 });
 
 describe('a buyer', () => {
-  it('pays at a desk by scanning the Alipay and the WeChat Pay QR codes, and on a phone through 易支付 and Alipay WAP', async () => {
+  it('pays at a desk by scanning the Alipay and the WeChat Pay QR codes and on the 银联 PC gateway, and on a phone through 易支付 and Alipay WAP', async () => {
     const email = uniqueEmail('channel-buyer');
     await http.call('POST', '/api/v1/auth/register', { body: { email, password: PASSWORD } });
     const { page, errors, context } = await newVisitor(browser, server.baseUrl, DESKTOP);
@@ -238,6 +265,27 @@ describe('a buyer', () => {
     await shoot(page, 'pay-cashier-wechat-qr');
     await notify('wechat', paid.wechat);
     await expectKeyDelivered(page);
+
+    // desk: 银联's signed order is posted to the gateway's PC page (by our launch page, in a new tab); paying
+    // there notifies Kameng
+    paid.unionpay = await orderWith(page, '银联');
+    await expect.poll(() => page.getByRole('radio', { name: '电脑网页支付' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: '去支付' }).click();
+    await expect
+      .poll(() => page.getByTestId('pay-button').getAttribute('href'))
+      .toBe(`/api/v1/payments/${paid.unionpay}/launch`);
+    await shoot(page, 'pay-cashier-unionpay');
+    const [cashier] = await Promise.all([page.context().waitForEvent('page'), page.getByTestId('pay-button').click()]);
+    await cashier.waitForLoadState();
+    await expect.poll(() => cashier.getByText('银联在线支付 ¥10.00').isVisible()).toBe(true);
+    expect(unionpay.trades.get(paid.unionpay.replace('_', ''))?.channelType).toBe('07');
+    await cashier.getByRole('button', { name: '确认付款' }).click();
+    // the gateway notified Kameng before sending the buyer back to our cashier, which shows the payment paid
+    await expect.poll(() => cashier.url()).toContain(`/cashier/${paid.unionpay}`);
+    await cashier.close();
+    await expectKeyDelivered(page);
+    await expect.poll(() => page.getByText('银联', { exact: true }).isVisible()).toBe(true);
+    await shoot(page, 'pay-order-unionpay');
 
     // phone: 易支付 takes the buyer to the gateway's page, which the buyer pays on
     await page.setViewportSize(PHONE);
@@ -329,7 +377,7 @@ describe('an operator after the sales', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('日期').fill(today);
     await dialog.getByRole('button', { name: '重新对账' }).click();
-    await expect.poll(() => page.getByText(/已提交 3 个对账任务/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/已提交 4 个对账任务/).isVisible()).toBe(true);
     const reports = await waitFor(
       () =>
         http.call<{ items: { provider: string; day: string; matched: number }[] }>(
@@ -337,13 +385,13 @@ describe('an operator after the sales', () => {
           `/api/v1/admin/reconciliation/reports?day=${today}`,
           { token: admin },
         ),
-      (r) => new Set(r.items.map((x) => x.provider)).size === 3,
+      (r) => new Set(r.items.map((x) => x.provider)).size === 4,
       "today's reports",
     );
-    for (const provider of ['alipay', 'wechat', 'epay'])
+    for (const provider of ['alipay', 'wechat', 'epay', 'unionpay'])
       expect(reports.items.find((r) => r.provider === provider)?.matched, provider).toBeGreaterThanOrEqual(1);
     await page.getByRole('button', { name: '刷新' }).first().click();
-    await expect.poll(() => page.getByRole('row').filter({ hasText: today }).count()).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => page.getByRole('row').filter({ hasText: today }).count()).toBeGreaterThanOrEqual(4);
     await shoot(page, 'pay-console-reconciliation');
     await expectPaymentsClean(page, 'reconciliation');
     expect(errors).toEqual([]);

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { emailSchema } from './accounts.ts';
+import { CHANNEL_IDS } from './channels/registry.ts';
 import { millisSchema } from './common.ts';
 
-export const paymentMethodSchema = z.enum(['balance', 'sandbox', 'alipay', 'wechat', 'epay']);
+/** The wallet, the built-in sandbox, and every real payment channel. */
+export const paymentMethodSchema = z.enum(['balance', 'sandbox', ...CHANNEL_IDS]);
 export const orderStatusSchema = z.enum([
   'pending_payment',
   'paid',
@@ -119,7 +121,7 @@ export const cartSchema = z.object({
 
 export const topUpBodySchema = z.strictObject({
   amountCents: z.number().int().min(100).max(5_000_000),
-  paymentMethod: z.enum(['sandbox', 'alipay', 'wechat', 'epay']),
+  paymentMethod: z.enum(['sandbox', ...CHANNEL_IDS]),
 });
 
 export const sandboxCompleteBodySchema = z

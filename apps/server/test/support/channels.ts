@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { call } from './client.ts';
 import type { FakeAlipay } from './fake-alipay.ts';
+import type { FakeUnionpay } from './fake-unionpay.ts';
 import type { FakeWechat } from './fake-wechat.ts';
 import type { TestApp } from './harness.ts';
 
@@ -47,6 +48,27 @@ export function wechatChannelBody(fake: FakeWechat, o: Record<string, unknown> =
   };
 }
 
+/** The admin API body that points the UnionPay channel at a fake gateway, enabled, PC and WAP. */
+export function unionpayChannelBody(fake: FakeUnionpay, o: Record<string, unknown> = {}) {
+  return {
+    provider: 'unionpay',
+    enabled: true,
+    environment: 'production',
+    methods: ['page', 'wap'],
+    feeBps: 60,
+    siteUrl: SITE_URL,
+    settings: {
+      merId: fake.merId,
+      certId: fake.certId,
+      rootCert: fake.root.certPem,
+      middleCert: fake.middle.certPem,
+      apiBase: fake.server.url,
+    },
+    secrets: { signPrivateKey: fake.merchant.privateKey },
+    ...o,
+  };
+}
+
 /** Configures a channel through the admin API and expects it to be accepted. */
 export async function configureChannel(t: TestApp, admin: string, body: Record<string, unknown>) {
   const res = await call(t.app, 'PUT', `/api/v1/admin/payment-channels/${body.provider}`, { token: admin, body });
@@ -73,6 +95,21 @@ export async function orderAndCheckout(
   });
   expect(checkout.status, JSON.stringify(checkout.body)).toBe(200);
   return { orderId: order.body.id, paymentId: order.body.payment.id, payment: checkout.body };
+}
+
+/** A buyer starts topping the wallet up with `method` and launches it in `scene`; returns the launched payment. */
+export async function topUpAndCheckout(t: TestApp, token: string, method: string, scene: string, amountCents: number) {
+  const topUp = await call(t.app, 'POST', '/api/v1/wallet/top-ups', {
+    token,
+    body: { amountCents, paymentMethod: method },
+  });
+  expect(topUp.status, JSON.stringify(topUp.body)).toBe(201);
+  const co = await call(t.app, 'POST', `/api/v1/payments/${topUp.body.payment.id}/checkout`, {
+    token,
+    body: { scene },
+  });
+  expect(co.status, JSON.stringify(co.body)).toBe(200);
+  return co.body as { id: string; payUrl: string };
 }
 
 export async function paymentRow(t: TestApp, id: string) {

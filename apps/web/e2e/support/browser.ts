@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ERROR_CODES } from '@kameng/contracts';
 import { expect } from 'vitest';
 import { enUS } from '../../src/i18n/en-US.ts';
 import { zhCN } from '../../src/i18n/zh-CN.ts';
@@ -52,9 +53,6 @@ export async function newVisitor(browser: Browser, baseURL: string, viewport = P
 }
 
 const KEYS = Object.keys(zhCN).filter((k) => k.includes('.'));
-const ERROR_CODES = Object.keys(zhCN)
-  .filter((k) => k.startsWith('error.') && k !== 'error.unknown')
-  .map((k) => k.slice('error.'.length));
 const SERVER_MESSAGES = [
   /Sign in first/,
   /The request is not valid/,
@@ -67,11 +65,11 @@ const SERVER_MESSAGES = [
  * or a price that is not ¥ with exactly two decimals.
  */
 export async function expectClean(page: Page, where: string): Promise<void> {
-  // biome-ignore lint/performance/useDomNodeTextContent: what a person sees, without hidden nodes' text
   const text = await page.locator('body').innerText();
   const problems: string[] = [];
   for (const key of KEYS) if (text.includes(key)) problems.push(`untranslated key ${key}`);
-  for (const code of ERROR_CODES) if (new RegExp(`\\b${code}\\b`).test(text)) problems.push(`raw error code ${code}`);
+  for (const code of [...ERROR_CODES, 'NETWORK'])
+    if (new RegExp(`\\b${code}\\b`).test(text)) problems.push(`raw error code ${code}`);
   for (const re of SERVER_MESSAGES) if (re.test(text)) problems.push(`raw server message ${re}`);
   if (text.includes('{"error"')) problems.push('raw JSON error');
   for (const word of ['NaN', 'undefined', 'null', '[object Object]', 'Infinity']) {

@@ -1,4 +1,4 @@
-import type { ChannelViewDto } from '@kameng/contracts';
+import { CHANNEL_IDS, type ChannelViewDto } from '@kameng/contracts';
 import { describe, expect, it } from 'vitest';
 import { commonZhCN } from '../console/messages.ts';
 import { zhCN as adminZh } from './messages.ts';
@@ -105,9 +105,12 @@ describe('the payment channel form', () => {
   });
 
   it("names the server's missing fields in words and reads them from a refused save", () => {
-    for (const p of ['alipay', 'wechat', 'epay'] as const) {
+    // every channel of the registry: its fields, and the hints it asks for, have console messages
+    for (const p of CHANNEL_IDS) {
       for (const f of [...SETTING_FIELDS[p], ...SECRET_FIELDS[p]]) {
-        expect(fieldLabel(translate, `settings.${f.name}`), f.name).not.toContain('.');
+        expect(fieldLabel(translate, `settings.${f.name}`), `${p} ${f.name}`).not.toContain('.');
+        expect(fieldLabel(translate, `settings.${f.label ?? f.name}`), `${p} ${f.name}`).not.toContain('.');
+        if (f.hint) expect(Object.hasOwn(zhCN, `ch.f.${f.label ?? f.name}Hint`), `${p} ${f.name} hint`).toBe(true);
       }
     }
     expect(fieldLabel(translate, 'siteUrl')).toBe(zhCN['ch.siteUrl']);

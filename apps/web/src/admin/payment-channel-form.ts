@@ -1,54 +1,27 @@
-import type { ChannelProviderDto, ChannelUpdateBody, ChannelViewDto } from '@kameng/contracts';
+import {
+  type ChannelProviderDto,
+  type ChannelUpdateBody,
+  type ChannelViewDto,
+  type FieldSpec,
+  PAYMENT_CHANNELS,
+} from '@kameng/contracts';
 import type { ConsoleT } from '../console/i18n.ts';
 import { zhCN } from './payments-messages.ts';
 
 // What the channel form holds and how it becomes a PUT /admin/payment-channels/:provider body. Kept apart from
 // the page so the rules (what is sent, what is left alone) are tested without a browser.
 
-export type FieldKind = 'text' | 'url' | 'pem' | 'password' | 'version' | 'keys' | 'lines';
+export type { FieldKind, FieldSpec } from '@kameng/contracts';
 
-export interface FieldSpec {
-  name: string;
-  kind: FieldKind;
-  /** 易支付: the field belongs to one protocol version only */
-  version?: 'v1' | 'v2';
-  hint?: boolean;
-}
-
-export const SETTING_FIELDS: Record<ChannelProviderDto, readonly FieldSpec[]> = {
-  alipay: [
-    { name: 'appId', kind: 'text' },
-    { name: 'sellerId', kind: 'text' },
-    { name: 'alipayPublicKey', kind: 'pem' },
-    { name: 'gatewayUrl', kind: 'url', hint: true },
-  ],
-  wechat: [
-    { name: 'mchid', kind: 'text' },
-    { name: 'appid', kind: 'text' },
-    { name: 'merchantSerialNo', kind: 'text' },
-    { name: 'platformPublicKeys', kind: 'keys', hint: true },
-    { name: 'apiBase', kind: 'url' },
-  ],
-  epay: [
-    { name: 'version', kind: 'version' },
-    { name: 'pid', kind: 'text' },
-    { name: 'apiBase', kind: 'url', hint: true },
-    { name: 'platformPublicKey', kind: 'pem', version: 'v2' },
-    { name: 'allowedIps', kind: 'lines', hint: true },
-  ],
-};
-
-export const SECRET_FIELDS: Record<ChannelProviderDto, readonly FieldSpec[]> = {
-  alipay: [{ name: 'appPrivateKey', kind: 'pem' }],
-  wechat: [
-    { name: 'merchantPrivateKey', kind: 'pem' },
-    { name: 'apiV3Key', kind: 'password' },
-  ],
-  epay: [
-    { name: 'key', kind: 'password', version: 'v1' },
-    { name: 'merchantPrivateKey', kind: 'pem', version: 'v2' },
-  ],
-};
+/** Each channel's settings and secrets fields, as its definition in the payment-channel registry lays them out. */
+export const SETTING_FIELDS = Object.fromEntries(PAYMENT_CHANNELS.map((c) => [c.id, c.fields.settings])) as Record<
+  ChannelProviderDto,
+  readonly FieldSpec[]
+>;
+export const SECRET_FIELDS = Object.fromEntries(PAYMENT_CHANNELS.map((c) => [c.id, c.fields.secrets])) as Record<
+  ChannelProviderDto,
+  readonly FieldSpec[]
+>;
 
 export interface PublicKeyValue {
   serial?: string;

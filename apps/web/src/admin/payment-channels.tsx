@@ -27,6 +27,7 @@ import { ReauthModal } from '../console/reauth.tsx';
 import { useAction } from '../console/use-action.ts';
 import { useI18n } from '../i18n/index.ts';
 import { ApiFailure, api } from '../lib/api.ts';
+import { channelLabel } from '../lib/payments.ts';
 import { linkTo } from '../lib/router.ts';
 import {
   type ChannelValues,
@@ -44,7 +45,7 @@ import { usePaymentsT } from './payments-messages.ts';
 type T = ReturnType<typeof usePaymentsT>;
 
 const sceneLabel = (t: T, s: string) => t(`ch.scene.${s}` as Parameters<T>[0]);
-const providerLabel = (t: T, p: ChannelProviderDto) => t(`ch.provider.${p}`);
+const providerLabel = (t: T, p: ChannelProviderDto) => channelLabel(p, t.locale);
 
 /** Payment channels: each one's state at a glance, what it still needs, and a dialog to configure it. */
 export default function PaymentChannels() {
@@ -329,8 +330,10 @@ function SettingField(props: { provider: ChannelProviderDto; field: FieldSpec; m
   const t = usePaymentsT();
   const f = props.field;
   const name = ['settings', f.name];
-  const label = props.provider === 'epay' && f.name === 'apiBase' ? t('ch.f.apiBaseEpay') : fieldLabel(t, f.name);
-  const hintKey = f.name === 'apiBase' ? 'ch.f.apiBaseEpayHint' : (`ch.f.${f.name}Hint` as Parameters<T>[0]);
+  // a field may be worded for its channel (易支付's apiBase is its whole gateway): `label` names its messages
+  const stem = f.label ?? f.name;
+  const label = fieldLabel(t, stem);
+  const hintKey = `ch.f.${stem}Hint` as Parameters<T>[0];
   const extra = props.mark.extra ?? (f.hint ? t(hintKey) : undefined);
   if (f.kind === 'keys') {
     return (

@@ -1,4 +1,4 @@
-import { defineMessages, useMessages } from '../console/i18n.ts';
+import { defineConsoleMessages, useMessages } from '../console/i18n.ts';
 
 // The payment pages of the operator console (channels, reconciliation, refunds) keep their own dictionary.
 export const zhCN = {
@@ -9,9 +9,6 @@ export const zhCN = {
   'ch.sandboxLiveHint':
     '买家可以在收银台选择沙箱“付款”而不付真钱，订单照样发货。正式收款前，请在“设置”中把沙箱支付改为关闭。',
   'ch.toSettings': '去设置',
-  'ch.provider.alipay': '支付宝',
-  'ch.provider.wechat': '微信支付',
-  'ch.provider.epay': '易支付',
   'ch.enabled': '已启用',
   'ch.disabled': '未启用',
   'ch.env.sandbox': '沙箱环境',
@@ -71,6 +68,12 @@ export const zhCN = {
   'ch.f.key': '商户密钥（V1）',
   'ch.f.allowedIps': '通知来源 IP（可选）',
   'ch.f.allowedIpsHint': '每行一个；填写后只接受这些地址发来的通知。',
+  'ch.f.merId': '商户号 merId',
+  'ch.f.certId': '签名证书序列号 certId',
+  'ch.f.certIdHint': '商户签名证书（.pfx）的序列号，十进制。',
+  'ch.f.rootCert': '银联根证书（PEM）',
+  'ch.f.middleCert': '银联中级证书（PEM）',
+  'ch.f.signPrivateKey': '签名证书私钥（PEM）',
   'ch.scene.page': '电脑网页',
   'ch.scene.wap': '手机网页',
   'ch.scene.qr': '当面付扫码',
@@ -137,9 +140,6 @@ export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
   'ch.sandboxLiveHint':
     'Buyers can pick the sandbox at the cashier and "pay" without real money, and the order is still delivered. Before taking real payments, set the sandbox to off in Settings.',
   'ch.toSettings': 'Open settings',
-  'ch.provider.alipay': 'Alipay',
-  'ch.provider.wechat': 'WeChat Pay',
-  'ch.provider.epay': 'Epay (易支付)',
   'ch.enabled': 'Enabled',
   'ch.disabled': 'Disabled',
   'ch.env.sandbox': 'Sandbox environment',
@@ -200,6 +200,12 @@ export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
   'ch.f.key': 'Merchant key (V1)',
   'ch.f.allowedIps': 'Notification addresses (optional)',
   'ch.f.allowedIpsHint': 'One per line; when set, notifications are only taken from these addresses.',
+  'ch.f.merId': 'Merchant number (merId)',
+  'ch.f.certId': 'Signing certificate serial (certId)',
+  'ch.f.certIdHint': 'The serial number of the merchant signing certificate (.pfx), in decimal.',
+  'ch.f.rootCert': 'Root certificate (PEM)',
+  'ch.f.middleCert': 'Intermediate certificate (PEM)',
+  'ch.f.signPrivateKey': 'Signing certificate private key (PEM)',
   'ch.scene.page': 'Desktop web page',
   'ch.scene.wap': 'Phone web page',
   'ch.scene.qr': 'QR code (precreate)',
@@ -259,7 +265,7 @@ export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
     'Failed channel refunds are retried automatically; retry now here: the same refund number is used, so nothing is refunded twice.',
 };
 
-const messages = defineMessages(zhCN, enUS);
+export const messages = defineConsoleMessages(zhCN, enUS);
 
 export function usePaymentsT() {
   return useMessages(messages);

@@ -1,24 +1,31 @@
-import type { reconciliationDifferenceSchema, reconciliationReportSchema, refundViewSchema } from '@kameng/contracts';
+import {
+  CHANNEL_IDS,
+  type ChannelProviderDto,
+  isChannelId,
+  type reconciliationDifferenceSchema,
+  type reconciliationReportSchema,
+  type refundViewSchema,
+} from '@kameng/contracts';
 import { App, Button, Card, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import type { z } from 'zod';
 import { cstDate, formatCents, formatTime } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
-import { errorMessage } from '../console/i18n.ts';
+import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { FilterSelect, pager } from '../console/table.tsx';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
+import { channelLabel } from '../lib/payments.ts';
 import { usePaymentsT } from './payments-messages.ts';
 
 type Report = z.infer<typeof reconciliationReportSchema>;
 type Difference = z.infer<typeof reconciliationDifferenceSchema>;
 type Refund = z.infer<typeof refundViewSchema>;
-type Provider = 'alipay' | 'wechat' | 'epay';
+type Provider = ChannelProviderDto;
 type RefundStatus = Refund['status'];
 
-const PROVIDERS: readonly Provider[] = ['alipay', 'wechat', 'epay'];
 const KIND_COLOR: Record<Difference['kind'], string> = {
   missing_ours: 'red',
   missing_theirs: 'orange',
@@ -64,7 +71,7 @@ function Reports() {
       pageSize: 20,
     }),
   );
-  const providerOptions = PROVIDERS.map((p) => ({ value: p, label: t(`ch.provider.${p}`) }));
+  const providerOptions = CHANNEL_IDS.map((p) => ({ value: p, label: channelLabel(p, t.locale) }));
   return (
     <Card>
       <Space wrap style={{ marginBottom: 12 }}>
@@ -117,7 +124,7 @@ function Reports() {
             title: t('rec.provider'),
             dataIndex: 'provider',
             width: 110,
-            render: (p: string) => (PROVIDERS.includes(p as Provider) ? t(`ch.provider.${p as Provider}`) : p),
+            render: (p: string) => (isChannelId(p) ? channelLabel(p, t.locale) : p),
           },
           { title: t('rec.matched'), dataIndex: 'matched', width: 80 },
           { title: t('rec.missingOurs'), dataIndex: 'missingOurs', width: 110, render: count },
@@ -257,7 +264,7 @@ function Refunds() {
       else message.success(t('rf.retried'));
       await invalidate('/api/v1/admin/refunds');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setRetrying(null);
     }

@@ -2,10 +2,10 @@ import type { ProductManageDto, SupplierApplicationDto } from '@kameng/contracts
 import { App, Button, Card, Descriptions, Drawer, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
-import { errorMessage } from '../console/i18n.ts';
+import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
-import { FilterSelect, ID_LINK, pager } from '../console/table.tsx';
+import { FilterSelect, ID_LINK, pager, ProductStatusFilter } from '../console/table.tsx';
 import { PRODUCT_STATUS_COLOR } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
@@ -53,7 +53,7 @@ function ProductQueue() {
       setOpen(null);
       await invalidate('/api/v1/admin/products');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setApproving(null);
     }
@@ -66,18 +66,12 @@ function ProductQueue() {
   };
   return (
     <>
-      <FilterSelect<ProductStatus>
+      <ProductStatusFilter
         value={status}
         onChange={(v) => {
           setStatus(v);
           setPage(1);
         }}
-        options={(['pending_review', 'approved', 'rejected'] as const).map((s) => ({
-          value: s,
-          label: t(`product.${s}`),
-        }))}
-        allLabel={t('common.all')}
-        label={t('common.status')}
       />
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} style={{ marginTop: 12 }} />
       <Table<ProductManageDto>
@@ -218,7 +212,7 @@ function ApplicationQueue() {
       message.success(t('reviews.appApproved', { shop: a.shopName }));
       await invalidate('/api/v1/admin/supplier-applications');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setApproving(null);
     }

@@ -3,7 +3,7 @@ import { App, Button, Card, Form, Input, Modal, Space, Table, Tag, Tooltip, Typo
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
-import { errorMessage } from '../console/i18n.ts';
+import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { FilterSelect, pager } from '../console/table.tsx';
@@ -46,7 +46,7 @@ export default function Withdrawals() {
       );
       await invalidate('/api/v1/admin/withdrawals');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setBusy(null);
     }
@@ -55,7 +55,7 @@ export default function Withdrawals() {
     try {
       setRevealed(await api<Revealed>('POST', path(w, 'payout-account')));
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     }
   };
 

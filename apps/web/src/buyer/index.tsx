@@ -1,5 +1,6 @@
 import { Button, Card, Flex, Result, Skeleton, Tabs, Typography } from 'antd';
 import { useI18n } from '../i18n/index.ts';
+import { useDateLocale } from '../lib/date-locale.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { displayName, useLogout, useSession } from '../lib/session.ts';
 import { ApplyPage } from './apply-page.tsx';
@@ -15,6 +16,7 @@ export default function BuyerCentre({ path }: { path: string }) {
   const { t } = useI18n();
   const { me } = useSession();
   const { logout, leaving } = useLogout();
+  useDateLocale();
   const section = SECTIONS.find((s) => path === `/account/${s}`) ?? (path === '/account' ? 'orders' : null);
   if (me === undefined) return <Skeleton active />;
   if (me === null) {

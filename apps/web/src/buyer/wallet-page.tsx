@@ -1,4 +1,4 @@
-import type { paymentViewSchema, postingsPageSchema, topUpBodySchema } from '@kameng/contracts';
+import { type paymentViewSchema, type postingsPageSchema, topUpBodySchema } from '@kameng/contracts';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import {
   Alert,
@@ -22,7 +22,7 @@ import type { z } from 'zod';
 import { errorText, type MessageKey, useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { formatCents, parseYuan } from '../lib/money.ts';
-import { usePaymentMethods } from '../lib/payments.ts';
+import { methodLabel, usePaymentMethods } from '../lib/payments.ts';
 import { navigate, withQuery } from '../lib/router.ts';
 import { rememberTopUp } from '../storefront/order-memory.ts';
 import { formatTime } from '../lib/time.ts';
@@ -85,7 +85,7 @@ export function WalletPage() {
 }
 
 type TopUpMethod = z.infer<typeof topUpBodySchema>['paymentMethod'];
-const TOP_UP_METHODS: readonly TopUpMethod[] = ['sandbox', 'alipay', 'wechat', 'epay'];
+const TOP_UP_METHODS: readonly TopUpMethod[] = topUpBodySchema.shape.paymentMethod.options;
 
 /** A top-up is paid at the cashier like an order; the cashier comes back here once it is paid. */
 function TopUp() {
@@ -156,7 +156,7 @@ function TopUp() {
           <Flex vertical gap={6}>
             {methods.map((m) => (
               <Radio key={m} value={m}>
-                {t(`method.${m}`)}
+                {methodLabel(t, m)}
               </Radio>
             ))}
           </Flex>

@@ -1,6 +1,14 @@
-import type { availableMethodsSchema, paymentViewSchema } from '@kameng/contracts';
+import {
+  type availableMethodsSchema,
+  CHANNEL_IDS,
+  type ChannelProviderDto,
+  channelOf,
+  isChannelId,
+  type paymentViewSchema,
+} from '@kameng/contracts';
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
+import type { Locale } from '../i18n/index.ts';
 import { api } from './api.ts';
 
 export type PaymentView = z.infer<typeof paymentViewSchema>;
@@ -15,34 +23,43 @@ export function usePaymentMethods() {
   });
 }
 
-export const KNOWN_METHODS = ['balance', 'sandbox', 'alipay', 'wechat', 'epay'] as const;
-export type KnownMethod = (typeof KNOWN_METHODS)[number];
-export const CHANNELS = ['alipay', 'wechat', 'epay'] as const;
+// every list of channels comes from the payment-channel registry of @kameng/contracts
+export const KNOWN_METHODS = ['balance', 'sandbox', ...CHANNEL_IDS] as const;
+export type KnownMethod = 'balance' | 'sandbox' | ChannelProviderDto;
 
 export function isKnownMethod(m: string): m is KnownMethod {
   return (KNOWN_METHODS as readonly string[]).includes(m);
 }
 
-export function isChannel(m: string): m is (typeof CHANNELS)[number] {
-  return (CHANNELS as readonly string[]).includes(m);
+export function isChannel(m: string): m is ChannelProviderDto {
+  return isChannelId(m);
+}
+
+/** A channel's name in the reader's language, from its definition. */
+export function channelLabel(id: ChannelProviderDto, locale: Locale): string {
+  return channelOf(id).labels[locale];
 }
 
 /**
- * The scene a channel should open with on this device: on a phone the channel's mobile page (Alipay WAP,
- * WeChat H5), at a desk a QR code to scan with the phone. 易支付's scenes are the wallet to pay with, so
- * the buyer picks one of them instead.
+ * A payment method in words: the wallet and the sandbox by the page's own messages (`method.balance`,
+ * `method.sandbox`, `method.other`), a channel by its definition.
+ */
+export function methodLabel(
+  t: ((key: 'method.balance' | 'method.sandbox' | 'method.other') => string) & { locale: Locale },
+  m: string,
+): string {
+  if (isChannel(m)) return channelLabel(m, t.locale);
+  return m === 'balance' || m === 'sandbox' ? t(`method.${m}`) : t('method.other');
+}
+
+/**
+ * The scene a channel should open with on this device, as its definition prefers: on a phone the channel's
+ * mobile page (Alipay WAP, WeChat H5), at a desk a QR code or the PC page. Without a preference (易支付's
+ * scenes are the wallet to pay with) the buyer picks one.
  */
 export function defaultScene(method: string, scenes: readonly string[], phone: boolean): string | null {
-  const order =
-    method === 'alipay'
-      ? phone
-        ? ['wap', 'qr', 'page']
-        : ['qr', 'page', 'wap']
-      : method === 'wechat'
-        ? phone
-          ? ['h5', 'native']
-          : ['native', 'h5']
-        : [];
+  const preferred = isChannel(method) ? channelOf(method).preferredScenes : undefined;
+  const order: readonly string[] = (phone ? preferred?.phone : preferred?.desk) ?? [];
   return order.find((s) => scenes.includes(s)) ?? scenes[0] ?? null;
 }
 

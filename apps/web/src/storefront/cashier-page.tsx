@@ -4,14 +4,8 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { errorText, type MessageKey, useI18n } from '../i18n/index.ts';
 import { ApiFailure, api } from '../lib/api.ts';
 import { formatCents } from '../lib/money.ts';
-import {
-  defaultScene,
-  isChannel,
-  isKnownMethod,
-  isPhone,
-  type PaymentView,
-  usePaymentMethods,
-} from '../lib/payments.ts';
+import { channelOf, sceneSchema } from '@kameng/contracts';
+import { defaultScene, isChannel, isPhone, methodLabel, type PaymentView, usePaymentMethods } from '../lib/payments.ts';
 import { linkTo, navigate } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { formatTime } from '../lib/time.ts';
@@ -19,10 +13,9 @@ import { paysFor } from './order-memory.ts';
 
 const QrImage = lazy(() => import('../lib/qr-image.tsx'));
 const POLL_MS = 2000;
-const SCENES = ['page', 'wap', 'qr', 'native', 'h5', 'alipay', 'wxpay', 'qqpay'] as const;
 
 function sceneLabel(scene: string): MessageKey {
-  return SCENES.find((s) => s === scene) ? (`scene.${scene}` as MessageKey) : 'scene.other';
+  return sceneSchema.safeParse(scene).success ? (`scene.${scene}` as MessageKey) : 'scene.other';
 }
 
 /**
@@ -68,7 +61,7 @@ export function CashierPage({ id }: { id: string }) {
     );
   }
   const p = payment.data;
-  const method = isKnownMethod(p.method) ? t(`method.${p.method}`) : t('method.other');
+  const method = methodLabel(t, p.method);
   if (p.status === 'paid') {
     return (
       <Result
@@ -125,7 +118,7 @@ export function CashierPage({ id }: { id: string }) {
 
 /** The channel's own step: its QR code, a link to its page, or (before checkout) the way to pay there. */
 function PayAction({ payment: p, onLaunched }: { payment: PaymentView; onLaunched: (p: PaymentView) => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const methods = usePaymentMethods();
   const scenes = methods.data?.find((m) => m.method === p.method)?.scenes ?? [];
   const [scene, setScene] = useState<string | null>(null);
@@ -135,11 +128,12 @@ function PayAction({ payment: p, onLaunched }: { payment: PaymentView; onLaunche
       api<PaymentView>('POST', `/api/v1/payments/${encodeURIComponent(p.id)}/checkout`, { scene: s }),
     onSuccess: onLaunched,
   });
-  // Alipay and 易支付 can be paid another way after starting (another QR or page for the same trade);
-  // WeChat Pay keeps the trade type it was first placed with
+  // most channels can be paid another way after starting (another QR or page for the same trade); some
+  // (WeChat Pay) keep the trade type it was first placed with
   const launched = Boolean(p.qrCode || p.payUrl);
+  const channel = isChannel(p.method) ? channelOf(p.method) : null;
   const switcher =
-    launched && isChannel(p.method) && p.method !== 'wechat' && scenes.length > 1 ? (
+    launched && channel && !channel.sceneFixedAfterLaunch && scenes.length > 1 ? (
       <Radio.Group
         optionType="button"
         value={p.scene ?? undefined}
@@ -159,16 +153,22 @@ function PayAction({ payment: p, onLaunched }: { payment: PaymentView; onLaunche
         <Suspense fallback={<Skeleton.Node active style={{ width: 220, height: 220 }} />}>
           <QrImage text={p.qrCode} alt={t('cashier.qrAlt')} />
         </Suspense>
-        <Typography.Text>{t(p.method === 'wechat' ? 'cashier.scanWechat' : 'cashier.scan')}</Typography.Text>
+        <Typography.Text>
+          {t('cashier.scan', { app: channel?.scanApp?.[locale] ?? methodLabel(t, p.method) })}
+        </Typography.Text>
       </Flex>
     );
   }
   if (p.payUrl) {
+    // a channel paid by a posted form: our launch page posts the signed form there (the site's CSP lets forms
+    // post only to ourselves, that page allows the channel's gateway)
+    const payHref =
+      channel?.launchBy === 'form_post' ? `/api/v1/payments/${encodeURIComponent(p.id)}/launch` : p.payUrl;
     return (
       <Flex vertical align="center" gap={12}>
         {switcher}
         {failure}
-        <Button type="primary" size="large" href={p.payUrl} target="_blank" rel="noopener" data-testid="pay-button">
+        <Button type="primary" size="large" href={payHref} target="_blank" rel="noopener" data-testid="pay-button">
           {t('order.pay', { amount: formatCents(p.amountCents) })}
         </Button>
       </Flex>

@@ -9,7 +9,7 @@ import { api } from '../lib/api.ts';
 import { showFieldErrors } from '../lib/form-errors.ts';
 import { sameAsRule } from '../lib/form-rules.ts';
 import { formatCents } from '../lib/money.ts';
-import { isKnownMethod, usePaymentMethods } from '../lib/payments.ts';
+import { isKnownMethod, methodLabel, usePaymentMethods } from '../lib/payments.ts';
 import { linkTo, navigate, navigationState, useSearch, withQuery } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { type CheckoutState, parseCheckoutItems } from './checkout-link.ts';
@@ -221,7 +221,7 @@ export function CheckoutPage() {
               <Flex vertical gap={8}>
                 {methods.map((m) => (
                   <Radio key={m} value={m} disabled={m === 'balance' && balance !== undefined && balance < total}>
-                    {t(`method.${m}`)}
+                    {methodLabel(t, m)}
                     {m === 'balance' && balance !== undefined && (
                       <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
                         {t('checkout.balance', { balance: formatCents(balance) })}

@@ -21,7 +21,7 @@ import type { z } from 'zod';
 import { errorText, useI18n } from '../i18n/index.ts';
 import { ApiFailure, api } from '../lib/api.ts';
 import { formatCents } from '../lib/money.ts';
-import { isKnownMethod } from '../lib/payments.ts';
+import { isKnownMethod, methodLabel } from '../lib/payments.ts';
 import { linkTo } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { formatTime } from '../lib/time.ts';
@@ -326,7 +326,7 @@ function OrderView({ order: o, actions }: { order: Order; actions: ReactNode }) 
           </Descriptions.Item>
           <Descriptions.Item label={t('order.amount')}>{formatCents(o.amountCents)}</Descriptions.Item>
           <Descriptions.Item label={t('checkout.method')}>
-            {isKnownMethod(o.paymentMethod) ? t(`method.${o.paymentMethod}`) : o.paymentMethod}
+            {isKnownMethod(o.paymentMethod) ? methodLabel(t, o.paymentMethod) : o.paymentMethod}
           </Descriptions.Item>
           {o.recipientAccount && (
             <Descriptions.Item label={t('product.recipient')}>{o.recipientAccount}</Descriptions.Item>

@@ -1,4 +1,11 @@
-import { CHANNEL_SCENES, type ChannelUpdateBody, type ChannelViewDto, channelProviderSchema } from '@kameng/contracts';
+import {
+  CHANNEL_IDS,
+  CHANNEL_SCENES,
+  type ChannelUpdateBody,
+  type ChannelViewDto,
+  channelOf,
+  isChannelId,
+} from '@kameng/contracts';
 import { writeAudit } from '../../platform/audit.ts';
 import { decrypt, deriveKey, encrypt } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
@@ -8,15 +15,13 @@ import { AppError } from '../../platform/http/errors.ts';
 import { type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
 import * as q from './payments.queries.ts';
 import type { ChannelProvider } from './payments.tables.ts';
-import { createAlipayAdapter } from './providers/alipay.ts';
-import { createEpayAdapter } from './providers/epay.ts';
 import type { Channel, ProviderAdapter } from './providers/provider.ts';
-import { createWechatAdapter } from './providers/wechat.ts';
+import { PROVIDER_DEFINITIONS } from './providers/registry.ts';
 
-export const CHANNEL_PROVIDERS: readonly ChannelProvider[] = channelProviderSchema.options;
+export const CHANNEL_PROVIDERS: readonly ChannelProvider[] = CHANNEL_IDS;
 
 export function isChannelProvider(p: string): p is ChannelProvider {
-  return (CHANNEL_PROVIDERS as readonly string[]).includes(p);
+  return isChannelId(p);
 }
 
 const adapterCache = new WeakMap<Deps, Record<ChannelProvider, ProviderAdapter>>();
@@ -25,11 +30,10 @@ const adapterCache = new WeakMap<Deps, Record<ChannelProvider, ProviderAdapter>>
 export function adapters(deps: Deps): Record<ChannelProvider, ProviderAdapter> {
   let a = adapterCache.get(deps);
   if (!a) {
-    a = {
-      alipay: createAlipayAdapter(deps.clock) as ProviderAdapter,
-      wechat: createWechatAdapter(deps.clock, deps.random) as ProviderAdapter,
-      epay: createEpayAdapter(deps.clock) as ProviderAdapter,
-    };
+    a = Object.fromEntries(PROVIDER_DEFINITIONS.map((d) => [d.channel.id, d.createAdapter(deps)])) as Record<
+      ChannelProvider,
+      ProviderAdapter
+    >;
     adapterCache.set(deps, a);
   }
   return a;
@@ -91,18 +95,17 @@ export function notifyUrl(c: Pick<LoadedChannel, 'provider' | 'siteUrl'>): strin
   return `${(c.siteUrl ?? '').replace(/\/+$/, '')}/api/v1/payments/notify/${c.provider}`;
 }
 
+/** The secrets a channel keeps, by name: the keys of its secrets schema. */
+function secretNames(provider: ChannelProvider): string[] {
+  return Object.keys(channelOf(provider).secrets.shape);
+}
+
 /** A secret is shown by its last four characters only. */
 function mask(v: unknown): string | null {
   if (typeof v !== 'string' || v.length === 0) return null;
   const body = v.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
   return `••••${body.slice(-4)}`;
 }
-
-const SECRET_NAMES: Record<ChannelProvider, string[]> = {
-  alipay: ['appPrivateKey'],
-  wechat: ['merchantPrivateKey', 'apiV3Key'],
-  epay: ['key', 'merchantPrivateKey'],
-};
 
 function toView(deps: Deps, c: LoadedChannel, updatedAt: number | null): ChannelViewDto {
   return {
@@ -113,7 +116,7 @@ function toView(deps: Deps, c: LoadedChannel, updatedAt: number | null): Channel
     feeBps: c.feeBps,
     siteUrl: c.siteUrl,
     settings: c.settings,
-    secrets: Object.fromEntries(SECRET_NAMES[c.provider].map((k) => [k, mask(c.secrets[k])])),
+    secrets: Object.fromEntries(secretNames(c.provider).map((k) => [k, mask(c.secrets[k])])),
     missing: missingFor(deps, c),
     notifyUrl: notifyUrl(c),
     updatedAt,

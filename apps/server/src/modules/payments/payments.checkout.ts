@@ -1,4 +1,5 @@
 /** The cashier: which methods a buyer may choose now, and launching a payment at its channel for a scene. */
+import { channelOf } from '@kameng/contracts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -51,8 +52,8 @@ export async function checkoutPayment(
     });
   }
   if (p.scene === scene && (p.pay_url || p.qr_code)) return toPaymentView(p);
-  // WeChat Pay ties an out_trade_no to the trade type it was first placed with
-  if (p.provider === 'wechat' && p.scene !== null && p.scene !== scene) {
+  // some channels (WeChat Pay) tie a trade to the type it was first placed with
+  if (channelOf(p.provider).sceneFixedAfterLaunch && p.scene !== null && p.scene !== scene) {
     throw new AppError('INVALID_STATE', `This payment was started as ${p.scene}; start a new order to pay another way`);
   }
   let launched: { payUrl?: string; qrCode?: string };

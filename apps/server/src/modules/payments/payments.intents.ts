@@ -122,6 +122,7 @@ export function paymentRef(p: q.PaymentRow): PaymentRef {
     amountCents: p.amount_cents,
     subject: p.purpose === 'top_up' ? '卡盟钱包充值 Kameng wallet top-up' : `卡盟订单 Kameng order ${p.order_id}`,
     expiresAt: p.expires_at,
+    createdAt: p.created_at,
     providerTradeId: p.provider_trade_id,
   };
 }

@@ -1,4 +1,4 @@
-import { channelProviderSchema } from '@kameng/contracts';
+import { type ChannelProviderDto, channelProviderSchema } from '@kameng/contracts';
 import { z } from 'zod';
 import type { JobSpec } from '../../platform/jobs/jobs.ts';
 
@@ -26,7 +26,7 @@ export const channelRefundJob: JobSpec<{ refundId: string }> = {
 };
 
 /** Reconciles one channel's day against the channel's records. */
-export const reconcileDayJob: JobSpec<{ provider: 'alipay' | 'wechat' | 'epay'; day: string }> = {
+export const reconcileDayJob: JobSpec<{ provider: ChannelProviderDto; day: string }> = {
   type: 'payments.reconcile-day',
   payload: z.object({ provider: channelProviderSchema, day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
   maxAttempts: 5,

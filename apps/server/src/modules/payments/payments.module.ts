@@ -1,6 +1,7 @@
 import type { KamengModule } from '../../platform/module.ts';
 import * as m0006 from './migrations/0006-payments.ts';
 import * as m0008 from './migrations/0008-payment-channels.ts';
+import * as m0010 from './migrations/0010-payment-channel-providers.ts';
 import { paymentPaid, paymentRefund } from './payments.hooks.ts';
 import { paymentsJobs } from './payments.jobs.ts';
 import { paymentsRoutes } from './payments.routes.ts';
@@ -9,7 +10,7 @@ import { bookTopUp, refundTopUp } from './payments.top-ups.ts';
 /** Payments, the channels that take the money, their notifications, queries, refunds and reconciliation. */
 export const paymentsModule: KamengModule = {
   name: 'payments',
-  migrations: { '0006-payments': m0006, '0008-payment-channels': m0008 },
+  migrations: { '0006-payments': m0006, '0008-payment-channels': m0008, '0010-payment-channel-providers': m0010 },
   // also serves the gateway notifications and the sandbox gateway's pages outside /api/v1
   routes: [{ plugin: paymentsRoutes, prefix: '' }],
   jobs: paymentsJobs,

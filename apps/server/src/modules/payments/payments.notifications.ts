@@ -10,6 +10,7 @@ import * as q from './payments.queries.ts';
 import { sandboxEnabled } from './payments.sandbox.ts';
 import type { ChannelProvider } from './payments.tables.ts';
 import type { IncomingNotification } from './providers/provider.ts';
+import { providerOf } from './providers/registry.ts';
 import { SANDBOX_MERCHANT_ID, verifySandboxNotification } from './providers/sandbox.ts';
 
 export interface NotifyResult {
@@ -129,7 +130,7 @@ async function handleChannelNotification(
     await record(payment.id, 'ignored', `status ${e.status} never moves a payment`);
     return { ok: true };
   }
-  if (provider === 'epay') {
+  if (providerOf(provider).confirmByQuery) {
     // the gateway is untrusted: the order must also show paid, for this amount and trade, when we ask
     try {
       const confirmed = await adapter.query(channel, paymentRef(payment));

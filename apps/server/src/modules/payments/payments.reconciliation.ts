@@ -152,7 +152,7 @@ async function reconcileRefunds(
   for (const r of await q.channelRefundsCreatedBetween(deps.db, provider, range.from, range.to)) {
     const payment = await q.findPayment(deps.db, r.payment_id);
     if (!payment || !r.channel_refund_no) continue;
-    const theirs = await adapter.queryRefund(channel, paymentRef(payment), r.channel_refund_no);
+    const theirs = await adapter.queryRefund(channel, paymentRef(payment), r.channel_refund_no, r.created_at);
     if (theirs.status === 'unsupported') continue;
     const theirCents = 'amountCents' in theirs ? theirs.amountCents : null;
     const diff = (kind: Difference['kind'], note: string, repaired = false) =>

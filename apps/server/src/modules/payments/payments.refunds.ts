@@ -15,6 +15,7 @@ import { paymentRef } from './payments.intents.ts';
 import { channelRefundJob } from './payments.jobs-spec.ts';
 import * as q from './payments.queries.ts';
 import { toRefundView } from './payments.views.ts';
+import type { RefundOutcome } from './providers/provider.ts';
 
 /**
  * What has been given back of a payment so far. Failed channel refunds count too: their money already left
@@ -93,13 +94,14 @@ export async function sendChannelRefund(
     await giveUp('channel not configured');
     throw new Error(`refund ${refundId}: the ${payment.provider} channel is not configured`);
   }
-  let out: Awaited<ReturnType<ReturnType<typeof adapters>['alipay']['refund']>>;
+  let out: RefundOutcome;
   try {
     out = await adapters(deps)[payment.provider].refund(channel, paymentRef(payment), {
       channelRefundNo: refund.channel_refund_no,
       amountCents: refund.amount_cents,
       reason: refund.reason,
       notifyUrl: notifyUrl(channel),
+      createdAt: refund.created_at,
     });
   } catch (err) {
     await giveUp((err as Error).message.slice(0, 500));

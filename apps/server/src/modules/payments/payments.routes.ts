@@ -5,6 +5,7 @@ import {
   channelViewSchema,
   checkoutBodySchema,
   operatorPaymentSchema,
+  PAYMENT_CHANNELS,
   paymentViewSchema,
   reconciliationListQuerySchema,
   reconciliationReportSchema,
@@ -23,33 +24,12 @@ import { AppError } from '../../platform/http/errors.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as channels from './payments.channels.ts';
+import { escapeHtml, formLaunchPage } from './payments.form-launch.ts';
 import * as reconciliation from './payments.reconciliation.ts';
 import * as payments from './payments.service.ts';
-import type { ChannelProvider } from './payments.tables.ts';
 
 const admins = ['admin'] as const;
 const operators = ['operator', 'admin'] as const;
-
-const NOTIFY_DOCS: Record<ChannelProvider, { summary: string; ok: number; okBody: z.ZodType }> = {
-  alipay: {
-    summary: 'Alipay asynchronous notification (form body, RSA2); answered `success` only after our commit',
-    ok: 200,
-    okBody: z.literal('success'),
-  },
-  wechat: {
-    summary: 'WeChat Pay v3 notification (JSON, signed headers, AES-256-GCM resource); 204 after our commit',
-    ok: 204,
-    okBody: z.null().describe('empty body'),
-  },
-  epay: {
-    summary: '易支付 notification (V1 MD5 or V2 RSA), confirmed by an order query; `success` after our commit',
-    ok: 200,
-    okBody: z.literal('success'),
-  },
-};
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /**
  * A gateway sends every shop's notifications from a handful of addresses: the API's per-IP ceiling (sized for
@@ -88,20 +68,14 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
       );
 
       // each real channel at its own address, answered in its own protocol
-      for (const provider of channelProviderSchema.options) {
-        const docs = NOTIFY_DOCS[provider];
-        const methods = provider === 'epay' ? (['GET', 'POST'] as const) : (['POST'] as const);
+      for (const { id: provider, notify } of PAYMENT_CHANNELS) {
         raw.route({
-          method: [...methods],
+          method: [...notify.methods],
           url: `/api/v1/payments/notify/${provider}`,
           schema: {
             tags: ['payments'],
-            summary: docs.summary,
-            response: {
-              [docs.ok]: docs.okBody,
-              400:
-                provider === 'wechat' ? z.object({ code: z.literal('FAIL'), message: z.string() }) : z.literal('fail'),
-            },
+            summary: notify.summary,
+            response: { [notify.ok.status]: notify.ok.body, 400: notify.refused },
           },
           config: NOTIFY_ROUTE_CONFIG,
           handler: async (req, reply) => {
@@ -147,6 +121,28 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: 'public', rateLimit: { max: 30, windowMs: MINUTE } },
       },
       async (req) => payments.checkoutPayment(deps, req.auth, req.params.id, req.body.scene, req.ip),
+    );
+
+    app.get(
+      '/api/v1/payments/:id/launch',
+      {
+        schema: {
+          tags: ['payments'],
+          summary:
+            "For channels paid by a form posted to their gateway: an HTML page that posts the payment's signed form there (open it in the buyer's browser after checkout)",
+          params: z.strictObject({ id: z.string().max(64) }),
+          response: { 200: z.string().describe('text/html'), ...errorResponses(404, 409) },
+        },
+        config: { auth: 'public', rateLimit: { max: 30, windowMs: MINUTE } },
+      },
+      async (req, reply) => {
+        const page = await formLaunchPage(deps, req.auth, req.params.id);
+        return reply
+          .header('content-security-policy', page.csp)
+          .header('cache-control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(page.html);
+      },
     );
 
     app.get(

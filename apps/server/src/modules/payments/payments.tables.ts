@@ -1,7 +1,8 @@
+import type { ChannelProviderDto } from '@kameng/contracts';
 import type { Millis } from '../../platform/db/schema.ts';
 
 export type PaymentStatus = 'pending' | 'paid' | 'failed' | 'closed';
-export type Provider = 'balance' | 'sandbox' | 'alipay' | 'wechat' | 'epay';
+export type Provider = 'balance' | 'sandbox' | ChannelProvider;
 
 export interface PaymentsTable {
   id: string;
@@ -16,7 +17,7 @@ export interface PaymentsTable {
   paid_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
-  /** how the buyer pays at the channel: page, wap, qr (Alipay), native, h5 (WeChat), epay's type */
+  /** how the buyer pays at the channel: one of the channel's scenes (its definition in @kameng/contracts) */
   scene: string | null;
   pay_url: string | null;
   qr_code: string | null;
@@ -63,7 +64,8 @@ export interface SandboxTradesTable {
   created_at: Millis;
 }
 
-export type ChannelProvider = 'alipay' | 'wechat' | 'epay';
+/** the real channels, as the payment-channel registry of @kameng/contracts lists them */
+export type ChannelProvider = ChannelProviderDto;
 
 export interface PaymentChannelsTable {
   provider: ChannelProvider;

@@ -1,5 +1,6 @@
 import { createPrivateKey, createVerify } from 'node:crypto';
 import type { AlipaySdk } from 'alipay-sdk';
+import { alipayChannel } from '@kameng/contracts/channels/alipay';
 import type { Clock } from '../../../platform/clock.ts';
 import {
   type BillTrade,
@@ -8,6 +9,7 @@ import {
   centsToYuan,
   type IncomingNotification,
   type ProviderAdapter,
+  type ProviderDefinition,
   parseFormOnce,
   type RefundOutcome,
   type RefundQuery,
@@ -251,7 +253,7 @@ export function createAlipayAdapter(_clock: Pick<Clock, 'now'>): ProviderAdapter
       if (r.code === '10000') {
         // fund_change N: either an earlier attempt with this out_request_no moved the money, or Alipay is still
         // processing it; the refund query tells which
-        const q = await adapter.queryRefund(c, payment, rf.channelRefundNo);
+        const q = await adapter.queryRefund(c, payment, rf.channelRefundNo, rf.createdAt);
         return q.status === 'succeeded'
           ? { status: 'succeeded', providerRefundId: rf.channelRefundNo }
           : { status: 'pending', providerRefundId: null };
@@ -285,3 +287,8 @@ export function createAlipayAdapter(_clock: Pick<Clock, 'now'>): ProviderAdapter
   };
   return adapter;
 }
+
+export const alipayProvider: ProviderDefinition<typeof alipayChannel> = {
+  channel: alipayChannel,
+  createAdapter: (deps) => createAlipayAdapter(deps.clock) as ProviderAdapter,
+};

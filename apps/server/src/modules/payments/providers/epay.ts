@@ -1,4 +1,5 @@
 import { createHash, createSign, createVerify } from 'node:crypto';
+import { epayChannel } from '@kameng/contracts/channels/epay';
 import type { Clock } from '../../../platform/clock.ts';
 import { safeEqual } from '../../../platform/crypto.ts';
 import {
@@ -9,6 +10,7 @@ import {
   type IncomingNotification,
   type PaymentRef,
   type ProviderAdapter,
+  type ProviderDefinition,
   parseFormOnce,
   type RefundOutcome,
   signingString,
@@ -256,3 +258,9 @@ export function createEpayAdapter(clock: Pick<Clock, 'now'>): ProviderAdapter<Ep
     },
   };
 }
+
+export const epayProvider: ProviderDefinition<typeof epayChannel> = {
+  channel: epayChannel,
+  createAdapter: (deps) => createEpayAdapter(deps.clock) as ProviderAdapter,
+  confirmByQuery: true,
+};

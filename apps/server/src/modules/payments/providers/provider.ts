@@ -1,4 +1,6 @@
+import type { AnyChannelDefinition } from '@kameng/contracts';
 import type { Clock } from '../../../platform/clock.ts';
+import type { Deps } from '../../../platform/deps.ts';
 import type { ChannelProvider } from '../payments.tables.ts';
 
 /**
@@ -24,6 +26,8 @@ export interface PaymentRef {
   amountCents: number;
   subject: string;
   expiresAt: number;
+  /** fixed when the payment is made: channels that identify a trade by order number and send time use it as that time */
+  createdAt: number;
   providerTradeId: string | null;
 }
 
@@ -98,15 +102,31 @@ export interface ProviderAdapter<S = Record<string, unknown>, K = Record<string,
   refund(
     channel: Channel<S, K>,
     payment: PaymentRef,
-    refund: { channelRefundNo: string; amountCents: number; reason: string; notifyUrl: string },
+    refund: { channelRefundNo: string; amountCents: number; reason: string; notifyUrl: string; createdAt: number },
   ): Promise<RefundOutcome>;
   /**
    * The channel's statement of a day's successful trades by out_trade_no, where it offers one; without it
    * reconciliation asks about each payment.
    */
   tradesOfDay?(channel: Channel<S, K>, day: string): Promise<Map<string, BillTrade>>;
-  /** what the channel holds for one of our refund numbers (for reconciliation) */
-  queryRefund(channel: Channel<S, K>, payment: PaymentRef, channelRefundNo: string): Promise<RefundQuery>;
+  /** what the channel holds for one of our refund numbers (for reconciliation); `refundCreatedAt` is when our refund was made */
+  queryRefund(
+    channel: Channel<S, K>,
+    payment: PaymentRef,
+    channelRefundNo: string,
+    refundCreatedAt: number,
+  ): Promise<RefundQuery>;
+}
+
+/**
+ * The server half of a channel's registry entry (the other half, shared with the web app, is its definition in
+ * @kameng/contracts): how to build its adapter, and what the service must do beyond the adapter's checks.
+ */
+export interface ProviderDefinition<C extends AnyChannelDefinition = AnyChannelDefinition> {
+  channel: C;
+  createAdapter(deps: Pick<Deps, 'clock' | 'random'>): ProviderAdapter;
+  /** the gateway is untrusted: a paid notification counts only once an order query shows the same trade paid */
+  confirmByQuery?: boolean;
 }
 
 /** Parses a decimal yuan amount ("12.30") into fen without floating point; null when it is not one. */

@@ -1,4 +1,5 @@
 import { createDecipheriv, createHash, createSign, createVerify } from 'node:crypto';
+import { wechatChannel } from '@kameng/contracts/channels/wechat';
 import type { Clock, Random } from '../../../platform/clock.ts';
 import {
   type BillTrade,
@@ -8,6 +9,7 @@ import {
   headerValue,
   type IncomingNotification,
   type ProviderAdapter,
+  type ProviderDefinition,
   type RefundOutcome,
   type RefundQuery,
   type TradeQuery,
@@ -367,3 +369,8 @@ export function createWechatAdapter(
     },
   };
 }
+
+export const wechatProvider: ProviderDefinition<typeof wechatChannel> = {
+  channel: wechatChannel,
+  createAdapter: (deps) => createWechatAdapter(deps.clock, deps.random) as ProviderAdapter,
+};
