@@ -48,6 +48,7 @@ describe(`plain-HTTP trials: HTTPS-only headers only over HTTPS (${dialectName})
       expect(csp, url).toContain("default-src 'self'");
       expect(csp, url).not.toContain('upgrade-insecure-requests');
       expect(res.headers['strict-transport-security'], url).toBeUndefined();
+      expect(res.headers['cross-origin-opener-policy'], url).toBeUndefined();
     }
   });
 

@@ -11,7 +11,11 @@ describe('security headers by KAMENG_HTTPS', () => {
     expect(csp(pick(over('https')))).toContain('upgrade-insecure-requests');
     expect(pick(over('https'))['strict-transport-security']).toBeDefined();
     expect(csp(pick(over('http')))).not.toContain('upgrade-insecure-requests');
-    expect(pick(over('http'))['strict-transport-security']).toBeUndefined();
+    // what a browser ignores (and logs) on an http:// origin that is not localhost
+    for (const name of ['strict-transport-security', 'cross-origin-opener-policy', 'origin-agent-cluster']) {
+      expect(pick(over('https'))[name], name).toBeDefined();
+      expect(pick(over('http'))[name], name).toBeUndefined();
+    }
   });
 
   it('on: always; off: never, whatever the request says', () => {

@@ -19,13 +19,14 @@ const DIRECTIVES = {
 
 /**
  * Over plain HTTP (a trial by IP, the compose stack on :8080) `upgrade-insecure-requests` would send every
- * asset to an https:// nothing answers and leave the page blank, and HSTS is ignored there anyway.
+ * asset to an https:// nothing answers and leave the page blank. HSTS, Cross-Origin-Opener-Policy and
+ * Origin-Agent-Cluster do nothing there but make the browser log that it ignored them.
  */
 function helmetOptions(https: boolean): HelmetOptions {
   return {
     contentSecurityPolicy: { directives: https ? DIRECTIVES : { ...DIRECTIVES, upgradeInsecureRequests: null } },
     crossOriginEmbedderPolicy: false,
-    ...(https ? {} : { strictTransportSecurity: false }),
+    ...(https ? {} : { strictTransportSecurity: false, crossOriginOpenerPolicy: false, originAgentCluster: false }),
   };
 }
 
