@@ -1,7 +1,10 @@
 /**
  * A structural check of a compose file where `docker compose config` is not available: valid YAML (with
  * merge keys), the services Kameng's stack needs, every image/build, depends_on, volume, env_file and
- * bind-mounted file resolvable, ports well-formed. Exits 1 with every problem listed.
+ * bind-mounted file resolvable, ports well-formed. Also what `docker compose config` cannot know: no
+ * password or key written into the file (they come from deploy/.env or the environment), Kameng's
+ * containers given longer to stop than their shutdown drain, and no HTTP health check on a worker, which
+ * opens no port. Exits 1 with every problem listed.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -36,7 +39,31 @@ const allowed = new Set([
   'user',
   'working_dir',
   'labels',
+  'stop_grace_period',
 ]);
+
+/** Kameng's processes drain for up to 35 s on SIGTERM (apps/server/src/process.ts). */
+const DRAIN_SECONDS = 35;
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|MASTER_KEY/i;
+const interpolated = (v: string) => /^\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-?][^}]*)?\}$/.test(v);
+
+/** Compose durations: 45s, 1m30s, 2m, 500ms. */
+function seconds(v: unknown): number | undefined {
+  const m = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(String(v));
+  if (!m || String(v) === '') return undefined;
+  const [, h, min, s, ms] = m.map((x) => Number(x ?? 0));
+  return (h ?? 0) * 3600 + (min ?? 0) * 60 + (s ?? 0) + (ms ?? 0) / 1000;
+}
+
+function environment(raw: unknown): [string, string][] {
+  if (Array.isArray(raw)) {
+    return raw.map((e) => {
+      const [k, ...v] = String(e).split('=');
+      return [k ?? '', v.join('=')];
+    });
+  }
+  return isObj(raw) ? Object.entries(raw).map(([k, v]) => [k, String(v ?? '')]) : [];
+}
 for (const [name, raw] of Object.entries(services)) {
   if (!isObj(raw)) {
     problems.push(`services.${name} is not a mapping`);
@@ -79,6 +106,23 @@ for (const [name, raw] of Object.entries(services)) {
     if (!existsSync(resolve(base, String(f)))) problems.push(`services.${name}.env_file: ${f} missing`);
   if (raw.environment !== undefined && !isObj(raw.environment) && !Array.isArray(raw.environment))
     problems.push(`services.${name}.environment must be a mapping or a list`);
+  for (const [key, value] of environment(raw.environment)) {
+    if (SECRET_NAME.test(key) && value && !interpolated(value))
+      problems.push(`services.${name}.environment.${key}: a secret written into the file (use \${${key}})`);
+    const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]*)@/i.exec(value)?.[1];
+    if (password !== undefined && !interpolated(password))
+      problems.push(`services.${name}.environment.${key}: a URL with its password written into the file`);
+  }
+  const kameng = Boolean(raw.build) || /^kameng(:|$)/.test(String(raw.image ?? ''));
+  if (kameng) {
+    const grace = seconds(raw.stop_grace_period);
+    if (grace === undefined || grace <= DRAIN_SECONDS)
+      problems.push(`services.${name}.stop_grace_period: needs more than the ${DRAIN_SECONDS} s shutdown drain`);
+    const command = Array.isArray(raw.command) ? raw.command.join(' ') : String(raw.command ?? '');
+    const probe = isObj(raw.healthcheck) ? JSON.stringify(raw.healthcheck.test ?? '') : '';
+    if (command.startsWith('worker') && (!probe || /https?:|healthz|fetch\(|curl|wget/.test(probe)))
+      problems.push(`services.${name}.healthcheck: a worker opens no port; probe it with \`kameng health\``);
+  }
 }
 
 if (problems.length) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Syntax checks for what CI cannot run here: the nginx configs (`nginx -t`) and the compose file
-# (`docker compose config` where a Compose plugin exists, else a structural check of the YAML).
+# Syntax checks for what CI cannot run here: the nginx configs (`nginx -t`), the compose file
+# (`docker compose config` where a Compose plugin exists, and a structural check of the YAML), and the
+# lockfile the image's `npm ci` installs from (every platform's native packages recorded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp="$(mktemp -d)"
@@ -33,8 +34,11 @@ else
 fi
 
 if command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
-  KAMENG_MASTER_KEY="$(printf '0%.0s' $(seq 64))" docker compose -f deploy/docker-compose.yml config -q
+  KAMENG_MASTER_KEY="$(printf '0%.0s' $(seq 64))" POSTGRES_PASSWORD=check \
+    docker compose -f deploy/docker-compose.yml config -q
   echo "docker compose config: deploy/docker-compose.yml ok"
-else
-  node deploy/check-compose.ts deploy/docker-compose.yml
 fi
+# secrets, stop grace and health checks: what `docker compose config` does not judge
+node deploy/check-compose.ts deploy/docker-compose.yml
+
+node deploy/check-lockfile.ts package-lock.json

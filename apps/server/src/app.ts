@@ -1,13 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import helmet, { type HelmetOptions } from 'helmet';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -23,6 +19,8 @@ import { REDACT_PATHS } from './platform/deps.ts';
 import { checkCsrf, enforceGuard, readToken } from './platform/http/auth.ts';
 import { AppError } from './platform/http/errors.ts';
 import { errorHandler } from './platform/http/error-handler.ts';
+import { securityHeaders } from './platform/http/security-headers.ts';
+import { registerWeb } from './platform/http/web.ts';
 import { MINUTE } from './platform/rate-limit.ts';
 
 export type App = FastifyInstance;
@@ -38,44 +36,6 @@ export interface AppOptions {
 /** A hop count becomes the function proxy-addr expects: trust the nearest N hops. */
 function fastifyTrustProxy(t: TrustProxy): boolean | string[] | ((addr: string, hop: number) => boolean) {
   return typeof t === 'number' ? (_addr, hop) => hop < t : t;
-}
-
-const HELMET: Readonly<HelmetOptions> = {
-  contentSecurityPolicy: {
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:', 'blob:'],
-      connectSrc: ["'self'"],
-      fontSrc: ["'self'", 'data:'],
-      objectSrc: ["'none'"],
-      frameAncestors: ["'none'"],
-      baseUri: ["'self'"],
-      formAction: ["'self'"],
-    },
-  },
-  crossOriginEmbedderPolicy: false,
-};
-
-/**
- * The headers helmet sets, computed once: they do not depend on the request, and helmet (through
- * @fastify/helmet) parsed its CSP directives again on every request.
- */
-function securityHeaders(options: Readonly<HelmetOptions>): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const res = {
-    setHeader: (name: string, value: string) => {
-      headers[name.toLowerCase()] = value;
-    },
-    removeHeader: (name: string) => {
-      delete headers[name.toLowerCase()];
-    },
-  };
-  helmet(options)({} as IncomingMessage, res as unknown as ServerResponse, (err?: unknown) => {
-    if (err) throw err;
-  });
-  return headers;
 }
 
 /** buildApp: platform plugins → module routes → error handler. */
@@ -100,9 +60,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
 
-  const security = securityHeaders(HELMET);
+  const security = securityHeaders(deps.config.https);
   app.addHook('onRequest', (req, reply, done) => {
-    reply.headers(security);
+    reply.headers(security(req));
     reply.header('x-request-id', req.id);
     done();
   });
@@ -123,7 +83,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     // puts the schemas named with .meta({ id }) under components, where the $refs point
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // the app's CSP covers /docs too: the plugin's own (staticCSP) refuses the reference's inline styles and
+  // always asks for upgrade-insecure-requests
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   // Every API route must say who may call it; a route that forgets fails at start-up, not in production.
   app.addHook('onRoute', (route) => {
@@ -162,21 +124,4 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
 
   await registerWeb(app, deps.config.webDistDir ?? DEFAULT_WEB_DIST);
   return app;
-}
-
-/** Serves the built web app at `/`, with deep links falling back to index.html. */
-async function registerWeb(app: FastifyInstance, distDir: string): Promise<void> {
-  const indexFile = join(distDir, 'index.html');
-  const hasWeb = existsSync(indexFile);
-  if (hasWeb) {
-    await app.register(fastifyStatic, { root: distDir, prefix: '/', wildcard: false, index: false });
-  }
-  const indexHtml = hasWeb ? readFileSync(indexFile, 'utf8') : null;
-  app.setNotFoundHandler((req, reply) => {
-    const apiLike = /^\/(api|sandbox|docs|openapi\.json|healthz|readyz)(\/|$|\?)/.test(req.url);
-    if (req.method === 'GET' && !apiLike && indexHtml) {
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
-    }
-    throw new AppError('NOT_FOUND', `No route for ${req.method} ${req.url.split('?')[0]}`);
-  });
 }

@@ -1,6 +1,20 @@
 import { parseArgs } from 'node:util';
 import { withNodeFlags } from './platform/node-flags.ts';
 
+// a probe run every few seconds (the worker container's health check): it loads what it checks, not the app
+if (process.argv[2] === 'health') {
+  const { ConfigError, loadConnections } = await import('./platform/config.ts');
+  const { checkConnections } = await import('./platform/health.ts');
+  try {
+    const problems = await checkConnections(loadConnections(process.env));
+    process[problems.length ? 'stderr' : 'stdout'].write(`${problems.length ? problems.join('\n') : 'ok'}\n`);
+    process.exit(problems.length ? 1 : 0);
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}
+
 // first, before the app loads: a process started without Kameng's V8 heap flags becomes one with them
 withNodeFlags();
 const { loadConfig } = await import('./platform/config.ts');
@@ -13,6 +27,7 @@ const USAGE = `usage: kameng <command> [--processes N]
   serve     run the API server (and workers unless KAMENG_WORKERS=off)
   worker    run job workers only
   migrate   apply database migrations and exit
+  health    exit 0 when the database (and Redis, when configured) answer, else 1 naming what did not
   --processes N   serve/worker: run N processes of the role (default KAMENG_PROCESSES, 1); needs REDIS_URL when N > 1`;
 
 function processesOr(fallback: number): number {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseTrustProxy } from './config.ts';
+import { ConfigError, loadConfig, loadConnections, parseTrustProxy } from './config.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'kameng-config-'));
 
@@ -51,6 +51,22 @@ describe('config', () => {
     expect(parseTrustProxy('2')).toBe(2);
     expect(parseTrustProxy('10.0.0.1, 192.168.0.0/16')).toEqual(['10.0.0.1', '192.168.0.0/16']);
     expect(() => parseTrustProxy('evil.example.com')).toThrow(ConfigError);
+  });
+
+  it('reads KAMENG_HTTPS: auto by default, on/off and their spellings, nothing else', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).https).toBe('auto');
+    expect(loadConfig({ DATA_DIR: dir(), KAMENG_HTTPS: 'on' }).https).toBe('on');
+    expect(loadConfig({ DATA_DIR: dir(), KAMENG_HTTPS: 'true' }).https).toBe('on');
+    expect(loadConfig({ DATA_DIR: dir(), KAMENG_HTTPS: '0' }).https).toBe('off');
+    expect(() => loadConfig({ DATA_DIR: dir(), KAMENG_HTTPS: 'yes-please' })).toThrow(/KAMENG_HTTPS/);
+  });
+
+  it('reads the connection settings alone without creating a master key', () => {
+    const d = dir();
+    const c = loadConnections({ DATA_DIR: d, DATABASE_URL: 'postgres://db/kameng' });
+    expect(c).toEqual({ dataDir: d, databaseUrl: 'postgres://db/kameng', redisUrl: undefined });
+    expect(existsSync(join(d, 'master.key'))).toBe(false);
+    expect(() => loadConnections({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
 
   it('reads KAMENG_SANDBOX=on', () => {

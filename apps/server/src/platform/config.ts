@@ -65,12 +65,25 @@ export const envSchema = z.object({
   ),
   MAIL_FROM: z.string().default('Kameng <no-reply@kameng.local>'),
   WEB_DIST_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
+  KAMENG_HTTPS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['auto', 'on', 'off', 'true', 'false', '1', '0'])
+      .default('auto')
+      .transform((v) => (v === 'auto' ? v : v === 'on' || v === 'true' || v === '1' ? 'on' : 'off')),
+  ),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
 export type TrustProxy = boolean | number | string[];
+
+/**
+ * Whether browsers reach the site over HTTPS: `on` and `off` say so; `auto` reads each request's protocol
+ * (the socket's, or `X-Forwarded-Proto` from a proxy TRUST_PROXY names).
+ */
+export type HttpsMode = 'auto' | 'on' | 'off';
 
 export interface Config {
   port: number;
@@ -100,6 +113,8 @@ export interface Config {
   mailFrom: string;
   webDistDir: string | undefined;
   bcryptCost: number;
+  /** HTTPS-only headers (CSP `upgrade-insecure-requests`, HSTS) go only to requests served over HTTPS */
+  https: HttpsMode;
 }
 
 export class ConfigError extends Error {}
@@ -135,18 +150,37 @@ function loadOrCreateMasterKey(dataDir: string): Buffer {
   return key;
 }
 
+function invalid(error: z.ZodError): ConfigError {
+  const lines = error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+  return new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+const absolute = (dir: string, cwd: string) => (isAbsolute(dir) ? dir : resolve(cwd, dir));
+
+/** Where the database and Redis are: all a health probe needs. */
+export interface Connections {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+}
+
+/** The connection settings alone, read without loading the master key (a probe must never generate one). */
+export function loadConnections(env: Record<string, string | undefined>, cwd = process.cwd()): Connections {
+  const parsed = envSchema.pick({ DATA_DIR: true, DATABASE_URL: true, REDIS_URL: true }).safeParse(env);
+  if (!parsed.success) throw invalid(parsed.error);
+  const e = parsed.data;
+  return { dataDir: absolute(e.DATA_DIR, cwd), databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL };
+}
+
 /** Parses the environment once. Throws ConfigError with every problem listed. */
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
+  if (!parsed.success) throw invalid(parsed.error);
   const e = parsed.data;
   if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) {
     throw new ConfigError('Invalid configuration:\n  DATABASE_REPLICA_URL: needs DATABASE_URL (a replica of what?)');
   }
-  const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(cwd, e.DATA_DIR);
+  const dataDir = absolute(e.DATA_DIR, cwd);
   const masterKey = e.KAMENG_MASTER_KEY ? Buffer.from(e.KAMENG_MASTER_KEY, 'hex') : loadOrCreateMasterKey(dataDir);
   return {
     port: e.PORT,
@@ -171,5 +205,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     mailFrom: e.MAIL_FROM,
     webDistDir: e.WEB_DIST_DIR,
     bcryptCost: e.BCRYPT_COST,
+    https: e.KAMENG_HTTPS,
   };
 }

@@ -27,6 +27,9 @@ pg.types.setTypeParser(20, (v) => {
   return n;
 });
 
+/** The embedded database's file name inside DATA_DIR. */
+export const SQLITE_FILE = 'kameng.sqlite';
+
 export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   dataDir: string;
@@ -53,7 +56,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
     };
   }
   mkdirSync(opts.dataDir, { recursive: true });
-  const file = join(opts.dataDir, 'kameng.sqlite');
+  const file = join(opts.dataDir, SQLITE_FILE);
   const writer = openSqlite(file);
   const db = new Kysely<DB>({ dialect: new GroupCommitDialect(writer, openSqlite(file, { reader: true })) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
