@@ -70,11 +70,12 @@ function cycles(graph: Map<string, Set<string>>): string[][] {
   return found;
 }
 
-function sourceFiles(dir: string): string[] {
+/** Source files below `dir`, tests left out. */
+function sourceFiles(dir: string, name = /\.ts$/): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(p);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [p] : [];
+    if (e.isDirectory()) return e.name === 'node_modules' ? [] : sourceFiles(p, name);
+    return name.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [p] : [];
   });
 }
 
@@ -110,6 +111,15 @@ describe('the module shape', () => {
       .map((f) => ({ file: relative(SRC, f), lines: readFileSync(f, 'utf8').split('\n').length }))
       .filter((f) => f.lines > 600);
     expect(long).toEqual([]);
+  });
+
+  test('a channel is added through the registry: UnionPay is named in at most 8 source files', () => {
+    const roots = ['.', '../../web/src', '../../../packages/contracts/src'].map((r) => resolve(SRC, r));
+    const naming = roots
+      .flatMap((r) => sourceFiles(r, /\.(ts|tsx)$/))
+      .filter((f) => /unionpay/i.test(readFileSync(f, 'utf8')));
+    expect(naming.length).toBeGreaterThan(0);
+    expect(naming.length).toBeLessThanOrEqual(8);
   });
 
   test('the check finds a cycle, an upward import, a reach into queries and a platform import of a module', () => {
