@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ERROR_CODES } from '@kameng/contracts';
 import { expect } from 'vitest';
+import { zhCN as buyerZh } from '../../src/buyer/messages.ts';
 import { enUS } from '../../src/i18n/en-US.ts';
 import { zhCN } from '../../src/i18n/zh-CN.ts';
 import { ROOT } from './server.ts';
@@ -52,7 +53,7 @@ export async function newVisitor(browser: Browser, baseURL: string, viewport = P
   return { context, page, errors };
 }
 
-const KEYS = Object.keys(zhCN).filter((k) => k.includes('.'));
+const KEYS = [...Object.keys(zhCN), ...Object.keys(buyerZh)].filter((k) => k.includes('.'));
 const SERVER_MESSAGES = [
   /Sign in first/,
   /The request is not valid/,

@@ -1,11 +1,11 @@
 import type { ProductManageDto, SupplierApplicationDto } from '@kameng/contracts';
-import { App, Button, Card, Descriptions, Drawer, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Drawer, Space, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
 import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
-import { FilterSelect, ID_LINK, pager, ProductStatusFilter } from '../console/table.tsx';
+import { FilterSelect, ID_LINK, PagedTable, pageOf, ProductStatusFilter } from '../console/table.tsx';
 import { PRODUCT_STATUS_COLOR } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
@@ -74,14 +74,11 @@ function ProductQueue() {
         }}
       />
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} style={{ marginTop: 12 }} />
-      <Table<ProductManageDto>
+      <PagedTable<ProductManageDto>
         style={{ marginTop: 12 }}
-        rowKey="id"
-        loading={list.isFetching}
-        dataSource={list.data?.items ?? []}
-        scroll={{ x: 900 }}
-        locale={{ emptyText: status === 'pending_review' ? t('reviews.noProducts') : t('reviews.noneStatus') }}
-        pagination={pager(t, page, setPage, list.data?.total ?? 0)}
+        {...pageOf(list, page, setPage)}
+        scrollX={900}
+        emptyText={status === 'pending_review' ? t('reviews.noProducts') : t('reviews.noneStatus')}
         columns={[
           {
             title: t('reviews.product'),
@@ -233,14 +230,11 @@ function ApplicationQueue() {
         label={t('common.status')}
       />
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} style={{ marginTop: 12 }} />
-      <Table<SupplierApplicationDto>
+      <PagedTable<SupplierApplicationDto>
         style={{ marginTop: 12 }}
-        rowKey="id"
-        loading={list.isFetching}
-        dataSource={list.data?.items ?? []}
-        scroll={{ x: 1000 }}
-        locale={{ emptyText: status === 'pending' ? t('reviews.noApplications') : t('reviews.noneStatus') }}
-        pagination={pager(t, page, setPage, list.data?.total ?? 0)}
+        {...pageOf(list, page, setPage)}
+        scrollX={1000}
+        emptyText={status === 'pending' ? t('reviews.noApplications') : t('reviews.noneStatus')}
         expandable={{
           rowExpandable: (a) => !!a.note || !!a.reason,
           expandedRowRender: (a) => (

@@ -1,5 +1,5 @@
 import { Button, Card, Flex, Result, Skeleton, Tabs, Typography } from 'antd';
-import { useI18n } from '../i18n/index.ts';
+import { useBuyerT } from './messages.ts';
 import { useDateLocale } from '../lib/date-locale.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { displayName, useLogout, useSession } from '../lib/session.ts';
@@ -13,7 +13,7 @@ type Section = (typeof SECTIONS)[number];
 
 /** The buyer centre: every /account/* path; its own chunk, loaded when a signed-in buyer opens it. */
 export default function BuyerCentre({ path }: { path: string }) {
-  const { t } = useI18n();
+  const t = useBuyerT();
   const { me } = useSession();
   const { logout, leaving } = useLogout();
   useDateLocale();

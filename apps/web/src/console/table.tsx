@@ -1,5 +1,5 @@
 import type { ProductStatus } from '@kameng/contracts';
-import { Select, Table } from 'antd';
+import { Select, Table, type TableProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ReactNode } from 'react';
 import { type CommonKey, type ConsoleT, useCommonT } from './i18n.ts';
@@ -70,14 +70,17 @@ export interface PagedRows<R> {
   after?: ColumnsType<R>;
 }
 
-/** A console list with the shared pager; `size` small for lists inside a tab. */
+/** A console list with the shared pager, rows keyed by id. */
 export function PagedTable<R extends { id: string }>(
-  props: Omit<PagedRows<R>, 'middle' | 'after'> & { columns: ColumnsType<R>; size?: 'small' },
+  props: Omit<PagedRows<R>, 'middle' | 'after'> &
+    Pick<TableProps<R>, 'size' | 'style' | 'expandable'> & { columns: ColumnsType<R> },
 ) {
   const t = useCommonT();
   return (
     <Table<R>
       size={props.size}
+      style={props.style}
+      expandable={props.expandable}
       rowKey="id"
       loading={props.loading}
       dataSource={[...props.rows]}

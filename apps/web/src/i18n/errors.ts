@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@kameng/contracts';
-import { ApiFailure } from '../lib/api.ts';
+import { ApiFailure, issuesOf } from '../lib/api.ts';
 import { defineMessages, hasKey, type Locale, translator } from './dictionary.ts';
 
 /** Codes the web app makes up itself: no answer came (NETWORK), or one it cannot read (`unknown`). */
@@ -91,22 +91,10 @@ export function errorText(t: { readonly locale: Locale }, err: unknown): string 
   const say = translator(errorMessages, t.locale);
   if (!(err instanceof ApiFailure)) return say('error.unknown');
   if (err.code === 'VALIDATION_FAILED') {
-    const fields = validationFields(err.error.details);
-    if (fields.length) return say('error.fields', { fields: fields.join(', ') });
+    const fields = new Set(issuesOf(err).map((i) => i.path.join('.')));
+    fields.delete('');
+    if (fields.size) return say('error.fields', { fields: [...fields].join(', ') });
   }
   const key = `error.${err.code}`;
   return hasKey(errorMessages, key) ? say(key) : say('error.unknown');
-}
-
-/** Field paths named by a VALIDATION_FAILED answer (`details.issues[].path`). */
-function validationFields(details: unknown): string[] {
-  if (typeof details !== 'object' || details === null || !('issues' in details)) return [];
-  const issues = details.issues;
-  if (!Array.isArray(issues)) return [];
-  const out = new Set<string>();
-  for (const i of issues) {
-    const path: unknown = typeof i === 'object' && i !== null && 'path' in i ? i.path : null;
-    if (Array.isArray(path) && path.length) out.add(path.join('.'));
-  }
-  return [...out];
 }

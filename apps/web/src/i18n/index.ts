@@ -11,6 +11,7 @@ export {
   LOCALES,
   type Locale,
   type Translate,
+  type Translation,
   type Vars,
 } from './dictionary.ts';
 export { errorText } from './errors.ts';

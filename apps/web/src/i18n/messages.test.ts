@@ -4,11 +4,13 @@ import { ERROR_STATUS } from '../../../server/src/platform/http/errors.ts';
 import { messages as adminMessages } from '../admin/messages.ts';
 import { messages as paymentsMessages } from '../admin/payments-messages.ts';
 import { commonMessages } from '../console/i18n.ts';
+import { messages as buyerMessages, zhCN as buyerZh } from '../buyer/messages.ts';
 import { ApiFailure } from '../lib/api.ts';
 import { messages as supplierMessages } from '../supplier/messages.ts';
-import { type Dictionary, LOCALES, translator } from './dictionary.ts';
+import { type Dictionary, defineMessages, LOCALES, translator } from './dictionary.ts';
 import { errorMessages, errorText } from './errors.ts';
 import { shopMessages } from './index.ts';
+import { zhCN as shopZh } from './zh-CN.ts';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 const failure = (code: string, details: unknown = null) =>
@@ -17,6 +19,7 @@ const failure = (code: string, details: unknown = null) =>
 describe('dictionaries', () => {
   for (const [name, dictionary] of [
     ['storefront', shopMessages],
+    ['buyer centre', buyerMessages],
     ['errors', errorMessages],
     ['console', commonMessages],
     ['admin', adminMessages],
@@ -34,6 +37,22 @@ describe('dictionaries', () => {
       }
     });
   }
+
+  it('tsc refuses a missing or stray translation and a key no table has', () => {
+    // each @ts-expect-error fails `tsc -p apps/web` when the line below it type-checks
+    // @ts-expect-error en-US lacks `b`
+    defineMessages({ a: '甲', b: '乙' }, { a: 'A' });
+    // @ts-expect-error en-US has `c`, which zh-CN does not
+    defineMessages({ a: '甲' }, { a: 'A', c: 'C' });
+    const t = translator(defineMessages({ a: '甲' }, { a: 'A' }), 'en-US');
+    // @ts-expect-error no table has `b`
+    expect(() => t('b')).toThrow();
+    expect(t('a')).toBe('A');
+  });
+
+  it('a buyer centre key does not shadow a storefront one', () => {
+    for (const key of Object.keys(buyerZh)) expect(Object.hasOwn(shopZh, key), key).toBe(false);
+  });
 
   it('fills placeholders and leaves none behind', () => {
     expect(translator(shopMessages, 'en-US')('search.total', { count: 3 })).toBe('3 products');

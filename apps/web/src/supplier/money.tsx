@@ -23,7 +23,7 @@ import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { PostingsTable } from '../console/postings-table.tsx';
 import { StatCard } from '../console/stat-card.tsx';
-import { FilterSelect, pageOf, pager } from '../console/table.tsx';
+import { FilterSelect, PagedTable, pageOf } from '../console/table.tsx';
 import { ReauthModal } from '../console/reauth.tsx';
 import { type Balance, type PostingsPage, WITHDRAWAL_STATUS_COLOR, type WithdrawalsPage } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
@@ -157,14 +157,11 @@ function Withdrawals({ available }: { available: number }) {
         </Typography.Text>
       </Space>
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
-      <Table<WithdrawalDto>
+      <PagedTable<WithdrawalDto>
         size="small"
-        rowKey="id"
-        loading={list.isFetching}
-        dataSource={list.data?.items ?? []}
-        scroll={{ x: 860 }}
-        locale={{ emptyText: t('money.noWithdrawals') }}
-        pagination={pager(t, page, setPage, list.data?.total ?? 0, 20)}
+        {...pageOf(list, page, setPage)}
+        scrollX={860}
+        emptyText={t('money.noWithdrawals')}
         columns={[
           {
             title: t('common.createdAt'),
