@@ -7,6 +7,9 @@ export const SETTING_DEFAULTS = {
   'orders.manualDeliveryHours': 24,
   'payments.sandboxEnabled': null as boolean | null,
   'withdrawals.secondApprovalAboveCents': 500_000,
+  'disputes.supplierAnswerHours': 24,
+  'disputes.buyerEscalateHours': 48,
+  'disputes.arbitrationHours': 72,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

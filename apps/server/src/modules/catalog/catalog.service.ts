@@ -5,7 +5,7 @@
 export { unitPriceCents } from '@kameng/contracts';
 export { invalidateCatalogCache, invalidateCatalogProducts } from './catalog.cache.ts';
 export { categoryPath, categoryTree, createCategory, deleteCategory, updateCategory } from './catalog.categories.ts';
-export { MAX_COVER_BYTES, readUpload, uploadCover } from './catalog.covers.ts';
+export { detectImage, MAX_COVER_BYTES, readUpload, uploadCover } from './catalog.covers.ts';
 export { stockCounts } from './catalog.hooks.ts';
 export { getProductsForOrder, type ProductForOrder } from './catalog.product-views.ts';
 export { createProduct, getMyProduct, myProducts, updateProduct } from './catalog.products.ts';

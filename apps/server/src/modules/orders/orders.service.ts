@@ -23,3 +23,10 @@ export {
   type OrderView,
   searchOrders,
 } from './orders.views.ts';
+export {
+  type DisputableOrder,
+  disputeOrder,
+  lockOrderForDispute,
+  refundDisputedOrder,
+  resumeDisputedOrder,
+} from './orders.disputes.ts';

@@ -24,6 +24,21 @@ const settingsSchema = z.object({
     .max(30 * 24),
   'payments.sandboxEnabled': z.boolean().nullable(),
   'withdrawals.secondApprovalAboveCents': z.number().int().min(0),
+  'disputes.supplierAnswerHours': z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24),
+  'disputes.buyerEscalateHours': z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24),
+  'disputes.arbitrationHours': z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24),
 });
 
 async function readAll(deps: Deps) {
