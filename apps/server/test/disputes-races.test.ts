@@ -25,6 +25,11 @@ describe(`after-sales races (${dialectName})`, () => {
   beforeAll(async () => {
     t = await createTestApp({ clock, env: { KAMENG_SANDBOX: 'on' } });
     w = await caseWorld(t, 60);
+    const off = await call(t.app, 'PATCH', '/api/v1/admin/settings', {
+      token: w.shop.admin,
+      body: { 'disputes.buyerFastTrackScore': 101 },
+    });
+    expect(off.status).toBe(200);
   });
   afterAll(async () => {
     await t.close();

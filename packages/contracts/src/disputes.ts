@@ -115,3 +115,54 @@ export const disputeListSchema = z.object({ items: z.array(disputeSummarySchema)
 
 export type DisputeDto = z.infer<typeof disputeSchema>;
 export type DisputeSummaryDto = z.infer<typeof disputeSummarySchema>;
+
+/** A bad-faith score (0–100) with the reasons behind it, shown to staff. */
+export const badFaithScoreSchema = z.object({ score: z.number().int(), reasons: z.array(z.string()) });
+
+export const standingSchema = z.object({
+  userId: z.string(),
+  side: z.enum(['buyer', 'supplier']),
+  action: z.enum(['fast_track', 'warned', 'settlement_delayed', 'suspended']),
+  score: z.number().int(),
+  reasons: z.array(z.string()),
+  setAt: millisSchema,
+  liftedAt: millisSchema.nullable(),
+  liftedBy: z.string().nullable(),
+});
+
+export const keyHistorySchema = z.object({
+  keyId: z.string(),
+  masked: z.string(),
+  status: z.string(),
+  claimed: z.boolean(),
+  batchId: z.string(),
+  batchSource: z.string(),
+  importedAt: millisSchema,
+  soldAt: millisSchema.nullable(),
+  revealedAt: millisSchema.nullable(),
+  soldElsewhere: z.number().int(),
+  /** of those, sold before this sale: a used key sold again */
+  soldElsewhereBefore: z.number().int(),
+});
+
+/** What the arbitrator weighs: the keys' history, the supplier's key record, both sides' scores. */
+export const disputeDossierSchema = z.object({
+  keys: z.array(keyHistorySchema),
+  supplierKeys: z.object({
+    soldKeys: z.number().int(),
+    voidedUnsold: z.number().int(),
+    replacedAfterSale: z.number().int(),
+  }),
+  buyer: badFaithScoreSchema,
+  supplier: badFaithScoreSchema,
+  standings: z.array(standingSchema),
+});
+
+export const userScoresSchema = z.object({
+  buyer: badFaithScoreSchema,
+  supplier: badFaithScoreSchema,
+  standings: z.array(standingSchema),
+});
+
+export type BadFaithScore = z.infer<typeof badFaithScoreSchema>;
+export type StandingDto = z.infer<typeof standingSchema>;

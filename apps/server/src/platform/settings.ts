@@ -10,6 +10,11 @@ export const SETTING_DEFAULTS = {
   'disputes.supplierAnswerHours': 24,
   'disputes.buyerEscalateHours': 48,
   'disputes.arbitrationHours': 72,
+  'disputes.lateClaimHours': 72,
+  'disputes.buyerFastTrackScore': 60,
+  'disputes.supplierWarnScore': 40,
+  'disputes.supplierDelayScore': 60,
+  'disputes.supplierSuspendScore': 80,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

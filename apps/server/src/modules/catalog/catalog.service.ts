@@ -18,3 +18,4 @@ export {
 } from './catalog.review.ts';
 export { recordSale, returnManualStock, takeManualStock } from './catalog.stock.ts';
 export { productDetail, searchProducts } from './catalog.storefront.ts';
+export { putBackOnSale, takeSupplierOffSale } from './catalog.suspension.ts';

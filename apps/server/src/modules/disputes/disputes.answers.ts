@@ -10,6 +10,7 @@ import type { AuthContext } from '../../platform/http/auth.ts';
 import { caseFor, deadlineAfter, expectStatus, notifyParties, step } from './disputes.cases.ts';
 import type * as q from './disputes.queries.ts';
 import { endCase, refundCase, replaceCase } from './disputes.remedies.ts';
+import { reviewSupplier } from './disputes.standings.ts';
 
 /** Where a case ends when the buyer accepts the supplier's answer or lets the time to escalate pass. */
 export function outcomeOf(action: DisputeAction | null): DisputeStatus {
@@ -23,7 +24,7 @@ export async function answerDispute(
   body: { action: DisputeAction; amountCents?: number | undefined; message: string },
   ip: string,
 ): Promise<{ id: string; status: DisputeStatus }> {
-  return deps.db.transaction().execute(async (tx) => {
+  const done = await deps.db.transaction().execute(async (tx) => {
     const c = await caseFor(tx, deps, auth, id, 'supplier');
     expectStatus(c, ['open']);
     let amountCents: number | null = null;
@@ -53,8 +54,10 @@ export async function answerDispute(
     if (final) await endCase(tx, deps, c);
     await notifyParties(tx, deps, c, status, auth.userId);
     await audit(tx, deps, auth, c, 'dispute.answer', ip, { action: body.action, amountCents });
-    return { id, status };
+    return { id, status, supplierId: c.supplier_id, final };
   });
+  if (done.final) await reviewSupplier(deps, done.supplierId);
+  return { id, status: done.status };
 }
 
 /** The buyer accepts the supplier's answer: the case ends as the answer said. */
@@ -64,7 +67,7 @@ export async function acceptAnswer(
   id: string,
   ip: string,
 ): Promise<{ id: string; status: DisputeStatus }> {
-  return deps.db.transaction().execute(async (tx) => {
+  const done = await deps.db.transaction().execute(async (tx) => {
     const c = await caseFor(tx, deps, auth, id, 'buyer');
     expectStatus(c, ['supplier_answered']);
     const status = outcomeOf(c.answer_action);
@@ -84,8 +87,10 @@ export async function acceptAnswer(
     await endCase(tx, deps, c);
     await notifyParties(tx, deps, c, status, auth.userId);
     await audit(tx, deps, auth, c, 'dispute.accept', ip, { status });
-    return { id, status };
+    return { id, status, supplierId: c.supplier_id };
   });
+  await reviewSupplier(deps, done.supplierId);
+  return { id, status: done.status };
 }
 
 /** The buyer takes the supplier's answer to the platform; an arbitrator rules within the platform's time. */

@@ -9,6 +9,7 @@ import { audit, outcomeOf } from './disputes.answers.ts';
 import { deadlineAfter, notifyParties, step } from './disputes.cases.ts';
 import * as q from './disputes.queries.ts';
 import { endCase, refundCase, refundableCents } from './disputes.remedies.ts';
+import { reviewSupplier } from './disputes.standings.ts';
 
 export async function runDisputeDeadlines(deps: Deps): Promise<number> {
   const ids = await q.dueDisputes(deps.db, deps.clock.now(), 200);
@@ -16,7 +17,7 @@ export async function runDisputeDeadlines(deps: Deps): Promise<number> {
   for (const id of ids) {
     const moved = await deps.db.transaction().execute(async (tx) => {
       const c = await q.findDisputeForUpdate(tx, deps.dialect, id);
-      if (!c || c.deadline_at === null || c.deadline_at > deps.clock.now()) return false;
+      if (!c || c.deadline_at === null || c.deadline_at > deps.clock.now()) return null;
       let status: DisputeStatus;
       if (c.status === 'open' && c.reason === 'not_received' && refundableCents(c) > 0) {
         const r = await refundCase(tx, deps, c, { amountCents: refundableCents(c), stepName: 'auto', to: 'wallet' });
@@ -44,7 +45,12 @@ export async function runDisputeDeadlines(deps: Deps): Promise<number> {
           deps,
           c,
           ['open'],
-          { status, level: 'platform', deadline_at: await deadlineAfter(tx, deps, 'disputes.arbitrationHours') },
+          {
+            status,
+            level: 'platform',
+            supplier_late: 1,
+            deadline_at: await deadlineAfter(tx, deps, 'disputes.arbitrationHours'),
+          },
           {
             actor: 'system',
             actorId: null,
@@ -69,13 +75,16 @@ export async function runDisputeDeadlines(deps: Deps): Promise<number> {
         );
         await endCase(tx, deps, c);
       } else {
-        return false;
+        return null;
       }
       await notifyParties(tx, deps, c, status);
       await audit(tx, deps, null, c, 'dispute.deadline', null, { from: c.status, to: status });
-      return true;
+      return c.supplier_id;
     });
-    if (moved) done++;
+    if (moved) {
+      done++;
+      await reviewSupplier(deps, moved);
+    }
   }
   return done;
 }

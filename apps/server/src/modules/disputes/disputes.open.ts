@@ -8,9 +8,10 @@ import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { HOUR } from '../../platform/rate-limit.ts';
 import { type DisputableOrder, disputeOrder, lockOrderForDispute } from '../orders/orders.service.ts';
-import { type SoldKey, soldKeysOf } from '../vault/vault.service.ts';
+import { firstRevealOf, resoldAmong, type SoldKey, soldKeysOf } from '../vault/vault.service.ts';
 import { addMessage, deadlineAfter, notifyParties } from './disputes.cases.ts';
 import * as q from './disputes.queries.ts';
+import { buyerFastTracked } from './disputes.standings.ts';
 
 export interface OpenDisputeInput {
   reason: q.DisputeRow['reason'];
@@ -40,6 +41,8 @@ export async function openDispute(
         throw new AppError('ALREADY_EXISTS', 'This item has had an after-sales case already');
       }
       await disputeOrder(tx, deps, orderId, 'dispute_opened');
+      // a buyer whose score is over the operators' threshold goes straight to the platform
+      const fastTrack = await buyerFastTracked(tx, deps, auth.userId);
       const now = deps.clock.now();
       const id = newId('dsp', deps.clock, deps.random);
       const row: q.DisputeRow = {
@@ -55,8 +58,8 @@ export async function openDispute(
         unit_price_cents: item.unitPriceCents,
         paid_cents: item.amountCents,
         reason: body.reason,
-        status: 'open',
-        level: 'supplier',
+        status: fastTrack ? 'escalated' : 'open',
+        level: fastTrack ? 'platform' : 'supplier',
         card_key_indexes: JSON.stringify(body.cardKeyIndexes ?? []),
         card_key_ids: JSON.stringify(keyIds),
         answer_action: null,
@@ -65,23 +68,39 @@ export async function openDispute(
         ruling_amount_cents: null,
         refunded_cents: 0,
         replaced_count: 0,
-        deadline_at: await deadlineAfter(tx, deps, 'disputes.supplierAnswerHours'),
+        opened_ip: ip,
+        claimed_revealed_at: await firstRevealOf(tx, keyIds),
+        claimed_resold: await resoldAmong(tx, deps, orderId, keyIds),
+        supplier_late: 0,
+        deadline_at: await deadlineAfter(
+          tx,
+          deps,
+          fastTrack ? 'disputes.arbitrationHours' : 'disputes.supplierAnswerHours',
+        ),
         created_at: now,
         updated_at: now,
         resolved_at: null,
       };
       await q.insertDispute(tx, row);
       await addMessage(tx, deps, id, { actor: 'buyer', actorId: auth.userId, kind: 'opened', body: body.message });
-      await notifyParties(tx, deps, row, 'open', auth.userId);
+      if (fastTrack) {
+        await addMessage(tx, deps, id, {
+          actor: 'system',
+          actorId: null,
+          kind: 'fast_track',
+          body: '此买家的售后由平台直接处理 / This buyer’s cases go straight to the platform',
+        });
+      }
+      await notifyParties(tx, deps, row, row.status, auth.userId);
       await writeAudit(tx, deps, {
         actorId: auth.userId,
         action: 'dispute.open',
         objectType: 'dispute',
         objectId: id,
         ip,
-        details: { orderId, orderItemId: item.id, reason: body.reason, keys: keyIds.length },
+        details: { orderId, orderItemId: item.id, reason: body.reason, keys: keyIds.length, fastTrack },
       });
-      return { id, status: 'open' as const };
+      return { id, status: row.status };
     });
   } catch (err) {
     // two requests opening a case on one order at once: the unique open-case index lets one through

@@ -1,5 +1,6 @@
 import {
   disputeAnswerBodySchema,
+  disputeDossierSchema,
   disputeEscalateBodySchema,
   disputeListQuerySchema,
   disputeListSchema,
@@ -8,6 +9,9 @@ import {
   disputeSchema,
   openDisputeBodySchema,
   openDisputeResponseSchema,
+  pageQuerySchema,
+  standingSchema,
+  userScoresSchema,
 } from '@kameng/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -225,6 +229,68 @@ export function disputesRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: ['arbitrator', 'admin'] },
       },
       async (req) => thenView(req, (auth) => disputes.ruleDispute(deps, auth, req.params.id, req.body, req.ip)),
+    );
+
+    // ── the arbitrator's record and the bad-faith actions ──
+
+    app.get(
+      '/admin/disputes/:id/dossier',
+      {
+        schema: {
+          tags: ['disputes'],
+          summary:
+            'The key history (batch, import, first reveal, sold elsewhere), the supplier’s key record, both scores',
+          params: idParams,
+          response: { 200: disputeDossierSchema, ...errorResponses(401, 403, 404) },
+        },
+        config: { auth: ['operator', 'arbitrator', 'admin'] },
+      },
+      async (req) => disputes.disputeDossier(deps, req.params.id),
+    );
+
+    app.get(
+      '/admin/dispute-scores/:userId',
+      {
+        schema: {
+          tags: ['disputes'],
+          summary: 'A user’s bad-faith scores as a buyer and as a supplier, with reasons and standing actions',
+          params: z.strictObject({ userId: z.string().min(1).max(64) }),
+          response: { 200: userScoresSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: ['operator', 'arbitrator', 'admin'] },
+      },
+      async (req) => disputes.userScores(deps, req.params.userId),
+    );
+
+    app.get(
+      '/admin/dispute-standings',
+      {
+        schema: {
+          tags: ['disputes'],
+          summary: 'Automatic actions taken for bad-faith scores, newest first',
+          querystring: pageQuerySchema,
+          response: { 200: z.object({ items: z.array(standingSchema) }), ...errorResponses(401, 403) },
+        },
+        config: { auth: ['operator', 'arbitrator', 'admin'] },
+      },
+      async (req) => disputes.listStandings(deps, req.query),
+    );
+
+    app.post(
+      '/admin/dispute-standings/:userId/:action/lift',
+      {
+        schema: {
+          tags: ['disputes'],
+          summary: 'An operator lifts an automatic action (a suspension puts the products back on sale); audited',
+          params: z.strictObject({
+            userId: z.string().min(1).max(64),
+            action: z.enum(['fast_track', 'warned', 'settlement_delayed', 'suspended']),
+          }),
+          response: { 200: standingSchema, ...errorResponses(401, 403, 404) },
+        },
+        config: { auth: ['operator', 'admin'] },
+      },
+      async (req) => disputes.liftStanding(deps, requireAuth(req), req.params.userId, req.params.action, req.ip),
     );
   };
 }

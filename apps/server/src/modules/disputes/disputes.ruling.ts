@@ -8,6 +8,7 @@ import type { AuthContext } from '../../platform/http/auth.ts';
 import { audit } from './disputes.answers.ts';
 import { caseFor, expectStatus, notifyParties, OPEN_STATUSES, step } from './disputes.cases.ts';
 import { endCase, refundCase, replaceCase } from './disputes.remedies.ts';
+import { reviewSupplier } from './disputes.standings.ts';
 
 const RULED: Record<DisputeAction, DisputeStatus> = {
   refund: 'resolved_refund',
@@ -27,7 +28,7 @@ export async function ruleDispute(
   },
   ip: string,
 ): Promise<{ id: string; status: DisputeStatus }> {
-  return deps.db.transaction().execute(async (tx) => {
+  const done = await deps.db.transaction().execute(async (tx) => {
     const c = await caseFor(tx, deps, auth, id, 'platform');
     expectStatus(c, OPEN_STATUSES);
     let amountCents: number | null = null;
@@ -53,6 +54,8 @@ export async function ruleDispute(
     await endCase(tx, deps, c);
     await notifyParties(tx, deps, c, status);
     await audit(tx, deps, auth, c, 'dispute.rule', ip, { action: body.action, amountCents, refundTo: body.refundTo });
-    return { id, status };
+    return { status, supplierId: c.supplier_id };
   });
+  await reviewSupplier(deps, done.supplierId);
+  return { id, status: done.status };
 }

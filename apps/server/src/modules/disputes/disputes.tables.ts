@@ -29,6 +29,13 @@ export interface DisputesTable {
   ruling_amount_cents: number | null;
   refunded_cents: number;
   replaced_count: number;
+  /** where the buyer opened it from, and the first reveal of the claimed keys then: bad-faith signals */
+  opened_ip: string | null;
+  claimed_revealed_at: Millis | null;
+  /** claimed keys whose secret had been sold on another order before: the supplier re-sold used keys */
+  claimed_resold: number;
+  /** 1 when the supplier let the answer deadline pass */
+  supplier_late: number;
   deadline_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
@@ -65,10 +72,28 @@ export interface DisputeEvidenceTable {
   created_at: Millis;
 }
 
+export type StandingAction = 'fast_track' | 'warned' | 'settlement_delayed' | 'suspended';
+
+/** An automatic action taken on a buyer or supplier for a bad-faith score; an operator may lift it. */
+export interface DisputeStandingsTable {
+  user_id: string;
+  action: StandingAction;
+  side: 'buyer' | 'supplier';
+  score: number;
+  /** JSON: the reasons shown to operators */
+  reasons: string;
+  /** JSON: what the action changed and lifting restores (products taken off sale) */
+  undo: string | null;
+  set_at: Millis;
+  lifted_at: Millis | null;
+  lifted_by: string | null;
+}
+
 export interface DisputesTables {
   disputes: DisputesTable;
   dispute_messages: DisputeMessagesTable;
   dispute_evidence: DisputeEvidenceTable;
+  dispute_standings: DisputeStandingsTable;
 }
 
 declare module '../../platform/db/schema.ts' {

@@ -118,3 +118,12 @@ export async function refundDisputedOrder(
   if (!released) throw new Error(`escrow of order ${r.orderId} cannot give ${r.amountCents} back`);
   return { full: false };
 }
+
+/** Orders ever delivered to a buyer or by a supplier: the denominator of after-sales rates. */
+export async function deliveredOrderCount(db: Executor, who: { buyerId?: string; supplierId?: string }) {
+  let query = db.selectFrom('orders').where('delivered_at', 'is not', null);
+  if (who.buyerId) query = query.where('buyer_id', '=', who.buyerId);
+  if (who.supplierId) query = query.where('supplier_id', '=', who.supplierId);
+  const r = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -39,6 +39,16 @@ const settingsSchema = z.object({
     .int()
     .min(1)
     .max(30 * 24),
+  'disputes.lateClaimHours': z
+    .number()
+    .int()
+    .min(1)
+    .max(365 * 24),
+  // bad-faith score thresholds (0–100); 101 turns an action off
+  'disputes.buyerFastTrackScore': z.number().int().min(1).max(101),
+  'disputes.supplierWarnScore': z.number().int().min(1).max(101),
+  'disputes.supplierDelayScore': z.number().int().min(1).max(101),
+  'disputes.supplierSuspendScore': z.number().int().min(1).max(101),
 });
 
 async function readAll(deps: Deps) {

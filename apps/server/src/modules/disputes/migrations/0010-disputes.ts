@@ -26,6 +26,10 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addColumn('ruling_amount_cents', 'bigint')
     .addColumn('refunded_cents', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('replaced_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('opened_ip', 'text')
+    .addColumn('claimed_revealed_at', 'bigint')
+    .addColumn('claimed_resold', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('supplier_late', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('deadline_at', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
@@ -76,4 +80,19 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('dispute_evidence_case_idx').on('dispute_evidence').column('dispute_id').execute();
+
+  await db.schema
+    .createTable('dispute_standings')
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('side', 'text', (c) => c.notNull())
+    .addColumn('score', 'integer', (c) => c.notNull())
+    .addColumn('reasons', 'text', (c) => c.notNull())
+    .addColumn('undo', 'text')
+    .addColumn('set_at', 'bigint', (c) => c.notNull())
+    .addColumn('lifted_at', 'bigint')
+    .addColumn('lifted_by', 'text')
+    .addPrimaryKeyConstraint('dispute_standings_pk', ['user_id', 'action'])
+    .execute();
+  await db.schema.createIndex('disputes_ip_idx').on('disputes').columns(['opened_ip', 'buyer_id']).execute();
 }
