@@ -166,3 +166,18 @@ export const userScoresSchema = z.object({
 
 export type BadFaithScore = z.infer<typeof badFaithScoreSchema>;
 export type StandingDto = z.infer<typeof standingSchema>;
+
+export const keyReturnBodySchema = z.strictObject({
+  /** how many of the order's never-shown keys to give back; left out, all of them */
+  quantity: z.number().int().min(1).max(500).optional(),
+});
+
+export const keyReturnSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  keys: z.number().int(),
+  refundedCents: z.number().int(),
+  status: z.enum(['pending', 'restocked', 'discarded']),
+  createdAt: millisSchema,
+  decidedAt: millisSchema.nullable(),
+});

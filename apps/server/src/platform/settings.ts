@@ -11,6 +11,7 @@ export const SETTING_DEFAULTS = {
   'disputes.buyerEscalateHours': 48,
   'disputes.arbitrationHours': 72,
   'disputes.lateClaimHours': 72,
+  'disputes.unrevealedReturnHours': 24,
   'disputes.buyerFastTrackScore': 60,
   'disputes.supplierWarnScore': 40,
   'disputes.supplierDelayScore': 60,

@@ -7,6 +7,8 @@ import {
   disputeMessageBodySchema,
   disputeRuleBodySchema,
   disputeSchema,
+  keyReturnBodySchema,
+  keyReturnSchema,
   openDisputeBodySchema,
   openDisputeResponseSchema,
   pageQuerySchema,
@@ -291,6 +293,54 @@ export function disputesRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: ['operator', 'admin'] },
       },
       async (req) => disputes.liftStanding(deps, requireAuth(req), req.params.userId, req.params.action, req.ip),
+    );
+
+    // ── returns of keys never shown ──
+
+    app.post(
+      '/orders/:id/key-returns',
+      {
+        schema: {
+          tags: ['disputes'],
+          summary: 'Give back keys never shown to you, within the return window, for a refund (no case needed)',
+          params: idParams,
+          body: keyReturnBodySchema,
+          response: { 201: keyReturnSchema, ...errorResponses(401, 404, 409, 422) },
+        },
+        config: { auth: 'user', rateLimit: { max: 10, windowMs: MINUTE, by: 'user' } },
+      },
+      async (req, reply) =>
+        reply
+          .status(201)
+          .send(await disputes.returnUnrevealedKeys(deps, requireAuth(req), req.params.id, req.body, req.ip)),
+    );
+
+    app.get(
+      '/supplier/key-returns',
+      {
+        schema: {
+          tags: ['disputes'],
+          summary: 'Keys buyers returned unrevealed, awaiting a decision first',
+          querystring: pageQuerySchema,
+          response: { 200: z.object({ items: z.array(keyReturnSchema) }), ...errorResponses(401, 403) },
+        },
+        config: { auth: ['supplier'] },
+      },
+      async (req) => disputes.listKeyReturns(deps, requireAuth(req), req.query),
+    );
+
+    app.post(
+      '/supplier/key-returns/:id/:decision',
+      {
+        schema: {
+          tags: ['disputes'],
+          summary: 'Put returned keys back in stock (restock) or leave them void (discard)',
+          params: z.strictObject({ id: z.string().min(1).max(64), decision: z.enum(['restock', 'discard']) }),
+          response: { 200: keyReturnSchema, ...errorResponses(401, 403, 404, 409) },
+        },
+        config: { auth: ['supplier'] },
+      },
+      async (req) => disputes.decideKeyReturn(deps, requireAuth(req), req.params.id, req.params.decision, req.ip),
     );
   };
 }

@@ -16,3 +16,4 @@ export {
   listSupplierDisputes,
   postDisputeMessage,
 } from './disputes.views.ts';
+export { decideKeyReturn, listKeyReturns, returnUnrevealedKeys } from './disputes.returns.ts';

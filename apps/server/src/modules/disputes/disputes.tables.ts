@@ -89,11 +89,26 @@ export interface DisputeStandingsTable {
   lifted_by: string | null;
 }
 
+/** Unrevealed keys a buyer gave back for a refund, waiting for the supplier to restock or discard them. */
+export interface KeyReturnsTable {
+  id: string;
+  order_id: string;
+  buyer_id: string;
+  supplier_id: string;
+  /** JSON array of card key ids */
+  key_ids: string;
+  refunded_cents: number;
+  status: 'pending' | 'restocked' | 'discarded';
+  created_at: Millis;
+  decided_at: Millis | null;
+}
+
 export interface DisputesTables {
   disputes: DisputesTable;
   dispute_messages: DisputeMessagesTable;
   dispute_evidence: DisputeEvidenceTable;
   dispute_standings: DisputeStandingsTable;
+  key_returns: KeyReturnsTable;
 }
 
 declare module '../../platform/db/schema.ts' {

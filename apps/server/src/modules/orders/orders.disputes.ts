@@ -19,6 +19,7 @@ export interface DisputableOrder {
   supplierId: string;
   status: q.OrderRow['status'];
   amountCents: number;
+  deliveredAt: number | null;
   items: {
     id: string;
     productId: string;
@@ -41,6 +42,7 @@ export async function lockOrderForDispute(tx: Executor, deps: Deps, orderId: str
     supplierId: order.supplier_id,
     status: order.status,
     amountCents: order.amount_cents,
+    deliveredAt: order.delivered_at,
     items: items.map((i) => ({
       id: i.id,
       productId: i.product_id,
@@ -76,7 +78,8 @@ export async function resumeDisputedOrder(tx: Executor, deps: Deps, orderId: str
 }
 
 /**
- * Gives `amountCents` of a disputed order back out of its frozen escrow, to the buyer's wallet or the channel
+ * Gives `amountCents` of a disputed order (or a delivered one returning unrevealed keys) back out of its
+ * escrow, to the buyer's wallet or the channel
  * paid with, with the commission on that part reversed. All that is left voids the hold and the order is
  * refunded; less takes that part out of the hold. `refundId` is the idempotency key: the same refund twice
  * moves money once. More than is left is refused.
@@ -94,7 +97,10 @@ export async function refundDisputedOrder(
     throw new AppError('UNPROCESSABLE', 'More than what is left to refund', { refundableCents: left });
   }
   const hold = await getHold(tx, r.orderId);
-  if (hold?.status !== 'frozen') throw new AppError('INVALID_STATE', 'The escrow of this order is not held for a case');
+  // frozen for a case, or pending for a return of unrevealed keys; settled money is the supplier's
+  if (hold?.status !== 'frozen' && hold?.status !== 'pending') {
+    throw new AppError('INVALID_STATE', 'The money of this order has already gone to the supplier');
+  }
   if (r.amountCents === left) {
     await refundOrder(tx, deps, order, payment, r.reason, { fromHold: true, to: r.to, amountCents: left });
     return { full: true };

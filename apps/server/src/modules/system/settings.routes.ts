@@ -44,6 +44,11 @@ const settingsSchema = z.object({
     .int()
     .min(1)
     .max(365 * 24),
+  'disputes.unrevealedReturnHours': z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24),
   // bad-faith score thresholds (0–100); 101 turns an action off
   'disputes.buyerFastTrackScore': z.number().int().min(1).max(101),
   'disputes.supplierWarnScore': z.number().int().min(1).max(101),

@@ -16,3 +16,4 @@ export {
   type SupplierKeyRecord,
   supplierKeyRecord,
 } from './vault.key-history.ts';
+export { restockKeys, takeBackKeys, unrevealedKeysOf } from './vault.returns.ts';

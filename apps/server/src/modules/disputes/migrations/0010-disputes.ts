@@ -95,4 +95,22 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addPrimaryKeyConstraint('dispute_standings_pk', ['user_id', 'action'])
     .execute();
   await db.schema.createIndex('disputes_ip_idx').on('disputes').columns(['opened_ip', 'buyer_id']).execute();
+
+  await db.schema
+    .createTable('key_returns')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+    .addColumn('buyer_id', 'text', (c) => c.notNull())
+    .addColumn('supplier_id', 'text', (c) => c.notNull())
+    .addColumn('key_ids', 'text', (c) => c.notNull())
+    .addColumn('refunded_cents', 'bigint', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('decided_at', 'bigint')
+    .execute();
+  await db.schema
+    .createIndex('key_returns_supplier_idx')
+    .on('key_returns')
+    .columns(['supplier_id', 'status'])
+    .execute();
 }
