@@ -544,6 +544,11 @@ describe('operators at their desks', () => {
     expect(await history.innerText()).toContain('待付款 → ');
     await shootConsole(page, 'admin-order-history');
     await page.locator('.ant-drawer-close').click();
+    // the date pickers speak Chinese: weekdays 一 … 日, the week starting on Monday
+    await page.getByPlaceholder('开始日期').click();
+    const weekdays = page.locator('.ant-picker-dropdown .ant-picker-date-panel').first().locator('thead th');
+    await expect.poll(() => weekdays.allInnerTexts()).toEqual(['一', '二', '三', '四', '五', '六', '日']);
+    await page.keyboard.press('Escape');
 
     for (const [menu, name] of [
       ['订单', 'admin-orders'],

@@ -4,7 +4,7 @@ import { Alert, App as AntApp, Button, ConfigProvider, Flex, Grid, Layout, Spin,
 import enUSLocale from 'antd/locale/en_US';
 import zhCNLocale from 'antd/locale/zh_CN';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { I18nContext, initialLocale, type Locale, saveLocale, translator, useI18n } from './i18n/index.ts';
+import { initialLocale, type Locale, LocaleContext, saveLocale, useI18n } from './i18n/index.ts';
 import { ApiFailure, api } from './lib/api.ts';
 import { usePlatformStatus } from './lib/platform.ts';
 import { linkTo, matchPath, navigate, usePath } from './lib/router.ts';
@@ -45,10 +45,9 @@ const queryClient = new QueryClient({
 
 export function App() {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
-  const i18n = useMemo(
+  const localeState = useMemo(
     () => ({
       locale,
-      t: translator(locale),
       setLocale: (next: Locale) => {
         saveLocale(next);
         setLocaleState(next);
@@ -83,7 +82,7 @@ export function App() {
   const session = useMemo<Session>(() => ({ me, signedIn, signOut }), [me, signedIn, signOut]);
 
   return (
-    <I18nContext.Provider value={i18n}>
+    <LocaleContext.Provider value={localeState}>
       <ConfigProvider
         locale={antdLocales[locale]}
         theme={{ token: { colorPrimary: '#e4393c' } }}
@@ -97,7 +96,7 @@ export function App() {
           </QueryClientProvider>
         </AntApp>
       </ConfigProvider>
-    </I18nContext.Provider>
+    </LocaleContext.Provider>
   );
 }
 

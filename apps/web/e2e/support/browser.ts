@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ERROR_CODES } from '@kameng/contracts';
 import { expect } from 'vitest';
+import { zhCN as buyerZh } from '../../src/buyer/messages.ts';
 import { enUS } from '../../src/i18n/en-US.ts';
 import { zhCN } from '../../src/i18n/zh-CN.ts';
 import { ROOT } from './server.ts';
@@ -51,10 +53,7 @@ export async function newVisitor(browser: Browser, baseURL: string, viewport = P
   return { context, page, errors };
 }
 
-const KEYS = Object.keys(zhCN).filter((k) => k.includes('.'));
-const ERROR_CODES = Object.keys(zhCN)
-  .filter((k) => k.startsWith('error.') && k !== 'error.unknown')
-  .map((k) => k.slice('error.'.length));
+const KEYS = [...Object.keys(zhCN), ...Object.keys(buyerZh)].filter((k) => k.includes('.'));
 const SERVER_MESSAGES = [
   /Sign in first/,
   /The request is not valid/,
@@ -71,7 +70,8 @@ export async function expectClean(page: Page, where: string): Promise<void> {
   const text = await page.locator('body').innerText();
   const problems: string[] = [];
   for (const key of KEYS) if (text.includes(key)) problems.push(`untranslated key ${key}`);
-  for (const code of ERROR_CODES) if (new RegExp(`\\b${code}\\b`).test(text)) problems.push(`raw error code ${code}`);
+  for (const code of [...ERROR_CODES, 'NETWORK'])
+    if (new RegExp(`\\b${code}\\b`).test(text)) problems.push(`raw error code ${code}`);
   for (const re of SERVER_MESSAGES) if (re.test(text)) problems.push(`raw server message ${re}`);
   if (text.includes('{"error"')) problems.push('raw JSON error');
   for (const word of ['NaN', 'undefined', 'null', '[object Object]', 'Infinity']) {

@@ -1,10 +1,10 @@
-import { Card, DatePicker, Input, Space, Table, Typography } from 'antd';
+import { Card, DatePicker, Input, Space, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { formatTime } from '../console/format.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, withParams } from '../console/query.ts';
-import { pager } from '../console/table.tsx';
+import { PagedTable, pageOf } from '../console/table.tsx';
 import type { AuditEntry } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { useT } from './messages.ts';
@@ -67,14 +67,12 @@ export default function Audit() {
         </Space>
         <Typography.Paragraph type="secondary">{t('audit.hint')}</Typography.Paragraph>
         <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
-        <Table<AuditEntry>
+        <PagedTable<AuditEntry>
           size="small"
-          rowKey="id"
-          loading={list.isFetching}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 1240 }}
-          locale={{ emptyText: t('audit.none') }}
-          pagination={pager(t, page, setPage, list.data?.total ?? 0, 50)}
+          {...pageOf(list, page, setPage)}
+          scrollX={1240}
+          emptyText={t('audit.none')}
+          pageSize={50}
           expandable={{
             rowExpandable: (e) => e.details !== null && e.details !== undefined,
             expandedRowRender: (e) => (

@@ -1,22 +1,23 @@
 import type { DailySalesDto, DailySignupsDto } from '@kameng/contracts';
 import { useQueries } from '@tanstack/react-query';
-import { Badge, Card, Col, Row, Segmented, Skeleton, Statistic } from 'antd';
+import { Card, Col, Row, Segmented, Skeleton } from 'antd';
 import { useMemo, useState } from 'react';
-import { DayChart, type Series } from '../console/chart.tsx';
-import { cstDate, formatCents } from '../console/format.ts';
+import { countAxis, DayChart, type Series, yuanAxis } from '../console/chart.tsx';
+import { cstDate } from '../console/format.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
+import { StatCard } from '../console/stat-card.tsx';
 import { useGet, withParams } from '../console/query.ts';
 import type { DailySummary } from '../console/types.ts';
 import { api } from '../lib/api.ts';
-import { linkTo } from '../lib/router.ts';
 import { useT } from './messages.ts';
-
-const yuanAxis = (v: number) => formatCents(v).replace(/\.00$/, '');
-const countAxis = (v: number) => String(v);
 
 /** How many wait in a queue: the `total` of a one-row page. */
 function useCount(path: string) {
   return useGet<{ total: number }>(path, { refetchInterval: 60_000 });
+}
+
+function QueueCard(props: { title: string; query: ReturnType<typeof useCount>; to: string }) {
+  return <StatCard title={props.title} value={props.query.data?.total} loading={props.query.isPending} to={props.to} />;
 }
 
 export default function Dashboard() {
@@ -58,21 +59,6 @@ export default function Dashboard() {
   const moneyAxes = useMemo(() => [yuanAxis] as [typeof yuanAxis], []);
   const countAxes = useMemo(() => [countAxis] as [typeof countAxis], []);
 
-  const queue = (label: string, q: ReturnType<typeof useCount>, to: string) => (
-    <Col xs={12} lg={6}>
-      <a {...linkTo(to)}>
-        <Card hoverable>
-          <Statistic
-            title={label}
-            value={q.data?.total ?? '—'}
-            loading={q.isPending}
-            prefix={q.data && q.data.total > 0 ? <Badge status="processing" /> : null}
-          />
-        </Card>
-      </a>
-    </Col>
-  );
-
   return (
     <>
       <PageHeader
@@ -87,38 +73,19 @@ export default function Dashboard() {
       />
       <ErrorAlert error={sales.error ?? signups.error ?? summaryError} onRetry={() => void sales.refetch()} />
       <Row gutter={[16, 16]}>
-        <Col xs={12} lg={6}>
-          <Card>
-            <Statistic
-              title={t('dash.todayGmv')}
-              value={today ? formatCents(today.amountCents) : '—'}
-              loading={sales.isPending}
-            />
-          </Card>
-        </Col>
-        <Col xs={12} lg={6}>
-          <Card>
-            <Statistic title={t('dash.todayOrders')} value={today?.orders ?? '—'} loading={sales.isPending} />
-          </Card>
-        </Col>
-        <Col xs={12} lg={6}>
-          <Card>
-            <Statistic
-              title={t('dash.todayCommission')}
-              value={todaySummary ? formatCents(todaySummary.commissionCents) : '—'}
-              loading={!todaySummary && !summaryError}
-            />
-          </Card>
-        </Col>
-        <Col xs={12} lg={6}>
-          <Card>
-            <Statistic title={t('dash.todayUsers')} value={todayUsers ?? '—'} loading={signups.isPending} />
-          </Card>
-        </Col>
-        {queue(t('dash.pendingApplications'), applications, '/admin/reviews')}
-        {queue(t('dash.pendingProducts'), products, '/admin/reviews')}
-        {queue(t('dash.pendingWithdrawals'), withdrawals, '/admin/withdrawals')}
-        {queue(t('dash.attention'), attention, '/admin/orders')}
+        <StatCard title={t('dash.todayGmv')} value={today?.amountCents} money loading={sales.isPending} />
+        <StatCard title={t('dash.todayOrders')} value={today?.orders} loading={sales.isPending} />
+        <StatCard
+          title={t('dash.todayCommission')}
+          value={todaySummary?.commissionCents}
+          money
+          loading={!todaySummary && !summaryError}
+        />
+        <StatCard title={t('dash.todayUsers')} value={todayUsers} loading={signups.isPending} />
+        <QueueCard title={t('dash.pendingApplications')} query={applications} to="/admin/reviews" />
+        <QueueCard title={t('dash.pendingProducts')} query={products} to="/admin/reviews" />
+        <QueueCard title={t('dash.pendingWithdrawals')} query={withdrawals} to="/admin/withdrawals" />
+        <QueueCard title={t('dash.attention')} query={attention} to="/admin/orders" />
         <Col xs={24} xl={12}>
           <Card title={t('dash.moneyChart')}>
             {sales.isPending ? (

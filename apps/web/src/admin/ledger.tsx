@@ -19,10 +19,10 @@ import {
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { cstDate, formatCents, formatSignedCents, formatTime } from '../console/format.ts';
-import { postingKind } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
+import { PostingsTable } from '../console/postings-table.tsx';
+import { pageOf } from '../console/table.tsx';
 import { useGet, withParams } from '../console/query.ts';
-import { pager } from '../console/table.tsx';
 import type { AccountPostings, DailySummary } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { useT } from './messages.ts';
@@ -183,7 +183,6 @@ function Daily() {
 
 function AccountView() {
   const t = useT();
-  const { locale } = useI18n();
   const [id, setId] = useState('');
   const [page, setPage] = useState(1);
   const list = useGet<AccountPostings>(
@@ -215,33 +214,11 @@ function AccountView() {
         </Descriptions>
       )}
       {a && (
-        <Table
-          size="small"
-          rowKey="id"
-          loading={list.isFetching}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 800 }}
-          locale={{ emptyText: t('ledger.noPostings') }}
-          pagination={pager(t, page, setPage, list.data?.total ?? 0)}
-          columns={[
-            {
-              title: t('common.time'),
-              dataIndex: 'createdAt',
-              width: 170,
-              render: (v: number) => formatTime(v, locale),
-            },
-            { title: t('ledger.kind'), dataIndex: 'kind', width: 160, render: (k: string) => postingKind(t, k) },
-            { title: t('ledger.entry'), width: 260, dataIndex: 'entryId' },
-            {
-              title: t('common.amount'),
-              dataIndex: 'amountCents',
-              width: 120,
-              align: 'right' as const,
-              render: (c: number) => (
-                <Typography.Text type={c < 0 ? 'danger' : 'success'}>{formatSignedCents(c)}</Typography.Text>
-              ),
-            },
-          ]}
+        <PostingsTable
+          {...pageOf(list, page, setPage)}
+          emptyText={t('ledger.noPostings')}
+          scrollX={800}
+          middle={[{ title: t('ledger.entry'), width: 260, dataIndex: 'entryId' }]}
         />
       )}
     </>

@@ -1,4 +1,5 @@
-import { defineMessages, useMessages } from '../console/i18n.ts';
+import { defineConsoleMessages, useMessages } from '../console/i18n.ts';
+import type { Translation } from '../i18n/dictionary.ts';
 
 export const zhCN = {
   title: '运营后台',
@@ -169,8 +170,6 @@ export const zhCN = {
   'orders.search': '订单号、买家编号或游客邮箱',
   'orders.none': '没有符合条件的订单。',
   'orders.queueEmpty': '队列是空的，没有需要处理的订单。',
-  'orders.id': '订单号',
-  'orders.items': '商品',
   'orders.supplier': '供货商',
   'orders.detail': '订单详情',
   'orders.payment': '支付方式',
@@ -266,7 +265,7 @@ export const zhCN = {
   'audit.hint': '按操作（如 product.approve、withdrawal.approve）、操作人或对象筛选；点击行首展开详情。',
 } as const;
 
-export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
+export const enUS: Translation<typeof zhCN> = {
   title: 'Operator console',
   forbiddenHint: 'Only platform operators and admins may enter. Ask an admin if you need access.',
   'menu.dashboard': 'Overview',
@@ -438,8 +437,6 @@ export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
   'orders.search': 'Order number, buyer id or guest email',
   'orders.none': 'No order matches.',
   'orders.queueEmpty': 'The queue is empty: nothing needs handling.',
-  'orders.id': 'Order',
-  'orders.items': 'Items',
   'orders.supplier': 'Supplier',
   'orders.detail': 'Order details',
   'orders.payment': 'Payment',
@@ -536,7 +533,7 @@ export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
     'Filter by action (e.g. product.approve, withdrawal.approve), actor or object; expand a row for details.',
 };
 
-const messages = defineMessages(zhCN, enUS);
+export const messages = defineConsoleMessages(zhCN, enUS);
 
 export function useT() {
   return useMessages(messages);

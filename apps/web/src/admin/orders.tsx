@@ -1,32 +1,13 @@
-import {
-  Button,
-  Card,
-  DatePicker,
-  Descriptions,
-  Drawer,
-  Input,
-  Segmented,
-  Space,
-  Table,
-  Tag,
-  Timeline,
-  Typography,
-} from 'antd';
+import { Card, DatePicker, Descriptions, Drawer, Input, Segmented, Space, Tag, Timeline, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { formatCents, formatTime } from '../console/format.ts';
-import { ID_LINK } from '../console/table.tsx';
+import { formatTime } from '../console/format.ts';
 import { OrderFacts } from '../console/order-facts.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
+import { OrdersTable } from '../console/orders-table.tsx';
 import { useGet, withParams } from '../console/query.ts';
-import { FilterSelect, pager } from '../console/table.tsx';
-import {
-  ORDER_STATUS_COLOR,
-  ORDER_STATUSES,
-  type OrderStatus,
-  type OrdersPage,
-  type OrderView,
-} from '../console/types.ts';
+import { OrderStatusFilter, pageOf } from '../console/table.tsx';
+import { ORDER_STATUS_COLOR, type OrderStatus, type OrdersPage, type OrderView } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { useT } from './messages.ts';
 
@@ -87,15 +68,12 @@ export default function Orders() {
             maxLength={254}
           />
           {queue !== 'failed' && (
-            <FilterSelect<OrderStatus>
+            <OrderStatusFilter
               value={status}
               onChange={(v) => {
                 setStatus(v);
                 setPage(1);
               }}
-              options={ORDER_STATUSES.map((s) => ({ value: s, label: t(`order.${s}`) }))}
-              allLabel={t('common.all')}
-              label={t('common.status')}
             />
           )}
           <DatePicker.RangePicker
@@ -108,42 +86,13 @@ export default function Orders() {
           />
         </Space>
         <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
-        <Table<OrderView>
-          rowKey="id"
-          loading={list.isFetching}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 1000 }}
-          locale={{ emptyText: queue === 'all' ? t('orders.none') : t('orders.queueEmpty') }}
-          pagination={pager(t, page, setPage, list.data?.total ?? 0)}
-          columns={[
-            {
-              title: t('orders.id'),
-              dataIndex: 'id',
-              width: 250,
-              render: (id: string) => (
-                <Button type="link" style={ID_LINK} onClick={() => setOpenId(id)}>
-                  {id}
-                </Button>
-              ),
-            },
-            {
-              title: t('orders.items'),
-              width: 260,
-              key: 'items',
-              render: (_, o) => (
-                <Typography.Text ellipsis style={{ maxWidth: 260 }}>
-                  {o.items.map((i) => `${i.title} × ${i.quantity}`).join('，')}
-                </Typography.Text>
-              ),
-            },
-            { title: t('orders.supplier'), dataIndex: 'supplierId', width: 200 },
-            { title: t('common.amount'), dataIndex: 'amountCents', width: 110, render: (c: number) => formatCents(c) },
-            {
-              title: t('common.status'),
-              dataIndex: 'status',
-              width: 110,
-              render: (s: OrderStatus) => <Tag color={ORDER_STATUS_COLOR[s]}>{t(`order.${s}`)}</Tag>,
-            },
+        <OrdersTable<OrderView>
+          {...pageOf(list, page, setPage)}
+          emptyText={queue === 'all' ? t('orders.none') : t('orders.queueEmpty')}
+          onOpen={(o) => setOpenId(o.id)}
+          scrollX={1000}
+          middle={[{ title: t('orders.supplier'), dataIndex: 'supplierId', width: 200 }]}
+          after={[
             {
               title: t('common.createdAt'),
               dataIndex: 'createdAt',

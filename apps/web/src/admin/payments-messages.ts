@@ -1,4 +1,4 @@
-import { defineMessages, useMessages } from '../console/i18n.ts';
+import { defineConsoleMessages, useMessages } from '../console/i18n.ts';
 
 // The payment pages of the operator console (channels, reconciliation, refunds) keep their own dictionary.
 export const zhCN = {
@@ -259,7 +259,7 @@ export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
     'Failed channel refunds are retried automatically; retry now here: the same refund number is used, so nothing is refunded twice.',
 };
 
-const messages = defineMessages(zhCN, enUS);
+export const messages = defineConsoleMessages(zhCN, enUS);
 
 export function usePaymentsT() {
   return useMessages(messages);

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import { cstDate, formatCents, formatTime } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
-import { errorMessage } from '../console/i18n.ts';
+import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { FilterSelect, pager } from '../console/table.tsx';
@@ -257,7 +257,7 @@ function Refunds() {
       else message.success(t('rf.retried'));
       await invalidate('/api/v1/admin/refunds');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setRetrying(null);
     }

@@ -1,11 +1,11 @@
 import type { ProductManageDto, SupplierApplicationDto } from '@kameng/contracts';
-import { App, Button, Card, Descriptions, Drawer, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Drawer, Space, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
-import { errorMessage } from '../console/i18n.ts';
+import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
-import { FilterSelect, ID_LINK, pager } from '../console/table.tsx';
+import { FilterSelect, ID_LINK, PagedTable, pageOf, ProductStatusFilter } from '../console/table.tsx';
 import { PRODUCT_STATUS_COLOR } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
@@ -53,7 +53,7 @@ function ProductQueue() {
       setOpen(null);
       await invalidate('/api/v1/admin/products');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setApproving(null);
     }
@@ -66,28 +66,19 @@ function ProductQueue() {
   };
   return (
     <>
-      <FilterSelect<ProductStatus>
+      <ProductStatusFilter
         value={status}
         onChange={(v) => {
           setStatus(v);
           setPage(1);
         }}
-        options={(['pending_review', 'approved', 'rejected'] as const).map((s) => ({
-          value: s,
-          label: t(`product.${s}`),
-        }))}
-        allLabel={t('common.all')}
-        label={t('common.status')}
       />
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} style={{ marginTop: 12 }} />
-      <Table<ProductManageDto>
+      <PagedTable<ProductManageDto>
         style={{ marginTop: 12 }}
-        rowKey="id"
-        loading={list.isFetching}
-        dataSource={list.data?.items ?? []}
-        scroll={{ x: 900 }}
-        locale={{ emptyText: status === 'pending_review' ? t('reviews.noProducts') : t('reviews.noneStatus') }}
-        pagination={pager(t, page, setPage, list.data?.total ?? 0)}
+        {...pageOf(list, page, setPage)}
+        scrollX={900}
+        emptyText={status === 'pending_review' ? t('reviews.noProducts') : t('reviews.noneStatus')}
         columns={[
           {
             title: t('reviews.product'),
@@ -218,7 +209,7 @@ function ApplicationQueue() {
       message.success(t('reviews.appApproved', { shop: a.shopName }));
       await invalidate('/api/v1/admin/supplier-applications');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setApproving(null);
     }
@@ -239,14 +230,11 @@ function ApplicationQueue() {
         label={t('common.status')}
       />
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} style={{ marginTop: 12 }} />
-      <Table<SupplierApplicationDto>
+      <PagedTable<SupplierApplicationDto>
         style={{ marginTop: 12 }}
-        rowKey="id"
-        loading={list.isFetching}
-        dataSource={list.data?.items ?? []}
-        scroll={{ x: 1000 }}
-        locale={{ emptyText: status === 'pending' ? t('reviews.noApplications') : t('reviews.noneStatus') }}
-        pagination={pager(t, page, setPage, list.data?.total ?? 0)}
+        {...pageOf(list, page, setPage)}
+        scrollX={1000}
+        emptyText={status === 'pending' ? t('reviews.noApplications') : t('reviews.noneStatus')}
         expandable={{
           rowExpandable: (a) => !!a.note || !!a.reason,
           expandedRowRender: (a) => (

@@ -16,7 +16,7 @@ import {
 } from 'antd';
 import { useMemo, useState } from 'react';
 import { centsToYuanText, formatBps, formatCents, formatTime, yuanRule, yuanToCents } from '../console/format.ts';
-import { errorMessage } from '../console/i18n.ts';
+import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate } from '../console/query.ts';
 import type { CommissionRates } from '../console/types.ts';
@@ -199,7 +199,7 @@ function Commission() {
       message.success(t('set.rateRemoved'));
       await invalidate('/api/v1/admin/commission-rates');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setRemoving(null);
     }

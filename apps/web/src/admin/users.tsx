@@ -1,10 +1,10 @@
 import type { Role, UserDto } from '@kameng/contracts';
-import { App, Button, Card, Checkbox, Descriptions, Drawer, Input, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Checkbox, Descriptions, Drawer, Input, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { formatTime } from '../console/format.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
-import { FilterSelect, ID_LINK, pager } from '../console/table.tsx';
+import { FilterSelect, ID_LINK, PagedTable, pageOf } from '../console/table.tsx';
 import { ROLE_LIST } from '../console/types.ts';
 import { useAction } from '../console/use-action.ts';
 import { useI18n } from '../i18n/index.ts';
@@ -63,13 +63,10 @@ export default function Users() {
           />
         </Space>
         <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
-        <Table<UserDto>
-          rowKey="id"
-          loading={list.isFetching}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 900 }}
-          locale={{ emptyText: t('users.none') }}
-          pagination={pager(t, page, setPage, list.data?.total ?? 0)}
+        <PagedTable<UserDto>
+          {...pageOf(list, page, setPage)}
+          scrollX={900}
+          emptyText={t('users.none')}
           columns={[
             {
               title: t('users.account'),

@@ -1,12 +1,12 @@
 import type { WithdrawalDto } from '@kameng/contracts';
-import { App, Button, Card, Form, Input, Modal, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Space, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
-import { errorMessage } from '../console/i18n.ts';
+import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
-import { FilterSelect, pager } from '../console/table.tsx';
+import { FilterSelect, PagedTable, pageOf } from '../console/table.tsx';
 import { WITHDRAWAL_STATUS_COLOR, type WithdrawalsPage } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
@@ -46,7 +46,7 @@ export default function Withdrawals() {
       );
       await invalidate('/api/v1/admin/withdrawals');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setBusy(null);
     }
@@ -55,7 +55,7 @@ export default function Withdrawals() {
     try {
       setRevealed(await api<Revealed>('POST', path(w, 'payout-account')));
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     }
   };
 
@@ -90,13 +90,10 @@ export default function Withdrawals() {
           />
         </Space>
         <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
-        <Table<WithdrawalDto>
-          rowKey="id"
-          loading={list.isFetching}
-          dataSource={list.data?.items ?? []}
-          scroll={{ x: 1100 }}
-          locale={{ emptyText: status === 'pending' ? t('wd.nonePending') : t('wd.noneStatus') }}
-          pagination={pager(t, page, setPage, list.data?.total ?? 0)}
+        <PagedTable<WithdrawalDto>
+          {...pageOf(list, page, setPage)}
+          scrollX={1100}
+          emptyText={status === 'pending' ? t('wd.nonePending') : t('wd.noneStatus')}
           columns={[
             {
               title: t('common.createdAt'),

@@ -2,7 +2,8 @@ import type { SupplierApplicationDto } from '@kameng/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Flex, Form, Input, Result, Skeleton, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { errorText, useI18n } from '../i18n/index.ts';
+import { errorText, useLocale } from '../i18n/index.ts';
+import { useBuyerT } from './messages.ts';
 import { api } from '../lib/api.ts';
 import { showFieldErrors } from '../lib/form-errors.ts';
 import { linkTo } from '../lib/router.ts';
@@ -19,7 +20,8 @@ interface ApplyValues {
 const STATUS_COLOR = { pending: 'orange', approved: 'green', rejected: 'red' } as const;
 
 export function ApplyPage() {
-  const { t, locale } = useI18n();
+  const t = useBuyerT();
+  const { locale } = useLocale();
   const { me } = useSession();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<ApplyValues>();

@@ -1,5 +1,6 @@
 import { Button, Card, Flex, Result, Skeleton, Tabs, Typography } from 'antd';
-import { useI18n } from '../i18n/index.ts';
+import { useBuyerT } from './messages.ts';
+import { useDateLocale } from '../lib/date-locale.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { displayName, useLogout, useSession } from '../lib/session.ts';
 import { ApplyPage } from './apply-page.tsx';
@@ -12,9 +13,10 @@ type Section = (typeof SECTIONS)[number];
 
 /** The buyer centre: every /account/* path; its own chunk, loaded when a signed-in buyer opens it. */
 export default function BuyerCentre({ path }: { path: string }) {
-  const { t } = useI18n();
+  const t = useBuyerT();
   const { me } = useSession();
   const { logout, leaving } = useLogout();
+  useDateLocale();
   const section = SECTIONS.find((s) => path === `/account/${s}`) ?? (path === '/account' ? 'orders' : null);
   if (me === undefined) return <Skeleton active />;
   if (me === null) {

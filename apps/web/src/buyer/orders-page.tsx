@@ -15,7 +15,8 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { errorText, useI18n } from '../i18n/index.ts';
+import { errorText, useLocale } from '../i18n/index.ts';
+import { useBuyerT } from './messages.ts';
 import { api } from '../lib/api.ts';
 import { formatCents } from '../lib/money.ts';
 import { linkTo, navigate, useSearch, withQuery } from '../lib/router.ts';
@@ -54,7 +55,8 @@ function readFilters(s: URLSearchParams): Filters {
 }
 
 export function OrdersPage() {
-  const { t, locale } = useI18n();
+  const t = useBuyerT();
+  const { locale } = useLocale();
   const f = readFilters(useSearch());
   const tree = useCategoryTree();
   const orders = useQuery({

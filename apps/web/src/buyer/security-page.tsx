@@ -5,7 +5,8 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import { CodeField } from '../account/code-field.tsx';
 import { NewPasswordFields } from '../account/new-password-fields.tsx';
-import { errorText, useI18n } from '../i18n/index.ts';
+import { errorText, useLocale } from '../i18n/index.ts';
+import { useBuyerT } from './messages.ts';
 import { api } from '../lib/api.ts';
 import { deviceName } from '../lib/device.ts';
 import { showFieldErrors } from '../lib/form-errors.ts';
@@ -28,7 +29,7 @@ export function SecurityPage() {
 
 /** The account's email and phone, each verified with a code sent to it. */
 function Contacts() {
-  const { t } = useI18n();
+  const t = useBuyerT();
   const { me } = useSession();
   const contacts = [
     ...(me?.email ? [{ kind: 'email' as const, value: me.email, verified: me.emailVerified }] : []),
@@ -47,7 +48,7 @@ function Contacts() {
 }
 
 function ContactRow({ kind, value, verified }: { kind: 'email' | 'phone'; value: string; verified: boolean }) {
-  const { t } = useI18n();
+  const t = useBuyerT();
   const { signedIn } = useSession();
   const [open, setOpen] = useState(false);
   const [code, setCode] = useState('');
@@ -112,7 +113,7 @@ function ContactRow({ kind, value, verified }: { kind: 'email' | 'phone'; value:
 }
 
 function ChangePassword() {
-  const { t } = useI18n();
+  const t = useBuyerT();
   const { signedIn } = useSession();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ currentPassword: string; newPassword: string; confirm: string }>();
@@ -166,7 +167,7 @@ async function refreshMe(signedIn: (me: Me) => void): Promise<void> {
 }
 
 function TwoFactor() {
-  const { t } = useI18n();
+  const t = useBuyerT();
   const { me, signedIn } = useSession();
   const [step, setStep] = useState<'idle' | 'password' | 'scan'>('idle');
   const [enrollment, setEnrollment] = useState<Enrollment | null>(null);
@@ -323,7 +324,8 @@ function TwoFactor() {
 }
 
 function Sessions() {
-  const { t, locale } = useI18n();
+  const t = useBuyerT();
+  const { locale } = useLocale();
   const queryClient = useQueryClient();
   const sessions = useQuery({
     queryKey: ['sessions'],

@@ -3,9 +3,14 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
+import { formatCents } from './format.ts';
 
 // only what the dashboards draw: a few kB of ECharts instead of the whole library, and only in console chunks
 echarts.use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+
+/** Axis labels of the dashboards: whole yuan from fen (¥1,200 rather than ¥1,200.00), counts as they are. */
+export const yuanAxis = (v: number) => formatCents(v).replace(/\.00$/, '');
+export const countAxis = (v: number) => String(v);
 
 export interface Series {
   name: string;

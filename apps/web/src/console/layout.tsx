@@ -4,9 +4,10 @@ import { Alert, Button, Flex, Grid, Layout, Menu, Result, Spin, Typography } fro
 import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { ApiFailure } from '../lib/api.ts';
+import { useDateLocale } from '../lib/date-locale.ts';
 import { linkTo, navigate } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
-import { errorMessage, useCommonT } from './i18n.ts';
+import { errorText, useCommonT } from './i18n.ts';
 
 export interface MenuEntry {
   path: string;
@@ -34,6 +35,7 @@ export function ConsoleLayout(props: {
   const collapsed = folded ?? narrow;
   const active = activeEntry(props.entries, props.path);
   const t = useCommonT();
+  useDateLocale();
   return (
     <Layout style={{ minHeight: 'calc(100vh - 64px)' }}>
       <Layout.Sider
@@ -164,7 +166,7 @@ export function ErrorAlert(props: { error: unknown; onRetry?: () => void; style?
       type="error"
       showIcon
       role="alert"
-      message={errorMessage(t, props.error)}
+      message={errorText(t, props.error)}
       style={{ marginBottom: 16, ...props.style }}
       action={
         props.onRetry && (

@@ -1,5 +1,9 @@
-import { Select } from 'antd';
-import type { CommonKey, ConsoleT } from './i18n.ts';
+import type { ProductStatus } from '@kameng/contracts';
+import { Select, Table, type TableProps } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { ReactNode } from 'react';
+import { type CommonKey, type ConsoleT, useCommonT } from './i18n.ts';
+import { ORDER_STATUSES, type OrderStatus } from './types.ts';
 
 /** The pager every console table uses: page numbers, total count, fixed page size. */
 export function pager(
@@ -49,3 +53,86 @@ export const ID_LINK = {
   wordBreak: 'break-all',
   textAlign: 'left',
 } as const;
+
+/** What a page of a console list needs: its rows, the total for the pager, and where the columns go. */
+export interface PagedRows<R> {
+  rows: readonly R[];
+  total: number;
+  loading: boolean;
+  page: number;
+  onPage: (page: number) => void;
+  pageSize?: number;
+  emptyText: ReactNode;
+  scrollX: number;
+  /** columns a console adds in the middle of the shared ones */
+  middle?: ColumnsType<R>;
+  /** columns a console adds after the shared ones */
+  after?: ColumnsType<R>;
+}
+
+/** A console list with the shared pager, rows keyed by id. */
+export function PagedTable<R extends { id: string }>(
+  props: Omit<PagedRows<R>, 'middle' | 'after'> &
+    Pick<TableProps<R>, 'size' | 'style' | 'expandable'> & { columns: ColumnsType<R> },
+) {
+  const t = useCommonT();
+  return (
+    <Table<R>
+      size={props.size}
+      style={props.style}
+      expandable={props.expandable}
+      rowKey="id"
+      loading={props.loading}
+      dataSource={[...props.rows]}
+      scroll={{ x: props.scrollX }}
+      locale={{ emptyText: props.emptyText }}
+      pagination={pager(t, props.page, props.onPage, props.total, props.pageSize)}
+      columns={props.columns}
+    />
+  );
+}
+
+/** The rows, total and pager state of a page answer (`{ items, total }`), as PagedRows takes them. */
+export function pageOf<R>(
+  list: { data?: { items: readonly R[]; total: number } | undefined; isFetching: boolean },
+  page: number,
+  onPage: (page: number) => void,
+) {
+  return { rows: list.data?.items ?? [], total: list.data?.total ?? 0, loading: list.isFetching, page, onPage };
+}
+
+const PRODUCT_STATUSES = ['pending_review', 'approved', 'rejected'] as const;
+
+/** The status filter of an order list; choosing calls onChange (e.g. back to page 1). */
+export function OrderStatusFilter(props: {
+  value: OrderStatus | undefined;
+  onChange: (v: OrderStatus | undefined) => void;
+}) {
+  const t = useCommonT();
+  return (
+    <FilterSelect<OrderStatus>
+      value={props.value}
+      onChange={props.onChange}
+      options={ORDER_STATUSES.map((s) => ({ value: s, label: t(`order.${s}`) }))}
+      allLabel={t('common.all')}
+      label={t('common.status')}
+    />
+  );
+}
+
+/** The review-status filter of a product list. */
+export function ProductStatusFilter(props: {
+  value: ProductStatus | undefined;
+  onChange: (v: ProductStatus | undefined) => void;
+}) {
+  const t = useCommonT();
+  return (
+    <FilterSelect<ProductStatus>
+      value={props.value}
+      onChange={props.onChange}
+      options={PRODUCT_STATUSES.map((s) => ({ value: s, label: t(`product.${s}`) }))}
+      allLabel={t('common.all')}
+      label={t('common.status')}
+    />
+  );
+}

@@ -1,12 +1,24 @@
-import { createContext, useContext } from 'react';
-import { ApiFailure } from '../lib/api.ts';
+import { createContext, useContext, useMemo } from 'react';
+import { type Dictionary, defineMessages, type Locale, type Translate, translator } from './dictionary.ts';
 import { enUS } from './en-US.ts';
-import { type MessageKey, type Messages, zhCN } from './zh-CN.ts';
+import { zhCN } from './zh-CN.ts';
 
-export type { MessageKey } from './zh-CN.ts';
-export type Locale = 'zh-CN' | 'en-US';
-export const LOCALES: readonly Locale[] = ['zh-CN', 'en-US'];
-const messages: Record<Locale, Messages> = { 'zh-CN': zhCN, 'en-US': enUS };
+export {
+  combine,
+  type Dictionary,
+  defineMessages,
+  type KeyOf,
+  LOCALES,
+  type Locale,
+  type Translate,
+  type Translation,
+  type Vars,
+} from './dictionary.ts';
+export { errorText } from './errors.ts';
+
+/** The storefront's and buyer centre's strings: the only table in the first load besides the error sentences. */
+export const shopMessages = defineMessages(zhCN, enUS);
+export type MessageKey = keyof typeof zhCN;
 
 const STORAGE_KEY = 'kameng.locale';
 
@@ -28,35 +40,31 @@ export function saveLocale(locale: Locale): void {
   }
 }
 
-export type Translate = (key: MessageKey, vars?: Record<string, string>) => string;
-
-export function translator(locale: Locale): Translate {
-  const table = messages[locale];
-  return (key, vars = {}) => table[key].replace(/\{(\w+)\}/g, (_, name: string) => vars[name] ?? '');
-}
-
-export interface I18n {
+export interface LocaleState {
   locale: Locale;
-  t: Translate;
   setLocale: (locale: Locale) => void;
 }
 
-export const I18nContext = createContext<I18n>({ locale: 'zh-CN', t: translator('zh-CN'), setLocale: () => {} });
+export const LocaleContext = createContext<LocaleState>({ locale: 'zh-CN', setLocale: () => {} });
 
+/** The reader's language and the switch. */
+export function useLocale(): LocaleState {
+  return useContext(LocaleContext);
+}
+
+/** The translator of `dictionary` in the reader's language. */
+export function useMessages<K extends string>(dictionary: Dictionary<K>): Translate<K> {
+  const { locale } = useLocale();
+  return useMemo(() => translator(dictionary, locale), [dictionary, locale]);
+}
+
+export interface I18n extends LocaleState {
+  t: Translate<MessageKey>;
+}
+
+/** The language, its switch and the storefront's translator, for the storefront's pages. */
 export function useI18n(): I18n {
-  return useContext(I18nContext);
-}
-
-function isMessageKey(key: string): key is MessageKey {
-  return Object.hasOwn(zhCN, key);
-}
-
-/**
- * A failure in the reader's language. Every code the server answers with is translated; an unknown one
- * (or a bug in the page) reads as a general failure, never as a raw message or a stack.
- */
-export function errorText(t: Translate, err: unknown): string {
-  const code = err instanceof ApiFailure ? err.error.code : 'unknown';
-  const key = `error.${code}`;
-  return isMessageKey(key) ? t(key) : t('error.unknown');
+  const state = useLocale();
+  const t = useMessages(shopMessages);
+  return { ...state, t };
 }

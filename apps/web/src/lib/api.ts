@@ -19,6 +19,25 @@ export class ApiFailure extends Error {
   }
 }
 
+/** A field problem of a VALIDATION_FAILED or UNPROCESSABLE answer. */
+export interface Issue {
+  path: (string | number)[];
+  message: string | null;
+}
+
+/** The field problems an answer names (`details.issues[]`), none when it names none or is no answer. */
+export function issuesOf(err: unknown): Issue[] {
+  if (!(err instanceof ApiFailure)) return [];
+  const d = err.error.details;
+  if (typeof d !== 'object' || d === null || !('issues' in d) || !Array.isArray(d.issues)) return [];
+  const out: Issue[] = [];
+  for (const i of d.issues as unknown[]) {
+    if (typeof i !== 'object' || i === null || !('path' in i) || !Array.isArray(i.path)) continue;
+    out.push({ path: i.path, message: 'message' in i && typeof i.message === 'string' ? i.message : null });
+  }
+  return out;
+}
+
 const CSRF_COOKIE = 'kameng_csrf';
 const CSRF_HEADER = 'x-csrf-token';
 

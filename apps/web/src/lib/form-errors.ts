@@ -1,19 +1,5 @@
 import type { FormInstance } from 'antd';
-import { ApiFailure } from './api.ts';
-
-interface Issue {
-  path: (string | number)[];
-  message: string;
-}
-
-function issuesOf(err: unknown): Issue[] {
-  if (!(err instanceof ApiFailure)) return [];
-  const d = err.error.details;
-  if (typeof d !== 'object' || d === null || !('issues' in d) || !Array.isArray(d.issues)) return [];
-  return d.issues.filter(
-    (i): i is Issue => typeof i === 'object' && i !== null && Array.isArray(i.path) && typeof i.message === 'string',
-  );
-}
+import { issuesOf } from './api.ts';
 
 /**
  * Puts a failed request's error under the form field it names (the server's `details.issues[].path`), so the

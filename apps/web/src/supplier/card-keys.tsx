@@ -31,7 +31,7 @@ import {
 } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { formatTime } from '../console/format.ts';
-import { errorMessage } from '../console/i18n.ts';
+import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { FilterSelect, pager } from '../console/table.tsx';
@@ -432,7 +432,7 @@ function KeyList({ productId }: { productId: string }) {
       setSelected([]);
       await invalidate(base);
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setVoiding(false);
     }
@@ -446,7 +446,7 @@ function KeyList({ productId }: { productId: string }) {
         ),
       );
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     }
   };
 

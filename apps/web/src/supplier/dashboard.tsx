@@ -1,17 +1,15 @@
 import type { DailySalesDto, ProductManageDto } from '@kameng/contracts';
-import { Button, Card, Col, Empty, List, Row, Segmented, Skeleton, Statistic, Tag, Typography } from 'antd';
+import { Button, Card, Col, Empty, List, Row, Segmented, Skeleton, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
-import { DayChart, type Series } from '../console/chart.tsx';
+import { countAxis, DayChart, type Series, yuanAxis } from '../console/chart.tsx';
 import { formatCents } from '../console/format.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
+import { StatCard } from '../console/stat-card.tsx';
 import { useGet, withParams } from '../console/query.ts';
 import { linkTo } from '../lib/router.ts';
 import type { Balance } from '../console/types.ts';
 import { useT } from './messages.ts';
 import { NoticesCard } from './notices-card.tsx';
-
-const yuanAxis = (v: number) => formatCents(v).replace(/\.00$/, '');
-const countAxis = (v: number) => String(v);
 
 export default function Dashboard() {
   const t = useT();
@@ -44,43 +42,21 @@ export default function Dashboard() {
         }}
       />
       <Row gutter={[16, 16]}>
-        <Col xs={12} lg={6}>
-          <Card>
-            <Statistic
-              title={t('dash.todaySales')}
-              value={today ? formatCents(today.amountCents) : '—'}
-              loading={sales.isPending}
-            />
-          </Card>
-        </Col>
-        <Col xs={12} lg={6}>
-          <Card>
-            <Statistic title={t('dash.todayOrders')} value={today?.orders ?? '—'} loading={sales.isPending} />
-          </Card>
-        </Col>
-        <Col xs={12} lg={6}>
-          <Card>
-            <Statistic
-              title={t('money.held')}
-              value={balance.data ? formatCents(balance.data.heldCents) : '—'}
-              loading={balance.isPending}
-            />
-            {balance.data && balance.data.frozenCents > 0 && (
-              <Typography.Text type="warning">
-                {t('money.frozen', { amount: formatCents(balance.data.frozenCents) })}
-              </Typography.Text>
-            )}
-          </Card>
-        </Col>
-        <Col xs={12} lg={6}>
-          <Card>
-            <Statistic
-              title={t('money.available')}
-              value={balance.data ? formatCents(balance.data.availableCents) : '—'}
-              loading={balance.isPending}
-            />
-          </Card>
-        </Col>
+        <StatCard title={t('dash.todaySales')} value={today?.amountCents} money loading={sales.isPending} />
+        <StatCard title={t('dash.todayOrders')} value={today?.orders} loading={sales.isPending} />
+        <StatCard
+          title={t('money.held')}
+          value={balance.data?.heldCents}
+          money
+          loading={balance.isPending}
+          hintType="warning"
+          hint={
+            balance.data && balance.data.frozenCents > 0
+              ? t('money.frozen', { amount: formatCents(balance.data.frozenCents) })
+              : null
+          }
+        />
+        <StatCard title={t('money.available')} value={balance.data?.availableCents} money loading={balance.isPending} />
         <Col xs={24} lg={16}>
           <Card
             title={t('dash.chart')}

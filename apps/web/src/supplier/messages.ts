@@ -1,4 +1,5 @@
-import { defineMessages, useMessages } from '../console/i18n.ts';
+import { defineConsoleMessages, useMessages } from '../console/i18n.ts';
+import type { Translation } from '../i18n/dictionary.ts';
 
 export const zhCN = {
   title: '供货商后台',
@@ -35,7 +36,6 @@ export const zhCN = {
   'money.payoutAccounts': '收款账户',
   'money.account': '账户',
   'money.allAccounts': '全部账户',
-  'money.kind': '类型',
   'money.ref': '关联',
   'money.noPostings': '还没有资金流水。有订单付款后，托管和结算都会记在这里。',
   'money.withdraw': '申请提现',
@@ -191,8 +191,6 @@ export const zhCN = {
   'orders.allModes': '全部发货方式',
   'orders.empty': '还没有订单。商品上架后，买家下单会出现在这里。',
   'orders.queueEmpty': '没有待发货的订单。',
-  'orders.id': '订单号',
-  'orders.items': '商品',
   'orders.recipient': '充值账号',
   'orders.paidAt': '付款时间',
   'orders.deliveredAt': '发货时间',
@@ -212,7 +210,7 @@ export const zhCN = {
   'orders.deliveredOk': '已发货',
 } as const;
 
-export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
+export const enUS: Translation<typeof zhCN> = {
   title: 'Supplier console',
   forbiddenHint: 'Only approved suppliers may enter. Apply to become a supplier; once approved, the console opens.',
   applyLink: 'Apply now',
@@ -248,7 +246,6 @@ export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
   'money.payoutAccounts': 'Payout accounts',
   'money.account': 'Account',
   'money.allAccounts': 'All accounts',
-  'money.kind': 'Kind',
   'money.ref': 'Reference',
   'money.noPostings': 'No postings yet. Escrow and settlements appear here once orders are paid.',
   'money.withdraw': 'Withdraw',
@@ -406,8 +403,6 @@ export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
   'orders.allModes': 'Any delivery',
   'orders.empty': 'No orders yet. Once your products are on sale, orders show up here.',
   'orders.queueEmpty': 'Nothing to deliver.',
-  'orders.id': 'Order',
-  'orders.items': 'Items',
   'orders.recipient': 'Recipient account',
   'orders.paidAt': 'Paid',
   'orders.deliveredAt': 'Delivered',
@@ -427,7 +422,7 @@ export const enUS: { readonly [K in keyof typeof zhCN]: string } = {
   'orders.deliveredOk': 'Delivered',
 };
 
-const messages = defineMessages(zhCN, enUS);
+export const messages = defineConsoleMessages(zhCN, enUS);
 
 export function useT() {
   return useMessages(messages);

@@ -5,7 +5,6 @@ import {
   App,
   Button,
   Card,
-  Col,
   Form,
   Input,
   Modal,
@@ -13,18 +12,18 @@ import {
   Row,
   Select,
   Space,
-  Statistic,
   Table,
   Tabs,
   Tag,
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import { formatCents, formatSignedCents, formatTime, yuanRule, yuanToCents } from '../console/format.ts';
+import { formatCents, formatTime, yuanRule, yuanToCents } from '../console/format.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
-import { postingKind } from '../console/i18n.ts';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
-import { FilterSelect, pager } from '../console/table.tsx';
+import { PostingsTable } from '../console/postings-table.tsx';
+import { StatCard } from '../console/stat-card.tsx';
+import { FilterSelect, PagedTable, pageOf } from '../console/table.tsx';
 import { ReauthModal } from '../console/reauth.tsx';
 import { type Balance, type PostingsPage, WITHDRAWAL_STATUS_COLOR, type WithdrawalsPage } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
@@ -33,6 +32,7 @@ import { useSession } from '../lib/session.ts';
 import { useT } from './messages.ts';
 
 type Account = 'held' | 'available' | 'withdrawing';
+const THIRD = { xs: 24, md: 8 };
 
 export default function Money() {
   const t = useT();
@@ -46,35 +46,33 @@ export default function Money() {
       />
       <ErrorAlert error={balance.error} onRetry={() => balance.refetch()} />
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
-        <Col xs={24} md={8}>
-          <Card>
-            <Statistic title={t('money.held')} value={b ? formatCents(b.heldCents) : '—'} loading={balance.isPending} />
-            <Typography.Text type="secondary">
-              {b && b.frozenCents > 0 ? t('money.frozen', { amount: formatCents(b.frozenCents) }) : t('money.heldHint')}
-            </Typography.Text>
-          </Card>
-        </Col>
-        <Col xs={24} md={8}>
-          <Card>
-            <Statistic
-              title={t('money.available')}
-              value={b ? formatCents(b.availableCents) : '—'}
-              loading={balance.isPending}
-              valueStyle={{ color: '#3f8600' }}
-            />
-            <Typography.Text type="secondary">{t('money.availableHint')}</Typography.Text>
-          </Card>
-        </Col>
-        <Col xs={24} md={8}>
-          <Card>
-            <Statistic
-              title={t('money.withdrawing')}
-              value={b ? formatCents(b.withdrawingCents) : '—'}
-              loading={balance.isPending}
-            />
-            <Typography.Text type="secondary">{t('money.withdrawingHint')}</Typography.Text>
-          </Card>
-        </Col>
+        <StatCard
+          cols={THIRD}
+          title={t('money.held')}
+          value={b?.heldCents}
+          money
+          loading={balance.isPending}
+          hint={
+            b && b.frozenCents > 0 ? t('money.frozen', { amount: formatCents(b.frozenCents) }) : t('money.heldHint')
+          }
+        />
+        <StatCard
+          cols={THIRD}
+          title={t('money.available')}
+          value={b?.availableCents}
+          money
+          loading={balance.isPending}
+          valueStyle={{ color: '#3f8600' }}
+          hint={t('money.availableHint')}
+        />
+        <StatCard
+          cols={THIRD}
+          title={t('money.withdrawing')}
+          value={b?.withdrawingCents}
+          money
+          loading={balance.isPending}
+          hint={t('money.withdrawingHint')}
+        />
       </Row>
       <Card>
         <Tabs
@@ -95,7 +93,6 @@ export default function Money() {
 
 function Postings() {
   const t = useT();
-  const { locale } = useI18n();
   const [account, setAccount] = useState<Account | undefined>();
   const [page, setPage] = useState(1);
   const list = useGet<PostingsPage>(withParams('/api/v1/supplier/postings', { account, page, pageSize: 20 }));
@@ -115,27 +112,14 @@ function Postings() {
         />
       </div>
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
-      <Table
-        size="small"
-        rowKey="id"
-        loading={list.isFetching}
-        dataSource={list.data?.items ?? []}
-        scroll={{ x: 760 }}
-        locale={{ emptyText: t('money.noPostings') }}
-        pagination={pager(t, page, setPage, list.data?.total ?? 0, 20)}
-        columns={[
-          { title: t('common.time'), dataIndex: 'createdAt', width: 170, render: (v: number) => formatTime(v, locale) },
-          { title: t('money.kind'), dataIndex: 'kind', width: 160, render: (k: string) => postingKind(t, k) },
+      <PostingsTable
+        {...pageOf(list, page, setPage)}
+        emptyText={t('money.noPostings')}
+        scrollX={760}
+        middle={[
           { title: t('money.account'), dataIndex: 'accountId', width: 130, render: (a: string) => accountName(t, a) },
-          {
-            title: t('common.amount'),
-            dataIndex: 'amountCents',
-            width: 120,
-            align: 'right' as const,
-            render: (c: number) => (
-              <Typography.Text type={c < 0 ? 'danger' : 'success'}>{formatSignedCents(c)}</Typography.Text>
-            ),
-          },
+        ]}
+        after={[
           {
             title: t('money.ref'),
             width: 220,
@@ -173,14 +157,11 @@ function Withdrawals({ available }: { available: number }) {
         </Typography.Text>
       </Space>
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
-      <Table<WithdrawalDto>
+      <PagedTable<WithdrawalDto>
         size="small"
-        rowKey="id"
-        loading={list.isFetching}
-        dataSource={list.data?.items ?? []}
-        scroll={{ x: 860 }}
-        locale={{ emptyText: t('money.noWithdrawals') }}
-        pagination={pager(t, page, setPage, list.data?.total ?? 0, 20)}
+        {...pageOf(list, page, setPage)}
+        scrollX={860}
+        emptyText={t('money.noWithdrawals')}
         columns={[
           {
             title: t('common.createdAt'),

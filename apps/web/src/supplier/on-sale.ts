@@ -1,7 +1,7 @@
 import type { ProductManageDto } from '@kameng/contracts';
 import { App } from 'antd';
 import { useState } from 'react';
-import { errorMessage } from '../console/i18n.ts';
+import { errorText } from '../console/i18n.ts';
 import { useInvalidate } from '../console/query.ts';
 import { api } from '../lib/api.ts';
 import { useT } from './messages.ts';
@@ -19,7 +19,7 @@ export function useOnSale() {
       message.success(onSale ? t('products.nowOnSale') : t('products.nowOffSale'));
       await invalidate('/api/v1/supplier/products');
     } catch (err) {
-      message.error(errorMessage(t, err));
+      message.error(errorText(t, err));
     } finally {
       setBusyId(null);
     }

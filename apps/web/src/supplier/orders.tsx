@@ -1,20 +1,14 @@
-import { App, Button, DatePicker, Drawer, Empty, Form, Input, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, DatePicker, Drawer, Empty, Form, Input, Space, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { formatCents, formatTime } from '../console/format.ts';
-import { ID_LINK } from '../console/table.tsx';
+import { formatTime } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
 import { OrderFacts } from '../console/order-facts.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
+import { itemsLine, OrdersTable } from '../console/orders-table.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
-import { FilterSelect, pager } from '../console/table.tsx';
-import {
-  ORDER_STATUS_COLOR,
-  ORDER_STATUSES,
-  type OrderStatus,
-  type OrdersPage,
-  type OrderView,
-} from '../console/types.ts';
+import { FilterSelect, OrderStatusFilter, pageOf } from '../console/table.tsx';
+import type { OrderStatus, OrdersPage, OrderView } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { useT } from './messages.ts';
@@ -51,15 +45,12 @@ export default function Orders({ queue }: { queue: boolean }) {
       />
       {!queue && (
         <Space wrap style={{ marginBottom: 16 }}>
-          <FilterSelect<OrderStatus>
+          <OrderStatusFilter
             value={status}
             onChange={(v) => {
               setStatus(v);
               setPage(1);
             }}
-            options={ORDER_STATUSES.map((s) => ({ value: s, label: t(`order.${s}`) }))}
-            allLabel={t('common.all')}
-            label={t('common.status')}
           />
           <FilterSelect<Mode>
             width={160}
@@ -83,41 +74,13 @@ export default function Orders({ queue }: { queue: boolean }) {
         </Space>
       )}
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
-      <Table<OrderView>
-        rowKey="id"
-        loading={list.isFetching}
-        dataSource={list.data?.items ?? []}
-        scroll={{ x: 960 }}
-        locale={{ emptyText: <Empty description={queue ? t('orders.queueEmpty') : t('orders.empty')} /> }}
-        pagination={pager(t, page, setPage, list.data?.total ?? 0, PAGE_SIZE)}
-        columns={[
-          {
-            title: t('orders.id'),
-            dataIndex: 'id',
-            width: 250,
-            render: (id: string, o) => (
-              <Button type="link" size="small" style={ID_LINK} onClick={() => setOpen(o)}>
-                {id}
-              </Button>
-            ),
-          },
-          {
-            title: t('orders.items'),
-            width: 260,
-            key: 'items',
-            render: (_, o) => (
-              <Typography.Text ellipsis style={{ maxWidth: 280 }}>
-                {o.items.map((i) => `${i.title} × ${i.quantity}`).join('，')}
-              </Typography.Text>
-            ),
-          },
-          { title: t('common.amount'), dataIndex: 'amountCents', width: 110, render: (c: number) => formatCents(c) },
-          {
-            title: t('common.status'),
-            dataIndex: 'status',
-            width: 110,
-            render: (s: OrderStatus) => <Tag color={ORDER_STATUS_COLOR[s]}>{t(`order.${s}`)}</Tag>,
-          },
+      <OrdersTable<OrderView>
+        {...pageOf(list, page, setPage)}
+        pageSize={PAGE_SIZE}
+        emptyText={<Empty description={queue ? t('orders.queueEmpty') : t('orders.empty')} />}
+        onOpen={setOpen}
+        scrollX={960}
+        after={[
           ...(queue
             ? [
                 {
@@ -217,7 +180,7 @@ function DeliverModal(props: { order: OrderView | null; onClose: () => void }) {
     >
       {o && (
         <Typography.Paragraph>
-          {o.items.map((i) => `${i.title} × ${i.quantity}`).join('，')}
+          {itemsLine(o)}
           {o.recipientAccount ? ` · ${t('orders.recipient')}: ${o.recipientAccount}` : ''}
         </Typography.Paragraph>
       )}

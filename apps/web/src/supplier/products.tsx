@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, withParams } from '../console/query.ts';
-import { FilterSelect, pager } from '../console/table.tsx';
+import { pager, ProductStatusFilter } from '../console/table.tsx';
 import { PRODUCT_STATUS_COLOR } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { linkTo } from '../lib/router.ts';
@@ -36,18 +36,12 @@ export default function Products() {
         }
       />
       <Space wrap style={{ marginBottom: 16 }}>
-        <FilterSelect<ProductStatus>
+        <ProductStatusFilter
           value={status}
           onChange={(v) => {
             setStatus(v);
             setPage(1);
           }}
-          options={(['pending_review', 'approved', 'rejected'] as const).map((s) => ({
-            value: s,
-            label: t(`product.${s}`),
-          }))}
-          allLabel={t('common.all')}
-          label={t('common.status')}
         />
         <Input.Search
           allowClear

@@ -1,4 +1,8 @@
-/** The closed list of error codes Kameng answers with, and the HTTP status of each. */
+import type { ErrorCode } from '@kameng/contracts';
+
+export type { ErrorCode } from '@kameng/contracts';
+
+/** The HTTP status of each code of the closed list (`ERROR_CODES` in contracts, shared with the web app). */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   BAD_REQUEST: 400,
@@ -27,9 +31,7 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
+} as const satisfies Record<ErrorCode, number>;
 
 export class AppError extends Error {
   readonly code: ErrorCode;
