@@ -375,4 +375,17 @@ describe(`after-sales disputes (${dialectName})`, () => {
     expect(await orderStatus(t, w, order.id)).toBe('refunded');
     await tick(t, w);
   });
+
+  it('operators see dispute rates per supplier and per category; others may not', async () => {
+    const r = await call(t.app, 'GET', '/api/v1/admin/dispute-rates?days=30', { token: w.operator.token });
+    expect(r.status).toBe(200);
+    // every case in this file: nine cases on nine delivered orders, six decided for the buyer
+    const row = { orders: 9, cases: 9, lost: 6, rateBps: 10_000 };
+    expect(r.body.suppliers).toEqual([{ id: w.shop.supplier.userId, ...row }]);
+    expect(r.body.categories).toEqual([{ id: w.shop.categoryId, ...row }]);
+    expect((await call(t.app, 'GET', '/api/v1/admin/dispute-rates', { token: w.buyer.token })).status).toBe(403);
+    expect((await call(t.app, 'GET', '/api/v1/admin/dispute-rates?days=0', { token: w.operator.token })).status).toBe(
+      400,
+    );
+  });
 });

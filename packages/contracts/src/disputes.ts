@@ -181,3 +181,23 @@ export const keyReturnSchema = z.object({
   createdAt: millisSchema,
   decidedAt: millisSchema.nullable(),
 });
+
+const rateRowSchema = z.object({
+  /** a supplier's user id or a category id */
+  id: z.string(),
+  orders: z.number().int(),
+  cases: z.number().int(),
+  lost: z.number().int(),
+  /** cases per delivered order, in basis points (10 000 = one case per order) */
+  rateBps: z.number().int(),
+});
+
+export const disputeRatesSchema = z.object({
+  days: z.number().int(),
+  suppliers: z.array(rateRowSchema),
+  categories: z.array(rateRowSchema),
+});
+
+export const disputeRatesQuerySchema = z.strictObject({
+  days: z.coerce.number().int().min(1).max(365).default(30),
+});

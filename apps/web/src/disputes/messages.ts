@@ -80,6 +80,13 @@ const zhCN = {
   supplierScore: '卖家评分 {score}',
   standing: '自动处置：{action}',
   done: '已提交',
+  'rates.title': '售后率（近 30 天）',
+  'rates.supplier': '供货商',
+  'rates.category': '分类',
+  'rates.orders': '发货订单',
+  'rates.cases': '售后',
+  'rates.lost': '判买家胜',
+  'rates.rate': '售后率',
 } as const;
 
 const enUS: Translation<typeof zhCN> = {
@@ -161,6 +168,13 @@ const enUS: Translation<typeof zhCN> = {
   supplierScore: 'Supplier score {score}',
   standing: 'Automatic action: {action}',
   done: 'Done',
+  'rates.title': 'Dispute rates (last 30 days)',
+  'rates.supplier': 'Supplier',
+  'rates.category': 'Category',
+  'rates.orders': 'Delivered orders',
+  'rates.cases': 'Cases',
+  'rates.lost': 'Won by buyers',
+  'rates.rate': 'Case rate',
 };
 
 export const disputesMessages = defineMessages(zhCN, enUS);

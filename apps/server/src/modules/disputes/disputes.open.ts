@@ -53,6 +53,7 @@ export async function openDispute(
         buyer_id: auth.userId,
         supplier_id: order.supplierId,
         product_id: item.productId,
+        category_id: item.categoryId,
         item_title: item.title,
         delivery_mode: item.deliveryMode,
         unit_price_cents: item.unitPriceCents,

@@ -348,3 +348,27 @@ export async function listStandings(db: Executor, limit: number, offset: number)
     lifted_at: r.lifted_at === null ? null : num(r.lifted_at),
   }));
 }
+
+// ─── rates ───
+
+/** Cases opened since `since` and those the supplier lost, per supplier and per category. */
+export async function caseCountsSince(db: Executor, since: number) {
+  const lost = sql<number>`sum(case when status in ('resolved_refund', 'resolved_replace') then 1 else 0 end)`;
+  const [bySupplier, byCategory] = await Promise.all([
+    db
+      .selectFrom('disputes')
+      .select(['supplier_id as key', (eb) => eb.fn.countAll<number>().as('cases'), lost.as('lost')])
+      .where('created_at', '>=', since)
+      .groupBy('supplier_id')
+      .execute(),
+    db
+      .selectFrom('disputes')
+      .select(['category_id as key', (eb) => eb.fn.countAll<number>().as('cases'), lost.as('lost')])
+      .where('created_at', '>=', since)
+      .groupBy('category_id')
+      .execute(),
+  ]);
+  const toMap = (rows: { key: string; cases: unknown; lost: unknown }[]) =>
+    new Map(rows.map((r) => [r.key, { cases: num(r.cases), lost: num(r.lost) }]));
+  return { bySupplier: toMap(bySupplier), byCategory: toMap(byCategory) };
+}

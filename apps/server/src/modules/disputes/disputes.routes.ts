@@ -1,6 +1,8 @@
 import {
   disputeAnswerBodySchema,
   disputeDossierSchema,
+  disputeRatesQuerySchema,
+  disputeRatesSchema,
   disputeEscalateBodySchema,
   disputeListQuerySchema,
   disputeListSchema,
@@ -248,6 +250,20 @@ export function disputesRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: ['operator', 'arbitrator', 'admin'] },
       },
       async (req) => disputes.disputeDossier(deps, req.params.id),
+    );
+
+    app.get(
+      '/admin/dispute-rates',
+      {
+        schema: {
+          tags: ['disputes'],
+          summary: 'Dispute rates per supplier and per category over the last days, highest first',
+          querystring: disputeRatesQuerySchema,
+          response: { 200: disputeRatesSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: ['operator', 'arbitrator', 'admin'] },
+      },
+      async (req) => disputes.disputeRates(deps, req.query.days),
     );
 
     app.get(

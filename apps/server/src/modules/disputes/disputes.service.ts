@@ -17,3 +17,4 @@ export {
   postDisputeMessage,
 } from './disputes.views.ts';
 export { decideKeyReturn, listKeyReturns, returnUnrevealedKeys } from './disputes.returns.ts';
+export { disputeRates } from './disputes.rates.ts';

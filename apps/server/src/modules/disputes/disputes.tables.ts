@@ -12,6 +12,7 @@ export interface DisputesTable {
   supplier_id: string;
   /** the item as it was bought, so the case reads without the order */
   product_id: string;
+  category_id: string;
   item_title: string;
   delivery_mode: 'auto' | 'manual' | 'direct';
   unit_price_cents: number;

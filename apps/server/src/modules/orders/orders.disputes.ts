@@ -23,6 +23,7 @@ export interface DisputableOrder {
   items: {
     id: string;
     productId: string;
+    categoryId: string;
     title: string;
     deliveryMode: 'auto' | 'manual' | 'direct';
     quantity: number;
@@ -46,6 +47,7 @@ export async function lockOrderForDispute(tx: Executor, deps: Deps, orderId: str
     items: items.map((i) => ({
       id: i.id,
       productId: i.product_id,
+      categoryId: i.category_id,
       title: i.title,
       deliveryMode: i.delivery_mode,
       quantity: i.quantity,
@@ -132,4 +134,25 @@ export async function deliveredOrderCount(db: Executor, who: { buyerId?: string;
   if (who.supplierId) query = query.where('supplier_id', '=', who.supplierId);
   const r = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** Orders delivered since `since`, per supplier and per category: the denominators of dispute rates. */
+export async function deliveredCountsSince(db: Executor, since: number) {
+  const [bySupplier, byCategory] = await Promise.all([
+    db
+      .selectFrom('orders')
+      .select(['supplier_id as key', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('delivered_at', '>=', since)
+      .groupBy('supplier_id')
+      .execute(),
+    db
+      .selectFrom('orders as o')
+      .innerJoin('order_items as i', 'i.order_id', 'o.id')
+      .select(['i.category_id as key', (eb) => eb.fn.count<number>('o.id').distinct().as('n')])
+      .where('o.delivered_at', '>=', since)
+      .groupBy('i.category_id')
+      .execute(),
+  ]);
+  const toMap = (rows: { key: string; n: unknown }[]) => new Map(rows.map((r) => [r.key, Number(r.n)]));
+  return { bySupplier: toMap(bySupplier), byCategory: toMap(byCategory) };
 }

@@ -25,6 +25,7 @@ export {
 } from './orders.views.ts';
 export {
   type DisputableOrder,
+  deliveredCountsSince,
   deliveredOrderCount,
   disputeOrder,
   lockOrderForDispute,

@@ -11,6 +11,7 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addColumn('buyer_id', 'text', (c) => c.notNull())
     .addColumn('supplier_id', 'text', (c) => c.notNull())
     .addColumn('product_id', 'text', (c) => c.notNull())
+    .addColumn('category_id', 'text', (c) => c.notNull())
     .addColumn('item_title', 'text', (c) => c.notNull())
     .addColumn('delivery_mode', 'text', (c) => c.notNull())
     .addColumn('unit_price_cents', 'bigint', (c) => c.notNull())
@@ -44,6 +45,7 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .on('disputes')
     .columns(['supplier_id', 'status', 'deadline_at'])
     .execute();
+  await db.schema.createIndex('disputes_created_idx').on('disputes').column('created_at').execute();
   await db.schema.createIndex('disputes_due_idx').on('disputes').columns(['status', 'deadline_at']).execute();
 
   await db.schema
