@@ -28,10 +28,16 @@ describe(`after-sales disputes (${dialectName})`, () => {
   beforeAll(async () => {
     t = await createTestApp({ clock, env: { KAMENG_SANDBOX: 'on' } });
     w = await caseWorld(t);
-    // one buyer walks every path here, losing some on purpose: his bad-faith fast track is tested elsewhere
+    // one buyer and one supplier walk every path here, losing cases on purpose: what their scores cause is
+    // tested in disputes-bad-faith.test.ts
     const off = await call(t.app, 'PATCH', '/api/v1/admin/settings', {
       token: w.shop.admin,
-      body: { 'disputes.buyerFastTrackScore': 101 },
+      body: {
+        'disputes.buyerFastTrackScore': 101,
+        'disputes.supplierWarnScore': 101,
+        'disputes.supplierDelayScore': 101,
+        'disputes.supplierSuspendScore': 101,
+      },
     });
     expect(off.status).toBe(200);
   });
@@ -193,6 +199,22 @@ describe(`after-sales disputes (${dialectName})`, () => {
     expect(await walletCents(t, w.buyer.token)).toBe(wallet);
     const accepted = await call(t.app, 'POST', `/api/v1/disputes/${id}/accept`, { token: w.buyer.token });
     expect(accepted.body.status).toBe('resolved_replace');
+
+    // the replacement key fails too: the item may have a second case, and it counts against the supplier
+    const again = await openCase(t, w, order.id, {
+      reason: 'invalid_key',
+      message: '补发的也不行',
+      cardKeyIndexes: [0],
+    });
+    const dossier = await call(t.app, 'GET', `/api/v1/admin/disputes/${again}/dossier`, { token: w.arbitrator.token });
+    expect(dossier.body.keys.map((k: { status: string; claimed: boolean }) => [k.status, k.claimed])).toEqual([
+      ['void', false],
+      ['sold', true],
+    ]);
+    expect(dossier.body.supplier.reasons.join('\n')).toContain('1 replacement keys claimed again');
+    expect((await rule(t, w, again, { action: 'refund', ruling: '换卡仍无效，退款' })).body.status).toBe(
+      'resolved_refund',
+    );
     await tick(t, w);
   });
 
@@ -379,8 +401,8 @@ describe(`after-sales disputes (${dialectName})`, () => {
   it('operators see dispute rates per supplier and per category; others may not', async () => {
     const r = await call(t.app, 'GET', '/api/v1/admin/dispute-rates?days=30', { token: w.operator.token });
     expect(r.status).toBe(200);
-    // every case in this file: nine cases on nine delivered orders, six decided for the buyer
-    const row = { orders: 9, cases: 9, lost: 6, rateBps: 10_000 };
+    // every case in this file: ten cases on nine delivered orders, seven decided for the buyer
+    const row = { orders: 9, cases: 10, lost: 7, rateBps: 11_111 };
     expect(r.body.suppliers).toEqual([{ id: w.shop.supplier.userId, ...row }]);
     expect(r.body.categories).toEqual([{ id: w.shop.categoryId, ...row }]);
     expect((await call(t.app, 'GET', '/api/v1/admin/dispute-rates', { token: w.buyer.token })).status).toBe(403);

@@ -37,9 +37,12 @@ export async function openDispute(
       }
       const keys = body.cardKeyIndexes ? await soldKeysOf(tx, orderId) : [];
       const { item, keyIds } = claimedItem(order, body, keys);
-      if (await q.disputeOfItem(tx, item.id)) {
+      // an item has one case, unless that case replaced its keys: the new keys may be claimed in turn
+      const earlier = await q.disputesOfItem(tx, item.id);
+      if (earlier.some((c) => c.status !== 'resolved_replace')) {
         throw new AppError('ALREADY_EXISTS', 'This item has had an after-sales case already');
       }
+      const handedOut = new Set(earlier.flatMap((c) => JSON.parse(c.replacement_key_ids) as string[]));
       await disputeOrder(tx, deps, orderId, 'dispute_opened');
       // a buyer whose score is over the operators' threshold goes straight to the platform
       const fastTrack = await buyerFastTracked(tx, deps, auth.userId);
@@ -72,6 +75,8 @@ export async function openDispute(
         opened_ip: ip,
         claimed_revealed_at: await firstRevealOf(tx, keyIds),
         claimed_resold: await resoldAmong(tx, deps, orderId, keyIds),
+        claimed_replacements: keyIds.filter((k) => handedOut.has(k)).length,
+        replacement_key_ids: '[]',
         supplier_late: 0,
         deadline_at: await deadlineAfter(
           tx,

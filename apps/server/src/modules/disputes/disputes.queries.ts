@@ -29,6 +29,7 @@ function fromDb(r: DisputeRow): DisputeRow {
     claimed_revealed_at: r.claimed_revealed_at === null ? null : num(r.claimed_revealed_at),
     supplier_late: num(r.supplier_late),
     claimed_resold: num(r.claimed_resold),
+    claimed_replacements: num(r.claimed_replacements),
     answer_amount_cents: r.answer_amount_cents === null ? null : num(r.answer_amount_cents),
     ruling_amount_cents: r.ruling_amount_cents === null ? null : num(r.ruling_amount_cents),
     deadline_at: r.deadline_at === null ? null : num(r.deadline_at),
@@ -57,9 +58,15 @@ export async function findDisputeForUpdate(
   return r && fromDb(r);
 }
 
-export async function disputeOfItem(db: Executor, orderItemId: string): Promise<DisputeRow | undefined> {
-  const r = await db.selectFrom('disputes').selectAll().where('order_item_id', '=', orderItemId).executeTakeFirst();
-  return r && fromDb(r);
+/** The cases an item has had, oldest first. */
+export async function disputesOfItem(db: Executor, orderItemId: string): Promise<DisputeRow[]> {
+  const rows = await db
+    .selectFrom('disputes')
+    .selectAll()
+    .where('order_item_id', '=', orderItemId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map(fromDb);
 }
 
 export async function openDisputeOfOrder(db: Executor, orderId: string): Promise<DisputeRow | undefined> {
@@ -97,10 +104,21 @@ export async function addRefunded(db: Executor, id: string, cents: number, now: 
     .execute();
 }
 
-export async function addReplaced(db: Executor, id: string, count: number, now: number): Promise<void> {
+/** Records a replacement: how many keys, and which new ones (a later claim on them counts against the supplier). */
+export async function addReplaced(db: Executor, id: string, newKeyIds: string[], now: number): Promise<void> {
+  const row = await db
+    .selectFrom('disputes')
+    .select('replacement_key_ids')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  const all = [...(JSON.parse(row.replacement_key_ids) as string[]), ...newKeyIds];
   await db
     .updateTable('disputes')
-    .set((eb) => ({ replaced_count: eb('replaced_count', '+', count), updated_at: now }))
+    .set((eb) => ({
+      replaced_count: eb('replaced_count', '+', newKeyIds.length),
+      replacement_key_ids: JSON.stringify(all),
+      updated_at: now,
+    }))
     .where('id', '=', id)
     .execute();
 }
@@ -251,6 +269,8 @@ export interface SupplierSignals {
   cases: number;
   /** claimed keys found re-sold: their secret had been sold on another order first */
   resold: number;
+  /** keys handed out as replacements and claimed again */
+  reclaimed: number;
   /** cases the platform or a missed deadline decided for the buyer (not the supplier's own refund or replacement) */
   lost: number;
   late: number;
@@ -266,10 +286,17 @@ export async function supplierSignals(db: Executor, supplierId: string): Promise
       ),
       sql<number>`sum(supplier_late)`.as('late'),
       sql<number>`sum(claimed_resold)`.as('resold'),
+      sql<number>`sum(claimed_replacements)`.as('reclaimed'),
     ])
     .where('supplier_id', '=', supplierId)
     .executeTakeFirstOrThrow();
-  return { cases: num(r.cases), lost: num(r.lost), late: num(r.late), resold: num(r.resold) };
+  return {
+    cases: num(r.cases),
+    lost: num(r.lost),
+    late: num(r.late),
+    resold: num(r.resold),
+    reclaimed: num(r.reclaimed),
+  };
 }
 
 // ─── standings ───

@@ -77,7 +77,7 @@ export async function replaceCase(tx: Executor, deps: Deps, c: q.DisputeRow): Pr
       available: r.available,
     });
   }
-  await q.addReplaced(tx, c.id, targets.length, deps.clock.now());
+  await q.addReplaced(tx, c.id, r.keyIds, deps.clock.now());
   return targets.length;
 }
 

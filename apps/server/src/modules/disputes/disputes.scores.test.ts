@@ -10,6 +10,7 @@ const cleanSupplier = {
   voidedUnsold: 0,
   replacedAfterSale: 0,
   resold: 0,
+  reclaimed: 0,
   orders: 100,
 };
 
@@ -41,6 +42,10 @@ describe('bad-faith scores', () => {
     });
     expect(bad.score).toBe(30 + 10 + 20 + 10);
     expect(bad.reasons.some((r) => r.includes('let 2 answer deadlines pass'))).toBe(true);
+    expect(scoreSupplier({ ...cleanSupplier, reclaimed: 1 })).toEqual({
+      score: 15,
+      reasons: ['+15 换出的卡密又被申诉 1 张 / 1 replacement keys claimed again'],
+    });
     // lost cases on a large volume are not a pattern
     expect(scoreSupplier({ ...cleanSupplier, orders: 1000, lost: 3 }).score).toBe(0);
   });

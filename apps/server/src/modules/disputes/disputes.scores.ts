@@ -34,7 +34,7 @@ export function scoreBuyer(s: BuyerSignals & { orders: number; lateClaimHours: n
   ]);
 }
 
-/** A supplier: cases lost for items sold, deadlines let pass, claimed keys found re-sold, many replacements. */
+/** A supplier: cases lost, deadlines let pass, claimed keys found re-sold, replacements claimed again, many replacements. */
 export function scoreSupplier(s: SupplierSignals & SupplierKeyRecord & { orders: number }): BadFaithScore {
   const rate = s.lost / Math.max(1, s.orders);
   return total([
@@ -46,6 +46,10 @@ export function scoreSupplier(s: SupplierSignals & SupplierKeyRecord & { orders:
     [
       Math.min(60, 20 * s.resold),
       `${s.resold} 张被申诉的卡密此前已在别的订单售出 / ${s.resold} claimed keys had been sold on other orders before`,
+    ],
+    [
+      Math.min(30, 15 * s.reclaimed),
+      `换出的卡密又被申诉 ${s.reclaimed} 张 / ${s.reclaimed} replacement keys claimed again`,
     ],
     [
       s.replacedAfterSale >= 3 ? 10 : 0,

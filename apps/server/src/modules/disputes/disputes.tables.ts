@@ -4,7 +4,7 @@ import type { Millis } from '../../platform/db/schema.ts';
 export interface DisputesTable {
   id: string;
   order_id: string;
-  /** one case per order item, ever: a unique index */
+  /** a second case on an item only after its first ended in a replacement (a claim on the new keys) */
   order_item_id: string;
   /** the order id while the case is open, null after: a unique index keeps one open case per order */
   open_order_id: string | null;
@@ -35,6 +35,10 @@ export interface DisputesTable {
   claimed_revealed_at: Millis | null;
   /** claimed keys whose secret had been sold on another order before: the supplier re-sold used keys */
   claimed_resold: number;
+  /** claimed keys that an earlier case on the item handed out as replacements */
+  claimed_replacements: number;
+  /** JSON array: the keys this case's replacement handed out */
+  replacement_key_ids: string;
   /** 1 when the supplier let the answer deadline pass */
   supplier_late: number;
   deadline_at: Millis | null;

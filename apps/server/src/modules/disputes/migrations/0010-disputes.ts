@@ -30,13 +30,15 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
     .addColumn('opened_ip', 'text')
     .addColumn('claimed_revealed_at', 'bigint')
     .addColumn('claimed_resold', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('claimed_replacements', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('replacement_key_ids', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('supplier_late', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('deadline_at', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('resolved_at', 'bigint')
     .execute();
-  await db.schema.createIndex('disputes_item_uq').on('disputes').column('order_item_id').unique().execute();
+  await db.schema.createIndex('disputes_item_idx').on('disputes').column('order_item_id').execute();
   await db.schema.createIndex('disputes_open_order_uq').on('disputes').column('open_order_id').unique().execute();
   await db.schema.createIndex('disputes_order_idx').on('disputes').column('order_id').execute();
   await db.schema.createIndex('disputes_buyer_idx').on('disputes').columns(['buyer_id', 'created_at']).execute();
