@@ -4,7 +4,7 @@
  */
 import type { BadFaithScore } from '@kameng/contracts';
 import type { SupplierKeyRecord } from '../vault/vault.service.ts';
-import type { BuyerSignals, SupplierSignals } from './disputes.queries.ts';
+import type { BuyerSignals, SupplierSignals } from './standings.queries.ts';
 
 function total(parts: [number, string][]): BadFaithScore {
   const hits = parts.filter(([points]) => points > 0);

@@ -16,7 +16,7 @@ import { invalidateCatalogCache, putBackOnSale, takeSupplierOffSale } from '../c
 import { createNotice } from '../notify/notify.service.ts';
 import { deliveredOrderCount } from '../orders/orders.service.ts';
 import { supplierKeyRecord } from '../vault/vault.service.ts';
-import * as q from './disputes.queries.ts';
+import * as q from './standings.queries.ts';
 import { scoreBuyer, scoreSupplier } from './disputes.scores.ts';
 import type { StandingAction } from './disputes.tables.ts';
 
