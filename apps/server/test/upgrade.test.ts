@@ -143,7 +143,10 @@ describe(`upgrade (${dialectName}) from a database made by main at 3442744`, () 
     expect(before.orders).toHaveLength(3);
 
     await migrate(old.database, MODULES);
-    expect(await allRows(old.database)).toEqual(before);
+    // every table that was there keeps its rows; tables added since (later modules') start empty
+    const migrated = await allRows(old.database);
+    expect(Object.fromEntries(Object.keys(before).map((k) => [k, migrated[k]]))).toEqual(before);
+    for (const [table, rows] of Object.entries(migrated)) if (!(table in before)) expect(rows, table).toEqual([]);
 
     const fresh = await createTestDatabase();
     open.push(fresh);

@@ -2,6 +2,7 @@ export * from './accounts.ts';
 export * from './carousel.ts';
 export * from './catalog.ts';
 export * from './common.ts';
+export * from './disputes.ts';
 export * from './errors.ts';
 export * from './ledger.ts';
 export * from './orders.ts';

@@ -1,6 +1,7 @@
 import type { KamengModule } from '../platform/module.ts';
 import { accountsModule } from './accounts/accounts.module.ts';
 import { catalogModule } from './catalog/catalog.module.ts';
+import { disputesModule } from './disputes/disputes.module.ts';
 import { ledgerModule } from './ledger/ledger.module.ts';
 import { notifyModule } from './notify/notify.module.ts';
 import { ordersModule } from './orders/orders.module.ts';
@@ -21,4 +22,5 @@ export const MODULES: readonly KamengModule[] = [
   ledgerModule,
   paymentsModule,
   ordersModule,
+  disputesModule,
 ];

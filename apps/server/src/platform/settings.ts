@@ -7,6 +7,15 @@ export const SETTING_DEFAULTS = {
   'orders.manualDeliveryHours': 24,
   'payments.sandboxEnabled': null as boolean | null,
   'withdrawals.secondApprovalAboveCents': 500_000,
+  'disputes.supplierAnswerHours': 24,
+  'disputes.buyerEscalateHours': 48,
+  'disputes.arbitrationHours': 72,
+  'disputes.lateClaimHours': 72,
+  'disputes.unrevealedReturnHours': 24,
+  'disputes.buyerFastTrackScore': 60,
+  'disputes.supplierWarnScore': 40,
+  'disputes.supplierDelayScore': 60,
+  'disputes.supplierSuspendScore': 80,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

@@ -8,6 +8,7 @@ import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { StatCard } from '../console/stat-card.tsx';
 import { useGet, withParams } from '../console/query.ts';
 import type { DailySummary } from '../console/types.ts';
+import { DisputeRatesCard } from '../disputes/rates-card.tsx';
 import { api } from '../lib/api.ts';
 import { useT } from './messages.ts';
 
@@ -109,6 +110,9 @@ export default function Dashboard() {
               <DayChart dates={dates} series={countSeries} formatAxis={countAxes} label={t('dash.countChart')} />
             )}
           </Card>
+        </Col>
+        <Col span={24}>
+          <DisputeRatesCard />
         </Col>
       </Row>
     </>

@@ -6,6 +6,7 @@ import {
   DashboardOutlined,
   MoneyCollectOutlined,
   ReconciliationOutlined,
+  SafetyOutlined,
   SettingOutlined,
   ShoppingOutlined,
   TeamOutlined,
@@ -13,6 +14,7 @@ import {
 import { Spin } from 'antd';
 import { lazy, Suspense } from 'react';
 import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../console/layout.tsx';
+import { useDisputesT } from '../disputes/messages.ts';
 import { useSession } from '../lib/session.ts';
 import { useT } from './messages.ts';
 import { usePaymentsT } from './payments-messages.ts';
@@ -28,6 +30,7 @@ const Settings = lazy(() => import('./settings.tsx'));
 const Audit = lazy(() => import('./audit.tsx'));
 const PaymentChannels = lazy(() => import('./payment-channels.tsx'));
 const Reconciliation = lazy(() => import('./reconciliation.tsx'));
+const Arbitration = lazy(() => import('../disputes/arbitration.tsx'));
 
 const pages: Record<string, () => React.ReactNode> = {
   '/admin': () => <Dashboard />,
@@ -41,6 +44,7 @@ const pages: Record<string, () => React.ReactNode> = {
   '/admin/audit': () => <Audit />,
   '/admin/payment-channels': () => <PaymentChannels />,
   '/admin/reconciliation': () => <Reconciliation />,
+  '/admin/disputes': () => <Arbitration />,
 };
 
 /** The operator console: every /admin/* path; loaded on demand, never part of the storefront's first load. */
@@ -48,8 +52,11 @@ export default function AdminConsole({ path }: { path: string }) {
   const t = useT();
   const tp = usePaymentsT();
   // payment channels hold the keys that move money: the server serves them to admins only
-  const isAdmin = useSession().me?.roles.includes('admin') ?? false;
-  const entries: MenuEntry[] = [
+  const roles = useSession().me?.roles ?? [];
+  const isAdmin = roles.includes('admin');
+  const td = useDisputesT();
+  const arbitration: MenuEntry = { path: '/admin/disputes', label: td('arbitration'), icon: <SafetyOutlined /> };
+  const all: MenuEntry[] = [
     { path: '/admin', label: t('menu.dashboard'), icon: <DashboardOutlined /> },
     { path: '/admin/reviews', label: t('menu.reviews'), icon: <CheckSquareOutlined /> },
     { path: '/admin/withdrawals', label: t('menu.withdrawals'), icon: <MoneyCollectOutlined /> },
@@ -61,10 +68,13 @@ export default function AdminConsole({ path }: { path: string }) {
     { path: '/admin/reconciliation', label: tp('menu.reconciliation'), icon: <ReconciliationOutlined /> },
     { path: '/admin/settings', label: t('menu.settings'), icon: <SettingOutlined /> },
     { path: '/admin/audit', label: t('menu.audit'), icon: <AuditOutlined /> },
+    arbitration,
   ];
-  const page = pages[path];
+  // an arbitrator who is not an operator sees the arbitration console only
+  const entries = isAdmin || roles.includes('operator') ? all : [arbitration];
+  const page = entries === all ? pages[path] : pages['/admin/disputes'];
   return (
-    <RequireRole roles={['operator', 'admin']} forbiddenHint={t('forbiddenHint')}>
+    <RequireRole roles={['operator', 'arbitrator', 'admin']} forbiddenHint={t('forbiddenHint')}>
       <ConsoleLayout title={t('title')} entries={entries} path={path}>
         <Suspense fallback={<Spin style={{ display: 'block', padding: 48 }} />}>
           {page ? page() : <NotFoundPage />}

@@ -3,12 +3,13 @@ import { useBuyerT } from './messages.ts';
 import { useDateLocale } from '../lib/date-locale.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { displayName, useLogout, useSession } from '../lib/session.ts';
+import BuyerDisputes from '../disputes/buyer.tsx';
 import { ApplyPage } from './apply-page.tsx';
 import { OrdersPage } from './orders-page.tsx';
 import { SecurityPage } from './security-page.tsx';
 import { WalletPage } from './wallet-page.tsx';
 
-const SECTIONS = ['orders', 'wallet', 'security', 'apply'] as const;
+const SECTIONS = ['orders', 'disputes', 'wallet', 'security', 'apply'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The buyer centre: every /account/* path; its own chunk, loaded when a signed-in buyer opens it. */
@@ -17,7 +18,9 @@ export default function BuyerCentre({ path }: { path: string }) {
   const { me } = useSession();
   const { logout, leaving } = useLogout();
   useDateLocale();
-  const section = SECTIONS.find((s) => path === `/account/${s}`) ?? (path === '/account' ? 'orders' : null);
+  const caseId = /^\/account\/disputes\/([^/]+)$/.exec(path)?.[1];
+  const section =
+    SECTIONS.find((s) => path === `/account/${s}`) ?? (path === '/account' ? 'orders' : caseId ? 'disputes' : null);
   if (me === undefined) return <Skeleton active />;
   if (me === null) {
     return (
@@ -60,13 +63,14 @@ export default function BuyerCentre({ path }: { path: string }) {
           tabBarStyle={{ marginBottom: 0 }}
         />
       </Card>
-      <SectionPage section={section} />
+      <SectionPage section={section} caseId={caseId ? decodeURIComponent(caseId) : undefined} />
     </Flex>
   );
 }
 
-function SectionPage({ section }: { section: Section }) {
+function SectionPage({ section, caseId }: { section: Section; caseId?: string | undefined }) {
   if (section === 'orders') return <OrdersPage />;
+  if (section === 'disputes') return <BuyerDisputes id={caseId} />;
   if (section === 'wallet') return <WalletPage />;
   if (section === 'security') return <SecurityPage />;
   return <ApplyPage />;

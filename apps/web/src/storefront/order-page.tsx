@@ -25,6 +25,7 @@ import { isKnownMethod, methodLabel } from '../lib/payments.ts';
 import { linkTo } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { formatTime } from '../lib/time.ts';
+import { MyCasesButton, OpenCaseButton } from '../disputes/buyer.tsx';
 import { OrderKeys } from './order-keys.tsx';
 import { type PaymentView, rememberedLookup, rememberedPayment, rememberLookup } from './order-memory.ts';
 
@@ -124,6 +125,8 @@ function BuyerOrder({ id, onFound }: { id: string; onFound: (lookupPassword: str
                 </Button>
               </Popconfirm>
             )}
+            {o.status === 'delivered' && <OpenCaseButton orderId={o.id} keys={o.cardKeys ?? []} />}
+            {o.status === 'disputed' && <MyCasesButton />}
             <Button {...linkTo('/account/orders')}>{t('order.allOrders')}</Button>
           </Flex>
         </>

@@ -1,8 +1,16 @@
-import { AppstoreOutlined, DashboardOutlined, SendOutlined, ShoppingOutlined, WalletOutlined } from '@ant-design/icons';
+import {
+  AppstoreOutlined,
+  CustomerServiceOutlined,
+  DashboardOutlined,
+  SendOutlined,
+  ShoppingOutlined,
+  WalletOutlined,
+} from '@ant-design/icons';
 import { lazy, Suspense } from 'react';
 import { Spin } from 'antd';
 import { linkTo } from '../lib/router.ts';
 import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../console/layout.tsx';
+import { useDisputesT } from '../disputes/messages.ts';
 import { useT } from './messages.ts';
 
 const Dashboard = lazy(() => import('./dashboard.tsx'));
@@ -11,6 +19,7 @@ const ProductForm = lazy(() => import('./product-form.tsx'));
 const CardKeys = lazy(() => import('./card-keys.tsx'));
 const Orders = lazy(() => import('./orders.tsx'));
 const Money = lazy(() => import('./money.tsx'));
+const Disputes = lazy(() => import('../disputes/supplier-queue.tsx'));
 
 /** Which page a /supplier/* path shows, and its parameter. */
 function route(path: string): { page: keyof typeof pages; id?: string } | null {
@@ -24,6 +33,7 @@ function route(path: string): { page: keyof typeof pages; id?: string } | null {
   if (path === '/supplier/orders') return { page: 'orders' };
   if (path === '/supplier/delivery') return { page: 'delivery' };
   if (path === '/supplier/money') return { page: 'money' };
+  if (path === '/supplier/disputes' || path.startsWith('/supplier/disputes/')) return { page: 'disputes' };
   return null;
 }
 
@@ -35,17 +45,20 @@ const pages = {
   orders: () => <Orders queue={false} />,
   delivery: () => <Orders queue />,
   money: () => <Money />,
+  disputes: () => <Disputes />,
 };
 
 /** The supplier console: every /supplier/* path; loaded on demand, never part of the storefront's first load. */
 export default function SupplierConsole({ path }: { path: string }) {
   const t = useT();
+  const td = useDisputesT();
   const entries: MenuEntry[] = [
     { path: '/supplier', label: t('menu.dashboard'), icon: <DashboardOutlined /> },
     { path: '/supplier/products', label: t('menu.products'), icon: <AppstoreOutlined /> },
     { path: '/supplier/orders', label: t('menu.orders'), icon: <ShoppingOutlined /> },
     { path: '/supplier/delivery', label: t('menu.delivery'), icon: <SendOutlined /> },
     { path: '/supplier/money', label: t('menu.money'), icon: <WalletOutlined /> },
+    { path: '/supplier/disputes', label: td('menu'), icon: <CustomerServiceOutlined /> },
   ];
   const r = route(path);
   return (

@@ -13,6 +13,7 @@ import { invalidateCatalogCache, invalidateCatalogProducts, returnManualStock } 
 import { settleHold } from '../ledger/ledger.service.ts';
 import { closePendingPayments } from '../payments/payments.service.ts';
 import { deliverReservedKeys } from './orders.checkout.ts';
+import { settlementDelayed } from './orders.hooks.ts';
 import { notifyDeliveredJob } from './orders.jobs-spec.ts';
 import * as q from './orders.queries.ts';
 import { paymentOf, refundOrder } from './orders.refunds.ts';
@@ -94,6 +95,7 @@ export async function autoCompleteOrders(deps: Deps): Promise<number> {
     await deps.db.transaction().execute(async (tx) => {
       const order = await q.findOrder(tx, id);
       if (order?.status !== 'delivered') return;
+      if (deps.hooks.has(settlementDelayed) && (await deps.hooks.get(settlementDelayed)(tx, order.supplier_id))) return;
       await complete(tx, deps, order, 'confirmation_window_elapsed');
       done++;
     });

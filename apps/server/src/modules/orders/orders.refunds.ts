@@ -72,7 +72,7 @@ export async function refundOrder(
 }
 
 /** Where a refund's money comes from and goes: registered buyers' wallets unless sent back through the channel. */
-function refundAccounts(order: q.OrderRow, payment: { provider: Provider }, to?: 'wallet' | 'original') {
+export function refundAccounts(order: q.OrderRow, payment: { provider: Provider }, to?: 'wallet' | 'original') {
   const wallet = order.buyer_id ? `wallet:${order.buyer_id}` : null;
   const channel = `clearing:${payment.provider}`;
   const payer = payment.provider === 'balance' && wallet ? wallet : channel;

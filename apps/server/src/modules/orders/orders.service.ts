@@ -23,3 +23,12 @@ export {
   type OrderView,
   searchOrders,
 } from './orders.views.ts';
+export {
+  type DisputableOrder,
+  deliveredCountsSince,
+  deliveredOrderCount,
+  disputeOrder,
+  lockOrderForDispute,
+  refundDisputedOrder,
+  resumeDisputedOrder,
+} from './orders.disputes.ts';

@@ -24,6 +24,36 @@ const settingsSchema = z.object({
     .max(30 * 24),
   'payments.sandboxEnabled': z.boolean().nullable(),
   'withdrawals.secondApprovalAboveCents': z.number().int().min(0),
+  'disputes.supplierAnswerHours': z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24),
+  'disputes.buyerEscalateHours': z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24),
+  'disputes.arbitrationHours': z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24),
+  'disputes.lateClaimHours': z
+    .number()
+    .int()
+    .min(1)
+    .max(365 * 24),
+  'disputes.unrevealedReturnHours': z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24),
+  // bad-faith score thresholds (0–100); 101 turns an action off
+  'disputes.buyerFastTrackScore': z.number().int().min(1).max(101),
+  'disputes.supplierWarnScore': z.number().int().min(1).max(101),
+  'disputes.supplierDelayScore': z.number().int().min(1).max(101),
+  'disputes.supplierSuspendScore': z.number().int().min(1).max(101),
 });
 
 async function readAll(deps: Deps) {

@@ -2,6 +2,7 @@ import { decrypt } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { batchKeys } from './vault.data-keys.ts';
+import { noteFirstReveal } from './vault.key-history.ts';
 import { checkLowStock } from './vault.low-stock.ts';
 import * as q from './vault.queries.ts';
 
@@ -32,6 +33,12 @@ export async function markKeysSold(tx: Executor, deps: Deps, orderId: string): P
 export async function revealKeysForOrder(db: Executor, deps: Deps, orderId: string): Promise<string[]> {
   const rows = await q.soldForOrder(db, orderId);
   if (rows.length === 0) return [];
+  await noteFirstReveal(
+    db,
+    deps,
+    orderId,
+    rows.map((r) => r.id),
+  );
   const deks = await batchKeys(
     db,
     deps,

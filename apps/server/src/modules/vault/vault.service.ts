@@ -7,3 +7,13 @@ export { markKeysSold, releaseKeys, reserveKeys, revealKeysForOrder } from './va
 export { type ImportBody, generateKeys, importKeys, SYNC_MAX_LINES } from './vault.import.ts';
 export { getImport, listImports, runImport, sweepOrphanUploads } from './vault.import-job.ts';
 export { listProductKeys, revealKey, voidUnsold } from './vault.supplier-keys.ts';
+export { replaceSoldKeys, type SoldKey, soldKeysOf } from './vault.replacement.ts';
+export {
+  firstRevealOf,
+  resoldAmong,
+  type KeyHistory,
+  keyHistoryOfOrder,
+  type SupplierKeyRecord,
+  supplierKeyRecord,
+} from './vault.key-history.ts';
+export { restockKeys, takeBackKeys, unrevealedKeysOf } from './vault.returns.ts';

@@ -75,12 +75,20 @@ export interface VaultStockAlertsTable {
   alerted_at: Millis | null;
 }
 
+/** The first time each sold key was shown to its buyer (the order page or a guest lookup). */
+export interface CardKeyRevealsTable {
+  key_id: string;
+  order_id: string;
+  revealed_at: Millis;
+}
+
 export interface VaultTables {
   card_key_batches: CardKeyBatchesTable;
   card_keys: CardKeysTable;
   import_jobs: ImportJobsTable;
   import_upload_chunks: ImportUploadChunksTable;
   vault_stock_alerts: VaultStockAlertsTable;
+  card_key_reveals: CardKeyRevealsTable;
 }
 
 declare module '../../platform/db/schema.ts' {

@@ -1,0 +1,16 @@
+import type { KamengModule } from '../../platform/module.ts';
+import * as m0010 from './migrations/0010-disputes.ts';
+import { settlementDelayed } from '../orders/orders.hooks.ts';
+import { disputesJobs } from './disputes.jobs.ts';
+import { disputesRoutes } from './disputes.routes.ts';
+import { settlementHeldFor } from './disputes.service.ts';
+
+/** After-sales cases: the buyer opens, the supplier answers, the platform arbitrates; escrow frozen meanwhile. */
+export const disputesModule: KamengModule = {
+  name: 'disputes',
+  migrations: { '0010-disputes': m0010 },
+  routes: [{ plugin: disputesRoutes }],
+  jobs: disputesJobs,
+  // a supplier whose bad-faith score passed the operators' threshold keeps his escrow until an operator lifts it
+  install: (deps) => deps.hooks.provide(settlementDelayed, settlementHeldFor),
+};

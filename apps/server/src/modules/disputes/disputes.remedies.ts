@@ -1,0 +1,87 @@
+/**
+ * What a case's outcome does to money and keys, inside the step's transaction: a refund out of the order's
+ * frozen escrow (never more than was paid for the item, once per step), replacement keys from stock, and
+ * the order resuming when the case ends.
+ */
+import type { Executor } from '../../platform/db/database.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { refundDisputedOrder, resumeDisputedOrder } from '../orders/orders.service.ts';
+import { replaceSoldKeys, soldKeysOf } from '../vault/vault.service.ts';
+import * as q from './disputes.queries.ts';
+
+/** What is still refundable on the case's item. */
+export function refundableCents(c: q.DisputeRow): number {
+  return Math.max(0, c.paid_cents - c.refunded_cents);
+}
+
+function claimedIds(c: q.DisputeRow): string[] {
+  return JSON.parse(c.card_key_ids) as string[];
+}
+
+/** Left out, a refund is the claimed keys' price, or what is left of the item when no keys were named. */
+function defaultRefund(c: q.DisputeRow): number {
+  const keys = claimedIds(c).length;
+  return Math.min(refundableCents(c), keys > 0 ? keys * c.unit_price_cents : refundableCents(c));
+}
+
+/**
+ * Refunds `amountCents` (or the default) of the item for the step named `stepName` (the refund's idempotency
+ * key with the case id). Returns the amount and whether the case's item is now refunded in full.
+ */
+export async function refundCase(
+  tx: Executor,
+  deps: Deps,
+  c: q.DisputeRow,
+  r: { amountCents?: number | undefined; stepName: string; to: 'wallet' | 'original' },
+): Promise<{ amountCents: number; itemDone: boolean }> {
+  const left = refundableCents(c);
+  const amountCents = r.amountCents ?? defaultRefund(c);
+  if (left <= 0) throw new AppError('INVALID_STATE', 'The item has been refunded in full already');
+  if (!Number.isSafeInteger(amountCents) || amountCents <= 0 || amountCents > left) {
+    throw new AppError('UNPROCESSABLE', 'More than what was paid for the item and not yet refunded', {
+      refundableCents: left,
+      issues: [{ path: ['amountCents'], message: `at most ${left}` }],
+    });
+  }
+  await refundDisputedOrder(tx, deps, {
+    orderId: c.order_id,
+    amountCents,
+    refundId: `rfd_${c.id}_${r.stepName}`,
+    to: r.to,
+    reason: `dispute_${r.stepName}`,
+  });
+  await q.addRefunded(tx, c.id, amountCents, deps.clock.now());
+  return { amountCents, itemDone: amountCents === left };
+}
+
+/**
+ * Hands the buyer fresh keys for the claimed ones (all of the item's keys when none were named), from the
+ * product's stock, in this transaction. Refused when stock is short: refund instead.
+ */
+export async function replaceCase(tx: Executor, deps: Deps, c: q.DisputeRow): Promise<number> {
+  if (c.delivery_mode !== 'auto') {
+    throw new AppError('UNPROCESSABLE', 'Only card keys can be replaced; refund this item instead');
+  }
+  const sold = await soldKeysOf(tx, c.order_id);
+  const claimed = claimedIds(c);
+  const targets =
+    claimed.length > 0
+      ? sold.filter((k) => claimed.includes(k.id)).map((k) => k.id)
+      : sold.filter((k) => k.productId === c.product_id).map((k) => k.id);
+  if (targets.length === 0) throw new AppError('INVALID_STATE', 'The claimed keys have been replaced already');
+  const r = await replaceSoldKeys(tx, deps, { orderId: c.order_id, productId: c.product_id, keyIds: targets });
+  if (!r.ok) {
+    throw new AppError('OUT_OF_STOCK', 'Not enough keys in stock to replace these; refund instead', {
+      needed: targets.length,
+      available: r.available,
+    });
+  }
+  await q.addReplaced(tx, c.id, r.keyIds, deps.clock.now());
+  return targets.length;
+}
+
+/** The case is over: an order with money left in escrow goes back to delivered and its escrow unfreezes. */
+export async function endCase(tx: Executor, deps: Deps, c: q.DisputeRow): Promise<void> {
+  await resumeDisputedOrder(tx, deps, c.order_id, `dispute_${c.id}_ended`);
+}
