@@ -3,6 +3,7 @@ import * as m0003 from './migrations/0003-vault.ts';
 import * as m0007 from './migrations/0007-vault-imports.ts';
 import { stockCounts } from '../catalog/catalog.service.ts';
 import { availableCounts } from './vault.allocation.ts';
+import { vaultMetrics } from './vault.metrics.ts';
 import { vaultJobs } from './vault.jobs.ts';
 import { vaultRoutes } from './vault.routes.ts';
 
@@ -12,5 +13,6 @@ export const vaultModule: KamengModule = {
   migrations: { '0003-vault': m0003, '0007-vault-imports': m0007 },
   routes: [{ plugin: vaultRoutes }],
   jobs: vaultJobs,
+  metrics: vaultMetrics,
   install: (deps) => deps.hooks.provide(stockCounts, availableCounts),
 };
