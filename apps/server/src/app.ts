@@ -124,6 +124,6 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     for (const r of m.routes ?? []) await app.register(r.plugin(deps), { prefix: r.prefix ?? '/api/v1' });
   }
 
-  await registerWeb(app, deps.config.webDistDir ?? DEFAULT_WEB_DIST);
+  await registerWeb(app, deps.config.webDistDir ?? DEFAULT_WEB_DIST, deps);
   return app;
 }

@@ -9,3 +9,4 @@ export * from './payments.ts';
 export * from './pricing.ts';
 export * from './reports.ts';
 export * from './vault.ts';
+export * from './site.ts';
