@@ -116,7 +116,3 @@ export type SitePageName = z.infer<typeof sitePageNameSchema>;
 
 export const sitePageSchema = z.object({ page: sitePageNameSchema, text: z.string() }).meta({ id: 'SitePage' });
 export type SitePageDto = z.infer<typeof sitePageSchema>;
-
-/** Where the footer's record numbers link to (as MIIT and the MPS ask). */
-export const ICP_RECORD_URL = 'https://beian.miit.gov.cn/';
-export const psbRecordUrl = (code: string) => `https://beian.mps.gov.cn/#/query/webSearch?code=${code}`;

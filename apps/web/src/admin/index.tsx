@@ -4,6 +4,7 @@ import {
   CheckSquareOutlined,
   CreditCardOutlined,
   DashboardOutlined,
+  GlobalOutlined,
   MoneyCollectOutlined,
   ReconciliationOutlined,
   SettingOutlined,
@@ -16,6 +17,7 @@ import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../con
 import { useSession } from '../lib/session.ts';
 import { useT } from './messages.ts';
 import { usePaymentsT } from './payments-messages.ts';
+import { useSiteT } from './site-messages.ts';
 
 const Dashboard = lazy(() => import('./dashboard.tsx'));
 const Reviews = lazy(() => import('./reviews.tsx'));
@@ -28,6 +30,7 @@ const Settings = lazy(() => import('./settings.tsx'));
 const Audit = lazy(() => import('./audit.tsx'));
 const PaymentChannels = lazy(() => import('./payment-channels.tsx'));
 const Reconciliation = lazy(() => import('./reconciliation.tsx'));
+const SiteSettings = lazy(() => import('./site.tsx'));
 
 const pages: Record<string, () => React.ReactNode> = {
   '/admin': () => <Dashboard />,
@@ -38,6 +41,7 @@ const pages: Record<string, () => React.ReactNode> = {
   '/admin/orders': () => <Orders />,
   '/admin/ledger': () => <Ledger />,
   '/admin/settings': () => <Settings />,
+  '/admin/site': () => <SiteSettings />,
   '/admin/audit': () => <Audit />,
   '/admin/payment-channels': () => <PaymentChannels />,
   '/admin/reconciliation': () => <Reconciliation />,
@@ -47,6 +51,7 @@ const pages: Record<string, () => React.ReactNode> = {
 export default function AdminConsole({ path }: { path: string }) {
   const t = useT();
   const tp = usePaymentsT();
+  const ts = useSiteT();
   // payment channels hold the keys that move money: the server serves them to admins only
   const isAdmin = useSession().me?.roles.includes('admin') ?? false;
   const entries: MenuEntry[] = [
@@ -59,6 +64,7 @@ export default function AdminConsole({ path }: { path: string }) {
     { path: '/admin/ledger', label: t('menu.ledger'), icon: <MoneyCollectOutlined /> },
     ...(isAdmin ? [{ path: '/admin/payment-channels', label: tp('menu.channels'), icon: <CreditCardOutlined /> }] : []),
     { path: '/admin/reconciliation', label: tp('menu.reconciliation'), icon: <ReconciliationOutlined /> },
+    { path: '/admin/site', label: ts('menu.site'), icon: <GlobalOutlined /> },
     { path: '/admin/settings', label: t('menu.settings'), icon: <SettingOutlined /> },
     { path: '/admin/audit', label: t('menu.audit'), icon: <AuditOutlined /> },
   ];

@@ -5,6 +5,7 @@ import { errorText, useI18n } from '../i18n/index.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { facetsOf, useCarousel, useCategoryTree, useProductSearch } from './catalog-data.ts';
+import { Announcements } from './announcements.tsx';
 import { ProductCard } from './product-card.tsx';
 import { SearchBox } from './search-box.tsx';
 
@@ -56,6 +57,7 @@ export function HomePage() {
                 <HomeCarousel items={slides} height={slideHeight} />
               </Suspense>
             )}
+            <Announcements />
             <Card size="small">
               <Typography.Title level={4} style={{ margin: 0 }}>
                 {t('tagline')}
