@@ -3,6 +3,7 @@ export * from './carousel.ts';
 export * from './catalog.ts';
 export * from './common.ts';
 export * from './errors.ts';
+export * from './jobs.ts';
 export * from './ledger.ts';
 export * from './orders.ts';
 export * from './payments.ts';
