@@ -42,6 +42,11 @@ describe('site settings', () => {
     await page.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => page.getByText(/上次保存/).isVisible()).toBe(true);
     await shootConsole(page, 'site-settings');
+
+    // the dead-job queue sits beside it in the menu (empty on a healthy shop)
+    await page.getByRole('menuitem', { name: '失败任务' }).click();
+    await expect.poll(() => page.getByText('没有失败的任务').first().isVisible()).toBe(true);
+    await shootConsole(page, 'dead-jobs');
     expect(errors).toEqual([]);
     await context.close();
 

@@ -4,6 +4,7 @@ import {
   CheckSquareOutlined,
   CreditCardOutlined,
   DashboardOutlined,
+  ExceptionOutlined,
   GlobalOutlined,
   MoneyCollectOutlined,
   ReconciliationOutlined,
@@ -16,6 +17,7 @@ import { lazy, Suspense } from 'react';
 import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../console/layout.tsx';
 import { useSession } from '../lib/session.ts';
 import { useT } from './messages.ts';
+import { useJobsT } from './jobs-messages.ts';
 import { usePaymentsT } from './payments-messages.ts';
 import { useSiteT } from './site-messages.ts';
 
@@ -31,6 +33,7 @@ const Audit = lazy(() => import('./audit.tsx'));
 const PaymentChannels = lazy(() => import('./payment-channels.tsx'));
 const Reconciliation = lazy(() => import('./reconciliation.tsx'));
 const SiteSettings = lazy(() => import('./site.tsx'));
+const DeadJobs = lazy(() => import('./jobs.tsx'));
 
 const pages: Record<string, () => React.ReactNode> = {
   '/admin': () => <Dashboard />,
@@ -42,6 +45,7 @@ const pages: Record<string, () => React.ReactNode> = {
   '/admin/ledger': () => <Ledger />,
   '/admin/settings': () => <Settings />,
   '/admin/site': () => <SiteSettings />,
+  '/admin/jobs': () => <DeadJobs />,
   '/admin/audit': () => <Audit />,
   '/admin/payment-channels': () => <PaymentChannels />,
   '/admin/reconciliation': () => <Reconciliation />,
@@ -52,6 +56,7 @@ export default function AdminConsole({ path }: { path: string }) {
   const t = useT();
   const tp = usePaymentsT();
   const ts = useSiteT();
+  const tj = useJobsT();
   // payment channels hold the keys that move money: the server serves them to admins only
   const isAdmin = useSession().me?.roles.includes('admin') ?? false;
   const entries: MenuEntry[] = [
@@ -65,6 +70,7 @@ export default function AdminConsole({ path }: { path: string }) {
     ...(isAdmin ? [{ path: '/admin/payment-channels', label: tp('menu.channels'), icon: <CreditCardOutlined /> }] : []),
     { path: '/admin/reconciliation', label: tp('menu.reconciliation'), icon: <ReconciliationOutlined /> },
     { path: '/admin/site', label: ts('menu.site'), icon: <GlobalOutlined /> },
+    { path: '/admin/jobs', label: tj('menu.deadJobs'), icon: <ExceptionOutlined /> },
     { path: '/admin/settings', label: t('menu.settings'), icon: <SettingOutlined /> },
     { path: '/admin/audit', label: t('menu.audit'), icon: <AuditOutlined /> },
   ];
