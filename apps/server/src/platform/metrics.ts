@@ -29,15 +29,18 @@ export interface PoolStats {
   waitedTotal: number;
 }
 
-/** This process's HTTP figures: per process by nature (Prometheus scrapes each instance; see docs/deploy.md). */
-export interface HttpMetrics {
-  registry: Registry;
+export interface AppMetrics {
+  /** figures read from the shared database: the same whichever process answers */
+  shared: Registry;
+  /** this process's own figures (HTTP, its pool): summed over a cluster's children (metrics-cluster.ts) */
+  own: Registry;
   observe(method: string, route: string, status: number, seconds: number): void;
 }
 
-/** One registry per app: the HTTP figures it measures and the sources it reads at every scrape. */
-export function createMetrics(sources: readonly MetricSource[]): HttpMetrics {
+/** The registries of one app: the HTTP figures it measures, and the sources it reads at every scrape. */
+export function createMetrics(shared: readonly MetricSource[], own: readonly MetricSource[] = []): AppMetrics {
   const registry = new Registry();
+  const sharedRegistry = new Registry();
   const requests = new Counter({
     name: 'kameng_http_requests_total',
     help: 'HTTP requests answered by this process, by route and status',
@@ -51,9 +54,11 @@ export function createMetrics(sources: readonly MetricSource[]): HttpMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  for (const s of sources) register(registry, s);
+  for (const s of shared) register(sharedRegistry, s);
+  for (const s of own) register(registry, s);
   return {
-    registry,
+    shared: sharedRegistry,
+    own: registry,
     observe(method, route, status, seconds) {
       requests.inc({ method, route, status: String(status) });
       duration.observe({ method, route }, seconds);

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { createMetrics, jobMetrics, poolMetrics } from '../metrics.ts';
+import { clusterMetrics } from '../metrics-cluster.ts';
 import { AppError } from './errors.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -13,11 +14,12 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  */
 export function registerMetrics(app: FastifyInstance, deps: Deps): void {
   const token = deps.config.metricsToken;
-  const metrics = createMetrics([
-    ...jobMetrics(deps.db, () => deps.clock.now()),
-    ...poolMetrics(deps.poolStats),
-    ...deps.modules.flatMap((m) => m.metrics?.(deps) ?? []),
-  ]);
+  const metrics = createMetrics(
+    [...jobMetrics(deps.db, () => deps.clock.now()), ...deps.modules.flatMap((m) => m.metrics?.(deps) ?? [])],
+    poolMetrics(deps.poolStats),
+  );
+  // in a cluster child: every child's own figures, summed by the primary
+  const ownText = clusterMetrics(metrics.own) ?? (() => metrics.own.metrics());
 
   app.addHook('onResponse', (req, reply, done) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
@@ -30,7 +32,7 @@ export function registerMetrics(app: FastifyInstance, deps: Deps): void {
     if (!m?.[1] || !timingSafeEqual(digest(m[1]), digest(token))) {
       throw new AppError('UNAUTHENTICATED', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
     }
-    const text = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(text);
+    const [shared, own] = await Promise.all([metrics.shared.metrics(), ownText()]);
+    return reply.type(metrics.shared.contentType).header('cache-control', 'no-store').send(`${shared}\n${own}`);
   });
 }
