@@ -154,6 +154,11 @@ describe(`site settings, page heads, robots.txt and sitemap.xml (${dialectName})
     expect(category.status).toBe(200);
     expect(category.body).toMatch(/<title>点卡 \d+ - 星辰卡盟<\/title>/);
 
+    const typed = await call(t.app, 'GET', `/search?q=${encodeURIComponent('<b>点卡')}`);
+    expect(typed.body).toContain('<title>搜索「&lt;b&gt;点卡」 - 星辰卡盟</title>');
+    expect(meta(typed.body, 'robots')).toBe('noindex');
+    expect(meta(category.body, 'robots')).toBeUndefined();
+
     const home = await call(t.app, 'GET', '/');
     expect(home.body).toContain('<title>星辰卡盟</title>');
     expect(meta(home.body, 'description')).toBe(SETTINGS.description);

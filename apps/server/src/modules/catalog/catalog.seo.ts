@@ -57,7 +57,8 @@ export async function searchHead(deps: Deps, page: PageRequest): Promise<PageHea
     const names = chain.map((c) => c.name).join(' / ');
     return siteHead(deps, { title: category.name, description: `${names}：在线购买，自动发货` });
   }
-  return siteHead(deps, { title: words ? `搜索「${words}」` : '全部商品' });
+  // a search for typed words is the visitor's page, not one for an index to repeat
+  return siteHead(deps, words ? { title: `搜索「${words}」`, noindex: true } : { title: '全部商品' });
 }
 
 const xmlEscape = (s: string) =>

@@ -9,6 +9,8 @@ export interface PageHead {
   /** an absolute URL or a path on this site */
   image?: string | null;
   type?: 'website' | 'product' | 'article';
+  /** a page for the visitor but not for an index (a search for words the visitor typed) */
+  noindex?: boolean;
 }
 
 export interface PageRequest {

@@ -94,8 +94,6 @@ async function renderPage(
     origin,
   );
   // the consoles and a buyer's own pages are nobody's search result
-  return {
-    status: 200,
-    html: /^\/(account|supplier|admin|cashier|orders)(\/|$)/.test(url.pathname) ? noIndex(html) : html,
-  };
+  const privatePage = /^\/(account|supplier|admin|cashier|orders)(\/|$)/.test(url.pathname);
+  return { status: 200, html: privatePage || head.noindex ? noIndex(html) : html };
 }
