@@ -54,3 +54,5 @@ export function Announcements() {
     </Card>
   );
 }
+
+export default Announcements;
