@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { routeLabel } from '../src/platform/http/metrics-route.ts';
 import { defineJob, enqueue, JobWorker } from '../src/platform/jobs/jobs.ts';
 import { alipayChannelBody, configureChannel, orderAndCheckout } from './support/channels.ts';
 import { call, registerAndLogin } from './support/client.ts';
@@ -162,6 +163,12 @@ describe(`GET /metrics (${dialectName})`, () => {
     await drainJobs(t);
     const after = await scrape();
     expect(sample(after, 'kameng_reconciliation_differences', { provider: 'alipay', kind: 'missing_theirs' })).toBe(1);
+  });
+
+  it('labels requests by route, the hashed assets of every deploy as one', () => {
+    expect(routeLabel('/api/v1/products/:id')).toBe('/api/v1/products/:id');
+    expect(routeLabel('/assets/index-Ab12Cd34.js')).toBe('/assets/*');
+    expect(routeLabel(undefined)).toBe('unmatched');
   });
 
   it('counts jobs that died, by kind', async () => {

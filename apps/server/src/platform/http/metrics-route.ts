@@ -5,6 +5,15 @@ import { createMetrics, jobMetrics, poolMetrics } from '../metrics.ts';
 import { clusterMetrics } from '../metrics-cluster.ts';
 import { AppError } from './errors.ts';
 
+/**
+ * The route a request matched, as a label: the static files of the web app are one route per file, and a
+ * deploy renames every hashed asset, so they count together.
+ */
+export function routeLabel(url: string | undefined): string {
+  if (url === undefined) return 'unmatched';
+  return url.startsWith('/assets/') ? '/assets/*' : url;
+}
+
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
@@ -22,7 +31,7 @@ export function registerMetrics(app: FastifyInstance, deps: Deps): void {
   const ownText = clusterMetrics(metrics.own) ?? (() => metrics.own.metrics());
 
   app.addHook('onResponse', (req, reply, done) => {
-    metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    metrics.observe(req.method, routeLabel(req.routeOptions.url), reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 
