@@ -70,6 +70,9 @@ describe('site settings', () => {
     const html = await (await fetch(`${server.baseUrl}/`)).text();
     expect(html).toContain('<title>星辰卡盟</title>');
     await page.goto('/');
+    // the app keeps the title the server gave the page
+    await expect.poll(() => page.getByTestId('icp').isVisible()).toBe(true);
+    expect(await page.title()).toBe('星辰卡盟');
     const board = page.getByTestId('announcements');
     await expect.poll(() => board.innerText()).toContain('春节期间正常发货');
     expect(await board.innerText()).toContain('置顶');

@@ -57,8 +57,8 @@ export function App() {
     [locale],
   );
   useEffect(() => {
+    // the title is the page's own, written into the HTML by the server (its pageHead): the app keeps it
     document.documentElement.lang = locale;
-    document.title = locale === 'zh-CN' ? '卡盟 Kameng' : 'Kameng 卡盟';
   }, [locale]);
 
   const [me, setMe] = useState<Me | null | undefined>(undefined);
