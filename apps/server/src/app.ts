@@ -19,6 +19,7 @@ import { REDACT_PATHS } from './platform/deps.ts';
 import { checkCsrf, enforceGuard, readToken } from './platform/http/auth.ts';
 import { AppError } from './platform/http/errors.ts';
 import { errorHandler } from './platform/http/error-handler.ts';
+import { registerMetrics } from './platform/http/metrics-route.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { registerWeb } from './platform/http/web.ts';
 import { MINUTE } from './platform/rate-limit.ts';
@@ -118,10 +119,11 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     }
   });
 
+  registerMetrics(app, deps);
   for (const m of deps.modules) {
     for (const r of m.routes ?? []) await app.register(r.plugin(deps), { prefix: r.prefix ?? '/api/v1' });
   }
 
-  await registerWeb(app, deps.config.webDistDir ?? DEFAULT_WEB_DIST);
+  await registerWeb(app, deps.config.webDistDir ?? DEFAULT_WEB_DIST, deps);
   return app;
 }

@@ -8,6 +8,7 @@ import { createRuntime, type Runtime } from './platform/deps.ts';
 import { MODULES } from './modules/index.ts';
 import { JobWorker } from './platform/jobs/jobs.ts';
 import { jobDefinitions } from './platform/jobs/registry.ts';
+import { aggregateClusterMetrics } from './platform/metrics-cluster.ts';
 
 export function configOrExit(): Config {
   try {
@@ -135,6 +136,8 @@ export async function startProcesses(config: Config, roles: Roles, processes: nu
   await runtime.close();
 
   const role = roles.serve ? 'serve' : 'worker';
+  // a scrape reaches one API child; it asks here for every child's own figures
+  if (roles.serve) aggregateClusterMetrics();
   let stopping = false;
   const deaths: number[] = [];
   const fork = () => cluster.fork();

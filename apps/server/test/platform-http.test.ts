@@ -81,9 +81,13 @@ describe(`HTTP platform (${dialectName})`, () => {
     expect(home.status).toBe(200);
     expect(String(home.headers['content-type'])).toContain('text/html');
     expect(home.body).toContain('<div id="root">');
-    const deep = await call(t.app, 'GET', '/products/prd_123');
+    const deep = await call(t.app, 'GET', '/cart');
     expect(deep.status).toBe(200);
-    expect(deep.body).toBe(home.body);
+    expect(deep.body).toContain('<div id="root">');
+    // a page of something that does not exist is the app's "not found", with the status to match
+    const missing = await call(t.app, 'GET', '/products/prd_123');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toContain('<div id="root">');
   });
 });
 

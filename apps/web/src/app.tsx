@@ -1,6 +1,6 @@
 import { ShoppingCartOutlined, UserOutlined } from '@ant-design/icons';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { Alert, App as AntApp, Button, ConfigProvider, Flex, Grid, Layout, Spin, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, ConfigProvider, Flex, Grid, Layout, Spin, Typography } from 'antd';
 import enUSLocale from 'antd/locale/en_US';
 import zhCNLocale from 'antd/locale/zh_CN';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
@@ -11,9 +11,9 @@ import { linkTo, matchPath, navigate, usePath } from './lib/router.ts';
 import { type Me, type Session, SessionContext, useLogout, useSession } from './lib/session.ts';
 import { HomePage } from './storefront/home-page.tsx';
 import { SearchBox } from './storefront/search-box.tsx';
+import { SiteFooter } from './storefront/site-footer.tsx';
 
 const antdLocales = { 'zh-CN': zhCNLocale, 'en-US': enUSLocale } as const;
-const HEALTH_EVERY_MS = 30_000;
 
 // Only the home page is in the first load; every other page is its own chunk, fetched when it is opened.
 // Forms (antd Form, its validator) and the shared zod schemas stay off the first page: the sign-in pages
@@ -27,6 +27,7 @@ const CartPage = lazy(() => import('./storefront/cart-page.tsx').then((m) => ({ 
 const CheckoutPage = lazy(() => import('./storefront/checkout-page.tsx').then((m) => ({ default: m.CheckoutPage })));
 const CashierPage = lazy(() => import('./storefront/cashier-page.tsx').then((m) => ({ default: m.CashierPage })));
 const OrderPage = lazy(() => import('./storefront/order-page.tsx').then((m) => ({ default: m.OrderPage })));
+const SitePage = lazy(() => import('./storefront/site-page.tsx'));
 const BuyerCentre = lazy(() => import('./buyer/index.tsx'));
 // The consoles are separate chunks: a buyer's first load never carries them.
 const SupplierConsole = lazy(() => import('./supplier/index.tsx'));
@@ -56,8 +57,8 @@ export function App() {
     [locale],
   );
   useEffect(() => {
+    // the title is the page's own, written into the HTML by the server (its pageHead): the app keeps it
     document.documentElement.lang = locale;
-    document.title = locale === 'zh-CN' ? '卡盟 Kameng' : 'Kameng 卡盟';
   }, [locale]);
 
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -130,6 +131,8 @@ function storefrontPage(path: string): ReactNode {
   if (path === '/search') return <SearchPage />;
   if (path === '/cart') return <CartPage />;
   if (path === '/checkout') return <CheckoutPage />;
+  if (path === '/terms' || path === '/privacy')
+    return <SitePage key={path} page={path === '/terms' ? 'terms' : 'privacy'} />;
   const product = matchPath('/products/:id', path);
   if (product?.id) return <ProductPage key={product.id} id={product.id} />;
   const cashier = matchPath('/cashier/:id', path);
@@ -162,7 +165,7 @@ function Shell() {
         <Suspense fallback={pageFallback}>{storefrontPage(path)}</Suspense>
       </Layout.Content>
       <Layout.Footer style={{ textAlign: 'center', padding: '16px' }}>
-        <HealthStatus />
+        <SiteFooter />
       </Layout.Footer>
     </Layout>
   );
@@ -263,32 +266,6 @@ function SandboxBanner() {
   const { t } = useI18n();
   const sandbox = usePlatformStatus().data?.sandbox === true;
   return sandbox ? <Alert type="warning" banner message={t('sandboxBanner')} /> : null;
-}
-
-function HealthStatus() {
-  const { t } = useI18n();
-  const [health, setHealth] = useState<'checking' | 'ok' | 'down'>('checking');
-  useEffect(() => {
-    const check = () =>
-      api<{ status?: string }>('GET', '/healthz').then(
-        (h) => setHealth(h?.status === 'ok' ? 'ok' : 'down'),
-        () => setHealth('down'),
-      );
-    void check();
-    const timer = setInterval(check, HEALTH_EVERY_MS);
-    return () => clearInterval(timer);
-  }, []);
-  const [color, key] =
-    health === 'ok'
-      ? (['green', 'serverOk'] as const)
-      : health === 'down'
-        ? (['red', 'serverDown'] as const)
-        : (['default', 'serverChecking'] as const);
-  return (
-    <Tag color={color} role="status">
-      {t(key)}
-    </Tag>
-  );
 }
 
 function NotFound() {

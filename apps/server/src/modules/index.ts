@@ -6,6 +6,7 @@ import { ledgerModule } from './ledger/ledger.module.ts';
 import { notifyModule } from './notify/notify.module.ts';
 import { ordersModule } from './orders/orders.module.ts';
 import { paymentsModule } from './payments/payments.module.ts';
+import { siteModule } from './site/site.module.ts';
 import { systemModule } from './system/system.module.ts';
 import { vaultModule } from './vault/vault.module.ts';
 
@@ -15,6 +16,7 @@ import { vaultModule } from './vault/vault.module.ts';
  */
 export const MODULES: readonly KamengModule[] = [
   systemModule,
+  siteModule,
   accountsModule,
   notifyModule,
   catalogModule,

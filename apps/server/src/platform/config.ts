@@ -73,6 +73,17 @@ export const envSchema = z.object({
       .transform((v) => (v === 'auto' ? v : v === 'on' || v === 'true' || v === '1' ? 'on' : 'off')),
   ),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  METRICS_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(16, 'must be at least 16 characters').max(256).optional(),
+  ),
+  PUBLIC_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({ protocol: /^https?$/ })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -115,6 +126,10 @@ export interface Config {
   bcryptCost: number;
   /** HTTPS-only headers (CSP `upgrade-insecure-requests`, HSTS) go only to requests served over HTTPS */
   https: HttpsMode;
+  /** Bearer token that opens GET /metrics; unset: /metrics answers 404 */
+  metricsToken: string | undefined;
+  /** the site's address as visitors see it (canonical links, sitemap); unset: taken from each request's Host */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -206,5 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     webDistDir: e.WEB_DIST_DIR,
     bcryptCost: e.BCRYPT_COST,
     https: e.KAMENG_HTTPS,
+    metricsToken: e.METRICS_TOKEN,
+    publicUrl: e.PUBLIC_URL,
   };
 }

@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { type Database, type Dialect, openDatabase } from './db/database.ts';
 import type { DB } from './db/schema.ts';
 import { Hooks } from './hooks.ts';
+import type { PoolStats } from './metrics.ts';
 import type { KamengModule } from './module.ts';
 import { MemoryCounterStore, RateLimiter, RedisCounterStore } from './rate-limit.ts';
 import { createSender, type Sender } from './sender.ts';
@@ -29,6 +30,8 @@ export interface Deps {
   hooks: Hooks;
   /** every module of this runtime, in dependency order */
   modules: readonly KamengModule[];
+  /** the write pool's figures for /metrics; null on SQLite */
+  poolStats: (() => PoolStats) | null;
 }
 
 /** Paths pino blanks out wherever they appear in a log line. */
@@ -105,6 +108,7 @@ export function createRuntime(config: Config, modules: readonly KamengModule[], 
     redisPrefix,
     hooks: new Hooks(),
     modules,
+    poolStats: database.poolStats ?? null,
   };
   for (const m of modules) m.install?.(deps);
   const missing = deps.hooks.missing(modules.flatMap((m) => m.requires ?? []));

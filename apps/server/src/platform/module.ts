@@ -3,6 +3,7 @@ import type { Migration } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import type { AnyFn, Hook } from './hooks.ts';
 import type { JobDefinition } from './jobs/jobs.ts';
+import type { MetricSource } from './metrics.ts';
 
 /** A set of routes and the prefix they are mounted under. */
 export interface ModuleRoutes {
@@ -26,4 +27,6 @@ export interface KamengModule {
   readonly requires?: readonly Hook<AnyFn>[];
   /** provides hooks of lower modules and listens to their events; runs once per runtime */
   readonly install?: (deps: Deps) => void;
+  /** what this module counts for `/metrics`, read at every scrape (platform/metrics.ts) */
+  readonly metrics?: (deps: Deps) => MetricSource[];
 }

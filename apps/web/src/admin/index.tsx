@@ -4,6 +4,8 @@ import {
   CheckSquareOutlined,
   CreditCardOutlined,
   DashboardOutlined,
+  ExceptionOutlined,
+  GlobalOutlined,
   MoneyCollectOutlined,
   ReconciliationOutlined,
   SafetyOutlined,
@@ -17,7 +19,9 @@ import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../con
 import { useDisputesT } from '../disputes/messages.ts';
 import { useSession } from '../lib/session.ts';
 import { useT } from './messages.ts';
+import { useJobsT } from './jobs-messages.ts';
 import { usePaymentsT } from './payments-messages.ts';
+import { useSiteT } from './site-messages.ts';
 
 const Dashboard = lazy(() => import('./dashboard.tsx'));
 const Reviews = lazy(() => import('./reviews.tsx'));
@@ -31,6 +35,8 @@ const Audit = lazy(() => import('./audit.tsx'));
 const PaymentChannels = lazy(() => import('./payment-channels.tsx'));
 const Reconciliation = lazy(() => import('./reconciliation.tsx'));
 const Arbitration = lazy(() => import('../disputes/arbitration.tsx'));
+const SiteSettings = lazy(() => import('./site.tsx'));
+const DeadJobs = lazy(() => import('./jobs.tsx'));
 
 const pages: Record<string, () => React.ReactNode> = {
   '/admin': () => <Dashboard />,
@@ -41,6 +47,8 @@ const pages: Record<string, () => React.ReactNode> = {
   '/admin/orders': () => <Orders />,
   '/admin/ledger': () => <Ledger />,
   '/admin/settings': () => <Settings />,
+  '/admin/site': () => <SiteSettings />,
+  '/admin/jobs': () => <DeadJobs />,
   '/admin/audit': () => <Audit />,
   '/admin/payment-channels': () => <PaymentChannels />,
   '/admin/reconciliation': () => <Reconciliation />,
@@ -51,6 +59,8 @@ const pages: Record<string, () => React.ReactNode> = {
 export default function AdminConsole({ path }: { path: string }) {
   const t = useT();
   const tp = usePaymentsT();
+  const ts = useSiteT();
+  const tj = useJobsT();
   // payment channels hold the keys that move money: the server serves them to admins only
   const roles = useSession().me?.roles ?? [];
   const isAdmin = roles.includes('admin');
@@ -66,6 +76,8 @@ export default function AdminConsole({ path }: { path: string }) {
     { path: '/admin/ledger', label: t('menu.ledger'), icon: <MoneyCollectOutlined /> },
     ...(isAdmin ? [{ path: '/admin/payment-channels', label: tp('menu.channels'), icon: <CreditCardOutlined /> }] : []),
     { path: '/admin/reconciliation', label: tp('menu.reconciliation'), icon: <ReconciliationOutlined /> },
+    { path: '/admin/site', label: ts('menu.site'), icon: <GlobalOutlined /> },
+    { path: '/admin/jobs', label: tj('menu.deadJobs'), icon: <ExceptionOutlined /> },
     { path: '/admin/settings', label: t('menu.settings'), icon: <SettingOutlined /> },
     { path: '/admin/audit', label: t('menu.audit'), icon: <AuditOutlined /> },
     arbitration,

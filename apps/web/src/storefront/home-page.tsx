@@ -4,12 +4,15 @@ import { lazy, Suspense } from 'react';
 import { errorText, useI18n } from '../i18n/index.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
+import { useSite } from '../lib/site.ts';
 import { facetsOf, useCarousel, useCategoryTree, useProductSearch } from './catalog-data.ts';
 import { ProductCard } from './product-card.tsx';
 import { SearchBox } from './search-box.tsx';
 
 const HOT_COUNT = 12;
 const HomeCarousel = lazy(() => import('./home-carousel.tsx'));
+// the 公告 block (antd's Collapse) loads only when there is something to announce
+const Announcements = lazy(() => import('./announcements.tsx'));
 // the pop-out category menu is for wide screens only; a phone shows the top categories as buttons
 const CategoryMenu = lazy(() => import('./category-menu.tsx'));
 
@@ -20,6 +23,7 @@ export function HomePage() {
   const hot = useProductSearch({ sort: 'sales', pageSize: HOT_COUNT });
   // the carousel is a nicety: when it cannot load, the home page simply goes without it
   const slides = useCarousel().data?.items ?? [];
+  const hasAnnouncements = (useSite().data?.announcements.length ?? 0) > 0;
   const slideHeight = screens.md ? 240 : 150;
   const categories = tree.data ?? [];
   return (
@@ -54,6 +58,11 @@ export function HomePage() {
             {slides.length > 0 && (
               <Suspense fallback={<Skeleton.Node active style={{ width: '100%', height: slideHeight }} />}>
                 <HomeCarousel items={slides} height={slideHeight} />
+              </Suspense>
+            )}
+            {hasAnnouncements && (
+              <Suspense fallback={null}>
+                <Announcements />
               </Suspense>
             )}
             <Card size="small">

@@ -243,3 +243,15 @@ export async function replaceBannedWords(db: Executor, words: string[], now: num
       .execute();
   }
 }
+
+/** Every product a visitor can open (approved, on sale), for the sitemap: newest change first, bounded. */
+export async function publicProductStamps(db: Executor, limit: number): Promise<{ id: string; updated_at: number }[]> {
+  return db
+    .selectFrom('products')
+    .select(['id', 'updated_at'])
+    .where('status', '=', 'approved')
+    .where('on_sale', '=', 1)
+    .orderBy('updated_at', 'desc')
+    .limit(limit)
+    .execute();
+}

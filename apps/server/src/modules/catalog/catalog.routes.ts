@@ -25,9 +25,11 @@ import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
+import { siteOrigin } from '../../platform/http/web-pages.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import { carouselRoutes } from './carousel.routes.ts';
 import type { JsonEntry } from './catalog.cache.ts';
+import { sitemapXml } from './catalog.seo.ts';
 import * as catalog from './catalog.service.ts';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -331,5 +333,17 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
     );
 
     await app.register(carouselRoutes(deps));
+  };
+}
+
+/** sitemap.xml at the site's root: every public product's and category's page. */
+export function catalogRootRoutes(deps: Deps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/sitemap.xml', { schema: { hide: true } }, async (req, reply) =>
+      reply
+        .type('application/xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=600')
+        .send(await sitemapXml(deps, siteOrigin(deps, req))),
+    );
   };
 }

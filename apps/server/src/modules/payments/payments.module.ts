@@ -3,6 +3,7 @@ import * as m0006 from './migrations/0006-payments.ts';
 import * as m0008 from './migrations/0008-payment-channels.ts';
 import * as m0010 from './migrations/0010-payment-channel-providers.ts';
 import { paymentPaid, paymentRefund } from './payments.hooks.ts';
+import { paymentsMetrics } from './payments.metrics.ts';
 import { paymentsJobs } from './payments.jobs.ts';
 import { paymentsRoutes } from './payments.routes.ts';
 import { bookTopUp, refundTopUp } from './payments.top-ups.ts';
@@ -14,6 +15,7 @@ export const paymentsModule: KamengModule = {
   // also serves the gateway notifications and the sandbox gateway's pages outside /api/v1
   routes: [{ plugin: paymentsRoutes, prefix: '' }],
   jobs: paymentsJobs,
+  metrics: paymentsMetrics,
   // what a paid or refunded payment means belongs to its purpose's owner: orders provides "order"
   requires: [paymentPaid, paymentRefund],
   install: (deps) => {

@@ -1,9 +1,10 @@
 import type { KamengModule } from '../../platform/module.ts';
+import { jobsRoutes } from './jobs.routes.ts';
 import { settingsRoutes } from './settings.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 
-/** Health, readiness and the operator's site settings. */
+/** Health, readiness, the platform settings and the operators' dead-job queue. */
 export const systemModule: KamengModule = {
   name: 'system',
-  routes: [{ plugin: systemRoutes, prefix: '' }, { plugin: settingsRoutes }],
+  routes: [{ plugin: systemRoutes, prefix: '' }, { plugin: settingsRoutes }, { plugin: jobsRoutes }],
 };

@@ -4,6 +4,7 @@ import * as m0007 from './migrations/0007-vault-imports.ts';
 import * as m0011 from './migrations/0011-key-reveals.ts';
 import { stockCounts } from '../catalog/catalog.service.ts';
 import { availableCounts } from './vault.allocation.ts';
+import { vaultMetrics } from './vault.metrics.ts';
 import { vaultJobs } from './vault.jobs.ts';
 import { vaultRoutes } from './vault.routes.ts';
 
@@ -13,5 +14,6 @@ export const vaultModule: KamengModule = {
   migrations: { '0003-vault': m0003, '0007-vault-imports': m0007, '0011-key-reveals': m0011 },
   routes: [{ plugin: vaultRoutes }],
   jobs: vaultJobs,
+  metrics: vaultMetrics,
   install: (deps) => deps.hooks.provide(stockCounts, availableCounts),
 };

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import type { PoolStats } from '../metrics.ts';
 import { preparePoolQueries } from './pg-prepared.ts';
 import type { DB } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
@@ -17,6 +18,8 @@ export interface Database {
   dialect: Dialect;
   /** the PostgreSQL schema in use when not the default */
   schema?: string;
+  /** the connection pool's figures (PostgreSQL only) */
+  poolStats?: () => PoolStats;
   close(): Promise<void>;
 }
 
@@ -40,17 +43,25 @@ export interface DatabaseOptions {
 
 export function openDatabase(opts: DatabaseOptions): Database {
   if (opts.databaseUrl) {
+    const max = opts.poolSize ?? 10;
     const pool = preparePoolQueries(
       new pg.Pool({
         connectionString: opts.databaseUrl,
-        max: opts.poolSize ?? 10,
+        max,
         ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
       }),
     );
+    const waits = countWaits(pool, max);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
       dialect: 'postgres',
+      poolStats: () => ({
+        size: pool.totalCount,
+        idle: pool.idleCount,
+        waiting: pool.waitingCount,
+        waitedTotal: waits.count,
+      }),
       ...(opts.pgSchema ? { schema: opts.pgSchema } : {}),
       close: () => db.destroy(),
     };
@@ -60,4 +71,15 @@ export function openDatabase(opts: DatabaseOptions): Database {
   const writer = openSqlite(file);
   const db = new Kysely<DB>({ dialect: new GroupCommitDialect(writer, openSqlite(file, { reader: true })) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/** Counts the connections asked for while every one of the pool's `max` was taken (the asker waits). */
+function countWaits(pool: pg.Pool, max: number): { count: number } {
+  const waits = { count: 0 };
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as { connect: (...args: unknown[]) => unknown }).connect = (...args: unknown[]) => {
+    if (pool.idleCount === 0 && pool.totalCount >= max) waits.count++;
+    return connect(...args);
+  };
+  return waits;
 }

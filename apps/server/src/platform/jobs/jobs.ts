@@ -56,7 +56,7 @@ const publishPending = new WeakSet<Redis>();
  * Wakes workers right away instead of at their next poll. The enqueueing transaction may not have committed
  * yet, so a woken worker that finds nothing looks again a few times over the next ~250 ms (see CHASE_MS).
  */
-function wakeWorkers(deps: JobDeps): void {
+export function wakeWorkers(deps: JobDeps): void {
   for (const wake of wakeListeners) wake();
   const redis = deps.redis;
   if (!redis || publishPending.has(redis)) return;

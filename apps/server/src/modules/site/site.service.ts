@@ -1,0 +1,2 @@
+export { replaceSiteSettings, siteSettings, siteSettingsFull } from './site.settings.ts';
+export { siteHead } from './site.pages.ts';
