@@ -8,4 +8,5 @@ export * from './orders.ts';
 export * from './payments.ts';
 export * from './pricing.ts';
 export * from './reports.ts';
+export * from './sms-gateways.ts';
 export * from './vault.ts';

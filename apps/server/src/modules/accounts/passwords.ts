@@ -58,7 +58,7 @@ export async function resetPassword(
 ): Promise<void> {
   await deps.limiter.consume(`reset:ip:${meta.ip}`, { max: 20, windowMs: HOUR }, 'password resets');
   const parsed = parseLogin(body.login);
-  if (parsed) requireChannel(deps, 'email' in parsed ? 'email' : 'sms');
+  if (parsed) await requireChannel(deps, 'email' in parsed ? 'email' : 'sms');
   const user = parsed ? await q.findUserByLogin(deps.db, parsed) : undefined;
   const target = parsed ? ('email' in parsed ? parsed.email : parsed.phone) : '';
   if (!user) {

@@ -7,6 +7,8 @@ import { emailOf } from '../accounts/accounts.service.ts';
 import { emailNoticeJob } from './notify.jobs-spec.ts';
 import * as q from './notify.queries.ts';
 
+export { activeSmsProvider, listSmsGatewayViews, updateSmsGateway } from './notify.sms-gateways.ts';
+
 // ─── in-site notices ───
 
 export interface NoticeInput {
@@ -40,7 +42,7 @@ export async function createNotice(tx: Executor, deps: Deps, n: NoticeInput): Pr
 
 /** The email copy of a notice; without a mail server the in-site notice is all there is. */
 export async function emailNotice(deps: Deps, noticeId: string): Promise<void> {
-  if (!deps.sender.reaches('email')) return;
+  if (!(await deps.sender.reaches('email'))) return;
   const notice = await q.findNotice(deps.db, noticeId);
   if (!notice) return;
   const email = await emailOf(deps.db, notice.user_id);

@@ -1,0 +1,138 @@
+import {
+  SMS_GATEWAY_FIELDS,
+  SMS_GATEWAYS,
+  type SmsGatewayId,
+  type SmsGatewayUpdateBody,
+  type SmsGatewayViewDto,
+} from '@kameng/contracts';
+import { writeAudit } from '../../platform/audit.ts';
+import { decrypt, deriveKey, encrypt } from '../../platform/crypto.ts';
+import type { Deps } from '../../platform/deps.ts';
+import type { AuthContext } from '../../platform/http/auth.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import type { SmsProvider } from '../../platform/sender.ts';
+import { type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
+import * as q from './notify.queries.ts';
+import { type SmsGatewayConfig, smsProviderFor } from './notify.sms-providers.ts';
+
+// SMS gateways as operators configure them, stored like the payment channels: settings in clear, secrets
+// one AES-256-GCM blob under a key derived from the master key, shown masked, changed only after the
+// password was confirmed again.
+
+interface LoadedGateway extends SmsGatewayConfig {
+  enabled: boolean;
+}
+
+const gatewayKey = (deps: Pick<Deps, 'config'>) => deriveKey(deps.config.masterKey, 'sms-gateways');
+
+function decode(deps: Pick<Deps, 'config'>, row: q.SmsGatewayRow): LoadedGateway {
+  return {
+    provider: row.provider as SmsGatewayId,
+    enabled: row.enabled === 1,
+    settings: JSON.parse(row.settings) as Record<string, string>,
+    secrets: row.secrets_enc
+      ? (JSON.parse(decrypt(gatewayKey(deps), row.secrets_enc, `sms:${row.provider}`).toString('utf8')) as Record<
+          string,
+          string
+        >)
+      : {},
+  };
+}
+
+const blank = (provider: SmsGatewayId): LoadedGateway => ({ provider, enabled: false, settings: {}, secrets: {} });
+
+function missingOf(g: SmsGatewayConfig): string[] {
+  return SMS_GATEWAY_FIELDS[g.provider].required.filter((k) => !g.settings[k] && !g.secrets[k]);
+}
+
+/** A secret is shown by its last four characters only. */
+const mask = (v: string | undefined) => (v ? `••••${v.slice(-4)}` : null);
+
+function toView(g: LoadedGateway, updatedAt: number | null): SmsGatewayViewDto {
+  const secretNames = Object.keys(SMS_GATEWAY_FIELDS[g.provider].secrets.shape);
+  return {
+    provider: g.provider,
+    enabled: g.enabled,
+    settings: g.settings,
+    secrets: Object.fromEntries(secretNames.map((k) => [k, mask(g.secrets[k])])),
+    missing: missingOf(g),
+    updatedAt,
+  };
+}
+
+export async function listSmsGatewayViews(deps: Deps): Promise<{ items: SmsGatewayViewDto[] }> {
+  const rows = new Map((await q.listSmsGateways(deps.db)).map((r) => [r.provider, r]));
+  return {
+    items: SMS_GATEWAYS.map((p) => {
+      const row = rows.get(p);
+      return toView(row ? decode(deps, row) : blank(p), row?.updated_at ?? null);
+    }),
+  };
+}
+
+const defined = (o: Record<string, string | undefined> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(o ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+
+/**
+ * Writes a gateway. Settings and secrets merge into what is stored (a secret is sent once and never read
+ * back); an incomplete gateway cannot be enabled; enabling one turns the other off.
+ */
+export async function updateSmsGateway(
+  deps: Deps,
+  auth: AuthContext,
+  body: SmsGatewayUpdateBody,
+  meta: RequestMeta,
+): Promise<SmsGatewayViewDto> {
+  // whoever can point the gateway elsewhere receives every verification code: a fresh password first
+  if (body.secrets || body.settings) requireRecentAuth(deps, auth);
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (tx) => {
+    const row = await q.findSmsGateway(tx, body.provider);
+    const current = row ? decode(deps, row) : blank(body.provider);
+    const next: LoadedGateway = {
+      provider: body.provider,
+      enabled: body.enabled ?? current.enabled,
+      settings: { ...current.settings, ...defined(body.settings) },
+      secrets: { ...current.secrets, ...defined(body.secrets) },
+    };
+    const missing = missingOf(next);
+    if (next.enabled && missing.length > 0) {
+      throw new AppError('UNPROCESSABLE', `The ${body.provider} SMS gateway is incomplete and cannot be enabled`, {
+        missing,
+        issues: missing.map((m) => ({ path: [m], message: 'required to enable the gateway' })),
+      });
+    }
+    if (next.enabled) await q.disableOtherSmsGateways(tx, body.provider, now);
+    await q.upsertSmsGateway(tx, {
+      provider: body.provider,
+      enabled: next.enabled ? 1 : 0,
+      settings: JSON.stringify(next.settings),
+      secrets_enc:
+        Object.keys(next.secrets).length > 0
+          ? encrypt(gatewayKey(deps), JSON.stringify(next.secrets), `sms:${body.provider}`)
+          : null,
+      updated_by: auth.userId,
+      created_at: row?.created_at ?? now,
+      updated_at: now,
+    });
+    await writeAudit(tx, deps, {
+      actorId: auth.userId,
+      action: 'sms_gateway.update',
+      objectType: 'sms_gateway',
+      objectId: body.provider,
+      ip: meta.ip,
+      // which secrets changed is recorded, never their values
+      details: { enabled: next.enabled, settings: next.settings, secretsChanged: Object.keys(defined(body.secrets)) },
+    });
+    return toView(next, now);
+  });
+}
+
+/** The gateway verification codes go out through now: the enabled one, when it is complete. */
+export async function activeSmsProvider(deps: Deps): Promise<SmsProvider | null> {
+  const row = await q.enabledSmsGateway(deps.db);
+  if (!row) return null;
+  const g = decode(deps, row);
+  if (missingOf(g).length > 0) return null;
+  return smsProviderFor(deps, g);
+}
