@@ -143,7 +143,12 @@ describe(`upgrade (${dialectName}) from a database made by main at 3442744`, () 
     expect(before.orders).toHaveLength(3);
 
     await migrate(old.database, MODULES);
-    expect(await allRows(old.database)).toEqual(before);
+    const migrated = await allRows(old.database);
+    // tables added since are new and empty; every table that was there keeps every row
+    const added = Object.keys(migrated).filter((t) => !(t in before));
+    expect(added.filter((t) => (migrated[t] ?? []).length > 0)).toEqual([]);
+    for (const t of added) delete migrated[t];
+    expect(migrated).toEqual(before);
 
     const fresh = await createTestDatabase();
     open.push(fresh);

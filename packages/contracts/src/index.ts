@@ -4,6 +4,7 @@ export * from './catalog.ts';
 export * from './common.ts';
 export * from './errors.ts';
 export * from './ledger.ts';
+export * from './oauth.ts';
 export * from './orders.ts';
 export * from './payments.ts';
 export * from './pricing.ts';

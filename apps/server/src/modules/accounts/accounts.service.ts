@@ -5,6 +5,16 @@
  */
 export type { RequestMeta } from '../../platform/http/route-helpers.ts';
 export { ensureBootstrapAdmin } from './bootstrap-admin.ts';
+export { activeOauthClient, listOauthAppViews, updateOauthApp } from './oauth-apps.ts';
+export {
+  availableProviders,
+  completeOauthTotp,
+  myIdentities,
+  oauthCallback,
+  sandboxAuthorize,
+  startOauth,
+  unbindIdentity,
+} from './oauth-signin.ts';
 export { changePassword, resetPassword } from './passwords.ts';
 export { register, verifyContact } from './registration.ts';
 export {

@@ -1,7 +1,7 @@
 import type { KamengModule } from '../../platform/module.ts';
 import { smsGatewayHook } from '../../platform/sender.ts';
 import * as m0007 from './migrations/0007-vault-imports.ts';
-import * as m0014 from './migrations/0014-sms-gateways.ts';
+import * as m0014 from './migrations/0014-identity.ts';
 import { notifyJobs } from './notify.jobs.ts';
 import { notifyRoutes } from './notify.routes.ts';
 import { activeSmsProvider } from './notify.service.ts';
@@ -9,7 +9,7 @@ import { activeSmsProvider } from './notify.service.ts';
 /** In-site notices and the email that follows them; the SMS gateways operators configure. */
 export const notifyModule: KamengModule = {
   name: 'notify',
-  migrations: { '0007-vault-imports': m0007, '0014-sms-gateways': m0014 },
+  migrations: { '0007-vault-imports': m0007, '0014-identity': m0014 },
   routes: [{ plugin: notifyRoutes }],
   jobs: notifyJobs,
   install: (deps) => deps.hooks.provide(smsGatewayHook, () => activeSmsProvider(deps)),

@@ -6,10 +6,17 @@ import {
   type SmsGatewayViewDto,
 } from '@kameng/contracts';
 import { writeAudit } from '../../platform/audit.ts';
-import { decrypt, deriveKey, encrypt } from '../../platform/crypto.ts';
+import {
+  type ConfiguredProvider,
+  decodeCredentialRow,
+  defined,
+  encodeCredentialRow,
+  maskAll,
+  missingFields,
+  nextCredentials,
+} from '../../platform/credentials.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
-import { AppError } from '../../platform/http/errors.ts';
 import type { SmsProvider } from '../../platform/sender.ts';
 import { type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
 import * as q from './notify.queries.ts';
@@ -19,34 +26,17 @@ import { type SmsGatewayConfig, smsProviderFor } from './notify.sms-providers.ts
 // one AES-256-GCM blob under a key derived from the master key, shown masked, changed only after the
 // password was confirmed again.
 
-interface LoadedGateway extends SmsGatewayConfig {
-  enabled: boolean;
-}
+type LoadedGateway = ConfiguredProvider<SmsGatewayId>;
 
-const gatewayKey = (deps: Pick<Deps, 'config'>) => deriveKey(deps.config.masterKey, 'sms-gateways');
+const PURPOSE = 'sms-gateways';
 
 function decode(deps: Pick<Deps, 'config'>, row: q.SmsGatewayRow): LoadedGateway {
-  return {
-    provider: row.provider as SmsGatewayId,
-    enabled: row.enabled === 1,
-    settings: JSON.parse(row.settings) as Record<string, string>,
-    secrets: row.secrets_enc
-      ? (JSON.parse(decrypt(gatewayKey(deps), row.secrets_enc, `sms:${row.provider}`).toString('utf8')) as Record<
-          string,
-          string
-        >)
-      : {},
-  };
+  return decodeCredentialRow(deps.config.masterKey, PURPOSE, row);
 }
 
 const blank = (provider: SmsGatewayId): LoadedGateway => ({ provider, enabled: false, settings: {}, secrets: {} });
 
-function missingOf(g: SmsGatewayConfig): string[] {
-  return SMS_GATEWAY_FIELDS[g.provider].required.filter((k) => !g.settings[k] && !g.secrets[k]);
-}
-
-/** A secret is shown by its last four characters only. */
-const mask = (v: string | undefined) => (v ? `••••${v.slice(-4)}` : null);
+const missingOf = (g: SmsGatewayConfig) => missingFields(SMS_GATEWAY_FIELDS[g.provider].required, g);
 
 function toView(g: LoadedGateway, updatedAt: number | null): SmsGatewayViewDto {
   const secretNames = Object.keys(SMS_GATEWAY_FIELDS[g.provider].secrets.shape);
@@ -54,7 +44,7 @@ function toView(g: LoadedGateway, updatedAt: number | null): SmsGatewayViewDto {
     provider: g.provider,
     enabled: g.enabled,
     settings: g.settings,
-    secrets: Object.fromEntries(secretNames.map((k) => [k, mask(g.secrets[k])])),
+    secrets: maskAll(secretNames, g.secrets),
     missing: missingOf(g),
     updatedAt,
   };
@@ -69,9 +59,6 @@ export async function listSmsGatewayViews(deps: Deps): Promise<{ items: SmsGatew
     }),
   };
 }
-
-const defined = (o: Record<string, string | undefined> | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(o ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
 
 /**
  * Writes a gateway. Settings and secrets merge into what is stored (a secret is sent once and never read
@@ -89,32 +76,21 @@ export async function updateSmsGateway(
   return deps.db.transaction().execute(async (tx) => {
     const row = await q.findSmsGateway(tx, body.provider);
     const current = row ? decode(deps, row) : blank(body.provider);
-    const next: LoadedGateway = {
-      provider: body.provider,
-      enabled: body.enabled ?? current.enabled,
-      settings: { ...current.settings, ...defined(body.settings) },
-      secrets: { ...current.secrets, ...defined(body.secrets) },
-    };
-    const missing = missingOf(next);
-    if (next.enabled && missing.length > 0) {
-      throw new AppError('UNPROCESSABLE', `The ${body.provider} SMS gateway is incomplete and cannot be enabled`, {
-        missing,
-        issues: missing.map((m) => ({ path: [m], message: 'required to enable the gateway' })),
-      });
-    }
+    const next = nextCredentials(
+      current,
+      body,
+      SMS_GATEWAY_FIELDS[body.provider].required,
+      `The ${body.provider} SMS gateway`,
+    );
     if (next.enabled) await q.disableOtherSmsGateways(tx, body.provider, now);
-    await q.upsertSmsGateway(tx, {
-      provider: body.provider,
-      enabled: next.enabled ? 1 : 0,
-      settings: JSON.stringify(next.settings),
-      secrets_enc:
-        Object.keys(next.secrets).length > 0
-          ? encrypt(gatewayKey(deps), JSON.stringify(next.secrets), `sms:${body.provider}`)
-          : null,
-      updated_by: auth.userId,
-      created_at: row?.created_at ?? now,
-      updated_at: now,
-    });
+    await q.upsertSmsGateway(
+      tx,
+      encodeCredentialRow(deps.config.masterKey, PURPOSE, next, {
+        by: auth.userId,
+        createdAt: row?.created_at ?? now,
+        now,
+      }),
+    );
     await writeAudit(tx, deps, {
       actorId: auth.userId,
       action: 'sms_gateway.update',
