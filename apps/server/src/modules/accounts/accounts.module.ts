@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0014 from './migrations/0014-identity.ts';
 import { accountsRoutes } from './accounts.routes.ts';
 import { oauthRoutes } from './oauth.routes.ts';
+import { personalDataRoutes } from './personal-data.routes.ts';
 import { supplierApplicationRoutes } from './supplier-applications.routes.ts';
 import { usersRoutes } from './users.routes.ts';
 
@@ -13,6 +14,7 @@ export const accountsModule: KamengModule = {
   routes: [
     { plugin: accountsRoutes },
     { plugin: oauthRoutes },
+    { plugin: personalDataRoutes },
     { plugin: supplierApplicationRoutes },
     { plugin: usersRoutes },
   ],

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { cstDayOf } from '../../platform/days.ts';
 import type {
+  AccountClosuresTable,
   OauthAppsTable,
   OauthIdentitiesTable,
   OauthStatesTable,
@@ -393,3 +394,21 @@ export async function deleteIdentity(db: Executor, userId: string, provider: str
   return Number(r.numDeletedRows);
 }
 export type OauthAppRow = OauthAppsTable;
+
+// ─── personal data ───
+
+export async function applicationsOf(db: Executor, userId: string) {
+  return db.selectFrom('supplier_applications').selectAll().where('user_id', '=', userId).execute();
+}
+
+/** What a closed account leaves nowhere: codes sent to its addresses, identities, recovery codes, sign-ins. */
+export async function eraseSignInTraces(db: Executor, userId: string, targets: string[]): Promise<void> {
+  if (targets.length > 0) await db.deleteFrom('verification_codes').where('target', 'in', targets).execute();
+  await db.deleteFrom('oauth_identities').where('user_id', '=', userId).execute();
+  await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  await db.deleteFrom('oauth_states').where('user_id', '=', userId).execute();
+}
+
+export async function insertClosure(db: Executor, row: AccountClosuresTable): Promise<void> {
+  await db.insertInto('account_closures').values(row).execute();
+}

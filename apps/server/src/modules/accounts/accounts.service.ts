@@ -16,6 +16,7 @@ export {
   unbindIdentity,
 } from './oauth-signin.ts';
 export { changePassword, resetPassword } from './passwords.ts';
+export { closeMyAccount, exportMyData } from './personal-data.ts';
 export { register, verifyContact } from './registration.ts';
 export {
   authenticate,

@@ -75,3 +75,13 @@ export async function disableOtherSmsGateways(db: Executor, provider: string, no
     .where('enabled', '=', 1)
     .execute();
 }
+
+// ─── personal data ───
+
+export async function allNotices(db: Executor, userId: string) {
+  return db.selectFrom('notices').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+}
+
+export async function deleteNotices(db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom('notices').where('user_id', '=', userId).execute();
+}

@@ -88,3 +88,20 @@ export async function markNoticesRead(
 ): Promise<{ updated: number }> {
   return { updated: await q.markRead(deps.db, auth.userId, ids, deps.clock.now()) };
 }
+
+/** Every notice of a user, for his data export. */
+export async function noticesOf(deps: Deps, userId: string) {
+  const rows = await q.allNotices(deps.db, userId);
+  return rows.map((n) => ({
+    kind: n.kind,
+    title: n.title,
+    body: n.body,
+    read: n.read_at !== null,
+    createdAt: n.created_at,
+  }));
+}
+
+/** A closed account's notices go: they are messages to a person who is no longer there. */
+export async function forgetNotices(tx: Executor, userId: string): Promise<void> {
+  await q.deleteNotices(tx, userId);
+}
