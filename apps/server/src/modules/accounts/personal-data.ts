@@ -7,6 +7,7 @@ import { HOUR } from '../../platform/rate-limit.ts';
 import { accountClosing, personalDataSection } from './accounts.hooks.ts';
 import * as q from './accounts.queries.ts';
 import { requireRecentAuth } from './sessions.ts';
+import { toApplicationDto } from './supplier-applications.ts';
 
 // A user's rights over his personal information (PIPL 第四十四条–第四十七条): a copy of it (JSON), and
 // closing the account — personal fields blanked, while what the ledger and the law need stays: the users
@@ -51,15 +52,7 @@ export async function exportMyData(deps: Deps, auth: AuthContext): Promise<Recor
       nickname: i.nickname,
       createdAt: i.created_at,
     })),
-    supplierApplications: applications.map((a) => ({
-      shopName: a.shop_name,
-      contact: a.contact,
-      realName: a.real_name,
-      note: a.note,
-      status: a.status,
-      reason: a.reason,
-      createdAt: a.created_at,
-    })),
+    supplierApplications: applications.map(toApplicationDto),
     ...sections,
   };
 }
