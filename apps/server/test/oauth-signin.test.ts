@@ -228,7 +228,7 @@ describe(`the sandbox sign-in (KAMENG_SANDBOX=on, no app configured) (${dialectN
     ]);
     const start = await call(t.app, 'GET', '/api/v1/auth/oauth/wechat/start');
     const location = new URL(String(start.headers.location), 'http://x');
-    expect(location.pathname).toBe('/sandbox/oauth/wechat');
+    expect(location.pathname).toBe('/oauth-sandbox/wechat');
     const state = location.searchParams.get('state')!;
     const browser = cookieOf(start, 'kameng_oauth')!;
     const approve = await call(t.app, 'POST', '/api/v1/sandbox/oauth/wechat/authorize', {

@@ -7,6 +7,7 @@ import { CodeField } from '../account/code-field.tsx';
 import { NewPasswordFields } from '../account/new-password-fields.tsx';
 import { errorText, useLocale } from '../i18n/index.ts';
 import { useBuyerT } from './messages.ts';
+import { PrivacyCard, ThirdPartyCard } from './third-party-card.tsx';
 import { api } from '../lib/api.ts';
 import { deviceName } from '../lib/device.ts';
 import { showFieldErrors } from '../lib/form-errors.ts';
@@ -22,7 +23,9 @@ export function SecurityPage() {
       <Contacts />
       <ChangePassword />
       <TwoFactor />
+      <ThirdPartyCard />
       <Sessions />
+      <PrivacyCard />
     </Flex>
   );
 }

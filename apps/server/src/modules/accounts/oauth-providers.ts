@@ -167,7 +167,7 @@ export function sandboxClient(masterKey: Buffer, provider: OauthProvider): Oauth
   return {
     sandbox: true,
     authorizeUrl(state, redirectUri) {
-      return `/sandbox/oauth/${provider}?${new URLSearchParams({ state, redirect_uri: redirectUri })}`;
+      return `/oauth-sandbox/${provider}?${new URLSearchParams({ state, redirect_uri: redirectUri })}`;
     },
     async exchange(code, _redirectUri, state) {
       const [tag, n, mac] = code.split('.');
