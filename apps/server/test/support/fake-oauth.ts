@@ -66,7 +66,14 @@ export async function startFakeOauth(provider: 'wechat' | 'qq'): Promise<FakeOau
       const to = new URL(p('redirect_uri'));
       to.searchParams.set('code', code);
       to.searchParams.set('state', p('state'));
-      return { status: 302, headers: { location: to.toString() } };
+      if (provider === 'qq') return { status: 302, headers: { location: to.toString() } };
+      // WeChat's QR page sends the browser on with script once the phone confirms (so its own
+      // `#wechat_redirect` fragment stays behind)
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: `<!doctype html><title>微信登录</title><script>location.replace(${JSON.stringify(to.toString())})</script>`,
+      };
     }
     if (provider === 'wechat') {
       if (req.path === '/sns/oauth2/access_token') {
