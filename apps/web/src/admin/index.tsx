@@ -4,6 +4,7 @@ import {
   CheckSquareOutlined,
   CreditCardOutlined,
   DashboardOutlined,
+  IdcardOutlined,
   MoneyCollectOutlined,
   ReconciliationOutlined,
   SettingOutlined,
@@ -14,6 +15,7 @@ import { Spin } from 'antd';
 import { lazy, Suspense } from 'react';
 import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../console/layout.tsx';
 import { useSession } from '../lib/session.ts';
+import { useIdentityT } from './identity-messages.ts';
 import { useT } from './messages.ts';
 import { usePaymentsT } from './payments-messages.ts';
 
@@ -28,6 +30,7 @@ const Settings = lazy(() => import('./settings.tsx'));
 const Audit = lazy(() => import('./audit.tsx'));
 const PaymentChannels = lazy(() => import('./payment-channels.tsx'));
 const Reconciliation = lazy(() => import('./reconciliation.tsx'));
+const IdentityProviders = lazy(() => import('./identity-providers.tsx'));
 
 const pages: Record<string, () => React.ReactNode> = {
   '/admin': () => <Dashboard />,
@@ -41,12 +44,14 @@ const pages: Record<string, () => React.ReactNode> = {
   '/admin/audit': () => <Audit />,
   '/admin/payment-channels': () => <PaymentChannels />,
   '/admin/reconciliation': () => <Reconciliation />,
+  '/admin/identity': () => <IdentityProviders />,
 };
 
 /** The operator console: every /admin/* path; loaded on demand, never part of the storefront's first load. */
 export default function AdminConsole({ path }: { path: string }) {
   const t = useT();
   const tp = usePaymentsT();
+  const ti = useIdentityT();
   // payment channels hold the keys that move money: the server serves them to admins only
   const isAdmin = useSession().me?.roles.includes('admin') ?? false;
   const entries: MenuEntry[] = [
@@ -58,6 +63,7 @@ export default function AdminConsole({ path }: { path: string }) {
     { path: '/admin/orders', label: t('menu.orders'), icon: <ShoppingOutlined /> },
     { path: '/admin/ledger', label: t('menu.ledger'), icon: <MoneyCollectOutlined /> },
     ...(isAdmin ? [{ path: '/admin/payment-channels', label: tp('menu.channels'), icon: <CreditCardOutlined /> }] : []),
+    ...(isAdmin ? [{ path: '/admin/identity', label: ti('menu.identity'), icon: <IdcardOutlined /> }] : []),
     { path: '/admin/reconciliation', label: tp('menu.reconciliation'), icon: <ReconciliationOutlined /> },
     { path: '/admin/settings', label: t('menu.settings'), icon: <SettingOutlined /> },
     { path: '/admin/audit', label: t('menu.audit'), icon: <AuditOutlined /> },
