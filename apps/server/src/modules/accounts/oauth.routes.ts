@@ -44,7 +44,7 @@ export function oauthRoutes(deps: Deps): FastifyPluginAsyncZod {
         schema: {
           tags: ['auth'],
           summary: 'The third-party sign-ins this shop offers (sandbox: the built-in stand-in)',
-          response: { 200: oauthProvidersSchema },
+          response: { 200: oauthProvidersSchema, ...errorResponses() },
         },
         config: { auth: 'public' },
       },
