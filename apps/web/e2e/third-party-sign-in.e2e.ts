@@ -64,6 +64,8 @@ describe('third-party sign-in', () => {
       .toBe(true);
     // the only way into this account cannot be unbound
     await expect.poll(() => page.getByRole('button', { name: '解绑' }).isDisabled()).toBe(true);
+    // it has no password to change
+    expect(await page.getByText('修改密码').count()).toBe(0);
     await shoot(page, 'security-third-party');
     expect(errors).toEqual([]);
     await context.close();

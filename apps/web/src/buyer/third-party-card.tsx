@@ -13,6 +13,10 @@ import { useBuyerT } from './messages.ts';
 
 type Identities = z.infer<typeof myIdentitiesSchema>;
 
+export function useMyIdentities() {
+  return useQuery({ queryKey: ['me-oauth'], queryFn: () => api<Identities>('GET', '/api/v1/me/oauth') });
+}
+
 /** WeChat and QQ bound to this account: bind (through the provider) and unbind (never the last way in). */
 export function ThirdPartyCard() {
   const t = useBuyerT();
@@ -21,7 +25,7 @@ export function ThirdPartyCard() {
   const { message } = App.useApp();
   const justBound = useSearch().get('bound');
   const providers = useOauthProviders().data?.items ?? [];
-  const mine = useQuery({ queryKey: ['me-oauth'], queryFn: () => api<Identities>('GET', '/api/v1/me/oauth') });
+  const mine = useMyIdentities();
   const unbind = useMutation({
     mutationFn: (p: OauthProvider) => api('DELETE', `/api/v1/me/oauth/${p}`),
     onSuccess: () => {
