@@ -164,8 +164,18 @@ for (const provider of ['wechat', 'qq'] as const) {
 
       const ids = await call(t.app, 'GET', '/api/v1/me/oauth', { token: user.token });
       expect(ids.body).toMatchObject({ items: [{ provider, nickname: '赵六' }], hasPassword: true });
+      const other = provider === 'wechat' ? 'qq' : 'wechat';
+      expect((await call(t.app, 'DELETE', `/api/v1/me/oauth/${other}`, { token: user.token })).status).toBe(404);
       const unbind = await call(t.app, 'DELETE', `/api/v1/me/oauth/${provider}`, { token: user.token });
       expect(unbind.status).toBe(200);
+      // a cookie session must echo its CSRF token to unbind, like every write
+      expect(
+        (
+          await call(t.app, 'DELETE', `/api/v1/me/oauth/${provider}`, {
+            headers: { cookie: `kameng_session=${user.token}` },
+          })
+        ).status,
+      ).toBe(403);
       expect((await call(t.app, 'GET', '/api/v1/me/oauth', { token: user.token })).body.items).toEqual([]);
       // unbound: the identity now makes a new account of its own
       expect((await meOf(await signInAs(u))).id).not.toBe(user.userId);
