@@ -40,6 +40,7 @@ async function setUp(runtime: Runtime, serve: boolean): Promise<void> {
   const { deps } = runtime;
   await migrate(runtime.database, runtime.deps.modules);
   if (!serve) return;
+  await deps.sender.reportChannels();
   const admin = await ensureBootstrapAdmin(deps);
   if (admin.created && admin.password) {
     // printed once, on the console only, because nobody else can know it

@@ -1,20 +1,7 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import { capturedLog } from './support/captured-log.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, PASSWORD, uniqueEmail } from './support/client.ts';
 import { createTestApp, dialectName, type TestApp } from './support/harness.ts';
-
-/** A pino logger at info whose JSON lines land in `lines`, as an operator's log file would. */
-function capturedLog() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { log: pino({ level: 'debug' }, stream), lines, text: () => lines.join('\n') };
-}
 
 const codeIn = (text: string) => /验证码是 (\d{6})/.exec(text)?.[1];
 

@@ -167,6 +167,7 @@ describe('a buyer at a desk', () => {
     await page.getByLabel('验证码（选填）').fill(await server.codeSentTo(email));
     await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
     await page.getByLabel('确认密码').fill(PASSWORD);
+    await page.getByRole('checkbox', { name: /我已阅读并同意/ }).check();
     await shoot(page, 'register');
     await page.getByRole('button', { name: '注册' }).last().click();
     await expect.poll(() => page.url()).toContain('/login');

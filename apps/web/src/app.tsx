@@ -21,6 +21,7 @@ const antdLocales = { 'zh-CN': zhCNLocale, 'en-US': enUSLocale } as const;
 const LoginPage = lazy(() => import('./account/login-page.tsx').then((m) => ({ default: m.LoginPage })));
 const RegisterPage = lazy(() => import('./account/register-page.tsx').then((m) => ({ default: m.RegisterPage })));
 const ResetPage = lazy(() => import('./account/reset-page.tsx').then((m) => ({ default: m.ResetPage })));
+const SandboxOauthPage = lazy(() => import('./account/third-party.tsx').then((m) => ({ default: m.SandboxOauthPage })));
 const SearchPage = lazy(() => import('./storefront/search-page.tsx').then((m) => ({ default: m.SearchPage })));
 const ProductPage = lazy(() => import('./storefront/product-page.tsx').then((m) => ({ default: m.ProductPage })));
 const CartPage = lazy(() => import('./storefront/cart-page.tsx').then((m) => ({ default: m.CartPage })));
@@ -126,6 +127,13 @@ function storefrontPage(path: string): ReactNode {
     return (
       <Narrow>
         <ResetPage />
+      </Narrow>
+    );
+  const sandboxOauth = matchPath('/oauth-sandbox/:provider', path);
+  if (sandboxOauth?.provider)
+    return (
+      <Narrow>
+        <SandboxOauthPage provider={sandboxOauth.provider} />
       </Narrow>
     );
   if (path === '/search') return <SearchPage />;

@@ -93,7 +93,8 @@ export function createRuntime(config: Config, modules: readonly KamengModule[], 
   redis?.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   const store = redis ? new RedisCounterStore(redis, clock, redisPrefix) : new MemoryCounterStore(clock);
   const limiter = new RateLimiter(store, clock, config.rateLimitPerMinute > 0);
-  const sender = o.sender ?? createSender(config, log);
+  const hooks = new Hooks();
+  const sender = o.sender ?? createSender(config, log, hooks);
   const deps: Deps = {
     config,
     db: database.db,
@@ -106,7 +107,7 @@ export function createRuntime(config: Config, modules: readonly KamengModule[], 
     log,
     redis,
     redisPrefix,
-    hooks: new Hooks(),
+    hooks,
     modules,
     poolStats: database.poolStats ?? null,
   };

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createSender, MemorySender, type Message } from './sender.ts';
+import { Hooks } from './hooks.ts';
+import { createSender, MemorySender, type Message, type SmsContent, smsGatewayHook } from './sender.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -14,49 +15,69 @@ function capture() {
   return { log: pino({ level: 'trace' }, stream), text: () => lines.join('') };
 }
 
-const sms: Message = { channel: 'sms', to: '13800138000', subject: 'code', text: '您的验证码是 123456' };
+const sms: Message = {
+  channel: 'sms',
+  to: '13800138000',
+  subject: 'code',
+  text: '您的验证码是 123456',
+  sms: { template: 'verification', params: { code: '123456' } },
+};
 const mail: Message = { channel: 'email', to: 'a@example.cn', subject: 'code', text: 'Your Kameng code is 654321' };
+const noSmtp = { smtpUrl: undefined, mailFrom: 'x@example.cn', sandbox: false };
 
 describe('createSender', () => {
   it('outside sandbox mode reaches only configured channels and never logs a message', async () => {
     const c = capture();
-    const sender = createSender({ smtpUrl: undefined, mailFrom: 'x@example.cn', sandbox: false }, c.log);
-    expect(sender.reaches('sms')).toBe(false);
-    expect(sender.reaches('email')).toBe(false);
+    const sender = createSender(noSmtp, c.log, new Hooks());
+    expect(await sender.reaches('sms')).toBe(false);
+    expect(await sender.reaches('email')).toBe(false);
     await sender.send(sms);
     await sender.send(mail);
+    await sender.reportChannels();
     expect(c.text()).toContain('"unconfigured":["email","sms"]');
     expect(c.text()).not.toMatch(/123456|654321|13800138000|a@example\.cn/);
   });
 
-  it('sends SMS through a provider when one is plugged in', async () => {
+  it('sends SMS templates through the gateway the hook gives at the time of each send', async () => {
     const c = capture();
-    const got: [string, string][] = [];
-    const sender = createSender({ smtpUrl: undefined, mailFrom: 'x@example.cn', sandbox: false }, c.log, {
-      async sendSms(phone, text) {
-        got.push([phone, text]);
-      },
-    });
-    expect(sender.reaches('sms')).toBe(true);
-    expect(sender.reaches('email')).toBe(false);
+    const got: [string, SmsContent][] = [];
+    const hooks = new Hooks();
+    let configured = false;
+    hooks.provide(smsGatewayHook, async () =>
+      configured
+        ? {
+            async sendSms(phone: string, content: SmsContent) {
+              got.push([phone, content]);
+            },
+          }
+        : null,
+    );
+    const sender = createSender(noSmtp, c.log, hooks);
+    expect(await sender.reaches('sms')).toBe(false);
+    configured = true;
+    expect(await sender.reaches('sms')).toBe(true);
+    expect(await sender.reaches('email')).toBe(false);
     await sender.send(sms);
-    expect(got).toEqual([[sms.to, sms.text]]);
+    expect(got).toEqual([[sms.to, sms.sms]]);
+    await expect(sender.send({ ...sms, sms: undefined })).rejects.toThrow(/template/);
+    await sender.reportChannels();
     expect(c.text()).toContain('"unconfigured":["email"]');
     expect(c.text()).not.toContain('123456');
   });
 
-  it('with SMTP_URL reaches email, and start-up names only SMS as unconfigured', () => {
+  it('with SMTP_URL reaches email, and start-up names only SMS as unconfigured', async () => {
     const c = capture();
-    const sender = createSender({ smtpUrl: 'smtp://localhost:2525', mailFrom: 'x@example.cn', sandbox: false }, c.log);
-    expect(sender.reaches('email')).toBe(true);
+    const sender = createSender({ ...noSmtp, smtpUrl: 'smtp://localhost:2525' }, c.log, new Hooks());
+    expect(await sender.reaches('email')).toBe(true);
+    await sender.reportChannels();
     expect(c.text()).toContain('"unconfigured":["sms"]');
   });
 
   it('in sandbox mode writes messages of unconfigured channels to the log, marked', async () => {
     const c = capture();
-    const sender = createSender({ smtpUrl: undefined, mailFrom: 'x@example.cn', sandbox: true }, c.log);
-    expect(sender.reaches('sms')).toBe(true);
-    expect(sender.reaches('email')).toBe(true);
+    const sender = createSender({ ...noSmtp, sandbox: true }, c.log, new Hooks());
+    expect(await sender.reaches('sms')).toBe(true);
+    expect(await sender.reaches('email')).toBe(true);
     await sender.send(sms);
     const line = c
       .text()
@@ -74,7 +95,7 @@ describe('MemorySender', () => {
     const s = new MemorySender(['email']);
     await s.send(sms);
     await s.send(mail);
-    expect(s.reaches('sms')).toBe(false);
+    expect(await s.reaches('sms')).toBe(false);
     expect(s.sent).toEqual([mail]);
   });
 });

@@ -1,30 +1,52 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { defineHook, type Hooks } from './hooks.ts';
 
 export type Channel = 'email' | 'sms';
+
+/**
+ * What an SMS says, as the gateways want it: a template the operator registered with the gateway (and
+ * its sign name) plus the values of its placeholders. Gateways in mainland China send only approved
+ * templates, never free text.
+ */
+export interface SmsContent {
+  template: 'verification';
+  params: { code: string };
+}
 
 export interface Message {
   channel: Channel;
   to: string;
   subject: string;
   text: string;
+  /** SMS: the template and its values (the text is what the template renders to, for the sandbox log) */
+  sms?: SmsContent;
 }
 
 /**
  * Delivers email and SMS. Which channels reach a person is configuration: SMTP for email, an SMS
- * provider for SMS, and in sandbox mode the log for whichever has none. A caller whose message must
- * arrive (a verification code) asks `reaches` first and refuses when it does not.
+ * gateway an operator configured for SMS, and in sandbox mode the log for whichever has none. A caller
+ * whose message must arrive (a verification code) asks `reaches` first and refuses when it does not.
  */
 export interface Sender {
-  reaches(channel: Channel): boolean;
+  reaches(channel: Channel): Promise<boolean>;
   /** a message on a channel that reaches nobody is dropped, and its text never logged */
   send(message: Message): Promise<void>;
+  /** logs (at start-up) which channels reach nobody, or only the sandbox log */
+  reportChannels(): Promise<void>;
 }
 
-/** An SMS gateway (Aliyun, Tencent Cloud …) plugs in here, through the notify module; none ships yet. */
+/** An SMS gateway (Aliyun, Tencent Cloud …). */
 export interface SmsProvider {
-  sendSms(phone: string, text: string): Promise<void>;
+  sendSms(phone: string, content: SmsContent): Promise<void>;
 }
+
+/**
+ * The SMS gateway an operator configured, or null: provided by the notify module, which stores the
+ * gateways' credentials (the platform imports no module). Asked at every send, so a change made in the
+ * console reaches every process at once.
+ */
+export const smsGatewayHook = defineHook<() => Promise<SmsProvider | null>>('sender.smsGateway', { required: false });
 
 /**
  * Sandbox only (`KAMENG_SANDBOX=on`): the message, verification codes included, goes to the log, so a
@@ -53,12 +75,13 @@ export class MemorySender implements Sender {
   constructor(channels: readonly Channel[] = ['email', 'sms']) {
     this.#channels = new Set(channels);
   }
-  reaches(channel: Channel): boolean {
+  async reaches(channel: Channel): Promise<boolean> {
     return this.#channels.has(channel);
   }
   async send(m: Message): Promise<void> {
-    if (this.reaches(m.channel)) this.sent.push(m);
+    if (this.#channels.has(m.channel)) this.sent.push(m);
   }
+  async reportChannels(): Promise<void> {}
   last(to: string): Message | undefined {
     return this.sent.filter((m) => m.to === to).at(-1);
   }
@@ -67,40 +90,57 @@ export class MemorySender implements Sender {
 /**
  * The sender the configuration gives. Outside sandbox mode a channel without its provider reaches
  * nobody (codes on it are refused) and no message text is ever logged; start-up says which channels
- * those are.
+ * those are. SMS goes through the gateway `smsGatewayHook` answers at the time of each send.
  */
 export function createSender(
   config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'sandbox'>,
   log: Logger,
-  sms?: SmsProvider,
+  hooks: Hooks,
 ): Sender {
-  const routes: Partial<Record<Channel, (m: Message) => Promise<void>>> = {};
-  if (config.smtpUrl) routes.email = smtpSend(config.smtpUrl, config.mailFrom);
-  if (sms) routes.sms = (m) => sms.sendSms(m.to, m.text);
-  const unconfigured = (['email', 'sms'] as const).filter((c) => !routes[c]);
-  if (config.sandbox) {
-    for (const c of unconfigured) routes[c] = async (m) => sandboxLogSend(log, m);
-    if (unconfigured.length > 0) {
-      log.warn(
-        { sandbox: true, logged: unconfigured },
-        'KAMENG_SANDBOX=on: messages on these channels, verification codes included, are written to the log instead of sent',
-      );
+  const email = config.smtpUrl ? smtpSend(config.smtpUrl, config.mailFrom) : null;
+  const gateway = async (): Promise<SmsProvider | null> =>
+    hooks.has(smsGatewayHook) ? hooks.get(smsGatewayHook)() : null;
+  const route = async (channel: Channel): Promise<((m: Message) => Promise<void>) | null> => {
+    if (channel === 'email') {
+      if (email) return email;
+    } else {
+      const sms = await gateway();
+      if (sms) {
+        return (m) => {
+          // gateways send registered templates only: a message without one is a caller's bug
+          if (!m.sms) throw new Error('an SMS needs its template (Message.sms)');
+          return sms.sendSms(m.to, m.sms);
+        };
+      }
     }
-  } else if (unconfigured.length > 0) {
-    log.warn(
-      { unconfigured },
-      `not configured: ${unconfigured.map((c) => (c === 'email' ? 'email (SMTP_URL)' : 'SMS (no SMS provider)')).join(', ')}; verification codes on them are refused`,
-    );
-  }
+    return config.sandbox ? async (m) => sandboxLogSend(log, m) : null;
+  };
   return {
-    reaches: (channel) => routes[channel] !== undefined,
+    reaches: async (channel) => (await route(channel)) !== null,
     async send(m) {
-      const route = routes[m.channel];
-      if (!route) {
+      const r = await route(m.channel);
+      if (!r) {
         log.debug({ channel: m.channel }, 'message dropped: channel not configured');
         return;
       }
-      await route(m);
+      await r(m);
+    },
+    async reportChannels() {
+      const unconfigured: Channel[] = [];
+      if (!email) unconfigured.push('email');
+      if (!(await gateway())) unconfigured.push('sms');
+      if (unconfigured.length === 0) return;
+      if (config.sandbox) {
+        log.warn(
+          { sandbox: true, logged: unconfigured },
+          'KAMENG_SANDBOX=on: messages on these channels, verification codes included, are written to the log instead of sent',
+        );
+        return;
+      }
+      log.warn(
+        { unconfigured },
+        `not configured: ${unconfigured.map((c) => (c === 'email' ? 'email (SMTP_URL)' : 'SMS (no SMS gateway enabled in the console)')).join(', ')}; verification codes on them are refused`,
+      );
     },
   };
 }

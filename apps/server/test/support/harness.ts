@@ -118,6 +118,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     log: opts.log ?? pino({ level: 'silent' }),
     redisPrefix: `test:${randomBytes(6).toString('hex')}:`,
   });
+  await runtime.deps.sender.reportChannels();
   await ensureBootstrapAdmin(runtime.deps);
   const app = await buildApp(runtime.deps, { logger: false });
   await app.ready();

@@ -5,6 +5,7 @@ import { errorText, useI18n } from '../i18n/index.ts';
 import { ApiFailure, api } from '../lib/api.ts';
 import { linkTo, navigate, navigationState, useSearch } from '../lib/router.ts';
 import { type Me, useSession } from '../lib/session.ts';
+import { OauthTotpStep, ThirdPartyButtons } from './third-party.tsx';
 
 interface LoginValues {
   login: string;
@@ -38,7 +39,9 @@ export function LoginPage() {
   const [needTotp, setNeedTotp] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const next = safeNext(useSearch().get('next'));
+  const search = useSearch();
+  const next = safeNext(search.get('next'));
+  const oauthTicket = search.get('ticket');
 
   const submit = async (v: LoginValues) => {
     setBusy(true);
@@ -55,6 +58,16 @@ export function LoginPage() {
       setBusy(false);
     }
   };
+
+  if (oauthTicket) {
+    return (
+      <OauthTotpStep
+        provider={search.get('oauth') ?? 'wechat'}
+        ticket={oauthTicket}
+        returnTo={safeNext(search.get('returnTo'))}
+      />
+    );
+  }
 
   return (
     <Card title={t('login')}>
@@ -91,6 +104,7 @@ export function LoginPage() {
           {t('signInSubmit')}
         </Button>
       </Form>
+      <ThirdPartyButtons next={next} />
       <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
         {t('noAccount')} <a {...linkTo('/register')}>{t('register')}</a>
         <span style={{ margin: '0 8px', color: '#ccc' }}>|</span>

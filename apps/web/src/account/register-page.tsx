@@ -5,6 +5,7 @@ import { errorText, type MessageKey, useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { linkTo, navigate } from '../lib/router.ts';
 import { CodeField, codeTarget } from './code-field.tsx';
+import { PrivacyConsent } from './third-party.tsx';
 import { NewPasswordFields } from './new-password-fields.tsx';
 import type { ArrivedFromRegister } from './login-page.tsx';
 import { schemaRule } from './schema-rule.ts';
@@ -93,6 +94,7 @@ export function RegisterPage() {
           <CodeField purpose="verify" target={target} onError={setError} />
         </Form.Item>
         <NewPasswordFields name="password" label={t('password')} />
+        <PrivacyConsent />
         {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 16 }} />}
         <Button type="primary" htmlType="submit" block loading={busy}>
           {t('registerSubmit')}

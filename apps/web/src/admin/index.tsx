@@ -6,6 +6,7 @@ import {
   DashboardOutlined,
   ExceptionOutlined,
   GlobalOutlined,
+  IdcardOutlined,
   MoneyCollectOutlined,
   ReconciliationOutlined,
   SafetyOutlined,
@@ -18,6 +19,7 @@ import { lazy, Suspense } from 'react';
 import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../console/layout.tsx';
 import { useDisputesT } from '../disputes/messages.ts';
 import { useSession } from '../lib/session.ts';
+import { useIdentityT } from './identity-messages.ts';
 import { useT } from './messages.ts';
 import { useJobsT } from './jobs-messages.ts';
 import { usePaymentsT } from './payments-messages.ts';
@@ -37,6 +39,7 @@ const Reconciliation = lazy(() => import('./reconciliation.tsx'));
 const Arbitration = lazy(() => import('../disputes/arbitration.tsx'));
 const SiteSettings = lazy(() => import('./site.tsx'));
 const DeadJobs = lazy(() => import('./jobs.tsx'));
+const IdentityProviders = lazy(() => import('./identity-providers.tsx'));
 
 const pages: Record<string, () => React.ReactNode> = {
   '/admin': () => <Dashboard />,
@@ -53,6 +56,7 @@ const pages: Record<string, () => React.ReactNode> = {
   '/admin/payment-channels': () => <PaymentChannels />,
   '/admin/reconciliation': () => <Reconciliation />,
   '/admin/disputes': () => <Arbitration />,
+  '/admin/identity': () => <IdentityProviders />,
 };
 
 /** The operator console: every /admin/* path; loaded on demand, never part of the storefront's first load. */
@@ -61,6 +65,7 @@ export default function AdminConsole({ path }: { path: string }) {
   const tp = usePaymentsT();
   const ts = useSiteT();
   const tj = useJobsT();
+  const ti = useIdentityT();
   // payment channels hold the keys that move money: the server serves them to admins only
   const roles = useSession().me?.roles ?? [];
   const isAdmin = roles.includes('admin');
@@ -75,6 +80,7 @@ export default function AdminConsole({ path }: { path: string }) {
     { path: '/admin/orders', label: t('menu.orders'), icon: <ShoppingOutlined /> },
     { path: '/admin/ledger', label: t('menu.ledger'), icon: <MoneyCollectOutlined /> },
     ...(isAdmin ? [{ path: '/admin/payment-channels', label: tp('menu.channels'), icon: <CreditCardOutlined /> }] : []),
+    ...(isAdmin ? [{ path: '/admin/identity', label: ti('menu.identity'), icon: <IdcardOutlined /> }] : []),
     { path: '/admin/reconciliation', label: tp('menu.reconciliation'), icon: <ReconciliationOutlined /> },
     { path: '/admin/site', label: ts('menu.site'), icon: <GlobalOutlined /> },
     { path: '/admin/jobs', label: tj('menu.deadJobs'), icon: <ExceptionOutlined /> },

@@ -62,6 +62,24 @@ export const zhCN = {
   'security.verify': '去验证',
   'security.verifySubmit': '验证',
   'validate.totp': '请输入 6 位数字代码',
+  'security.thirdParty': '第三方账号',
+  'security.wechat': '微信',
+  'security.qq': 'QQ',
+  'security.boundAs': '已绑定：{name}（{time}）',
+  'security.notBound': '未绑定',
+  'security.bind': '绑定',
+  'security.unbind': '解绑',
+  'security.unbindQuestion': '解绑后将不能再用它登录此账号，确定吗？',
+  'security.unbound': '已解绑',
+  'security.justBound': '绑定成功，以后可以用它登录此账号',
+  'security.lastWay': '这是登录此账号的唯一方式，不能解绑',
+  'security.privacy': '个人信息',
+  'security.export': '下载我的数据',
+  'security.close': '注销账号',
+  'security.closeHint':
+    '注销后，邮箱、手机号、密码、两步验证和第三方绑定会被清除，无法恢复；订单与资金记录按法律规定匿名保留。钱包里还有余额时不能注销。',
+  'security.closeSubmit': '确认注销',
+  'security.closeReauth': '请输入当前密码；没有密码的账号请重新登录后立即注销',
 } as const;
 
 export const enUS: Translation<typeof zhCN> = {
@@ -124,6 +142,24 @@ export const enUS: Translation<typeof zhCN> = {
   'security.verify': 'Verify',
   'security.verifySubmit': 'Verify',
   'validate.totp': 'Enter the 6-digit code',
+  'security.thirdParty': 'Third-party accounts',
+  'security.wechat': 'WeChat',
+  'security.qq': 'QQ',
+  'security.boundAs': 'Bound: {name} ({time})',
+  'security.notBound': 'Not bound',
+  'security.bind': 'Bind',
+  'security.unbind': 'Unbind',
+  'security.unbindQuestion': 'You will no longer sign in to this account with it. Unbind?',
+  'security.unbound': 'Unbound',
+  'security.justBound': 'Bound: you can now sign in to this account with it',
+  'security.lastWay': 'It is the only way into this account and cannot be unbound',
+  'security.privacy': 'Personal information',
+  'security.export': 'Download my data',
+  'security.close': 'Close my account',
+  'security.closeHint':
+    'Closing removes your email, phone, password, two-step sign-in and third-party accounts, for good; orders and payment records are kept anonymously as the law requires. An account with money in its wallet cannot be closed.',
+  'security.closeSubmit': 'Close the account',
+  'security.closeReauth': 'Enter your current password; an account without one: sign in again and close it right away',
 };
 
 export const messages = combine(shopMessages, defineMessages(zhCN, enUS));

@@ -7,6 +7,7 @@ import { CodeField } from '../account/code-field.tsx';
 import { NewPasswordFields } from '../account/new-password-fields.tsx';
 import { errorText, useLocale } from '../i18n/index.ts';
 import { useBuyerT } from './messages.ts';
+import { PrivacyCard, ThirdPartyCard, useMyIdentities } from './third-party-card.tsx';
 import { api } from '../lib/api.ts';
 import { deviceName } from '../lib/device.ts';
 import { showFieldErrors } from '../lib/form-errors.ts';
@@ -17,12 +18,16 @@ type SessionRow = z.infer<typeof sessionSchema>;
 type Enrollment = z.infer<typeof totpEnrollResponseSchema>;
 
 export function SecurityPage() {
+  // an account made by WeChat or QQ sign-in has no password to change
+  const hasPassword = useMyIdentities().data?.hasPassword ?? true;
   return (
     <Flex vertical gap={12}>
       <Contacts />
-      <ChangePassword />
+      {hasPassword && <ChangePassword />}
       <TwoFactor />
+      <ThirdPartyCard />
       <Sessions />
+      <PrivacyCard />
     </Flex>
   );
 }

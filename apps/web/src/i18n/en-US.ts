@@ -240,4 +240,23 @@ export const enUS: Translation<typeof zhCN> = {
   'validate.passwordLength': 'Passwords are 8 to 128 characters',
   'validate.passwordMismatch': 'The passwords do not match',
   'validate.lookupLength': 'Lookup passwords are 6 to 64 characters',
+  'oauth.or': 'or continue with',
+  'oauth.wechat': 'Sign in with WeChat',
+  'oauth.qq': 'Sign in with QQ',
+  'oauth.sandbox': 'sandbox',
+  'oauth.sandboxNote':
+    'This is the sandbox stand-in for the provider (KAMENG_SANDBOX=on); it does not reach WeChat or QQ. Any nickname you type signs in as one third-party account.',
+  'oauth.sandboxName': 'Sandbox nickname',
+  'oauth.sandboxApprove': 'Authorise and sign in',
+  'privacy.agree': 'I have read and agree to the',
+  'privacy.title': 'Privacy Notice',
+  'privacy.required': 'Please read and accept the privacy notice',
+  'privacy.what':
+    'What we collect: your email or mobile number, your password (kept only as an irreversible hash), the IP address and device of each sign-in, your orders and payments; with WeChat or QQ sign-in, only the identifier (openid/unionid) and nickname they provide.',
+  'privacy.why':
+    'Why: to open and protect your account, complete and deliver your purchases, prevent fraud, and keep the records the law requires. We never sell your personal information.',
+  'privacy.keep':
+    'How long: your account data until you close the account; trade and payment records for at least three years as the E-Commerce Law requires, detached from your identity once the account is closed.',
+  'privacy.rights':
+    'Your rights: under Account security you can download a copy of your data, unbind third-party accounts or close your account.',
 };

@@ -232,4 +232,22 @@ export const zhCN = {
   'validate.passwordLength': '密码长度为 8 到 128 个字符',
   'validate.passwordMismatch': '两次输入的密码不一致',
   'validate.lookupLength': '查询密码为 6 到 64 个字符',
+  'oauth.or': '或使用第三方账号',
+  'oauth.wechat': '微信登录',
+  'oauth.qq': 'QQ 登录',
+  'oauth.sandbox': '沙箱',
+  'oauth.sandboxNote':
+    '这是沙箱模拟的授权页（KAMENG_SANDBOX=on），不连接微信或 QQ。输入任意昵称即可代表一个第三方账号登录。',
+  'oauth.sandboxName': '沙箱用户昵称',
+  'oauth.sandboxApprove': '同意授权并登录',
+  'privacy.agree': '我已阅读并同意',
+  'privacy.title': '《隐私政策》',
+  'privacy.required': '请阅读并同意隐私政策',
+  'privacy.what':
+    '我们收集：注册时的邮箱或手机号、密码（仅保存不可逆的散列）、登录时的 IP 与设备信息、订单与资金记录；使用微信或 QQ 登录时，只获取其提供的标识（openid/unionid）与昵称。',
+  'privacy.why':
+    '用途：为您开通和保护账号、完成交易与发货、防范欺诈，并履行法律规定的记录义务。我们不出售您的个人信息。',
+  'privacy.keep':
+    '保存：账号信息保存至您注销账号；交易与资金记录按《电子商务法》等规定保存不少于三年，注销后与您的身份信息脱钩。',
+  'privacy.rights': '您的权利：可在“账号安全”中下载您的个人信息副本、解绑第三方账号或注销账号。',
 } as const;

@@ -2,7 +2,15 @@ import type { Role } from '@kameng/contracts';
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { cstDayOf } from '../../platform/days.ts';
-import type { SessionsTable, SupplierApplicationsTable, UsersTable } from './accounts.tables.ts';
+import type {
+  AccountClosuresTable,
+  OauthAppsTable,
+  OauthIdentitiesTable,
+  OauthStatesTable,
+  SessionsTable,
+  SupplierApplicationsTable,
+  UsersTable,
+} from './accounts.tables.ts';
 
 export type UserRow = UsersTable;
 
@@ -311,4 +319,96 @@ export async function signupsPerDay(db: Executor, from: number, to: number): Pro
     .groupBy(day)
     .execute();
   return rows.map((r) => ({ day: Number(r.day), users: Number(r.users) }));
+}
+
+// ─── third-party sign-in ───
+
+export async function findOauthApp(db: Executor, provider: string) {
+  return db.selectFrom('oauth_apps').selectAll().where('provider', '=', provider).executeTakeFirst();
+}
+
+export async function listOauthApps(db: Executor) {
+  return db.selectFrom('oauth_apps').selectAll().execute();
+}
+
+export async function upsertOauthApp(db: Executor, row: OauthAppsTable): Promise<void> {
+  const { provider: _p, created_at: _c, ...changes } = row;
+  await db
+    .insertInto('oauth_apps')
+    .values(row)
+    .onConflict((oc) => oc.column('provider').doUpdateSet(changes))
+    .execute();
+}
+
+export async function insertOauthState(db: Executor, row: OauthStatesTable): Promise<void> {
+  await db.insertInto('oauth_states').values(row).execute();
+}
+
+/** Spends a state once: the row, if it was live and unspent; a second caller gets nothing. */
+export async function spendOauthState(db: Executor, stateHash: string, now: number) {
+  const r = await db
+    .updateTable('oauth_states')
+    .set({ used_at: now })
+    .where('state_hash', '=', stateHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) return undefined;
+  return db.selectFrom('oauth_states').selectAll().where('state_hash', '=', stateHash).executeTakeFirst();
+}
+
+export async function deleteExpiredOauthStates(db: Executor, now: number): Promise<void> {
+  await db.deleteFrom('oauth_states').where('expires_at', '<', now).execute();
+}
+
+export async function findIdentity(db: Executor, provider: string, openid: string, unionid: string | null) {
+  const byOpenid = await db
+    .selectFrom('oauth_identities')
+    .selectAll()
+    .where('provider', '=', provider as OauthIdentitiesTable['provider'])
+    .where('openid', '=', openid)
+    .executeTakeFirst();
+  if (byOpenid || !unionid) return byOpenid;
+  return db
+    .selectFrom('oauth_identities')
+    .selectAll()
+    .where('provider', '=', provider as OauthIdentitiesTable['provider'])
+    .where('unionid', '=', unionid)
+    .executeTakeFirst();
+}
+
+export async function insertIdentity(db: Executor, row: OauthIdentitiesTable): Promise<void> {
+  await db.insertInto('oauth_identities').values(row).execute();
+}
+
+export async function identitiesOf(db: Executor, userId: string) {
+  return db.selectFrom('oauth_identities').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+}
+
+export async function deleteIdentity(db: Executor, userId: string, provider: string): Promise<number> {
+  const r = await db
+    .deleteFrom('oauth_identities')
+    .where('user_id', '=', userId)
+    .where('provider', '=', provider as OauthIdentitiesTable['provider'])
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+export type OauthAppRow = OauthAppsTable;
+
+// ─── personal data ───
+
+export async function applicationsOf(db: Executor, userId: string) {
+  return db.selectFrom('supplier_applications').selectAll().where('user_id', '=', userId).execute();
+}
+
+/** What a closed account leaves nowhere: codes sent to its addresses, identities, recovery codes, sign-ins. */
+export async function eraseSignInTraces(db: Executor, userId: string, targets: string[]): Promise<void> {
+  if (targets.length > 0) await db.deleteFrom('verification_codes').where('target', 'in', targets).execute();
+  await db.deleteFrom('oauth_identities').where('user_id', '=', userId).execute();
+  await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  await db.deleteFrom('oauth_states').where('user_id', '=', userId).execute();
+}
+
+export async function insertClosure(db: Executor, row: AccountClosuresTable): Promise<void> {
+  await db.insertInto('account_closures').values(row).execute();
 }

@@ -5,7 +5,18 @@
  */
 export type { RequestMeta } from '../../platform/http/route-helpers.ts';
 export { ensureBootstrapAdmin } from './bootstrap-admin.ts';
+export { activeOauthClient, listOauthAppViews, updateOauthApp } from './oauth-apps.ts';
+export {
+  availableProviders,
+  completeOauthTotp,
+  myIdentities,
+  oauthCallback,
+  sandboxAuthorize,
+  startOauth,
+  unbindIdentity,
+} from './oauth-signin.ts';
 export { changePassword, resetPassword } from './passwords.ts';
+export { closeMyAccount, exportMyData } from './personal-data.ts';
 export { register, verifyContact } from './registration.ts';
 export {
   authenticate,

@@ -4,6 +4,7 @@ export interface UsersTable {
   id: string;
   email: string | null;
   phone: string | null;
+  /** '' for an account made by a third-party sign-in that never set a password */
   password_hash: string;
   status: 'active' | 'frozen';
   email_verified_at: Millis | null;
@@ -70,6 +71,52 @@ export interface SupplierApplicationsTable {
   created_at: Millis;
 }
 
+/** A third-party sign-in app (WeChat 网站应用, QQ 互联) as an operator configured it. */
+export interface OauthAppsTable {
+  provider: string;
+  enabled: number;
+  settings: string;
+  secrets_enc: string | null;
+  updated_by: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** An account's identity at a third-party provider: its openid (per app) and unionid (across apps). */
+export interface OauthIdentitiesTable {
+  id: string;
+  user_id: string;
+  provider: 'wechat' | 'qq';
+  openid: string;
+  unionid: string | null;
+  nickname: string | null;
+  created_at: Millis;
+}
+
+/**
+ * One sign-in in flight, stored by the hash of its `state`: which browser started it (the hash of a
+ * cookie only that browser holds), what for, and whether it was spent. `totp` rows are the second step
+ * of a third-party sign-in into an account with two-step sign-in.
+ */
+export interface OauthStatesTable {
+  state_hash: string;
+  provider: 'wechat' | 'qq';
+  purpose: 'signin' | 'bind' | 'totp';
+  browser_hash: string;
+  user_id: string | null;
+  return_to: string | null;
+  expires_at: Millis;
+  used_at: Millis | null;
+  created_at: Millis;
+}
+
+/** An account its owner closed: the users row stays, its personal fields blanked. */
+export interface AccountClosuresTable {
+  user_id: string;
+  closed_at: Millis;
+  ip: string | null;
+}
+
 /** Tables owned by the accounts module. */
 export interface AccountsTables {
   users: UsersTable;
@@ -78,6 +125,10 @@ export interface AccountsTables {
   recovery_codes: RecoveryCodesTable;
   verification_codes: VerificationCodesTable;
   supplier_applications: SupplierApplicationsTable;
+  oauth_apps: OauthAppsTable;
+  oauth_identities: OauthIdentitiesTable;
+  oauth_states: OauthStatesTable;
+  account_closures: AccountClosuresTable;
 }
 
 declare module '../../platform/db/schema.ts' {

@@ -1,4 +1,4 @@
-import { verify as bcryptVerify, hash as bcryptHash } from '@node-rs/bcrypt';
+import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
@@ -8,7 +8,7 @@ import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import * as q from './accounts.queries.ts';
 import { isCommonPassword } from './common-passwords.ts';
 import { createSession, type LoginResult } from './sessions.ts';
-import { parseLogin, toUserDto } from './users.ts';
+import { parseLogin, passwordMatches, toUserDto } from './users.ts';
 import { consumeCode, requireChannel } from './verification-codes.ts';
 
 // The password rules (PROMISES.md #24), changing a password and resetting it with a code.
@@ -31,7 +31,7 @@ export async function changePassword(
 ): Promise<LoginResult> {
   await deps.limiter.consume(`chpw:user:${auth.userId}`, { max: 10, windowMs: 15 * MINUTE }, 'password changes');
   const user = await q.findUserById(deps.db, auth.userId);
-  if (!user || !(await bcryptVerify(body.currentPassword, user.password_hash))) {
+  if (!user || !(await passwordMatches(body.currentPassword, user.password_hash))) {
     throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong');
   }
   const hash = await hashPassword(deps, body.newPassword, [user.email, user.phone]);
@@ -58,7 +58,7 @@ export async function resetPassword(
 ): Promise<void> {
   await deps.limiter.consume(`reset:ip:${meta.ip}`, { max: 20, windowMs: HOUR }, 'password resets');
   const parsed = parseLogin(body.login);
-  if (parsed) requireChannel(deps, 'email' in parsed ? 'email' : 'sms');
+  if (parsed) await requireChannel(deps, 'email' in parsed ? 'email' : 'sms');
   const user = parsed ? await q.findUserByLogin(deps.db, parsed) : undefined;
   const target = parsed ? ('email' in parsed ? parsed.email : parsed.phone) : '';
   if (!user) {

@@ -20,7 +20,7 @@ export async function register(
   meta: RequestMeta,
 ): Promise<UserDto> {
   // a phone account needs SMS for its codes (verification, password reset), so it waits for a provider
-  if (body.phone !== undefined) requireChannel(deps, 'sms');
+  if (body.phone !== undefined) await requireChannel(deps, 'sms');
   await deps.limiter.consume(`register:ip:${meta.ip}`, { max: 30, windowMs: HOUR }, 'registrations');
   const passwordHash = await hashPassword(deps, body.password, [body.email ?? null, body.phone ?? null]);
   const now = deps.clock.now();

@@ -11,7 +11,7 @@ import type { RequestMeta } from '../../platform/http/route-helpers.ts';
 import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import * as q from './accounts.queries.ts';
 import { checkSecondFactor } from './totp.ts';
-import { parseLogin, toUserDto } from './users.ts';
+import { parseLogin, passwordMatches, toUserDto } from './users.ts';
 
 // Sign-in, the sessions it creates, resolving a presented token, and re-authentication for sensitive actions.
 
@@ -84,7 +84,7 @@ export async function login(
     await dummyCompare(deps, body.password);
     throw await fail('unknown_login');
   }
-  if (!(await bcryptVerify(body.password, user.password_hash))) throw await fail('wrong_password');
+  if (!(await passwordMatches(body.password, user.password_hash))) throw await fail('wrong_password');
   if (user.status !== 'active') throw new AppError('ACCOUNT_FROZEN', 'This account is frozen; contact support');
   if (user.totp_enabled_at !== null) {
     if (!body.totp) throw new AppError('TOTP_REQUIRED', 'Enter the code from your authenticator app');
@@ -195,7 +195,7 @@ export async function reauthenticate(
     'password confirmations',
   );
   const user = await q.findUserById(deps.db, auth.userId);
-  if (!user || !(await bcryptVerify(body.password, user.password_hash))) {
+  if (!user || !(await passwordMatches(body.password, user.password_hash))) {
     throw new AppError('INVALID_CREDENTIALS', 'Wrong password');
   }
   if (user.totp_enabled_at !== null) {

@@ -9,7 +9,7 @@ import * as q from './accounts.queries.ts';
 
 // A buyer applies to become a supplier; an operator approves (granting the role) or rejects.
 
-function toApplicationDto(a: q.ApplicationRow) {
+export function toApplicationDto(a: q.ApplicationRow) {
   return {
     id: a.id,
     userId: a.user_id,

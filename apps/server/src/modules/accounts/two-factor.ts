@@ -1,5 +1,4 @@
 import * as OTPAuth from 'otpauth';
-import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { writeAudit } from '../../platform/audit.ts';
 import { newId } from '../../platform/clock.ts';
 import { encrypt, sha256Hex } from '../../platform/crypto.ts';
@@ -9,6 +8,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import type { RequestMeta } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as q from './accounts.queries.ts';
+import { passwordMatches } from './users.ts';
 import { requireRecentAuth } from './sessions.ts';
 import { checkSecondFactor, totpKey } from './totp.ts';
 
@@ -89,7 +89,7 @@ export async function disableTotp(
       roles: keeps,
     });
   }
-  if (!(await bcryptVerify(body.password, user.password_hash)))
+  if (!(await passwordMatches(body.password, user.password_hash)))
     throw new AppError('INVALID_CREDENTIALS', 'Wrong password');
   if (!(await checkSecondFactor(deps, user, body.code)))
     throw new AppError('TOTP_INVALID', 'The authenticator code is wrong');

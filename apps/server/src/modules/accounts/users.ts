@@ -1,4 +1,5 @@
 import type { DailySignupsDto, Role, UserDto } from '@kameng/contracts';
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { fillDays, lastCstDays } from '../../platform/days.ts';
@@ -13,6 +14,11 @@ import * as q from './accounts.queries.ts';
 type Login = { email: string } | { phone: string };
 
 /** An identifier typed at the login box: an email if it has an @, otherwise a mainland mobile number. */
+/** An account made by a third-party sign-in has no password ('' ): nothing matches it. */
+export async function passwordMatches(password: string, hash: string): Promise<boolean> {
+  return hash !== '' && bcryptVerify(password, hash);
+}
+
 export function parseLogin(raw: string): Login | null {
   const s = raw.trim();
   if (s.includes('@')) return { email: s.toLowerCase() };

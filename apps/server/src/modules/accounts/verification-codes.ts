@@ -13,8 +13,8 @@ const CODE_TTL_MS = 5 * MINUTE;
 const CODE_MAX_ATTEMPTS = 5;
 
 /** Refuses, before anything is recorded, what needs a message on a channel this site cannot send on. */
-export function requireChannel(deps: Deps, channel: Channel): void {
-  if (deps.sender.reaches(channel)) return;
+export async function requireChannel(deps: Deps, channel: Channel): Promise<void> {
+  if (await deps.sender.reaches(channel)) return;
   throw channel === 'sms'
     ? new AppError('SMS_NOT_CONFIGURED', 'SMS is not available here: no SMS provider is configured')
     : new AppError('EMAIL_NOT_CONFIGURED', 'Email is not available here: no mail server (SMTP_URL) is configured');
@@ -32,7 +32,7 @@ export async function sendCode(
 ): Promise<{ sent: true; expiresInSeconds: number }> {
   const target = body.email ?? body.phone ?? '';
   const channel = body.email ? 'email' : 'sms';
-  requireChannel(deps, channel);
+  await requireChannel(deps, channel);
   await deps.limiter.consume(`code:ip:${meta.ip}`, { max: 20, windowMs: HOUR }, 'code requests');
   await deps.limiter.consume(`code:target:${target}`, { max: 1, windowMs: MINUTE }, 'codes to this address');
   await deps.limiter.consume(`code:target-day:${target}`, { max: 10, windowMs: 24 * HOUR }, 'codes to this address');
@@ -61,6 +61,7 @@ export async function sendCode(
     to: target,
     subject: `卡盟 Kameng ${what}`,
     text: `【卡盟】您的验证码是 ${code}，5 分钟内有效。Your Kameng code is ${code}; it expires in 5 minutes.`,
+    sms: { template: 'verification', params: { code } },
   });
   return { sent: true, expiresInSeconds: CODE_TTL_MS / 1000 };
 }

@@ -1,5 +1,7 @@
 import type { KamengModule } from '../../platform/module.ts';
+import { accountClosing, personalDataSection } from '../accounts/accounts.hooks.ts';
 import * as m0004 from './migrations/0004-ledger.ts';
+import { refuseClosingWithMoney, walletOf } from './closing.ts';
 import { ledgerJobs } from './ledger.jobs.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
 
@@ -9,4 +11,9 @@ export const ledgerModule: KamengModule = {
   migrations: { '0004-ledger': m0004 },
   routes: [{ plugin: ledgerRoutes }],
   jobs: ledgerJobs,
+  install: (deps) => {
+    // PIPL: the wallet in a user's data export; an account with money in it is not closed
+    deps.hooks.provide(personalDataSection, (d, auth) => walletOf(d, auth.userId), 'wallet');
+    deps.hooks.on(accountClosing, (tx, _d, userId) => refuseClosingWithMoney(tx, userId));
+  },
 };

@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/database.ts';
-import type { NoticesTable } from './notify.tables.ts';
+import type { NoticesTable, SmsGatewaysTable } from './notify.tables.ts';
 
 export async function insertNotice(db: Executor, row: NoticesTable): Promise<void> {
   await db.insertInto('notices').values(row).execute();
@@ -34,4 +34,54 @@ export async function markRead(db: Executor, userId: string, ids: string[] | und
   }
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+// ─── SMS gateways ───
+
+export type SmsGatewayRow = SmsGatewaysTable;
+
+export async function listSmsGateways(db: Executor): Promise<SmsGatewayRow[]> {
+  return db.selectFrom('sms_gateways').selectAll().execute();
+}
+
+export async function findSmsGateway(db: Executor, provider: string): Promise<SmsGatewayRow | undefined> {
+  return db.selectFrom('sms_gateways').selectAll().where('provider', '=', provider).executeTakeFirst();
+}
+
+export async function enabledSmsGateway(db: Executor): Promise<SmsGatewayRow | undefined> {
+  return db
+    .selectFrom('sms_gateways')
+    .selectAll()
+    .where('enabled', '=', 1)
+    .orderBy('updated_at', 'desc')
+    .executeTakeFirst();
+}
+
+export async function upsertSmsGateway(db: Executor, row: SmsGatewaysTable): Promise<void> {
+  const { provider: _p, created_at: _c, ...changes } = row;
+  await db
+    .insertInto('sms_gateways')
+    .values(row)
+    .onConflict((oc) => oc.column('provider').doUpdateSet(changes))
+    .execute();
+}
+
+/** One gateway sends at a time: enabling one turns the others off. */
+export async function disableOtherSmsGateways(db: Executor, provider: string, now: number): Promise<void> {
+  await db
+    .updateTable('sms_gateways')
+    .set({ enabled: 0, updated_at: now })
+    .where('provider', '<>', provider)
+    .where('enabled', '=', 1)
+    .execute();
+}
+
+// ─── personal data ───
+
+export async function allNotices(db: Executor, userId: string) {
+  return db.selectFrom('notices').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+}
+
+export async function deleteNotices(db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom('notices').where('user_id', '=', userId).execute();
 }

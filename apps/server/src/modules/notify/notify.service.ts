@@ -7,6 +7,8 @@ import { emailOf } from '../accounts/accounts.service.ts';
 import { emailNoticeJob } from './notify.jobs-spec.ts';
 import * as q from './notify.queries.ts';
 
+export { activeSmsProvider, listSmsGatewayViews, updateSmsGateway } from './notify.sms-gateways.ts';
+
 // ─── in-site notices ───
 
 export interface NoticeInput {
@@ -40,7 +42,7 @@ export async function createNotice(tx: Executor, deps: Deps, n: NoticeInput): Pr
 
 /** The email copy of a notice; without a mail server the in-site notice is all there is. */
 export async function emailNotice(deps: Deps, noticeId: string): Promise<void> {
-  if (!deps.sender.reaches('email')) return;
+  if (!(await deps.sender.reaches('email'))) return;
   const notice = await q.findNotice(deps.db, noticeId);
   if (!notice) return;
   const email = await emailOf(deps.db, notice.user_id);
@@ -85,4 +87,21 @@ export async function markNoticesRead(
   ids: string[] | undefined,
 ): Promise<{ updated: number }> {
   return { updated: await q.markRead(deps.db, auth.userId, ids, deps.clock.now()) };
+}
+
+/** Every notice of a user, for his data export. */
+export async function noticesOf(deps: Deps, userId: string) {
+  const rows = await q.allNotices(deps.db, userId);
+  return rows.map((n) => ({
+    kind: n.kind,
+    title: n.title,
+    body: n.body,
+    read: n.read_at !== null,
+    createdAt: n.created_at,
+  }));
+}
+
+/** A closed account's notices go: they are messages to a person who is no longer there. */
+export async function forgetNotices(tx: Executor, userId: string): Promise<void> {
+  await q.deleteNotices(tx, userId);
 }

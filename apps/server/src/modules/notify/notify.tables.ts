@@ -13,8 +13,21 @@ export interface NoticesTable {
   created_at: Millis;
 }
 
+/** An SMS gateway an operator configured; at most one is enabled. Secrets are one AES-256-GCM blob. */
+export interface SmsGatewaysTable {
+  provider: string;
+  enabled: number;
+  /** JSON: what the operator sees back (key id, sign name, template codes, endpoint) */
+  settings: string;
+  secrets_enc: string | null;
+  updated_by: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
 export interface NotifyTables {
   notices: NoticesTable;
+  sms_gateways: SmsGatewaysTable;
 }
 
 declare module '../../platform/db/schema.ts' {

@@ -44,6 +44,7 @@ export const WEB_ROUTES: readonly string[] = [
   '/privacy',
   '/products/:id',
   '/cashier/:id',
+  '/oauth-sandbox/:provider',
   '/orders/:id',
   '/account/*',
   '/supplier/*',

@@ -1,0 +1,125 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeAliyunSms, startFakeAliyunSms } from '../../server/test/support/fake-aliyun-sms.ts';
+import { type FakeOauth, startFakeOauth } from '../../server/test/support/fake-oauth.ts';
+import { DESKTOP, launch, newVisitor, PHONE, shoot } from './support/browser.ts';
+import { adminFactor, adminToken, shootConsole, signIn } from './support/console.ts';
+import { Http, PASSWORD } from './support/seed.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, type RunningServer, startServer } from './support/server.ts';
+
+// A buyer signs in with WeChat (the server's fake WeChat Open Platform, configured by the operator through the
+// admin API), finds the identity on the security page; QQ, left unconfigured, runs through the sandbox's
+// stand-in consent page.
+
+let server: RunningServer;
+let browser: Browser;
+let http: Http;
+let wechat: FakeOauth;
+let sms: FakeAliyunSms;
+
+beforeAll(async () => {
+  [server, browser, wechat, sms] = await Promise.all([
+    startServer(),
+    launch(),
+    startFakeOauth('wechat'),
+    startFakeAliyunSms({ clock: { now: () => Date.now() } }),
+  ]);
+  http = new Http(server.baseUrl);
+  const admin = await adminToken(http);
+  await http.call('PUT', '/api/v1/admin/oauth-apps/wechat', {
+    token: admin,
+    body: {
+      provider: 'wechat',
+      enabled: true,
+      settings: {
+        appId: wechat.appId,
+        siteUrl: server.baseUrl,
+        authorizeUrl: wechat.authorizeUrl,
+        apiBase: wechat.server.url,
+      },
+      secrets: { appSecret: wechat.appSecret },
+    },
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await wechat?.close();
+  await sms?.close();
+  await server?.stop();
+});
+
+describe('third-party sign-in', () => {
+  it('a buyer on a phone signs in with WeChat and finds it bound on the security page', async () => {
+    const { page, errors, context } = await newVisitor(browser, server.baseUrl, PHONE);
+    await page.goto('/login');
+    await expect.poll(() => page.getByRole('link', { name: /微信登录/ }).isVisible()).toBe(true);
+    await shoot(page, 'login-third-party');
+    await page.getByRole('link', { name: /微信登录/ }).click();
+    // WeChat's page approves at once (the fake), the server exchanges the code and lands the buyer home
+    await expect.poll(() => page.url()).toBe(`${server.baseUrl}/`);
+    await page.goto('/account/security');
+    await expect
+      .poll(() => page.getByText(`已绑定：${wechat.approveAs.nickname}`, { exact: false }).isVisible())
+      .toBe(true);
+    // the only way into this account cannot be unbound
+    await expect.poll(() => page.getByRole('button', { name: '解绑' }).isDisabled()).toBe(true);
+    // it has no password to change
+    expect(await page.getByText('修改密码').count()).toBe(0);
+    await shoot(page, 'security-third-party');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a buyer at a desk signs in through the sandbox QQ and binds nothing else', async () => {
+    const { page, errors, context } = await newVisitor(browser, server.baseUrl, DESKTOP);
+    await page.goto('/login');
+    await page.getByRole('link', { name: /QQ 登录/ }).click();
+    await expect.poll(() => page.url()).toContain('/oauth-sandbox/qq');
+    await page.getByLabel('沙箱用户昵称').fill('沙箱买家');
+    await shoot(page, 'oauth-sandbox-consent');
+    await page.getByRole('button', { name: /同意授权并登录/ }).click();
+    await expect.poll(() => page.url()).toBe(`${server.baseUrl}/`);
+    await page.goto('/account/security');
+    await expect.poll(() => page.getByText('已绑定：沙箱买家', { exact: false }).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('an operator enables the Aliyun SMS gateway in the console, and a buyer signs up by phone with the code it sent', async () => {
+    const { page, errors, context } = await newVisitor(browser, server.baseUrl, DESKTOP);
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, '/admin/identity', adminFactor(http).next());
+    await expect.poll(() => page.getByTestId('provider-wechat').getByText('已启用').isVisible()).toBe(true);
+    await page.getByTestId('provider-aliyun').getByRole('button', { name: '配置' }).click();
+    await page.getByLabel('AccessKey ID').fill(sms.accessKeyId);
+    await page.getByLabel('短信签名').fill(sms.signName);
+    await page.getByLabel('验证码模板编号').fill(sms.templateCode);
+    await page.getByLabel('接口地址（留空用官方地址）').fill(sms.server.url);
+    await page.getByLabel('AccessKey Secret').fill(sms.accessKeySecret);
+    await page.getByRole('switch').click();
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByTestId('provider-aliyun').getByText('已启用').isVisible()).toBe(true);
+    await shootConsole(page, 'identity-providers');
+    expect(errors).toEqual([]);
+    await context.close();
+
+    const buyer = await newVisitor(browser, server.baseUrl, PHONE);
+    const phone = `137${String(Date.now()).slice(-8)}`;
+    await buyer.page.goto('/register');
+    await buyer.page.getByText('手机号', { exact: true }).click();
+    await buyer.page.getByRole('textbox', { name: '手机号' }).fill(phone);
+    await buyer.page.getByRole('button', { name: '获取验证码' }).click();
+    await expect.poll(() => sms.sent.filter((m) => m.phone === phone).length).toBe(1);
+    const code = sms.sent.find((m) => m.phone === phone)!.params.code!;
+    await buyer.page.getByLabel('验证码（选填）').fill(code);
+    await buyer.page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+    await buyer.page.getByLabel('确认密码').fill(PASSWORD);
+    await buyer.page.getByRole('checkbox', { name: /我已阅读并同意/ }).check();
+    await shoot(buyer.page, 'register-phone-sms');
+    await buyer.page.getByRole('button', { name: '注册' }).last().click();
+    await expect.poll(() => buyer.page.url()).toContain('/login');
+    expect(sms.forged).toBe(0);
+    expect(buyer.errors).toEqual([]);
+    await buyer.context.close();
+  });
+});
