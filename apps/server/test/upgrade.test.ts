@@ -143,7 +143,12 @@ describe(`upgrade (${dialectName}) from a database made by main at 3442744`, () 
     expect(before.orders).toHaveLength(3);
 
     await migrate(old.database, MODULES);
-    expect(await allRows(old.database)).toEqual(before);
+    // tables added since the fixture start empty; every table it had keeps every row
+    const migrated = await allRows(old.database);
+    for (const added of Object.keys(migrated).filter((name) => !(name in before))) {
+      expect(migrated[added], added).toEqual([]);
+    }
+    expect(Object.fromEntries(Object.entries(migrated).filter(([name]) => name in before))).toEqual(before);
 
     const fresh = await createTestDatabase();
     open.push(fresh);

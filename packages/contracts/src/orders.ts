@@ -124,6 +124,8 @@ export const topUpBodySchema = z.strictObject({
   paymentMethod: z.enum(['sandbox', ...CHANNEL_IDS]),
 });
 
+export const topUpResponseSchema = z.object({ payment: paymentViewSchema }).meta({ id: 'TopUp' });
+
 export const sandboxCompleteBodySchema = z
   .strictObject({
     outcome: z.enum(['success', 'fail']).default('success'),

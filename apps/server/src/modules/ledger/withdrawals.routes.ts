@@ -14,7 +14,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
-import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
+import { errorResponses, idempotencyHeaders, metaOf } from '../../platform/http/route-helpers.ts';
 import { HOUR } from '../../platform/rate-limit.ts';
 import * as withdrawals from './withdrawals.service.ts';
 
@@ -58,14 +58,19 @@ export function withdrawalsRoutes(deps: Deps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['supplier'],
-          summary: 'Withdraw from my available balance (needs 2FA and a recent password confirmation)',
+          summary:
+            'Withdraw from my available balance (needs 2FA and a recent password confirmation; a repeated Idempotency-Key answers the first withdrawal)',
+          headers: idempotencyHeaders,
           body: requestWithdrawalBodySchema,
-          response: { 201: withdrawalSchema, ...errorResponses(401, 403, 404, 409) },
+          response: { 201: withdrawalSchema, 200: withdrawalSchema, ...errorResponses(401, 403, 404, 409, 422) },
         },
         config: { auth: suppliers, rateLimit: { max: 10, windowMs: HOUR, by: 'user' } },
       },
-      async (req, reply) =>
-        reply.status(201).send(await withdrawals.requestWithdrawal(deps, requireAuth(req), req.body, metaOf(req))),
+      async (req, reply) => {
+        const key = req.headers['idempotency-key'];
+        const r = await withdrawals.requestWithdrawal(deps, requireAuth(req), req.body, metaOf(req), key);
+        return reply.status(r.replayed ? 200 : 201).send(r.value);
+      },
     );
 
     app.get(

@@ -21,15 +21,6 @@ export async function findOrderForUpdate(db: Executor, dialect: Dialect, id: str
   return forUpdate(dialect, db.selectFrom('orders').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
-export async function findByIdempotencyKey(db: Executor, buyerId: string, key: string) {
-  return db
-    .selectFrom('orders')
-    .selectAll()
-    .where('buyer_id', '=', buyerId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
-}
-
 export async function itemsOf(db: Executor, orderId: string): Promise<OrderItemRow[]> {
   return db.selectFrom('order_items').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
 }

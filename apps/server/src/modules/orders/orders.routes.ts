@@ -15,14 +15,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
-import { errorResponses } from '../../platform/http/route-helpers.ts';
+import { errorResponses, idempotencyHeaders } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as orders from './orders.service.ts';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
-const idempotencyHeaders = z.object({
-  'idempotency-key': z.string().min(1).max(128).optional().describe('same key + same body → the same order'),
-});
 
 export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {

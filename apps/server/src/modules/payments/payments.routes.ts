@@ -15,13 +15,14 @@ import {
   refundViewSchema,
   sandboxCompleteBodySchema,
   topUpBodySchema,
+  topUpResponseSchema,
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
+import { errorResponses, idempotencyHeaders, metaOf } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as channels from './payments.channels.ts';
 import { escapeHtml, formLaunchPage } from './payments.form-launch.ts';
@@ -203,13 +204,17 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary:
             'Refund a payment: a top-up fully or in part back through its channel; an order in full (escrow still held) to the wallet or the channel',
           params: z.strictObject({ id: z.string().max(64) }),
+          headers: idempotencyHeaders,
           body: refundBodySchema,
-          response: { 201: refundViewSchema, ...errorResponses(401, 403, 404, 409, 422) },
+          response: { 201: refundViewSchema, 200: refundViewSchema, ...errorResponses(401, 403, 404, 409, 422) },
         },
         config: { auth: operators },
       },
-      async (req, reply) =>
-        reply.status(201).send(await payments.refundPayment(deps, requireAuth(req), req.params.id, req.body, req.ip)),
+      async (req, reply) => {
+        const key = req.headers['idempotency-key'];
+        const r = await payments.refundPayment(deps, requireAuth(req), req.params.id, req.body, req.ip, key);
+        return reply.status(r.replayed ? 200 : 201).send(r.value);
+      },
     );
 
     app.get(
@@ -297,13 +302,21 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['wallet'],
-          summary: 'Top up my wallet through a payment channel',
+          summary: 'Top up my wallet through a payment channel (a repeated Idempotency-Key answers the first top-up)',
+          headers: idempotencyHeaders,
           body: topUpBodySchema,
-          response: { 201: z.object({ payment: paymentViewSchema }), ...errorResponses(401, 422) },
+          response: {
+            201: topUpResponseSchema,
+            200: topUpResponseSchema,
+            ...errorResponses(401, 422),
+          },
         },
         config: { auth: 'user' },
       },
-      async (req, reply) => reply.status(201).send(await payments.startTopUp(deps, requireAuth(req), req.body)),
+      async (req, reply) => {
+        const r = await payments.startTopUp(deps, requireAuth(req), req.body, req.headers['idempotency-key']);
+        return reply.status(r.replayed ? 200 : 201).send(r.value);
+      },
     );
 
     app.get(

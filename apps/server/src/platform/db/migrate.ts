@@ -2,14 +2,18 @@ import { type Kysely, type MigrationProvider, Migrator, type Migration as Kysely
 import type { KamengModule } from '../module.ts';
 import type { Database, Dialect } from './database.ts';
 import * as foundation from './migrations/0001-foundation.ts';
+import * as idempotencyKeys from './migrations/0016-idempotency-keys.ts';
 
 /** One forward-only migration step of a module. */
 export interface Migration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
 }
 
-/** The platform's own tables: the audit log, jobs and settings. */
-const PLATFORM: Readonly<Record<string, Migration>> = { '0001-foundation': foundation };
+/** The platform's own tables: the audit log, jobs, settings and idempotency keys. */
+const PLATFORM: Readonly<Record<string, Migration>> = {
+  '0001-foundation': foundation,
+  '0016-idempotency-keys': idempotencyKeys,
+};
 
 /**
  * Every migration by name, in the order they run: names sort globally, so a module's migration runs after
