@@ -91,7 +91,7 @@ export interface OrderFilter {
   offset: number;
 }
 
-export async function listOrders(db: Executor, f: OrderFilter): Promise<{ rows: OrderRow[]; total: number }> {
+function filteredOrders(db: Executor, f: Omit<OrderFilter, 'limit' | 'offset'>) {
   let q = db.selectFrom('orders');
   if (f.buyerId) q = q.where('buyer_id', '=', f.buyerId);
   if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
@@ -112,11 +112,35 @@ export async function listOrders(db: Executor, f: OrderFilter): Promise<{ rows: 
       return sub;
     });
   }
+  return q;
+}
+
+export async function listOrders(db: Executor, f: OrderFilter): Promise<{ rows: OrderRow[]; total: number }> {
+  const q = filteredOrders(db, f);
   const [rows, count] = await Promise.all([
     q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
+}
+
+/** The filtered orders, newest first, the `limit` after `after` (keyset: exports read every page). */
+export async function ordersAfter(
+  db: Executor,
+  f: Omit<OrderFilter, 'limit' | 'offset'>,
+  after: { created_at: number; id: string } | undefined,
+  limit: number,
+): Promise<OrderRow[]> {
+  let q = filteredOrders(db, f);
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '<', after.created_at),
+        eb.and([eb('created_at', '=', after.created_at), eb('id', '<', after.id)]),
+      ]),
+    );
+  }
+  return q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
 export async function dueForCompletion(db: Executor, deliveredBefore: number, limit: number): Promise<string[]> {

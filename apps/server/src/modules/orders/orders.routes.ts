@@ -15,11 +15,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
+import { exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
 import { errorResponses, idempotencyHeaders } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as orders from './orders.service.ts';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+const listFilters = orderListQuerySchema.omit({ page: true, pageSize: true });
+const operatorFilters = {
+  q: z.string().trim().max(254).optional(),
+  needsAttention: z.coerce.boolean().optional(),
+};
 
 export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -200,10 +206,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         schema: {
           tags: ['admin'],
           summary: 'Search orders across the platform',
-          querystring: orderListQuerySchema.extend({
-            q: z.string().trim().max(254).optional(),
-            needsAttention: z.coerce.boolean().optional(),
-          }),
+          querystring: orderListQuerySchema.extend(operatorFilters),
           response: {
             200: z.object({ items: z.array(orderViewSchema), total: z.number() }),
             ...errorResponses(401, 403),
@@ -214,6 +217,40 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
       async (req) => {
         const { page, pageSize, ...f } = req.query;
         return orders.searchOrders(deps, { ...f, limit: pageSize, offset: (page - 1) * pageSize });
+      },
+    );
+
+    app.get(
+      '/admin/orders/export',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Orders across the platform as CSV or Excel, with the filters of the list (streamed)',
+          querystring: listFilters.extend({ ...operatorFilters, format: exportFormatSchema }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: ['operator', 'admin'] },
+      },
+      async (req, reply) => {
+        const { format, ...f } = req.query;
+        return sendExport(reply, format, orders.exportOrdersForOperator(deps, f), deps.clock.now());
+      },
+    );
+
+    app.get(
+      '/supplier/orders/export',
+      {
+        schema: {
+          tags: ['supplier'],
+          summary: "My shop's orders as CSV or Excel, with the filters of the list (streamed)",
+          querystring: listFilters.extend({ format: exportFormatSchema }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: ['supplier'] },
+      },
+      async (req, reply) => {
+        const { format, ...f } = req.query;
+        return sendExport(reply, format, orders.exportSupplierOrders(deps, requireAuth(req), f), deps.clock.now());
       },
     );
 
