@@ -81,7 +81,7 @@ export async function myPayoutAccounts(deps: Deps, auth: AuthContext): Promise<P
 
 // ─── withdrawals ───
 
-async function toWithdrawalDtos(db: Executor, rows: q.WithdrawalRow[]): Promise<WithdrawalDto[]> {
+export async function toWithdrawalDtos(db: Executor, rows: q.WithdrawalRow[]): Promise<WithdrawalDto[]> {
   const accounts = await q.payoutAccountsByIds(db, [...new Set(rows.map((r) => r.payout_account_id))]);
   return rows.map((w) => {
     const approvals: WithdrawalDto['approvals'] = [];

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Dialect, Executor } from '../../platform/db/database.ts';
 import { forUpdate } from '../../platform/db/dialect.ts';
+import { newestFirstAfter } from '../../platform/db/keyset.ts';
 import { cstDayOf } from '../../platform/days.ts';
 import type { OrderItemsTable, OrderStatus, OrdersTable } from './orders.tables.ts';
 
@@ -128,19 +129,11 @@ export async function listOrders(db: Executor, f: OrderFilter): Promise<{ rows: 
 export async function ordersAfter(
   db: Executor,
   f: Omit<OrderFilter, 'limit' | 'offset'>,
-  after: { created_at: number; id: string } | undefined,
+  after: OrderRow | undefined,
   limit: number,
 ): Promise<OrderRow[]> {
-  let q = filteredOrders(db, f);
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.created_at),
-        eb.and([eb('created_at', '=', after.created_at), eb('id', '<', after.id)]),
-      ]),
-    );
-  }
-  return q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  const cursor = after && { at: after.created_at, id: after.id };
+  return newestFirstAfter(filteredOrders(db, f).selectAll(), cursor).limit(limit).execute();
 }
 
 export async function dueForCompletion(db: Executor, deliveredBefore: number, limit: number): Promise<string[]> {

@@ -22,6 +22,7 @@ import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
 import { errorResponses, idempotencyHeaders, metaOf } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as channels from './payments.channels.ts';
@@ -267,6 +268,25 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: operators },
       },
       async (req) => reconciliation.listReports(deps, req.query),
+    );
+
+    app.get(
+      '/api/v1/admin/reconciliation/reports/export',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Reconciliation reports as CSV or Excel, one row per difference, with the filters of the list',
+          querystring: reconciliationListQuerySchema
+            .omit({ page: true, pageSize: true })
+            .extend({ format: exportFormatSchema }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: operators },
+      },
+      async (req, reply) => {
+        const { format, ...f } = req.query;
+        return sendExport(reply, format, reconciliation.exportReports(deps, f), deps.clock.now());
+      },
     );
 
     app.post(

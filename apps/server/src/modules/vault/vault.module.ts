@@ -1,6 +1,7 @@
 import type { KamengModule } from '../../platform/module.ts';
 import * as m0003 from './migrations/0003-vault.ts';
 import * as m0007 from './migrations/0007-vault-imports.ts';
+import * as m0016 from './migrations/0016-idempotency-and-export-indexes.ts';
 import { stockCounts } from '../catalog/catalog.service.ts';
 import { availableCounts } from './vault.allocation.ts';
 import { vaultJobs } from './vault.jobs.ts';
@@ -9,7 +10,7 @@ import { vaultRoutes } from './vault.routes.ts';
 /** Card keys: encrypted imports, allocation, reveal. */
 export const vaultModule: KamengModule = {
   name: 'vault',
-  migrations: { '0003-vault': m0003, '0007-vault-imports': m0007 },
+  migrations: { '0003-vault': m0003, '0007-vault-imports': m0007, '0016-idempotency-and-export-indexes': m0016 },
   routes: [{ plugin: vaultRoutes }],
   jobs: vaultJobs,
   install: (deps) => deps.hooks.provide(stockCounts, availableCounts),
