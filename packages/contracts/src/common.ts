@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { ERROR_CODES } from './errors.ts';
 
-export const errorCodeSchema = z.string().describe('Stable machine-readable error code, e.g. VALIDATION_FAILED');
+export const errorCodeSchema = z
+  .enum(ERROR_CODES)
+  .describe('Stable machine-readable error code from one closed list, e.g. VALIDATION_FAILED');
 
 export const errorBodySchema = z
   .object({

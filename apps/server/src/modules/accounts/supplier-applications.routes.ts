@@ -54,7 +54,7 @@ export function supplierApplicationRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: 'Supplier applications for review',
           querystring: pageQuerySchema.extend({ status: z.enum(['pending', 'approved', 'rejected']).optional() }),
           response: {
-            200: z.object({ items: z.array(supplierApplicationSchema), total: z.number() }),
+            200: z.object({ items: z.array(supplierApplicationSchema), total: z.number().int() }),
             ...errorResponses(401, 403),
           },
         },

@@ -33,7 +33,10 @@ export function usersRoutes(deps: Deps): FastifyPluginAsyncZod {
             role: roleSchema.optional(),
             status: z.enum(['active', 'frozen']).optional(),
           }),
-          response: { 200: z.object({ items: z.array(userSchema), total: z.number() }), ...errorResponses(401, 403) },
+          response: {
+            200: z.object({ items: z.array(userSchema), total: z.number().int() }),
+            ...errorResponses(401, 403),
+          },
         },
         config: { auth: operators },
       },
@@ -113,7 +116,7 @@ export function usersRoutes(deps: Deps): FastifyPluginAsyncZod {
             to: z.coerce.number().int().optional(),
           }),
           response: {
-            200: z.object({ items: z.array(auditEntrySchema), total: z.number() }),
+            200: z.object({ items: z.array(auditEntrySchema), total: z.number().int() }),
             ...errorResponses(401, 403),
           },
         },

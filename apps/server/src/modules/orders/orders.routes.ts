@@ -58,7 +58,10 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags: ['orders'],
           summary: 'My orders, newest first, with filters',
           querystring: orderListQuerySchema,
-          response: { 200: z.object({ items: z.array(orderViewSchema), total: z.number() }), ...errorResponses(401) },
+          response: {
+            200: z.object({ items: z.array(orderViewSchema), total: z.number().int() }),
+            ...errorResponses(401),
+          },
         },
         config: { auth: 'user' },
       },
@@ -155,7 +158,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: "My shop's orders (status=paid lists the manual delivery queue)",
           querystring: orderListQuerySchema,
           response: {
-            200: z.object({ items: z.array(orderViewSchema), total: z.number() }),
+            200: z.object({ items: z.array(orderViewSchema), total: z.number().int() }),
             ...errorResponses(401, 403),
           },
         },
@@ -208,7 +211,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: 'Search orders across the platform',
           querystring: orderListQuerySchema.extend(operatorFilters),
           response: {
-            200: z.object({ items: z.array(orderViewSchema), total: z.number() }),
+            200: z.object({ items: z.array(orderViewSchema), total: z.number().int() }),
             ...errorResponses(401, 403),
           },
         },
