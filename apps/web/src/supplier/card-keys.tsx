@@ -32,6 +32,7 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import { formatTime } from '../console/format.ts';
 import { errorText } from '../console/i18n.ts';
+import { ExportButtons } from '../console/export-buttons.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { FilterSelect, pager } from '../console/table.tsx';
@@ -471,6 +472,9 @@ function KeyList({ productId }: { productId: string }) {
             allLabel={t('common.all')}
             label={t('common.status')}
           />
+          {status !== 'sold' && (
+            <ExportButtons path={`${base}/card-keys/export`} params={{ status: status ?? 'available' }} />
+          )}
           <Popconfirm
             title={t('keys.voidConfirm', { n: selected.length })}
             okText={t('common.confirm')}
