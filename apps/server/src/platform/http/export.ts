@@ -6,7 +6,7 @@
  * spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with a quote (CSV injection).
  * .xlsx is written by exceljs's streaming workbook writer.
  */
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -114,20 +114,33 @@ export function exportStream<R>(format: ExportFormat, spec: ExportSpec<R>): Read
     width: c.width ?? (c.kind === 'time' ? 20 : c.kind === 'text' ? 24 : 12),
     ...(c.kind === 'money' ? { style: { numFmt: '0.00' } } : {}),
   }));
-  // waits while the reader is behind (the writable side is full); gives up when the download was closed
-  const drained = async () => {
-    if (out.writableNeedDrain)
+  // exceljs pushes the sheet's XML into the zip's deflate stream without waiting for it; left alone, a fast
+  // database and a slower deflate pile up hundreds of MB. So the rows wait while that stream, or the
+  // download itself, is behind (the deflate stream is exceljs's internal: where it is missing, only the
+  // download's pace counts).
+  const behind = (): Writable | undefined => {
+    const deflate = (sheet as unknown as { _stream?: { pipes?: Writable[] } })._stream?.pipes?.[0];
+    // archiver's streams are readable-stream 2, which has no writableLength getter; a few MB of slack keeps
+    // the deflate busy without waiting on it row by row
+    const queued = (deflate as { _writableState?: { length?: number } } | undefined)?._writableState?.length;
+    if (deflate && (queued ?? 0) > 4 * 1024 * 1024) return deflate;
+    return out.writableNeedDrain ? out : undefined;
+  };
+  const caughtUp = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let w = behind(); w && !out.destroyed; w = behind()) {
       await new Promise((resolve) => {
-        out.once('drain', resolve);
+        w.once('drain', resolve);
         out.once('close', resolve);
       });
+    }
     return !out.destroyed;
   };
   (async () => {
     let n = 0;
     for await (const row of spec.rows) {
       sheet.addRow(spec.columns.map((c) => xlsxCell(c.kind, c.value(row)))).commit();
-      if (++n % 200 === 0 && !(await drained())) return;
+      if (++n % 200 === 0 && !(await caughtUp())) return;
     }
     sheet.commit();
     await book.commit();
