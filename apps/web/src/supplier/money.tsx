@@ -17,7 +17,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { formatCents, formatTime, yuanRule, yuanToCents } from '../console/format.ts';
 import { ExportButtons } from '../console/export-buttons.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
@@ -213,12 +213,13 @@ function WithdrawModal(props: { open: boolean; onClose: () => void; available: n
   const accounts = useGet<{ items: PayoutAccountDto[] }>(props.open ? '/api/v1/supplier/payout-accounts' : null);
   const [form] = Form.useForm<WithdrawValues>();
   const [pending, setPending] = useState<WithdrawValues | null>(null);
+  // one key per withdrawal: a request sent again (after a password check, a lost answer) withdraws once
+  const key = useRef(crypto.randomUUID());
   const send = async () => {
     if (!pending) return;
-    await api('POST', '/api/v1/supplier/withdrawals', {
-      amountCents: yuanToCents(pending.amount),
-      payoutAccountId: pending.payoutAccountId,
-    });
+    const body = { amountCents: yuanToCents(pending.amount), payoutAccountId: pending.payoutAccountId };
+    await api('POST', '/api/v1/supplier/withdrawals', body, { 'idempotency-key': key.current });
+    key.current = crypto.randomUUID();
     message.success(t('money.requested'));
     form.resetFields();
     props.onClose();

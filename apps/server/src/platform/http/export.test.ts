@@ -72,4 +72,34 @@ describe('exports', () => {
     expect(got).toEqual(all);
     expect(seen).toEqual([undefined, 9, 19]);
   });
+
+  it.each(['csv', 'xlsx'] as const)(
+    '%s: a closed download stops reading rows; a slow one holds them back',
+    async (format) => {
+      let pulled = 0;
+      async function* endless() {
+        for (;;) {
+          pulled++;
+          yield { name: `卡密 ${pulled} ${'x'.repeat(200)}`, cents: pulled, at, n: pulled };
+          if (pulled % 100 === 0) await new Promise((r) => setImmediate(r));
+        }
+      }
+      const stream = exportStream(format, { name: 't', columns, rows: endless() });
+      // nobody reads: the writer stops once its buffers (a few MB) are full instead of running on
+      let idle = -1;
+      for (let i = 0; i < 10 && pulled !== idle; i++) {
+        idle = pulled;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(pulled).toBe(idle);
+      expect(idle).toBeLessThan(100_000);
+      // a reader takes some bytes and hangs up: nothing more is read
+      await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+      stream.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      const closed = pulled;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(pulled).toBe(closed);
+    },
+  );
 });

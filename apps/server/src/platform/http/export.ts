@@ -129,9 +129,14 @@ export function exportStream<R>(format: ExportFormat, spec: ExportSpec<R>): Read
   const caughtUp = async () => {
     await new Promise((resolve) => setImmediate(resolve));
     for (let w = behind(); w && !out.destroyed; w = behind()) {
-      await new Promise((resolve) => {
-        w.once('drain', resolve);
-        out.once('close', resolve);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          w.off('drain', done);
+          out.off('close', done);
+          resolve();
+        };
+        w.once('drain', done);
+        out.once('close', done);
       });
     }
     return !out.destroyed;
