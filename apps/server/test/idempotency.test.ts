@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_KEY_TTL_MS, pruneIdempotencyKeys } from '../src/platform/idempotency.ts';
 import { call, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
@@ -130,6 +131,18 @@ describe(`Idempotency-Key (${dialectName})`, () => {
     // the stored hash is keyed: the password is not recoverable from it
     const stored = await t.deps.db.selectFrom('idempotency_keys').selectAll().where('scope', '=', 'order').execute();
     expect(JSON.stringify(stored)).not.toContain('lookup-pass-1');
+  });
+
+  it('keys are forgotten after a week (the system module prunes them), never sooner', async () => {
+    const buyer = await registerAndLogin(t.app);
+    const first = await topUp(buyer.token, 'weekly', 1000);
+    const later = (ms: number) => ({ ...t.deps, clock: { ...t.deps.clock, now: () => Date.now() + ms } });
+    await pruneIdempotencyKeys(later(IDEMPOTENCY_KEY_TTL_MS - 60_000));
+    expect((await topUp(buyer.token, 'weekly', 2000)).status).toBe(422);
+    expect(await pruneIdempotencyKeys(later(IDEMPOTENCY_KEY_TTL_MS + 60_000))).toBeGreaterThan(0);
+    const fresh = await topUp(buyer.token, 'weekly', 2000);
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.payment.id).not.toBe(first.body.payment.id);
   });
 
   it('a bad key is a clear 400', async () => {

@@ -106,3 +106,15 @@ export async function idempotently<T>(
     throw err;
   }
 }
+
+/** How long a key answers for what it created: far longer than any client retries, short enough to prune. */
+export const IDEMPOTENCY_KEY_TTL_MS = 7 * 24 * 3_600_000;
+
+/** Forgets keys older than the TTL (a recurring job of the system module); answers how many. */
+export async function pruneIdempotencyKeys(deps: Deps): Promise<number> {
+  const r = await deps.db
+    .deleteFrom('idempotency_keys')
+    .where('created_at', '<', deps.clock.now() - IDEMPOTENCY_KEY_TTL_MS)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
