@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, newVisitor } from './support/browser.ts';
-import { adminFactor, adminToken, LAPTOP, shootConsole, signIn, waitFor } from './support/console.ts';
+import { adminFactor, adminToken, approvedSupplier, LAPTOP, shootConsole, signIn, waitFor } from './support/console.ts';
 import { Http, PASSWORD, seedShop, uniqueEmail } from './support/seed.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 
@@ -80,6 +80,55 @@ describe('an operator exports the orders list', () => {
     await expect.poll(() => page.getByRole('button', { name: order.id }).isVisible()).toBe(false);
     const filtered = await download(page, 'export-csv');
     expect(filtered.bytes.toString('utf8').trim().split('\r\n')).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('a supplier exports a product’s unsold keys', () => {
+  it('masked with 导出 CSV; in full only after confirming the password and code again', async () => {
+    const admin = await adminToken(http);
+    const supplier = await approvedSupplier(http, admin, '导出小店');
+    const category = await http.call<{ id: string }>('POST', '/api/v1/admin/categories', {
+      token: admin,
+      body: { name: '导出点卡', goodsType: 'card_key', game: '网易' },
+    });
+    const product = await http.call<{ id: string }>('POST', '/api/v1/supplier/products', {
+      token: supplier.token,
+      body: {
+        categoryId: category.id,
+        title: '网易点卡 30元',
+        description: '<p>自动发货</p>',
+        priceCents: 3_000,
+        deliveryMode: 'auto',
+      },
+    });
+    const keys = ['WY30-EXPORT-0001', 'WY30-EXPORT-0002', 'WY30-EXPORT-0003'];
+    await http.call('POST', `/api/v1/supplier/products/${product.id}/card-keys`, {
+      token: supplier.token,
+      body: { keys },
+    });
+
+    const { page, errors, context } = await newVisitor(browser, server.baseUrl, LAPTOP);
+    await signIn(page, supplier.email, PASSWORD, `/supplier/products/${product.id}/keys`, supplier.factor.next());
+    await expect.poll(() => page.getByTestId('export-full').isVisible(), { timeout: 20_000 }).toBe(true);
+    await shootConsole(page, 'supplier-card-keys-export');
+
+    const masked = await download(page, 'export-csv');
+    const text = masked.bytes.toString('utf8');
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(4);
+    for (const key of keys) expect(text).not.toContain(key);
+
+    await page.getByTestId('export-full').click();
+    await page.getByLabel('登录密码').fill(PASSWORD);
+    await page.getByLabel('身份验证器代码').fill(supplier.factor.next());
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('dialog').getByRole('button', { name: '确定' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toMatch(/^card-keys-revealed-.*\.csv$/);
+    const full = readFileSync(await file.path()).toString('utf8');
+    for (const key of keys) expect(full).toContain(key);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -32,8 +32,8 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import { formatTime } from '../console/format.ts';
 import { errorText } from '../console/i18n.ts';
-import { ExportButtons } from '../console/export-buttons.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
+import { CardKeysExport } from './card-keys-export.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { FilterSelect, pager } from '../console/table.tsx';
 import { postRaw } from '../console/upload.ts';
@@ -472,9 +472,6 @@ function KeyList({ productId }: { productId: string }) {
             allLabel={t('common.all')}
             label={t('common.status')}
           />
-          {status !== 'sold' && (
-            <ExportButtons path={`${base}/card-keys/export`} params={{ status: status ?? 'available' }} />
-          )}
           <Popconfirm
             title={t('keys.voidConfirm', { n: selected.length })}
             okText={t('common.confirm')}
@@ -489,6 +486,7 @@ function KeyList({ productId }: { productId: string }) {
         </Space>
       }
     >
+      {status !== 'sold' && <CardKeysExport base={base} status={status ?? 'available'} />}
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       <Table<KeyItem>
         size="small"
