@@ -76,8 +76,10 @@ describe(`HTTP platform (${dialectName})`, () => {
     expect(byId.get('postWalletTopUps')?.responses['201']?.description).toBe('Created: TopUp');
     // the error code is the contracts' closed list; list totals are integers
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual([...ERROR_CODES]);
-    const orders = doc.paths['/api/v1/admin/orders'].get.responses['200'].content['application/json'].schema;
-    expect(orders.properties.total.type).toBe('integer');
+    const orders = doc.paths['/api/v1/admin/orders'].get.responses['200'];
+    expect(orders.description).toBe('OK: OrdersPage');
+    expect(orders.content['application/json'].schema.$ref).toBe('#/components/schemas/OrdersPage');
+    expect(doc.components.schemas.OrdersPage.properties.total.type).toBe('integer');
   });
 
   it('sends security headers and a request id on every answer', async () => {

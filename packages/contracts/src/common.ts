@@ -17,6 +17,11 @@ export const errorBodySchema = z
 
 export type ErrorBodyDto = z.infer<typeof errorBodySchema>;
 
+/** A page of a list: its items and how many there are in all, named `id` in the OpenAPI description. */
+export function pageSchema<T extends z.ZodType>(id: string, item: T) {
+  return z.object({ items: z.array(item), total: z.number().int() }).meta({ id });
+}
+
 export const okSchema = z.object({ ok: z.literal(true) });
 
 /** Epoch milliseconds. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { emailSchema } from './accounts.ts';
 import { CHANNEL_IDS } from './channels/registry.ts';
-import { millisSchema } from './common.ts';
+import { millisSchema, pageSchema } from './common.ts';
 
 /** The wallet, the built-in sandbox, and every real payment channel. */
 export const paymentMethodSchema = z.enum(['balance', 'sandbox', ...CHANNEL_IDS]);
@@ -81,6 +81,8 @@ export const orderViewSchema = z
     deliveryContent: z.string().optional(),
   })
   .meta({ id: 'Order' });
+
+export const ordersPageSchema = pageSchema('OrdersPage', orderViewSchema);
 
 export const createOrderResponseSchema = orderViewSchema.extend({ payment: paymentViewSchema });
 

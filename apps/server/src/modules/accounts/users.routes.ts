@@ -1,5 +1,5 @@
 import {
-  auditEntrySchema,
+  auditLogPageSchema,
   dailySignupsSchema,
   daysQuerySchema,
   pageQuerySchema,
@@ -7,6 +7,7 @@ import {
   setRolesBodySchema,
   setUserStatusBodySchema,
   userSchema,
+  usersPageSchema,
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -34,7 +35,7 @@ export function usersRoutes(deps: Deps): FastifyPluginAsyncZod {
             status: z.enum(['active', 'frozen']).optional(),
           }),
           response: {
-            200: z.object({ items: z.array(userSchema), total: z.number().int() }),
+            200: usersPageSchema,
             ...errorResponses(401, 403),
           },
         },
@@ -116,7 +117,7 @@ export function usersRoutes(deps: Deps): FastifyPluginAsyncZod {
             to: z.coerce.number().int().optional(),
           }),
           response: {
-            200: z.object({ items: z.array(auditEntrySchema), total: z.number().int() }),
+            200: auditLogPageSchema,
             ...errorResponses(401, 403),
           },
         },

@@ -8,8 +8,9 @@ import {
   guestLookupBodySchema,
   manualDeliveryBodySchema,
   orderListQuerySchema,
-  orderViewSchema,
+  ordersPageSchema,
   orderStatusSchema,
+  orderViewSchema,
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -59,7 +60,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: 'My orders, newest first, with filters',
           querystring: orderListQuerySchema,
           response: {
-            200: z.object({ items: z.array(orderViewSchema), total: z.number().int() }),
+            200: ordersPageSchema,
             ...errorResponses(401),
           },
         },
@@ -158,7 +159,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: "My shop's orders (status=paid lists the manual delivery queue)",
           querystring: orderListQuerySchema,
           response: {
-            200: z.object({ items: z.array(orderViewSchema), total: z.number().int() }),
+            200: ordersPageSchema,
             ...errorResponses(401, 403),
           },
         },
@@ -211,7 +212,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: 'Search orders across the platform',
           querystring: orderListQuerySchema.extend(operatorFilters),
           response: {
-            200: z.object({ items: z.array(orderViewSchema), total: z.number().int() }),
+            200: ordersPageSchema,
             ...errorResponses(401, 403),
           },
         },

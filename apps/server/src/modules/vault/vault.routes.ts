@@ -3,6 +3,7 @@ import {
   cardKeyStatusSchema,
   generateKeysBodySchema,
   importJobSchema,
+  importJobsPageSchema,
   importQueuedSchema,
   importResultSchema,
   pageQuerySchema,
@@ -106,7 +107,7 @@ export function vaultRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: "The supplier's imports, newest first",
           querystring: pageQuerySchema.extend({ productId: z.string().max(64).optional() }),
           response: {
-            200: z.object({ total: z.number().int(), items: z.array(importJobSchema) }),
+            200: importJobsPageSchema,
             ...errorResponses(401, 403),
           },
         },
