@@ -316,4 +316,14 @@ describe(`exports (${dialectName})`, () => {
     expect(sheet[1]![10]).toBe(9.9);
     expect((await download(t, '/api/v1/admin/reconciliation/reports/export', other.supplier.token)).status).toBe(403);
   });
+
+  it('a script looping on an export is held back (20 a minute per person)', async () => {
+    const operator = await staffUser(t, shop.admin, ['operator']);
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      statuses.push((await download(t, '/api/v1/admin/reconciliation/reports/export', operator.token)).status);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
 });

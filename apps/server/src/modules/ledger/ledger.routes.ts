@@ -16,7 +16,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
-import { exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
+import { EXPORT_LIMIT, exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
 import * as ledger from './ledger.service.ts';
 import { withdrawalsRoutes } from './withdrawals.routes.ts';
@@ -89,7 +89,7 @@ export function ledgerRoutes(deps: Deps): FastifyPluginAsyncZod {
           querystring: supplierPostingsQuerySchema.omit(noPaging).extend({ format: exportFormatSchema }),
           response: { 200: exportFileSchema, ...errorResponses(401, 403) },
         },
-        config: { auth: ['supplier'] },
+        config: { auth: ['supplier'], rateLimit: EXPORT_LIMIT },
       },
       async (req, reply) => {
         const { format, ...f } = req.query;
@@ -109,7 +109,7 @@ export function ledgerRoutes(deps: Deps): FastifyPluginAsyncZod {
           }),
           response: { 200: exportFileSchema, ...errorResponses(401, 403) },
         },
-        config: { auth: operators },
+        config: { auth: operators, rateLimit: EXPORT_LIMIT },
       },
       async (req, reply) => {
         const { format, ...f } = req.query;

@@ -14,7 +14,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
-import { exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
+import { EXPORT_LIMIT, exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
 import { errorResponses, idempotencyHeaders, metaOf } from '../../platform/http/route-helpers.ts';
 import { HOUR } from '../../platform/rate-limit.ts';
 import { exportMyWithdrawals, exportWithdrawals } from './ledger.service.ts';
@@ -113,7 +113,7 @@ export function withdrawalsRoutes(deps: Deps): FastifyPluginAsyncZod {
           querystring: withdrawalsQuerySchema.omit(noPaging).extend({ format: exportFormatSchema }),
           response: { 200: exportFileSchema, ...errorResponses(401, 403) },
         },
-        config: { auth: suppliers },
+        config: { auth: suppliers, rateLimit: EXPORT_LIMIT },
       },
       async (req, reply) => {
         const { format, ...f } = req.query;
@@ -130,7 +130,7 @@ export function withdrawalsRoutes(deps: Deps): FastifyPluginAsyncZod {
           querystring: adminWithdrawalsQuerySchema.omit(noPaging).extend({ format: exportFormatSchema }),
           response: { 200: exportFileSchema, ...errorResponses(401, 403) },
         },
-        config: { auth: operators },
+        config: { auth: operators, rateLimit: EXPORT_LIMIT },
       },
       async (req, reply) => {
         const { format, ...f } = req.query;

@@ -16,7 +16,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
-import { exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
+import { EXPORT_LIMIT, exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
 import { errorResponses, idempotencyHeaders } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as orders from './orders.service.ts';
@@ -233,7 +233,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
           querystring: listFilters.extend({ ...operatorFilters, format: exportFormatSchema }),
           response: { 200: exportFileSchema, ...errorResponses(401, 403) },
         },
-        config: { auth: ['operator', 'admin'] },
+        config: { auth: ['operator', 'admin'], rateLimit: EXPORT_LIMIT },
       },
       async (req, reply) => {
         const { format, ...f } = req.query;
@@ -250,7 +250,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
           querystring: listFilters.extend({ format: exportFormatSchema }),
           response: { 200: exportFileSchema, ...errorResponses(401, 403) },
         },
-        config: { auth: ['supplier'] },
+        config: { auth: ['supplier'], rateLimit: EXPORT_LIMIT },
       },
       async (req, reply) => {
         const { format, ...f } = req.query;

@@ -23,7 +23,7 @@ import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
+import { EXPORT_LIMIT, exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
 import { errorResponses, idempotencyHeaders, metaOf } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as channels from './payments.channels.ts';
@@ -282,7 +282,7 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
             .extend({ format: exportFormatSchema }),
           response: { 200: exportFileSchema, ...errorResponses(401, 403) },
         },
-        config: { auth: operators },
+        config: { auth: operators, rateLimit: EXPORT_LIMIT },
       },
       async (req, reply) => {
         const { format, ...f } = req.query;

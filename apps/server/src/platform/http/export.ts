@@ -15,6 +15,9 @@ import { CST_OFFSET_MS } from '../days.ts';
 export const exportFormatSchema = z.enum(['csv', 'xlsx']).default('csv').describe('csv (UTF-8 with BOM) or xlsx');
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
+/** Each export reads a whole list: a person needs a few a minute, a script looping on one is held back. */
+export const EXPORT_LIMIT = { max: 20, windowMs: 60_000, by: 'user' as const };
+
 /** The OpenAPI entry of an export's 200: a file, not JSON. */
 export const exportFileSchema = z
   .string()
