@@ -326,4 +326,42 @@ describe(`exports (${dialectName})`, () => {
     expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
     expect(statuses[20]).toBe(429);
   });
+
+  it('reads every page: 2,500 orders, some sharing a millisecond, each exactly once, newest first', async () => {
+    const supplierId = 'usr_export_pages';
+    const at = clock.now() - 86_400_000;
+    const orders = Array.from({ length: 2500 }, (_, i) => ({
+      id: `ord_page_${String(i).padStart(5, '0')}`,
+      buyer_id: null,
+      guest_email: 'pages@example.cn',
+      guest_lookup_hash: null,
+      supplier_id: supplierId,
+      status: 'cancelled' as const,
+      amount_cents: 100 + i,
+      payment_method: 'sandbox',
+      recipient_account: null,
+      idempotency_key: null,
+      request_hash: null,
+      reserved_until: at,
+      paid_at: null,
+      delivered_at: null,
+      completed_at: null,
+      closed_at: at,
+      needs_attention: 0,
+      // three orders a millisecond: the page boundary falls inside a tie
+      created_at: at + Math.floor((i + 1) / 3),
+      updated_at: at,
+    }));
+    for (let i = 0; i < orders.length; i += 500) {
+      await t.deps.db
+        .insertInto('orders')
+        .values(orders.slice(i, i + 500))
+        .execute();
+    }
+    const res = await download(t, '/api/v1/admin/orders/export?status=cancelled&q=pages@example.cn', shop.admin);
+    const ids = column(csvRows(res.bytes), '订单号 Order');
+    expect(ids).toHaveLength(2500);
+    expect(new Set(ids).size).toBe(2500);
+    expect(ids).toEqual(orders.map((o) => o.id).reverse());
+  });
 });
