@@ -4,13 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authenticate } from './modules/accounts/accounts.service.ts';
 import { deriveKey, newToken } from './platform/crypto.ts';
 import type { TrustProxy } from './platform/config.ts';
@@ -20,6 +14,7 @@ import { checkCsrf, enforceGuard, readToken } from './platform/http/auth.ts';
 import { AppError } from './platform/http/errors.ts';
 import { errorHandler } from './platform/http/error-handler.ts';
 import { registerMetrics } from './platform/http/metrics-route.ts';
+import { openapiTransform, openapiTransformObject } from './platform/http/openapi.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import { registerWeb } from './platform/http/web.ts';
 import { MINUTE } from './platform/rate-limit.ts';
@@ -80,9 +75,10 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
         },
       },
     },
-    transform: jsonSchemaTransform,
+    // operationIds, security from each route's auth guard, response descriptions (platform/http/openapi.ts)
+    transform: openapiTransform,
     // puts the schemas named with .meta({ id }) under components, where the $refs point
-    transformObject: jsonSchemaTransformObject,
+    transformObject: openapiTransformObject,
   });
   // the app's CSP covers /docs too: the plugin's own (staticCSP) refuses the reference's inline styles and
   // always asks for upgrade-insecure-requests

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { ERROR_CODES } from '@kameng/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEB_DIST } from '../src/app.ts';
 import { call, registerAndLogin } from './support/client.ts';
@@ -45,6 +46,40 @@ describe(`HTTP platform (${dialectName})`, () => {
     for (const name of new Set(refs)) expect(res.body.components.schemas[name!], name).toBeDefined();
     const docs = await call(t.app, 'GET', '/docs/');
     expect([200, 302]).toContain(docs.status);
+  });
+
+  it('OpenAPI: a unique operationId, security from the auth guard and a description for every response', async () => {
+    const doc = (await call(t.app, 'GET', '/openapi.json')).body;
+    type Op = {
+      operationId?: string;
+      security?: Record<string, string[]>[];
+      'x-roles'?: string[];
+      responses: Record<string, { description: string }>;
+    };
+    const ops: [string, string, Op][] = Object.entries(doc.paths as Record<string, Record<string, Op>>).flatMap(
+      ([path, byMethod]) => Object.entries(byMethod).map(([method, op]): [string, string, Op] => [path, method, op]),
+    );
+    const ids = ops.map(([, , op]) => op.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ops.length);
+    for (const [path, method, op] of ops) {
+      for (const [status, r] of Object.entries(op.responses)) {
+        expect(r.description, `${method} ${path} ${status}`).not.toBe('Default Response');
+      }
+      if (path.startsWith('/api/')) expect(op.security, `${method} ${path}`).toBeDefined();
+    }
+    const byId = new Map(ops.map(([, , op]) => [op.operationId, op]));
+    expect(byId.get('postAuthLogin')?.security).toEqual([]);
+    expect(byId.get('getMe')?.security).toEqual([{ bearer: [] }, { cookie: [] }]);
+    expect(byId.get('getAdminOrdersExport')?.['x-roles']).toEqual(['operator', 'admin']);
+    expect(byId.get('getAdminOrdersById')?.responses['404']?.description).toBe('Not Found: Error');
+    expect(byId.get('postWalletTopUps')?.responses['201']?.description).toBe('Created: TopUp');
+    // the error code is the contracts' closed list; list totals are integers
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual([...ERROR_CODES]);
+    const orders = doc.paths['/api/v1/admin/orders'].get.responses['200'];
+    expect(orders.description).toBe('OK: OrdersPage');
+    expect(orders.content['application/json'].schema.$ref).toBe('#/components/schemas/OrdersPage');
+    expect(doc.components.schemas.OrdersPage.properties.total.type).toBe('integer');
   });
 
   it('sends security headers and a request id on every answer', async () => {

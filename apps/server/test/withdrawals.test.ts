@@ -166,6 +166,37 @@ describe(`payout accounts and withdrawals (${dialectName})`, () => {
     expect((await withdraw(buyer.token, 1000, accountId)).status).toBe(403);
   });
 
+  it('Idempotency-Key: the same key and body answer the same withdrawal; another body with it is refused', async () => {
+    const s = await readySupplier(50_000);
+    const headers = { 'idempotency-key': 'payout-2026-12' };
+    const send = (amountCents: number, token = s.token) =>
+      call(t.app, 'POST', '/api/v1/supplier/withdrawals', {
+        token,
+        headers,
+        body: { amountCents, payoutAccountId: s.payoutAccountId },
+      });
+    const first = await send(20_000);
+    expect(first.status).toBe(201);
+    const again = await send(20_000);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await balance(s.token)).toMatchObject({ availableCents: 30_000, withdrawingCents: 20_000 });
+    const other = await send(10_000);
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
+    // the key is the supplier's own: another supplier's same key makes their own withdrawal
+    const s2 = await readySupplier(5_000);
+    const theirs = await call(t.app, 'POST', '/api/v1/supplier/withdrawals', {
+      token: s2.token,
+      headers,
+      body: { amountCents: 5_000, payoutAccountId: s2.payoutAccountId },
+    });
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(first.body.id);
+    const mine = await call(t.app, 'GET', '/api/v1/supplier/withdrawals', { token: s.token });
+    expect(mine.body.items.map((w: { id: string }) => w.id)).toEqual([first.body.id]);
+  });
+
   it('a withdrawal below the threshold: request → one approval → paid; balances and audit at each step', async () => {
     const s = await readySupplier(100_000);
     expect(await balance(s.token)).toEqual({

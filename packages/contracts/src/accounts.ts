@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { millisSchema } from './common.ts';
+import { millisSchema, pageSchema } from './common.ts';
 
 export const ROLES = ['buyer', 'supplier', 'operator', 'arbitrator', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -171,3 +171,7 @@ export const auditEntrySchema = z.object({
   details: z.unknown(),
   createdAt: millisSchema,
 });
+
+export const usersPageSchema = pageSchema('UsersPage', userSchema);
+export const supplierApplicationsPageSchema = pageSchema('SupplierApplicationsPage', supplierApplicationSchema);
+export const auditLogPageSchema = pageSchema('AuditLogPage', auditEntrySchema);

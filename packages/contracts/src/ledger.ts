@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { millisSchema, pageQuerySchema } from './common.ts';
+import { millisSchema, pageQuerySchema, pageSchema } from './common.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -31,7 +31,7 @@ export const postingsQuerySchema = pageQuerySchema.extend({
   kind: z.string().trim().min(1).max(64).optional(),
 });
 
-export const postingsPageSchema = z.object({ items: z.array(postingSchema), total: z.number().int() });
+export const postingsPageSchema = pageSchema('PostingsPage', postingSchema);
 
 export const supplierPostingsQuerySchema = postingsQuerySchema.extend({
   account: z.enum(['held', 'available', 'withdrawing']).optional(),
@@ -114,7 +114,7 @@ export const withdrawalsQuerySchema = pageQuerySchema.extend({ status: withdrawa
 export const adminWithdrawalsQuerySchema = withdrawalsQuerySchema.extend({
   supplierId: z.string().min(1).max(64).optional(),
 });
-export const withdrawalsPageSchema = z.object({ items: z.array(withdrawalSchema), total: z.number().int() });
+export const withdrawalsPageSchema = pageSchema('WithdrawalsPage', withdrawalSchema);
 
 export const markPaidBodySchema = z.strictObject({
   payoutRef: text(128).optional().describe("the bank's or Alipay's transfer reference"),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { emailSchema } from './accounts.ts';
 import { CHANNEL_IDS } from './channels/registry.ts';
-import { millisSchema } from './common.ts';
+import { millisSchema, pageSchema } from './common.ts';
 
 /** The wallet, the built-in sandbox, and every real payment channel. */
 export const paymentMethodSchema = z.enum(['balance', 'sandbox', ...CHANNEL_IDS]);
@@ -82,6 +82,8 @@ export const orderViewSchema = z
   })
   .meta({ id: 'Order' });
 
+export const ordersPageSchema = pageSchema('OrdersPage', orderViewSchema);
+
 export const createOrderResponseSchema = orderViewSchema.extend({ payment: paymentViewSchema });
 
 export const orderListQuerySchema = z.strictObject({
@@ -123,6 +125,8 @@ export const topUpBodySchema = z.strictObject({
   amountCents: z.number().int().min(100).max(5_000_000),
   paymentMethod: z.enum(['sandbox', ...CHANNEL_IDS]),
 });
+
+export const topUpResponseSchema = z.object({ payment: paymentViewSchema }).meta({ id: 'TopUp' });
 
 export const sandboxCompleteBodySchema = z
   .strictObject({

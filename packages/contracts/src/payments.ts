@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channelProviderSchema, sceneSchema } from './channels/registry.ts';
-import { millisSchema } from './common.ts';
+import { millisSchema, pageSchema } from './common.ts';
 
 export {
   type AnyChannelDefinition,
@@ -58,6 +58,8 @@ export const refundViewSchema = z
   })
   .meta({ id: 'Refund' });
 
+export const refundsPageSchema = pageSchema('RefundsPage', refundViewSchema);
+
 export const refundListQuerySchema = z.strictObject({
   status: z.enum(['pending', 'succeeded', 'failed']).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
@@ -90,6 +92,8 @@ export const reconciliationReportSchema = z
     createdAt: millisSchema,
   })
   .meta({ id: 'ReconciliationReport' });
+
+export const reconciliationReportsPageSchema = pageSchema('ReconciliationReportsPage', reconciliationReportSchema);
 
 export const reconciliationRunBodySchema = z.strictObject({
   day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { millisSchema } from './common.ts';
+import { millisSchema, pageSchema } from './common.ts';
 
 export const cardKeyStatusSchema = z.enum(['available', 'reserved', 'sold', 'void']);
 
@@ -39,6 +39,8 @@ export const importJobSchema = z
     finishedAt: millisSchema.nullable(),
   })
   .meta({ id: 'ImportJob' });
+
+export const importJobsPageSchema = pageSchema('ImportJobsPage', importJobSchema);
 export type ImportJobDto = z.infer<typeof importJobSchema>;
 
 export const codeFormatSchema = z.strictObject({

@@ -30,8 +30,11 @@ export function gbkEncode(text: string): Buffer {
   return Buffer.concat(parts);
 }
 
-/** A deflated zip archive; names are written without the UTF-8 flag, in GBK, as Alipay's are. */
-export function zipFiles(files: { name: string; data: Buffer }[]): Buffer {
+/**
+ * A deflated zip archive; names are written without the UTF-8 flag, in GBK, as Alipay's are. `claimedSize`
+ * puts another uncompressed size in the headers than the real one (a zip bomb lies there).
+ */
+export function zipFiles(files: { name: string; data: Buffer }[], opts: { claimedSize?: number } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -45,7 +48,7 @@ export function zipFiles(files: { name: string; data: Buffer }[]): Buffer {
     local.writeUInt16LE(8, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(f.data.length, 22);
+    local.writeUInt32LE(opts.claimedSize ?? f.data.length, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
@@ -54,7 +57,7 @@ export function zipFiles(files: { name: string; data: Buffer }[]): Buffer {
     central.writeUInt16LE(8, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(f.data.length, 24);
+    central.writeUInt32LE(opts.claimedSize ?? f.data.length, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);

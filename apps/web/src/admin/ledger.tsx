@@ -19,6 +19,7 @@ import {
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { cstDate, formatCents, formatSignedCents, formatTime } from '../console/format.ts';
+import { ExportButtons } from '../console/export-buttons.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { PostingsTable } from '../console/postings-table.tsx';
 import { pageOf } from '../console/table.tsx';
@@ -212,6 +213,11 @@ function AccountView() {
           <Descriptions.Item label={t('ledger.kind')}>{a.kind}</Descriptions.Item>
           <Descriptions.Item label={t('ledger.balance')}>{formatCents(a.balanceCents)}</Descriptions.Item>
         </Descriptions>
+      )}
+      {a && (
+        <div style={{ marginBottom: 12 }}>
+          <ExportButtons path="/api/v1/admin/ledger/postings/export" params={{ accountId: a.id }} />
+        </div>
       )}
       {a && (
         <PostingsTable

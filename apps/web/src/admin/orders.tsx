@@ -1,6 +1,7 @@
 import { Card, DatePicker, Descriptions, Drawer, Input, Segmented, Space, Tag, Timeline, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { ExportButtons } from '../console/export-buttons.tsx';
 import { formatTime } from '../console/format.ts';
 import { OrderFacts } from '../console/order-facts.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
@@ -29,17 +30,14 @@ export default function Orders() {
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const [page, setPage] = useState(1);
   const [openId, setOpenId] = useState<string | null>(null);
-  const list = useGet<OrdersPage>(
-    withParams('/api/v1/admin/orders', {
-      q: q.trim(),
-      status: queue === 'failed' ? 'delivery_failed' : status,
-      needsAttention: queue === 'attention' ? true : undefined,
-      from: range?.[0]?.startOf('day').valueOf(),
-      to: range?.[1]?.endOf('day').valueOf(),
-      page,
-      pageSize: 20,
-    }),
-  );
+  const filters = {
+    q: q.trim(),
+    status: queue === 'failed' ? 'delivery_failed' : status,
+    needsAttention: queue === 'attention' ? true : undefined,
+    from: range?.[0]?.startOf('day').valueOf(),
+    to: range?.[1]?.endOf('day').valueOf(),
+  };
+  const list = useGet<OrdersPage>(withParams('/api/v1/admin/orders', { ...filters, page, pageSize: 20 }));
   return (
     <>
       <PageHeader title={t('menu.orders')} />
@@ -84,6 +82,7 @@ export default function Orders() {
               setPage(1);
             }}
           />
+          <ExportButtons path="/api/v1/admin/orders/export" params={filters} />
         </Space>
         <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
         <OrdersTable<OrderView>

@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { cstDate, formatCents, formatTime } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
 import { errorText } from '../console/i18n.ts';
+import { ExportButtons } from '../console/export-buttons.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { FilterSelect, pager } from '../console/table.tsx';
@@ -95,6 +96,10 @@ function Reports() {
           options={providerOptions}
           allLabel={t('rec.anyProvider')}
           label={t('rec.provider')}
+        />
+        <ExportButtons
+          path="/api/v1/admin/reconciliation/reports/export"
+          params={{ day: DAY.test(day) ? day : undefined, provider }}
         />
         <Button onClick={() => list.refetch()}>{t('common.refresh')}</Button>
         <Button type="primary" onClick={() => setRerun(true)}>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
 import { errorText } from '../console/i18n.ts';
+import { ExportButtons } from '../console/export-buttons.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { FilterSelect, PagedTable, pageOf } from '../console/table.tsx';
@@ -88,6 +89,7 @@ export default function Withdrawals() {
             style={{ width: 260 }}
             maxLength={64}
           />
+          <ExportButtons path="/api/v1/admin/withdrawals/export" params={{ status, supplierId: supplierId.trim() }} />
         </Space>
         <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
         <PagedTable<WithdrawalDto>

@@ -17,7 +17,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { z } from 'zod';
 import { errorText, type MessageKey, useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
@@ -96,10 +96,13 @@ function TopUp() {
   const [choice, setChoice] = useState<string>('50');
   const [custom, setCustom] = useState('');
   const [invalid, setInvalid] = useState(false);
+  // one key per top-up: a retried or double-clicked request answers the same top-up
+  const key = useRef(crypto.randomUUID());
   const start = useMutation({
     mutationFn: (v: { amountCents: number; paymentMethod: TopUpMethod }) =>
-      api<{ payment: Payment }>('POST', '/api/v1/wallet/top-ups', v),
+      api<{ payment: Payment }>('POST', '/api/v1/wallet/top-ups', v, { 'idempotency-key': key.current }),
     onSuccess: (r) => {
+      key.current = crypto.randomUUID();
       rememberTopUp(r.payment);
       navigate(`/cashier/${encodeURIComponent(r.payment.id)}`);
     },

@@ -33,6 +33,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatTime } from '../console/format.ts';
 import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
+import { CardKeysExport } from './card-keys-export.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { FilterSelect, pager } from '../console/table.tsx';
 import { postRaw } from '../console/upload.ts';
@@ -485,6 +486,7 @@ function KeyList({ productId }: { productId: string }) {
         </Space>
       }
     >
+      {status !== 'sold' && <CardKeysExport base={base} status={status ?? 'available'} />}
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       <Table<KeyItem>
         size="small"

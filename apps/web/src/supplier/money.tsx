@@ -17,8 +17,9 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { formatCents, formatTime, yuanRule, yuanToCents } from '../console/format.ts';
+import { ExportButtons } from '../console/export-buttons.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
 import { PostingsTable } from '../console/postings-table.tsx';
@@ -98,7 +99,7 @@ function Postings() {
   const list = useGet<PostingsPage>(withParams('/api/v1/supplier/postings', { account, page, pageSize: 20 }));
   return (
     <>
-      <div style={{ marginBottom: 12 }}>
+      <Space wrap style={{ marginBottom: 12 }}>
         <FilterSelect<Account>
           width={160}
           value={account}
@@ -110,7 +111,8 @@ function Postings() {
           allLabel={t('money.allAccounts')}
           label={t('money.account')}
         />
-      </div>
+        <ExportButtons path="/api/v1/supplier/postings/export" params={{ account }} />
+      </Space>
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       <PostingsTable
         {...pageOf(list, page, setPage)}
@@ -155,6 +157,7 @@ function Withdrawals({ available }: { available: number }) {
         <Typography.Text type="secondary">
           {t('money.availableNow', { amount: formatCents(available) })}
         </Typography.Text>
+        <ExportButtons path="/api/v1/supplier/withdrawals/export" />
       </Space>
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       <PagedTable<WithdrawalDto>
@@ -210,12 +213,13 @@ function WithdrawModal(props: { open: boolean; onClose: () => void; available: n
   const accounts = useGet<{ items: PayoutAccountDto[] }>(props.open ? '/api/v1/supplier/payout-accounts' : null);
   const [form] = Form.useForm<WithdrawValues>();
   const [pending, setPending] = useState<WithdrawValues | null>(null);
+  // one key per withdrawal: a request sent again (after a password check, a lost answer) withdraws once
+  const key = useRef(crypto.randomUUID());
   const send = async () => {
     if (!pending) return;
-    await api('POST', '/api/v1/supplier/withdrawals', {
-      amountCents: yuanToCents(pending.amount),
-      payoutAccountId: pending.payoutAccountId,
-    });
+    const body = { amountCents: yuanToCents(pending.amount), payoutAccountId: pending.payoutAccountId };
+    await api('POST', '/api/v1/supplier/withdrawals', body, { 'idempotency-key': key.current });
+    key.current = crypto.randomUUID();
     message.success(t('money.requested'));
     form.resetFields();
     props.onClose();

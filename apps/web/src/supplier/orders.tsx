@@ -1,6 +1,7 @@
 import { App, Button, DatePicker, Drawer, Empty, Form, Input, Space, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { ExportButtons } from '../console/export-buttons.tsx';
 import { formatTime } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
 import { OrderFacts } from '../console/order-facts.tsx';
@@ -26,14 +27,13 @@ export default function Orders({ queue }: { queue: boolean }) {
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<OrderView | null>(null);
   const [delivering, setDelivering] = useState<OrderView | null>(null);
-  const path = withParams('/api/v1/supplier/orders', {
+  const filters = {
     status: queue ? 'paid' : status,
     deliveryMode: queue ? 'manual' : mode,
     from: range?.[0]?.startOf('day').valueOf(),
     to: range?.[1]?.endOf('day').valueOf(),
-    page,
-    pageSize: PAGE_SIZE,
-  });
+  };
+  const path = withParams('/api/v1/supplier/orders', { ...filters, page, pageSize: PAGE_SIZE });
   const list = useGet<OrdersPage>(path, queue ? { refetchInterval: 30_000 } : {});
 
   return (
@@ -71,6 +71,7 @@ export default function Orders({ queue }: { queue: boolean }) {
             }}
             allowEmpty={[true, true]}
           />
+          <ExportButtons path="/api/v1/supplier/orders/export" params={filters} />
         </Space>
       )}
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />

@@ -3,6 +3,7 @@ import {
   rejectBodySchema,
   supplierApplicationBodySchema,
   supplierApplicationSchema,
+  supplierApplicationsPageSchema,
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -54,7 +55,7 @@ export function supplierApplicationRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: 'Supplier applications for review',
           querystring: pageQuerySchema.extend({ status: z.enum(['pending', 'approved', 'rejected']).optional() }),
           response: {
-            200: z.object({ items: z.array(supplierApplicationSchema), total: z.number() }),
+            200: supplierApplicationsPageSchema,
             ...errorResponses(401, 403),
           },
         },

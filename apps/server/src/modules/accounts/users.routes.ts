@@ -1,5 +1,5 @@
 import {
-  auditEntrySchema,
+  auditLogPageSchema,
   dailySignupsSchema,
   daysQuerySchema,
   pageQuerySchema,
@@ -7,6 +7,7 @@ import {
   setRolesBodySchema,
   setUserStatusBodySchema,
   userSchema,
+  usersPageSchema,
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -33,7 +34,10 @@ export function usersRoutes(deps: Deps): FastifyPluginAsyncZod {
             role: roleSchema.optional(),
             status: z.enum(['active', 'frozen']).optional(),
           }),
-          response: { 200: z.object({ items: z.array(userSchema), total: z.number() }), ...errorResponses(401, 403) },
+          response: {
+            200: usersPageSchema,
+            ...errorResponses(401, 403),
+          },
         },
         config: { auth: operators },
       },
@@ -113,7 +117,7 @@ export function usersRoutes(deps: Deps): FastifyPluginAsyncZod {
             to: z.coerce.number().int().optional(),
           }),
           response: {
-            200: z.object({ items: z.array(auditEntrySchema), total: z.number() }),
+            200: auditLogPageSchema,
             ...errorResponses(401, 403),
           },
         },

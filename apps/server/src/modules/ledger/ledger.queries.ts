@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { newestFirstAfter } from '../../platform/db/keyset.ts';
 import type {
   CommissionRatesTable,
   CommissionScope,
@@ -130,28 +131,32 @@ export interface PostingListRow {
   memo: string | null;
 }
 
-export async function listPostings(db: Executor, f: PostingFilter): Promise<{ rows: PostingListRow[]; total: number }> {
-  if (f.accountIds.length === 0) return { rows: [], total: 0 };
-  let q = db
-    .selectFrom('postings as p')
-    .innerJoin('journal_entries as e', 'e.id', 'p.entry_id')
-    .where('p.account_id', 'in', f.accountIds);
+function filteredPostings(db: Executor, f: Omit<PostingFilter, 'limit' | 'offset' | 'accountIds'>) {
+  let q = db.selectFrom('postings as p').innerJoin('journal_entries as e', 'e.id', 'p.entry_id');
   if (f.from !== undefined) q = q.where('p.created_at', '>=', f.from);
   if (f.to !== undefined) q = q.where('p.created_at', '<', f.to);
   if (f.kind) q = q.where('e.kind', '=', f.kind);
+  return q;
+}
+
+const POSTING_COLUMNS = [
+  'p.id',
+  'p.entry_id',
+  'p.account_id',
+  'p.amount_cents',
+  'p.created_at',
+  'e.kind',
+  'e.ref_type',
+  'e.ref_id',
+  'e.memo',
+] as const;
+
+export async function listPostings(db: Executor, f: PostingFilter): Promise<{ rows: PostingListRow[]; total: number }> {
+  if (f.accountIds.length === 0) return { rows: [], total: 0 };
+  const q = filteredPostings(db, f).where('p.account_id', 'in', f.accountIds);
   const [rows, count] = await Promise.all([
     q
-      .select([
-        'p.id',
-        'p.entry_id',
-        'p.account_id',
-        'p.amount_cents',
-        'p.created_at',
-        'e.kind',
-        'e.ref_type',
-        'e.ref_id',
-        'e.memo',
-      ])
+      .select(POSTING_COLUMNS)
       .orderBy('p.created_at', 'desc')
       .orderBy('p.id', 'desc')
       .limit(f.limit)
@@ -160,6 +165,22 @@ export async function listPostings(db: Executor, f: PostingFilter): Promise<{ ro
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map((r) => ({ ...r, amount_cents: num(r.amount_cents) })), total: num(count.n) };
+}
+
+/** Postings newest first after `after` (keyset, for exports); of the accounts given, or of the whole book. */
+export async function postingsAfter(
+  db: Executor,
+  f: Omit<PostingFilter, 'limit' | 'offset' | 'accountIds'> & { accountIds?: string[] | undefined },
+  after: PostingListRow | undefined,
+  limit: number,
+): Promise<PostingListRow[]> {
+  let q = filteredPostings(db, f);
+  if (f.accountIds) q = q.where('p.account_id', 'in', f.accountIds);
+  const cursor = after && { at: after.created_at, id: after.id };
+  const rows = await newestFirstAfter(q.select(POSTING_COLUMNS), cursor, { at: 'p.created_at', id: 'p.id' })
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, amount_cents: num(r.amount_cents) }));
 }
 
 // ─── trial balance ───

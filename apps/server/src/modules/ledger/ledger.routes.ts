@@ -16,11 +16,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
+import { EXPORT_LIMIT, exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
 import * as ledger from './ledger.service.ts';
 import { withdrawalsRoutes } from './withdrawals.routes.ts';
 
 const operators = ['operator', 'admin'] as const;
+const noPaging = { page: true, pageSize: true } as const;
 
 export function ledgerRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -76,6 +78,43 @@ export function ledgerRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: ['supplier'] },
       },
       async (req) => ledger.mySupplierPostings(deps, requireAuth(req), req.query),
+    );
+
+    app.get(
+      '/supplier/postings/export',
+      {
+        schema: {
+          tags: ['supplier'],
+          summary: 'My escrow, available and withdrawing postings as CSV or Excel, with the filters of the list',
+          querystring: supplierPostingsQuerySchema.omit(noPaging).extend({ format: exportFormatSchema }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: ['supplier'], rateLimit: EXPORT_LIMIT },
+      },
+      async (req, reply) => {
+        const { format, ...f } = req.query;
+        return sendExport(reply, format, ledger.exportMySupplierPostings(deps, requireAuth(req), f), deps.clock.now());
+      },
+    );
+
+    app.get(
+      '/admin/ledger/postings/export',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: "Ledger postings as CSV or Excel: one account's (accountId) or the whole book's, in a range",
+          querystring: postingsQuerySchema.omit(noPaging).extend({
+            accountId: z.string().min(3).max(120).optional(),
+            format: exportFormatSchema,
+          }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: operators, rateLimit: EXPORT_LIMIT },
+      },
+      async (req, reply) => {
+        const { format, ...f } = req.query;
+        return sendExport(reply, format, ledger.exportPostings(deps, f), deps.clock.now());
+      },
     );
 
     app.get(

@@ -12,6 +12,12 @@ export {
   splitCommission,
 } from './commissions.ts';
 export { balanceCents, type EntryInput, type PostResult, postEntry, trialBalance } from './entries.ts';
+export {
+  exportMySupplierPostings,
+  exportMyWithdrawals,
+  exportPostings,
+  exportWithdrawals,
+} from './ledger.exports.ts';
 export { freezeHold, getHold, openHold, releaseHoldPart, settleHold, unfreezeHold, voidHold } from './holds.ts';
 export {
   accountPostings,

@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/database.ts';
+import { type Cursor, newestFirstAfter } from '../../platform/db/keyset.ts';
 import { num } from './ledger.queries.ts';
 import type { PayoutAccountsTable, WithdrawalStatus, WithdrawalsTable } from './ledger.tables.ts';
 
@@ -53,18 +54,34 @@ export interface WithdrawalFilter {
   offset: number;
 }
 
+function filteredWithdrawals(db: Executor, f: Omit<WithdrawalFilter, 'limit' | 'offset'>) {
+  let q = db.selectFrom('withdrawals');
+  if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
+  if (f.status) q = q.where('status', '=', f.status);
+  return q;
+}
+
 export async function listWithdrawals(
   db: Executor,
   f: WithdrawalFilter,
 ): Promise<{ rows: WithdrawalRow[]; total: number }> {
-  let q = db.selectFrom('withdrawals');
-  if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
-  if (f.status) q = q.where('status', '=', f.status);
+  const q = filteredWithdrawals(db, f);
   const [rows, count] = await Promise.all([
     q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(withdrawalFromDb), total: num(count.n) };
+}
+
+/** The filtered withdrawals, newest first, the `limit` after `after` (keyset, for exports). */
+export async function withdrawalsAfter(
+  db: Executor,
+  f: Omit<WithdrawalFilter, 'limit' | 'offset'>,
+  after: Cursor | undefined,
+  limit: number,
+): Promise<WithdrawalRow[]> {
+  const rows = await newestFirstAfter(filteredWithdrawals(db, f).selectAll(), after).limit(limit).execute();
+  return rows.map(withdrawalFromDb);
 }
 
 /** The first approval; when one is all the amount needs, it also approves. */

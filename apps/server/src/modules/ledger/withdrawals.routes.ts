@@ -14,13 +14,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
-import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
+import { EXPORT_LIMIT, exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
+import { errorResponses, idempotencyHeaders, metaOf } from '../../platform/http/route-helpers.ts';
 import { HOUR } from '../../platform/rate-limit.ts';
+import { exportMyWithdrawals, exportWithdrawals } from './ledger.service.ts';
 import * as withdrawals from './withdrawals.service.ts';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 const operators = ['operator', 'admin'] as const;
 const suppliers = ['supplier'] as const;
+const noPaging = { page: true, pageSize: true } as const;
 
 /** Payout accounts and withdrawals; registered by ledgerRoutes under the same prefix. */
 export function withdrawalsRoutes(deps: Deps): FastifyPluginAsyncZod {
@@ -58,14 +61,19 @@ export function withdrawalsRoutes(deps: Deps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['supplier'],
-          summary: 'Withdraw from my available balance (needs 2FA and a recent password confirmation)',
+          summary:
+            'Withdraw from my available balance (needs 2FA and a recent password confirmation; a repeated Idempotency-Key answers the first withdrawal)',
+          headers: idempotencyHeaders,
           body: requestWithdrawalBodySchema,
-          response: { 201: withdrawalSchema, ...errorResponses(401, 403, 404, 409) },
+          response: { 201: withdrawalSchema, 200: withdrawalSchema, ...errorResponses(401, 403, 404, 409, 422) },
         },
         config: { auth: suppliers, rateLimit: { max: 10, windowMs: HOUR, by: 'user' } },
       },
-      async (req, reply) =>
-        reply.status(201).send(await withdrawals.requestWithdrawal(deps, requireAuth(req), req.body, metaOf(req))),
+      async (req, reply) => {
+        const key = req.headers['idempotency-key'];
+        const r = await withdrawals.requestWithdrawal(deps, requireAuth(req), req.body, metaOf(req), key);
+        return reply.status(r.replayed ? 200 : 201).send(r.value);
+      },
     );
 
     app.get(
@@ -94,6 +102,40 @@ export function withdrawalsRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: suppliers },
       },
       async (req) => withdrawals.myWithdrawal(deps, requireAuth(req), req.params.id),
+    );
+
+    app.get(
+      '/supplier/withdrawals/export',
+      {
+        schema: {
+          tags: ['supplier'],
+          summary: 'My withdrawals as CSV or Excel (payout accounts masked), with the filters of the list',
+          querystring: withdrawalsQuerySchema.omit(noPaging).extend({ format: exportFormatSchema }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: suppliers, rateLimit: EXPORT_LIMIT },
+      },
+      async (req, reply) => {
+        const { format, ...f } = req.query;
+        return sendExport(reply, format, exportMyWithdrawals(deps, requireAuth(req), f), deps.clock.now());
+      },
+    );
+
+    app.get(
+      '/admin/withdrawals/export',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Withdrawals as CSV or Excel (payout accounts masked), with the filters of the list',
+          querystring: adminWithdrawalsQuerySchema.omit(noPaging).extend({ format: exportFormatSchema }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: operators, rateLimit: EXPORT_LIMIT },
+      },
+      async (req, reply) => {
+        const { format, ...f } = req.query;
+        return sendExport(reply, format, exportWithdrawals(deps, f), deps.clock.now());
+      },
     );
 
     app.get(

@@ -6,6 +6,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { claimOf, type Idempotent, idempotently } from '../../platform/idempotency.ts';
 import { getSetting } from '../../platform/settings.ts';
 import { type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
 import * as q from './withdrawals.queries.ts';
@@ -80,7 +81,7 @@ export async function myPayoutAccounts(deps: Deps, auth: AuthContext): Promise<P
 
 // ─── withdrawals ───
 
-async function toWithdrawalDtos(db: Executor, rows: q.WithdrawalRow[]): Promise<WithdrawalDto[]> {
+export async function toWithdrawalDtos(db: Executor, rows: q.WithdrawalRow[]): Promise<WithdrawalDto[]> {
   const accounts = await q.payoutAccountsByIds(db, [...new Set(rows.map((r) => r.payout_account_id))]);
   return rows.map((w) => {
     const approvals: WithdrawalDto['approvals'] = [];
@@ -126,60 +127,66 @@ export async function requestWithdrawal(
   auth: AuthContext,
   body: { amountCents: number; payoutAccountId: string },
   meta: RequestMeta,
-): Promise<WithdrawalDto> {
+  idempotencyKey?: string,
+): Promise<Idempotent<WithdrawalDto>> {
   // the supplier guard already demands it; money leaving says so again where it happens
   if (!auth.twoFactor) throw new AppError('TWO_FACTOR_REQUIRED', 'Turn on two-factor sign-in before withdrawing');
   requireRecentAuth(deps, auth);
   const id = newId('wdr', deps.clock, deps.random);
   const now = deps.clock.now();
   const accounts = supplierAccounts(auth.userId);
-  return deps.db.transaction().execute(async (tx) => {
-    const payout = await q.findPayoutAccount(tx, body.payoutAccountId);
-    if (!payout || payout.user_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such payout account');
-    const moved = await postEntry(tx, deps, {
-      id: `withdrawal:${id}`,
-      kind: 'withdrawal_request',
-      refType: 'withdrawal',
-      refId: id,
-      transfers: [{ from: accounts.available, to: accounts.withdrawing, amountCents: body.amountCents }],
-    });
-    if (moved.status !== 'posted') {
-      throw new AppError('INSUFFICIENT_FUNDS', 'The amount is more than your available balance', {
-        availableCents: await balanceCents(tx, accounts.available),
+  const claim = claimOf('withdrawal', `u:${auth.userId}`, idempotencyKey, [body.amountCents, body.payoutAccountId]);
+  const load = async (wid: string) => toWithdrawalDto(deps.db, (await q.findWithdrawal(deps.db, wid))!);
+  return idempotently(deps, claim, load, (remember) =>
+    deps.db.transaction().execute(async (tx) => {
+      const payout = await q.findPayoutAccount(tx, body.payoutAccountId);
+      if (!payout || payout.user_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such payout account');
+      const moved = await postEntry(tx, deps, {
+        id: `withdrawal:${id}`,
+        kind: 'withdrawal_request',
+        refType: 'withdrawal',
+        refId: id,
+        transfers: [{ from: accounts.available, to: accounts.withdrawing, amountCents: body.amountCents }],
       });
-    }
-    const row: q.WithdrawalRow = {
-      id,
-      supplier_id: auth.userId,
-      amount_cents: body.amountCents,
-      payout_account_id: payout.id,
-      status: 'pending',
-      required_approvals: await approvalsNeeded(tx, body.amountCents),
-      first_approver: null,
-      first_approved_at: null,
-      second_approver: null,
-      second_approved_at: null,
-      reason: null,
-      payout_ref: null,
-      decided_by: null,
-      created_at: now,
-      approved_at: null,
-      paid_at: null,
-      rejected_at: null,
-      failed_at: null,
-      updated_at: now,
-    };
-    await q.insertWithdrawal(tx, row);
-    await writeAudit(tx, deps, {
-      actorId: auth.userId,
-      action: 'withdrawal.request',
-      objectType: 'withdrawal',
-      objectId: id,
-      ip: meta.ip,
-      details: { amountCents: body.amountCents, payoutAccountId: payout.id },
-    });
-    return toWithdrawalDto(tx, row);
-  });
+      if (moved.status !== 'posted') {
+        throw new AppError('INSUFFICIENT_FUNDS', 'The amount is more than your available balance', {
+          availableCents: await balanceCents(tx, accounts.available),
+        });
+      }
+      const row: q.WithdrawalRow = {
+        id,
+        supplier_id: auth.userId,
+        amount_cents: body.amountCents,
+        payout_account_id: payout.id,
+        status: 'pending',
+        required_approvals: await approvalsNeeded(tx, body.amountCents),
+        first_approver: null,
+        first_approved_at: null,
+        second_approver: null,
+        second_approved_at: null,
+        reason: null,
+        payout_ref: null,
+        decided_by: null,
+        created_at: now,
+        approved_at: null,
+        paid_at: null,
+        rejected_at: null,
+        failed_at: null,
+        updated_at: now,
+      };
+      await q.insertWithdrawal(tx, row);
+      await writeAudit(tx, deps, {
+        actorId: auth.userId,
+        action: 'withdrawal.request',
+        objectType: 'withdrawal',
+        objectId: id,
+        ip: meta.ip,
+        details: { amountCents: body.amountCents, payoutAccountId: payout.id },
+      });
+      await remember(tx, id);
+      return toWithdrawalDto(tx, row);
+    }),
+  );
 }
 
 interface WithdrawalQuery {

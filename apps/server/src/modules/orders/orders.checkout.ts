@@ -24,13 +24,12 @@
  */
 import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { newId } from '../../platform/clock.ts';
-import { sha256Hex } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { transactionWithHotRowsLast } from '../../platform/db/hot-rows.ts';
-import { isUniqueViolation } from '../../platform/db/dialect.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { claimOf, idempotently, type Remember } from '../../platform/idempotency.ts';
 import { enqueue } from '../../platform/jobs/jobs.ts';
 import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import { getSetting } from '../../platform/settings.ts';
@@ -104,12 +103,24 @@ export async function createOrder(
     'orders',
   );
   await assertMethodAvailable(deps, input.paymentMethod);
-  const hash = requestHash(input);
-  if (auth && idempotencyKey) {
-    const existing = await q.findByIdempotencyKey(deps.db, auth.userId, idempotencyKey);
-    if (existing) return replay(deps, existing, hash);
-  }
+  // a guest's key is theirs by email; the lookup password is part of the request, so only its holder replays
+  const owner = auth ? `u:${auth.userId}` : `guest:${input.guest!.email.toLowerCase()}`;
+  const claim = claimOf('order', owner, idempotencyKey, requestOf(input));
+  const r = await idempotently(
+    deps,
+    claim,
+    (id) => replay(deps, id),
+    (remember) => placeOrder(deps, auth, input, remember),
+  );
+  return { ...r.value, replayed: r.replayed };
+}
 
+async function placeOrder(
+  deps: Deps,
+  auth: AuthContext | null,
+  input: CreateOrderInput,
+  remember: Remember,
+): Promise<{ order: OrderView; payment: PaymentView }> {
   const productIds = [...new Set(input.items.map((i) => i.productId))];
   if (productIds.length !== input.items.length) {
     throw new AppError('VALIDATION_FAILED', 'Each product may appear once per order', {
@@ -120,95 +131,88 @@ export async function createOrder(
   const reservationMinutes = await getSetting(deps.db, 'orders.reservationMinutes');
   const wallet = input.paymentMethod === 'balance';
 
-  try {
-    const created = await transactionWithHotRowsLast(deps.db, async (tx) => {
-      // 2. price
-      const products = await getProductsForOrder(tx, productIds);
-      const now = deps.clock.now();
-      const orderId = newId('ord', deps.clock, deps.random);
-      const { items, supplierId, amount } = priceItems(deps, orderId, input, products, auth);
+  const created = await transactionWithHotRowsLast(deps.db, async (tx) => {
+    // 2. price
+    const products = await getProductsForOrder(tx, productIds);
+    const now = deps.clock.now();
+    const orderId = newId('ord', deps.clock, deps.random);
+    const { items, supplierId, amount } = priceItems(deps, orderId, input, products, auth);
 
-      // 3. write the order
-      const reservedUntil = now + reservationMinutes * MINUTE;
-      const order: q.OrderRow = {
-        id: orderId,
-        buyer_id: auth?.userId ?? null,
-        guest_email: input.guest?.email ?? null,
-        guest_lookup_hash: guestHash,
-        supplier_id: supplierId,
-        status: 'pending_payment',
-        amount_cents: amount,
-        payment_method: input.paymentMethod,
-        recipient_account: input.recipientAccount ?? null,
-        idempotency_key: auth ? (idempotencyKey ?? null) : null,
-        request_hash: hash,
-        reserved_until: reservedUntil,
-        paid_at: null,
-        delivered_at: null,
-        completed_at: null,
-        closed_at: null,
-        needs_attention: 0,
-        created_at: now,
-        updated_at: now,
-      };
-      await q.insertOrder(tx, order, items);
-      await q.insertEvent(tx, {
-        id: newId('oev', deps.clock, deps.random),
-        order_id: orderId,
-        from_status: null,
-        to_status: 'pending_payment',
-        cause: 'created',
-        created_at: now,
-      });
-
-      // 4. reserve
-      if (!(await reserveItems(tx, deps, orderId, items, products))) {
-        throw new AppError('OUT_OF_STOCK', 'Not enough stock for this order', {
-          productIds: items.map((i) => i.product_id),
-        });
-      }
-      // a wallet order is paid below, in this transaction, or not made at all: it has nothing to expire
-      if (!wallet) await enqueue(tx, deps, expireOrderJob, { orderId }, { runAt: reservedUntil });
-
-      // 5. create the payment
-      const payment = await createPayment(tx, deps, {
-        purpose: 'order',
-        orderId,
-        userId: auth?.userId ?? null,
-        provider: input.paymentMethod,
-        amountCents: amount,
-        expiresAt: reservedUntil,
-      });
-
-      // 6. wallet: paid here, and the paid tail in this same transaction
-      if (wallet) {
-        const paid = await markPaid(tx, deps, payment, payment.id);
-        if (!paid.transitioned) throw new Error(`wallet payment ${payment.id} was already paid`);
-        await payOrder(
-          tx,
-          deps,
-          order,
-          items,
-          { id: payment.id, provider: payment.provider, payer: paid.payer },
-          'payment_confirmed',
-        );
-      }
-      if (auth) await q.removeCartItems(tx, auth.userId, productIds);
-      const saved = (await q.findOrder(tx, orderId))!;
-      const shown = wallet ? { ...payment, status: 'paid' as const } : payment;
-      return { order: toView(saved, items), payment: toPaymentView(shown), replayed: false };
+    // 3. write the order
+    const reservedUntil = now + reservationMinutes * MINUTE;
+    const order: q.OrderRow = {
+      id: orderId,
+      buyer_id: auth?.userId ?? null,
+      guest_email: input.guest?.email ?? null,
+      guest_lookup_hash: guestHash,
+      supplier_id: supplierId,
+      status: 'pending_payment',
+      amount_cents: amount,
+      payment_method: input.paymentMethod,
+      recipient_account: input.recipientAccount ?? null,
+      // kept for orders placed before idempotency_keys (0016); new keys live there
+      idempotency_key: null,
+      request_hash: null,
+      reserved_until: reservedUntil,
+      paid_at: null,
+      delivered_at: null,
+      completed_at: null,
+      closed_at: null,
+      needs_attention: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    await q.insertOrder(tx, order, items);
+    await q.insertEvent(tx, {
+      id: newId('oev', deps.clock, deps.random),
+      order_id: orderId,
+      from_status: null,
+      to_status: 'pending_payment',
+      cause: 'created',
+      created_at: now,
     });
-    // stock is shown from the cache; after the commit it must show the reservation (and a wallet sale's count)
-    await invalidateCatalogProducts(deps, productIds, { sold: wallet });
-    return created;
-  } catch (err) {
-    // two requests with one idempotency key raced: the loser answers with the winner's order
-    if (auth && idempotencyKey && isUniqueViolation(err)) {
-      const existing = await q.findByIdempotencyKey(deps.db, auth.userId, idempotencyKey);
-      if (existing) return replay(deps, existing, hash);
+
+    // 4. reserve
+    if (!(await reserveItems(tx, deps, orderId, items, products))) {
+      throw new AppError('OUT_OF_STOCK', 'Not enough stock for this order', {
+        productIds: items.map((i) => i.product_id),
+      });
     }
-    throw err;
-  }
+    // a wallet order is paid below, in this transaction, or not made at all: it has nothing to expire
+    if (!wallet) await enqueue(tx, deps, expireOrderJob, { orderId }, { runAt: reservedUntil });
+
+    // 5. create the payment
+    const payment = await createPayment(tx, deps, {
+      purpose: 'order',
+      orderId,
+      userId: auth?.userId ?? null,
+      provider: input.paymentMethod,
+      amountCents: amount,
+      expiresAt: reservedUntil,
+    });
+
+    // 6. wallet: paid here, and the paid tail in this same transaction
+    if (wallet) {
+      const paid = await markPaid(tx, deps, payment, payment.id);
+      if (!paid.transitioned) throw new Error(`wallet payment ${payment.id} was already paid`);
+      await payOrder(
+        tx,
+        deps,
+        order,
+        items,
+        { id: payment.id, provider: payment.provider, payer: paid.payer },
+        'payment_confirmed',
+      );
+    }
+    if (auth) await q.removeCartItems(tx, auth.userId, productIds);
+    await remember(tx, orderId);
+    const saved = (await q.findOrder(tx, orderId))!;
+    const shown = wallet ? { ...payment, status: 'paid' as const } : payment;
+    return { order: toView(saved, items), payment: toPaymentView(shown) };
+  });
+  // stock is shown from the cache; after the commit it must show the reservation (and a wallet sale's count)
+  await invalidateCatalogProducts(deps, productIds, { sold: wallet });
+  return created;
 }
 
 /**
@@ -364,23 +368,20 @@ function priceItems(
   return { items, supplierId, amount };
 }
 
-function requestHash(input: CreateOrderInput): string {
-  return sha256Hex(
-    JSON.stringify({
-      items: input.items.map((i) => [i.productId, i.quantity]),
-      paymentMethod: input.paymentMethod,
-      recipientAccount: input.recipientAccount ?? null,
-      guest: input.guest?.email ?? null,
-    }),
-  );
+/** What must be the same for a repeated Idempotency-Key to answer the first order. */
+function requestOf(input: CreateOrderInput) {
+  return {
+    items: input.items.map((i) => [i.productId, i.quantity]),
+    paymentMethod: input.paymentMethod,
+    recipientAccount: input.recipientAccount ?? null,
+    guest: input.guest ? [input.guest.email, input.guest.lookupPassword] : null,
+  };
 }
 
-async function replay(deps: Deps, existing: q.OrderRow, hash: string) {
-  if (existing.request_hash !== hash) {
-    throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used for a different order request');
-  }
+async function replay(deps: Deps, orderId: string) {
+  const existing = (await q.findOrder(deps.db, orderId))!;
   const items = await q.itemsOf(deps.db, existing.id);
   const payment = await latestPaymentForOrder(deps.db, existing.id);
   if (!payment) throw new Error(`order ${existing.id} has no payment`);
-  return { order: toView(existing, items), payment: toPaymentView(payment), replayed: true };
+  return { order: toView(existing, items), payment: toPaymentView(payment) };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Dialect, Executor } from '../../platform/db/database.ts';
 import { forUpdate } from '../../platform/db/dialect.ts';
+import { newestFirstAfter } from '../../platform/db/keyset.ts';
 import { cstDayOf } from '../../platform/days.ts';
 import type { OrderItemsTable, OrderStatus, OrdersTable } from './orders.tables.ts';
 
@@ -19,15 +20,6 @@ export async function findOrder(db: Executor, id: string): Promise<OrderRow | un
 /** The order, locked until the transaction ends (PostgreSQL; SQLite's write lock already serialises). */
 export async function findOrderForUpdate(db: Executor, dialect: Dialect, id: string): Promise<OrderRow | undefined> {
   return forUpdate(dialect, db.selectFrom('orders').selectAll().where('id', '=', id)).executeTakeFirst();
-}
-
-export async function findByIdempotencyKey(db: Executor, buyerId: string, key: string) {
-  return db
-    .selectFrom('orders')
-    .selectAll()
-    .where('buyer_id', '=', buyerId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
 }
 
 export async function itemsOf(db: Executor, orderId: string): Promise<OrderItemRow[]> {
@@ -100,7 +92,7 @@ export interface OrderFilter {
   offset: number;
 }
 
-export async function listOrders(db: Executor, f: OrderFilter): Promise<{ rows: OrderRow[]; total: number }> {
+function filteredOrders(db: Executor, f: Omit<OrderFilter, 'limit' | 'offset'>) {
   let q = db.selectFrom('orders');
   if (f.buyerId) q = q.where('buyer_id', '=', f.buyerId);
   if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
@@ -121,11 +113,27 @@ export async function listOrders(db: Executor, f: OrderFilter): Promise<{ rows: 
       return sub;
     });
   }
+  return q;
+}
+
+export async function listOrders(db: Executor, f: OrderFilter): Promise<{ rows: OrderRow[]; total: number }> {
+  const q = filteredOrders(db, f);
   const [rows, count] = await Promise.all([
     q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
+}
+
+/** The filtered orders, newest first, the `limit` after `after` (keyset: exports read every page). */
+export async function ordersAfter(
+  db: Executor,
+  f: Omit<OrderFilter, 'limit' | 'offset'>,
+  after: OrderRow | undefined,
+  limit: number,
+): Promise<OrderRow[]> {
+  const cursor = after && { at: after.created_at, id: after.id };
+  return newestFirstAfter(filteredOrders(db, f).selectAll(), cursor).limit(limit).execute();
 }
 
 export async function dueForCompletion(db: Executor, deliveredBefore: number, limit: number): Promise<string[]> {

@@ -9,6 +9,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import type { Remember } from '../../platform/idempotency.ts';
 import { invalidateCatalogCache } from '../catalog/catalog.service.ts';
 import { getHold, postEntry, releaseHoldPart, voidHold } from '../ledger/ledger.service.ts';
 import type { OperatorRefund } from '../payments/payments.hooks.ts';
@@ -93,6 +94,7 @@ export async function refundOrderByOperator(
   orderId: string,
   body: { amountCents: number; destination: 'wallet' | 'original'; reason: string },
   ip: string,
+  remember: Remember,
 ): Promise<{ refundId: string }> {
   let refundId = `rfd_${orderId}_operator_refund`;
   await deps.db.transaction().execute(async (tx) => {
@@ -142,6 +144,7 @@ export async function refundOrderByOperator(
         reason: 'operator_partial_refund',
       });
     }
+    await remember(tx, refundId);
     await writeAudit(tx, deps, {
       actorId: auth.userId,
       action: 'order.refund',
@@ -165,6 +168,7 @@ export async function refundOrderPayment(
   payment: PaymentsTable,
   body: OperatorRefund,
   ip: string,
+  remember: Remember,
 ): Promise<{ refundId: string }> {
   if (!payment.order_id) throw new Error(`order payment ${payment.id} has no order`);
   if (payment.status !== 'paid')
@@ -173,7 +177,7 @@ export async function refundOrderPayment(
   if ((await paidPaymentForOrder(deps.db, payment.order_id))?.id !== payment.id) {
     throw new AppError('INVALID_STATE', 'This payment was a duplicate and has been refunded already');
   }
-  return refundOrderByOperator(deps, auth, payment.order_id, body, ip);
+  return refundOrderByOperator(deps, auth, payment.order_id, body, ip, remember);
 }
 
 /** The payment that paid an order: what its refunds go back through. */

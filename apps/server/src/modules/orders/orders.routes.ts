@@ -8,21 +8,25 @@ import {
   guestLookupBodySchema,
   manualDeliveryBodySchema,
   orderListQuerySchema,
-  orderViewSchema,
+  ordersPageSchema,
   orderStatusSchema,
+  orderViewSchema,
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
-import { errorResponses } from '../../platform/http/route-helpers.ts';
+import { EXPORT_LIMIT, exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
+import { errorResponses, idempotencyHeaders } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as orders from './orders.service.ts';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
-const idempotencyHeaders = z.object({
-  'idempotency-key': z.string().min(1).max(128).optional().describe('same key + same body → the same order'),
-});
+const listFilters = orderListQuerySchema.omit({ page: true, pageSize: true });
+const operatorFilters = {
+  q: z.string().trim().max(254).optional(),
+  needsAttention: z.coerce.boolean().optional(),
+};
 
 export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -55,7 +59,10 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags: ['orders'],
           summary: 'My orders, newest first, with filters',
           querystring: orderListQuerySchema,
-          response: { 200: z.object({ items: z.array(orderViewSchema), total: z.number() }), ...errorResponses(401) },
+          response: {
+            200: ordersPageSchema,
+            ...errorResponses(401),
+          },
         },
         config: { auth: 'user' },
       },
@@ -152,7 +159,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: "My shop's orders (status=paid lists the manual delivery queue)",
           querystring: orderListQuerySchema,
           response: {
-            200: z.object({ items: z.array(orderViewSchema), total: z.number() }),
+            200: ordersPageSchema,
             ...errorResponses(401, 403),
           },
         },
@@ -203,12 +210,9 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         schema: {
           tags: ['admin'],
           summary: 'Search orders across the platform',
-          querystring: orderListQuerySchema.extend({
-            q: z.string().trim().max(254).optional(),
-            needsAttention: z.coerce.boolean().optional(),
-          }),
+          querystring: orderListQuerySchema.extend(operatorFilters),
           response: {
-            200: z.object({ items: z.array(orderViewSchema), total: z.number() }),
+            200: ordersPageSchema,
             ...errorResponses(401, 403),
           },
         },
@@ -217,6 +221,40 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
       async (req) => {
         const { page, pageSize, ...f } = req.query;
         return orders.searchOrders(deps, { ...f, limit: pageSize, offset: (page - 1) * pageSize });
+      },
+    );
+
+    app.get(
+      '/admin/orders/export',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Orders across the platform as CSV or Excel, with the filters of the list (streamed)',
+          querystring: listFilters.extend({ ...operatorFilters, format: exportFormatSchema }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: ['operator', 'admin'], rateLimit: EXPORT_LIMIT },
+      },
+      async (req, reply) => {
+        const { format, ...f } = req.query;
+        return sendExport(reply, format, orders.exportOrdersForOperator(deps, f), deps.clock.now());
+      },
+    );
+
+    app.get(
+      '/supplier/orders/export',
+      {
+        schema: {
+          tags: ['supplier'],
+          summary: "My shop's orders as CSV or Excel, with the filters of the list (streamed)",
+          querystring: listFilters.extend({ format: exportFormatSchema }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: ['supplier'], rateLimit: EXPORT_LIMIT },
+      },
+      async (req, reply) => {
+        const { format, ...f } = req.query;
+        return sendExport(reply, format, orders.exportSupplierOrders(deps, requireAuth(req), f), deps.clock.now());
       },
     );
 

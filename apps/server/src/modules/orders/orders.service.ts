@@ -13,6 +13,7 @@ export {
   expireOrder,
   notifyDelivered,
 } from './orders.lifecycle.ts';
+export { exportOrdersForOperator, exportSupplierOrders } from './orders.exports.ts';
 export { platformSalesPerDay, supplierSalesPerDay } from './orders.sales.ts';
 export {
   getOrderForBuyer,

@@ -8,6 +8,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { defineHook } from '../../platform/hooks.ts';
+import type { Remember } from '../../platform/idempotency.ts';
 import type { PaymentsTable } from './payments.tables.ts';
 
 /**
@@ -27,8 +28,8 @@ export interface OperatorRefund {
 
 /**
  * An operator refunds a payment (`POST /admin/payments/:id/refunds`): the purpose's owner checks what may
- * be given back, books it and records the refund (`recordRefund`) in its own transaction, and answers the
- * refund's id.
+ * be given back, books it and records the refund (`recordRefund`) in its own transaction, in which it also
+ * calls `remember` with the refund's id (the request's Idempotency-Key), and answers the refund's id.
  */
 export const paymentRefund =
   defineHook<
@@ -38,5 +39,6 @@ export const paymentRefund =
       payment: PaymentsTable,
       body: OperatorRefund,
       ip: string,
+      remember: Remember,
     ) => Promise<{ refundId: string }>
   >('payments.refund');

@@ -1,6 +1,7 @@
 import { channelProviderSchema } from '@kameng/contracts';
 import type { Dialect, Executor } from '../../platform/db/database.ts';
 import { forUpdate } from '../../platform/db/dialect.ts';
+import { type Cursor, newestFirstAfter } from '../../platform/db/keyset.ts';
 import type {
   ChannelProvider,
   PaymentChannelsTable,
@@ -317,16 +318,25 @@ export async function insertReport(db: Executor, row: ReportRow): Promise<void> 
   await db.insertInto('reconciliation_reports').values(row).execute();
 }
 
-export async function listReports(
-  db: Executor,
-  f: { day?: string | undefined; provider?: string | undefined; limit: number; offset: number },
-) {
+type ReportFilter = { day?: string | undefined; provider?: string | undefined };
+
+function filteredReports(db: Executor, f: ReportFilter) {
   let qb = db.selectFrom('reconciliation_reports');
   if (f.day) qb = qb.where('day', '=', f.day);
   if (f.provider) qb = qb.where('provider', '=', f.provider);
+  return qb;
+}
+
+export async function listReports(db: Executor, f: ReportFilter & { limit: number; offset: number }) {
+  const qb = filteredReports(db, f);
   const [rows, total] = await Promise.all([
     qb.selectAll().orderBy('created_at', 'desc').limit(f.limit).offset(f.offset).execute(),
     qb.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
+}
+
+/** Reports newest first after `after` (keyset, for exports). */
+export async function reportsAfter(db: Executor, f: ReportFilter, after: Cursor | undefined, limit: number) {
+  return newestFirstAfter(filteredReports(db, f).selectAll(), after).limit(limit).execute();
 }

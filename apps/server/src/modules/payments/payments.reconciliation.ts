@@ -2,6 +2,7 @@ import { newId } from '../../platform/clock.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { type ExportColumn, type ExportSpec, keysetPages } from '../../platform/http/export.ts';
 import { enqueue } from '../../platform/jobs/jobs.ts';
 import { cstDayRange } from '../ledger/ledger.service.ts';
 import { adapters, CHANNEL_PROVIDERS, loadChannel, missingFor } from './payments.channels.ts';
@@ -252,4 +253,41 @@ export async function listReports(
     offset: (f.page - 1) * f.pageSize,
   });
   return { items: rows.map(toReportView), total };
+}
+
+type ReportDifferenceRow = { report: q.ReportRow; difference: Difference | null };
+
+const REPORT_COLUMNS: ExportColumn<ReportDifferenceRow>[] = [
+  { header: '对账日 Day', kind: 'text', value: (r) => r.report.day, width: 12 },
+  { header: '渠道 Channel', kind: 'text', value: (r) => r.report.provider, width: 10 },
+  { header: '报告 Report', kind: 'text', value: (r) => r.report.id, width: 32 },
+  { header: '生成时间 Run (CST)', kind: 'time', value: (r) => r.report.created_at },
+  { header: '一致 Matched', kind: 'int', value: (r) => r.report.matched },
+  { header: '差异 Difference', kind: 'text', value: (r) => r.difference?.kind ?? 'none', width: 16 },
+  { header: '支付单 Payment', kind: 'text', value: (r) => r.difference?.paymentId, width: 32 },
+  { header: '退款单 Refund', kind: 'text', value: (r) => r.difference?.refundId, width: 32 },
+  { header: '渠道流水 Trade no', kind: 'text', value: (r) => r.difference?.tradeNo, width: 32 },
+  { header: '我方(元) Ours (CNY)', kind: 'money', value: (r) => r.difference?.oursCents },
+  { header: '渠道(元) Theirs (CNY)', kind: 'money', value: (r) => r.difference?.theirsCents },
+  { header: '已修复 Repaired', kind: 'int', value: (r) => (r.difference ? Number(r.difference.repaired) : null) },
+  { header: '说明 Note', kind: 'text', value: (r) => r.difference?.note, width: 40 },
+];
+
+/** Reconciliation reports, one row per difference (a clean report is one row, "none"), with the list's filters. */
+export function exportReports(
+  deps: Deps,
+  f: { day?: string | undefined; provider?: string | undefined },
+): ExportSpec<ReportDifferenceRow> {
+  const PAGE = 200;
+  async function* rows(): AsyncGenerator<ReportDifferenceRow> {
+    const reports = keysetPages<q.ReportRow>(PAGE, (after) =>
+      q.reportsAfter(deps.db, f, after && { at: after.created_at, id: after.id }, PAGE),
+    );
+    for await (const report of reports) {
+      const differences = JSON.parse(report.differences) as Difference[];
+      if (differences.length === 0) yield { report, difference: null };
+      for (const difference of differences) yield { report, difference };
+    }
+  }
+  return { name: 'reconciliation', columns: REPORT_COLUMNS, rows: rows() };
 }

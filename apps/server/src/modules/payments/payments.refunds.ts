@@ -8,6 +8,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { claimOf, idempotently } from '../../platform/idempotency.ts';
 import { enqueue } from '../../platform/jobs/jobs.ts';
 import { adapters, isChannelProvider, loadChannel, missingFor, notifyUrl } from './payments.channels.ts';
 import { type OperatorRefund, paymentRefund } from './payments.hooks.ts';
@@ -166,11 +167,18 @@ export async function refundPayment(
   paymentId: string,
   body: OperatorRefund,
   ip: string,
+  idempotencyKey?: string,
 ) {
   const payment = await q.findPayment(deps.db, paymentId);
   if (!payment) throw new AppError('NOT_FOUND', 'No such payment');
-  const { refundId } = await deps.hooks.get(paymentRefund, payment.purpose)(deps, auth, payment, body, ip);
-  const row = await q.findRefund(deps.db, refundId);
-  if (!row) throw new Error('refund vanished');
-  return toRefundView(row);
+  const claim = claimOf('refund', `u:${auth.userId}`, idempotencyKey, [paymentId, body]);
+  const load = async (refundId: string) => {
+    const row = await q.findRefund(deps.db, refundId);
+    if (!row) throw new Error('refund vanished');
+    return toRefundView(row);
+  };
+  return idempotently(deps, claim, load, async (remember) => {
+    const refund = deps.hooks.get(paymentRefund, payment.purpose);
+    return load((await refund(deps, auth, payment, body, ip, remember)).refundId);
+  });
 }

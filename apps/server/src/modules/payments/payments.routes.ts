@@ -8,20 +8,23 @@ import {
   PAYMENT_CHANNELS,
   paymentViewSchema,
   reconciliationListQuerySchema,
-  reconciliationReportSchema,
+  reconciliationReportsPageSchema,
   reconciliationRunBodySchema,
   refundBodySchema,
   refundListQuerySchema,
+  refundsPageSchema,
   refundViewSchema,
   sandboxCompleteBodySchema,
   topUpBodySchema,
+  topUpResponseSchema,
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
+import { EXPORT_LIMIT, exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
+import { errorResponses, idempotencyHeaders, metaOf } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as channels from './payments.channels.ts';
 import { escapeHtml, formLaunchPage } from './payments.form-launch.ts';
@@ -203,13 +206,17 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary:
             'Refund a payment: a top-up fully or in part back through its channel; an order in full (escrow still held) to the wallet or the channel',
           params: z.strictObject({ id: z.string().max(64) }),
+          headers: idempotencyHeaders,
           body: refundBodySchema,
-          response: { 201: refundViewSchema, ...errorResponses(401, 403, 404, 409, 422) },
+          response: { 201: refundViewSchema, 200: refundViewSchema, ...errorResponses(401, 403, 404, 409, 422) },
         },
         config: { auth: operators },
       },
-      async (req, reply) =>
-        reply.status(201).send(await payments.refundPayment(deps, requireAuth(req), req.params.id, req.body, req.ip)),
+      async (req, reply) => {
+        const key = req.headers['idempotency-key'];
+        const r = await payments.refundPayment(deps, requireAuth(req), req.params.id, req.body, req.ip, key);
+        return reply.status(r.replayed ? 200 : 201).send(r.value);
+      },
     );
 
     app.get(
@@ -220,7 +227,7 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: 'Refunds, newest first; failed channel refunds are the ones to act on',
           querystring: refundListQuerySchema,
           response: {
-            200: z.object({ items: z.array(refundViewSchema), total: z.number().int() }),
+            200: refundsPageSchema,
             ...errorResponses(401, 403),
           },
         },
@@ -255,13 +262,32 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: 'Reconciliation reports, newest first: matched, missing on either side, amount mismatches',
           querystring: reconciliationListQuerySchema,
           response: {
-            200: z.object({ items: z.array(reconciliationReportSchema), total: z.number().int() }),
+            200: reconciliationReportsPageSchema,
             ...errorResponses(401, 403),
           },
         },
         config: { auth: operators },
       },
       async (req) => reconciliation.listReports(deps, req.query),
+    );
+
+    app.get(
+      '/api/v1/admin/reconciliation/reports/export',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Reconciliation reports as CSV or Excel, one row per difference, with the filters of the list',
+          querystring: reconciliationListQuerySchema
+            .omit({ page: true, pageSize: true })
+            .extend({ format: exportFormatSchema }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 403) },
+        },
+        config: { auth: operators, rateLimit: EXPORT_LIMIT },
+      },
+      async (req, reply) => {
+        const { format, ...f } = req.query;
+        return sendExport(reply, format, reconciliation.exportReports(deps, f), deps.clock.now());
+      },
     );
 
     app.post(
@@ -297,13 +323,21 @@ export function paymentsRoutes(deps: Deps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['wallet'],
-          summary: 'Top up my wallet through a payment channel',
+          summary: 'Top up my wallet through a payment channel (a repeated Idempotency-Key answers the first top-up)',
+          headers: idempotencyHeaders,
           body: topUpBodySchema,
-          response: { 201: z.object({ payment: paymentViewSchema }), ...errorResponses(401, 422) },
+          response: {
+            201: topUpResponseSchema,
+            200: topUpResponseSchema,
+            ...errorResponses(401, 422),
+          },
         },
         config: { auth: 'user' },
       },
-      async (req, reply) => reply.status(201).send(await payments.startTopUp(deps, requireAuth(req), req.body)),
+      async (req, reply) => {
+        const r = await payments.startTopUp(deps, requireAuth(req), req.body, req.headers['idempotency-key']);
+        return reply.status(r.replayed ? 200 : 201).send(r.value);
+      },
     );
 
     app.get(

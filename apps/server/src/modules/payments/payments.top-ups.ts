@@ -5,6 +5,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { claimOf, type Idempotent, idempotently, type Remember } from '../../platform/idempotency.ts';
 import { HOUR } from '../../platform/rate-limit.ts';
 import { postEntry } from '../ledger/ledger.service.ts';
 import { isChannelProvider } from './payments.channels.ts';
@@ -16,27 +17,46 @@ import { recordRefund, refundedCents } from './payments.refunds.ts';
 import type { PaymentsTable, Provider } from './payments.tables.ts';
 import { type PaymentView, toPaymentView } from './payments.views.ts';
 
+/**
+ * Starts a top-up. With an Idempotency-Key, the same key and body answer the same top-up (`replayed`);
+ * the same key with another body is refused (PROMISES #12).
+ */
 export async function startTopUp(
   deps: Deps,
   auth: AuthContext,
   body: { amountCents: number; paymentMethod: Provider },
-): Promise<{ payment: PaymentView }> {
+  idempotencyKey?: string,
+): Promise<Idempotent<{ payment: PaymentView }>> {
   if (body.paymentMethod === 'balance') {
     throw new AppError('UNPROCESSABLE', 'A wallet cannot be topped up from itself', {
       issues: [{ path: ['paymentMethod'], message: 'not allowed for top-ups' }],
     });
   }
   await assertMethodAvailable(deps, body.paymentMethod);
-  const payment = await deps.db.transaction().execute((tx) =>
-    createPayment(tx, deps, {
-      purpose: 'top_up',
-      userId: auth.userId,
-      provider: body.paymentMethod,
-      amountCents: body.amountCents,
-      expiresAt: deps.clock.now() + 2 * HOUR,
-    }),
+  const claim = claimOf('top_up', `u:${auth.userId}`, idempotencyKey, [body.amountCents, body.paymentMethod]);
+  return idempotently(
+    deps,
+    claim,
+    async (id) => {
+      const payment = await q.findPayment(deps.db, id);
+      if (!payment) throw new Error(`top-up ${id} vanished`);
+      return { payment: toPaymentView(payment) };
+    },
+    async (remember) => {
+      const payment = await deps.db.transaction().execute(async (tx) => {
+        const created = await createPayment(tx, deps, {
+          purpose: 'top_up',
+          userId: auth.userId,
+          provider: body.paymentMethod,
+          amountCents: body.amountCents,
+          expiresAt: deps.clock.now() + 2 * HOUR,
+        });
+        await remember(tx, created.id);
+        return created;
+      });
+      return { payment: toPaymentView(payment) };
+    },
   );
-  return { payment: toPaymentView(payment) };
 }
 
 /** A top-up is paid (the `paymentPaid` hook for "top_up", in the paying transaction): the money goes into the wallet. */
@@ -62,6 +82,7 @@ export async function refundTopUp(
   { id: paymentId }: PaymentsTable,
   body: OperatorRefund,
   ip: string,
+  remember: Remember,
 ): Promise<{ refundId: string }> {
   if (body.destination !== 'original') {
     throw new AppError('UNPROCESSABLE', 'A top-up goes back where it came from', {
@@ -105,6 +126,7 @@ export async function refundTopUp(
       destination: 'original',
       reason: body.reason,
     });
+    await remember(tx, refundId);
     await writeAudit(tx, deps, {
       actorId: auth.userId,
       action: 'refund.create',

@@ -2,6 +2,7 @@ import type { KamengModule } from '../../platform/module.ts';
 import * as m0003 from './migrations/0003-vault.ts';
 import * as m0007 from './migrations/0007-vault-imports.ts';
 import * as m0011 from './migrations/0011-key-reveals.ts';
+import * as m0016 from './migrations/0016-idempotency-and-export-indexes.ts';
 import { stockCounts } from '../catalog/catalog.service.ts';
 import { availableCounts } from './vault.allocation.ts';
 import { vaultMetrics } from './vault.metrics.ts';
@@ -11,7 +12,12 @@ import { vaultRoutes } from './vault.routes.ts';
 /** Card keys: encrypted imports, allocation, reveal. */
 export const vaultModule: KamengModule = {
   name: 'vault',
-  migrations: { '0003-vault': m0003, '0007-vault-imports': m0007, '0011-key-reveals': m0011 },
+  migrations: {
+    '0003-vault': m0003,
+    '0007-vault-imports': m0007,
+    '0011-key-reveals': m0011,
+    '0016-idempotency-and-export-indexes': m0016,
+  },
   routes: [{ plugin: vaultRoutes }],
   jobs: vaultJobs,
   metrics: vaultMetrics,

@@ -1,6 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import type { Dialect, Executor } from '../../platform/db/database.ts';
 import { forUpdate } from '../../platform/db/dialect.ts';
+import { type Cursor, newestFirstAfter } from '../../platform/db/keyset.ts';
 import type { CardKeyBatchesTable, ImportJobsTable, KeyStatus, VaultStockAlertsTable } from './vault.tables.ts';
 
 // ─── batches ───
@@ -185,6 +186,41 @@ export async function availableUpTo(db: Executor, productId: string, limit: numb
         .as('k'),
     )
     .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export interface ExportKeyRow {
+  id: string;
+  batch_id: string;
+  masked: string;
+  secret_enc: string;
+  status: KeyStatus;
+  created_at: number;
+}
+
+/** A product's keys of one status, newest first after `after` (keyset, for exports). */
+export async function keysAfter(
+  db: Executor,
+  productId: string,
+  status: KeyStatus,
+  after: Cursor | undefined,
+  limit: number,
+): Promise<ExportKeyRow[]> {
+  const qb = db
+    .selectFrom('card_keys')
+    .select(['id', 'batch_id', 'masked', 'secret_enc', 'status', 'created_at'])
+    .where('product_id', '=', productId)
+    .where('status', '=', status);
+  return newestFirstAfter(qb, after).limit(limit).execute();
+}
+
+export async function countKeys(db: Executor, productId: string, status: KeyStatus): Promise<number> {
+  const r = await db
+    .selectFrom('card_keys')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('product_id', '=', productId)
+    .where('status', '=', status)
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -3,6 +3,7 @@ import {
   cardKeyStatusSchema,
   generateKeysBodySchema,
   importJobSchema,
+  importJobsPageSchema,
   importQueuedSchema,
   importResultSchema,
   pageQuerySchema,
@@ -13,6 +14,7 @@ import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
 import { errorResponses } from '../../platform/http/route-helpers.ts';
 import * as vault from './vault.service.ts';
 import { multipartBoundary } from './vault.upload.ts';
@@ -105,7 +107,7 @@ export function vaultRoutes(deps: Deps): FastifyPluginAsyncZod {
           summary: "The supplier's imports, newest first",
           querystring: pageQuerySchema.extend({ productId: z.string().max(64).optional() }),
           response: {
-            200: z.object({ total: z.number().int(), items: z.array(importJobSchema) }),
+            200: importJobsPageSchema,
             ...errorResponses(401, 403),
           },
         },
@@ -134,6 +136,33 @@ export function vaultRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: ['supplier'] },
       },
       async (req) => vault.listProductKeys(deps, requireAuth(req), req.params.id, req.query),
+    );
+
+    app.get(
+      '/supplier/products/:id/card-keys/export',
+      {
+        schema: {
+          tags: ['vault'],
+          summary:
+            "A product's unsold keys as CSV or Excel: masked, or in full with reveal=true (needs a recent password confirmation; audited)",
+          params: idParams,
+          querystring: z.strictObject({
+            status: z.enum(['available', 'reserved', 'void']).default('available'),
+            reveal: z
+              .enum(['true', 'false'])
+              .default('false')
+              .transform((v) => v === 'true'),
+            format: exportFormatSchema,
+          }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 403, 404, 422) },
+        },
+        config: { auth: ['supplier'], rateLimit: { max: 10, windowMs: 60 * 60_000, by: 'user' } },
+      },
+      async (req, reply) => {
+        const { format, ...f } = req.query;
+        const spec = await vault.exportUnsoldKeys(deps, requireAuth(req), req.params.id, f, req.ip);
+        return sendExport(reply, format, spec, deps.clock.now());
+      },
     );
 
     app.post(

@@ -6,6 +6,7 @@
 export { markKeysSold, releaseKeys, reserveKeys, revealKeysForOrder } from './vault.allocation.ts';
 export { type ImportBody, generateKeys, importKeys, SYNC_MAX_LINES } from './vault.import.ts';
 export { getImport, listImports, runImport, sweepOrphanUploads } from './vault.import-job.ts';
+export { exportUnsoldKeys } from './vault.exports.ts';
 export { listProductKeys, revealKey, voidUnsold } from './vault.supplier-keys.ts';
 export { replaceSoldKeys, type SoldKey, soldKeysOf } from './vault.replacement.ts';
 export {

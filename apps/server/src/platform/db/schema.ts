@@ -36,11 +36,25 @@ export interface SettingsTable {
   updated_at: Millis;
 }
 
+export interface IdempotencyKeysTable {
+  /** what kind of thing the key created: `top_up`, `withdrawal`, `refund`, `order` */
+  scope: string;
+  /** whose key it is: `u:<userId>`, or `guest:<email>` for a guest's order */
+  owner: string;
+  key: string;
+  /** a keyed hash of the request the key was first used with */
+  request_hash: string;
+  /** the id of what the first request created */
+  result_id: string;
+  created_at: Millis;
+}
+
 /** The platform's own tables. */
 export interface PlatformTables {
   audit_log: AuditLogTable;
   jobs: JobsTable;
   settings: SettingsTable;
+  idempotency_keys: IdempotencyKeysTable;
   // test-only table created by the jobs tests; kept typed so the tests stay strict
   job_test_runs: { job_id: string; worker: string; started_at: Millis; finished_at: ColumnType<Millis | null> };
 }

@@ -1,5 +1,6 @@
 import { errorBodySchema } from '@kameng/contracts';
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 
 /** Who sent a request, for audit records and rate limits. */
 export interface RequestMeta {
@@ -20,3 +21,13 @@ export function metaOf(req: FastifyRequest): RequestMeta {
   const ua = req.headers['user-agent'];
   return { ip: req.ip, userAgent: typeof ua === 'string' ? ua : undefined };
 }
+
+/** The optional `Idempotency-Key` header of a route that creates something (platform/idempotency.ts). */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('same key + same body → the same result (200); same key + another body → 422 IDEMPOTENCY_MISMATCH'),
+});

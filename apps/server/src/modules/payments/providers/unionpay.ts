@@ -15,7 +15,7 @@ import {
   type Verified,
 } from './provider.ts';
 import { parseUnionpayAnswer, signUnionpay, type TrustAnchors, verifyUnionpay } from './unionpay-sign.ts';
-import { readZip } from './zip.ts';
+import { inflateBounded, readZip, ZIP_LIMITS } from './zip.ts';
 
 /**
  * UnionPay online payments (银联全渠道, 5.1.0): PC gateway (channelType 07) and mobile WAP (08) front
@@ -259,7 +259,8 @@ export function createUnionpayAdapter(clock: Pick<Clock, 'now'>): ProviderAdapte
         throw new Error(`unionpay fileTransfer: ${a.respCode ?? '?'} ${a.respMsg ?? ''}`.trim());
       }
       // base64 of a zlib-deflated zip archive, whose ZM file holds the merchant's trades of the day
-      const files = readZip(inflateSync(Buffer.from(a.fileContent, 'base64')));
+      const archive = Buffer.from(a.fileContent, 'base64');
+      const files = readZip(inflateBounded(inflateSync, archive, ZIP_LIMITS.maxTotalBytes, 'unionpay fileContent'));
       const zm = files.find((f) => /ZM_/.test(f.name));
       if (!zm) throw new Error('unionpay fileTransfer: no ZM file in the archive');
       return parseUnionpayStatement(zm.data.toString('utf8'));
