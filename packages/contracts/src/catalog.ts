@@ -202,6 +202,7 @@ export type ProductManageDto = z.infer<typeof productManageSchema>;
 export const productDetailSchema = productSchema
   .extend({
     categoryPath: z.array(z.object({ id: z.string(), name: z.string() })).describe('top-level category first'),
+    shopName: z.string().nullable().describe("the supplier's shop name (null: a supplier without an approved shop)"),
     manage: productManageSchema
       .pick({ lowStockThreshold: true, lowStock: true, rejectReason: true, revision: true })
       .optional()

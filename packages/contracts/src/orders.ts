@@ -77,6 +77,12 @@ export const orderViewSchema = z
         deliveryMode: z.string(),
       }),
     ),
+    shopName: z.string().nullable().optional().describe("the supplier's shop name"),
+    buyerContact: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("the buyer's email or phone (or a guest's email): in full for operators, masked for the supplier"),
     cardKeys: z.array(z.string()).optional().describe('delivered keys: only ever shown to the buyer'),
     deliveryContent: z.string().optional(),
   })
@@ -92,6 +98,10 @@ export const orderListQuerySchema = z.strictObject({
   to: z.coerce.number().int().optional(),
   categoryId: z.string().max(64).optional(),
   deliveryMode: z.enum(['auto', 'manual', 'direct']).optional(),
+  queue: z
+    .enum(['delivery'])
+    .optional()
+    .describe('delivery: the paid orders that wait for a person (manual goods and direct top-ups), oldest first'),
 });
 
 export const guestLookupBodySchema = z.strictObject({

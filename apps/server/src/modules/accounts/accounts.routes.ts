@@ -8,6 +8,7 @@ import {
   resetPasswordBodySchema,
   sendCodeBodySchema,
   sessionSchema,
+  shopSchema,
   totpConfirmBodySchema,
   totpDisableBodySchema,
   totpEnrollResponseSchema,
@@ -120,6 +121,33 @@ export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: 'user' },
       },
       async (req) => accounts.reauthenticate(deps, requireAuth(req), req.body, metaOf(req)),
+    );
+
+    app.get(
+      '/auth/session',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Who is signed in: the user, or null for a visitor (never 401, so a page can ask first)',
+          response: { 200: z.object({ user: userSchema.nullable() }) },
+        },
+        config: { auth: 'public' },
+      },
+      async (req) => ({ user: await accounts.sessionUser(deps, req.auth) }),
+    );
+
+    app.get(
+      '/shops/:id',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: "A supplier's shop as buyers see it (its products: GET /products?supplierId=)",
+          params: idParams,
+          response: { 200: shopSchema, ...errorResponses(404) },
+        },
+        config: { auth: 'public' },
+      },
+      async (req) => accounts.findShop(deps, req.params.id),
     );
 
     app.get(

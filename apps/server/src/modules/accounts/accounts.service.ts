@@ -6,6 +6,7 @@
 export type { RequestMeta } from '../../platform/http/route-helpers.ts';
 export { ensureBootstrapAdmin } from './bootstrap-admin.ts';
 export { changePassword, resetPassword } from './passwords.ts';
+export { type Contact, contactsOf, findShop, sessionUser, shopNamesOf, usersByContact } from './people.ts';
 export { register, verifyContact } from './registration.ts';
 export {
   authenticate,
