@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvedSupplier, call, loginAdmin, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
-import { topUp } from './support/trade.ts';
+import { expectBalanced, topUp } from './support/trade.ts';
 
 // Names instead of ids (shop names, buyer contacts), the shop page, the people's delivery queue (manual goods
 // and direct top-ups) and the session probe a visitor's page asks first.
@@ -141,6 +141,36 @@ describe(`names, shops, the delivery queue and the session probe (${dialectName}
     expect(again.status).toBe(409);
     const queue = await call(t.app, 'GET', '/api/v1/supplier/orders?queue=delivery', { token: supplier.token });
     expect(queue.body.items.map((o: { id: string }) => o.id)).toEqual([orderIds.manual]);
+  });
+
+  it('lets only the supplier refund a paid manual order in full, once, with a reason and nothing else', async () => {
+    const path = `/api/v1/supplier/orders/${orderIds.manual}/refund`;
+    const other = await approvedSupplier(t, admin, '第三家店');
+    expect((await call(t.app, 'POST', path, { token: other.token, body: { reason: '缺货' } })).status).toBe(404);
+    expect((await call(t.app, 'POST', path, { token: buyer.token, body: { reason: '缺货' } })).status).toBe(403);
+    // the amount and the destination are not the supplier's to choose
+    const assigned = await call(t.app, 'POST', path, {
+      token: supplier.token,
+      body: { reason: '缺货', amountCents: 1 },
+    });
+    expect(assigned.status).toBe(400);
+    expect((await call(t.app, 'POST', path, { token: supplier.token, body: { reason: ' ' } })).status).toBe(400);
+    const before = (await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents;
+    const refunded = await call(t.app, 'POST', path, { token: supplier.token, body: { reason: '缺货' } });
+    expect(refunded.status).toBe(200);
+    expect(refunded.body.status).toBe('refunded');
+    const after = (await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents;
+    expect(after - before).toBe(1000);
+    const replay = await call(t.app, 'POST', path, { token: supplier.token, body: { reason: '缺货' } });
+    expect(replay.status).toBe(409);
+    expect((await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents).toBe(after);
+    // an automatic order is not refunded by hand
+    const auto = await call(t.app, 'POST', `/api/v1/supplier/orders/${autoOrderId}/refund`, {
+      token: supplier.token,
+      body: { reason: '不想卖了' },
+    });
+    expect(auto.status).toBe(409);
+    await expectBalanced(t, admin);
   });
 
   it("gives operators each order's buyer email and shop name, and finds orders by part of the email", async () => {

@@ -111,6 +111,8 @@ export const guestLookupBodySchema = z.strictObject({
 
 export const manualDeliveryBodySchema = z.strictObject({ content: z.string().trim().min(1).max(10_000) });
 
+export const supplierRefundBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+
 export const cartItemBodySchema = z.strictObject({
   productId: z.string().min(1).max(64),
   quantity: z.number().int().min(0).max(10_000),

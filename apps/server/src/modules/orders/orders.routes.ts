@@ -7,6 +7,7 @@ import {
   daysQuerySchema,
   guestLookupBodySchema,
   manualDeliveryBodySchema,
+  supplierRefundBodySchema,
   orderListQuerySchema,
   orderViewSchema,
   orderStatusSchema,
@@ -195,6 +196,22 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: ['supplier'] },
       },
       async (req) => orders.deliverManually(deps, requireAuth(req), req.params.id, req.body.content, req.ip),
+    );
+
+    app.post(
+      '/supplier/orders/:id/refund',
+      {
+        schema: {
+          tags: ['supplier'],
+          summary:
+            'Refund a paid manual or direct order in full instead of delivering it (the buyer is paid back from escrow)',
+          params: idParams,
+          body: supplierRefundBodySchema,
+          response: { 200: orderViewSchema, ...errorResponses(401, 403, 404, 409) },
+        },
+        config: { auth: ['supplier'], rateLimit: { max: 30, windowMs: MINUTE, by: 'user' } },
+      },
+      async (req) => orders.refundBySupplier(deps, requireAuth(req), req.params.id, req.body.reason, req.ip),
     );
 
     app.get(

@@ -9,6 +9,7 @@ export {
   cancelOrder,
   confirmOrder,
   deliverManually,
+  refundBySupplier,
   deliverOrder,
   expireOrder,
   notifyDelivered,
