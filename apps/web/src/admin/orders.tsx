@@ -2,6 +2,7 @@ import { Card, DatePicker, Descriptions, Drawer, Input, Segmented, Space, Tag, T
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { formatTime } from '../console/format.ts';
+import { eventCause } from '../console/i18n.ts';
 import { OrderFacts } from '../console/order-facts.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { OrdersTable } from '../console/orders-table.tsx';
@@ -10,6 +11,20 @@ import { OrderStatusFilter, pageOf } from '../console/table.tsx';
 import { ORDER_STATUS_COLOR, type OrderStatus, type OrdersPage, type OrderView } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { useT } from './messages.ts';
+
+/** A name first; the id it stands for only as a small line to copy. */
+function Named({ name, id }: { name: string; id: string | null }) {
+  return (
+    <>
+      <div>{name}</div>
+      {id && (
+        <Typography.Text type="secondary" copyable style={{ fontSize: 12 }}>
+          {id}
+        </Typography.Text>
+      )}
+    </>
+  );
+}
 
 type Queue = 'all' | 'attention' | 'failed';
 
@@ -91,7 +106,20 @@ export default function Orders() {
           emptyText={queue === 'all' ? t('orders.none') : t('orders.queueEmpty')}
           onOpen={(o) => setOpenId(o.id)}
           scrollX={1000}
-          middle={[{ title: t('orders.supplier'), dataIndex: 'supplierId', width: 200 }]}
+          middle={[
+            {
+              title: t('orders.buyer'),
+              key: 'buyer',
+              width: 200,
+              render: (_: unknown, o: OrderView) => o.buyerContact ?? t('orders.guest'),
+            },
+            {
+              title: t('ord.shop'),
+              key: 'shop',
+              width: 140,
+              render: (_: unknown, o: OrderView) => o.shopName ?? '—',
+            },
+          ]}
           after={[
             {
               title: t('common.createdAt'),
@@ -124,10 +152,12 @@ function OrderDrawer(props: { id: string | null; onClose: () => void }) {
         <>
           <OrderFacts
             order={o}
-            buyer={o.buyerId ?? o.guestEmail ?? t('orders.guest')}
+            buyer={<Named name={o.buyerContact ?? o.guestEmail ?? t('orders.guest')} id={o.buyerId} />}
             extra={
               <>
-                <Descriptions.Item label={t('orders.supplier')}>{o.supplierId}</Descriptions.Item>
+                <Descriptions.Item label={t('orders.supplier')}>
+                  <Named name={o.shopName ?? '—'} id={o.supplierId} />
+                </Descriptions.Item>
                 {o.needsAttention && (
                   <Descriptions.Item label={t('orders.attention')}>
                     <Tag color="red">{t('orders.attention')}</Tag>
@@ -149,7 +179,7 @@ function OrderDrawer(props: { id: string | null; onClose: () => void }) {
                     <Typography.Text strong>{t(`order.${e.to}`)}</Typography.Text>
                   </div>
                   <Typography.Text type="secondary">
-                    {formatTime(e.at, locale)} · {e.cause}
+                    {formatTime(e.at, locale)} · {eventCause(t, e.cause)}
                   </Typography.Text>
                 </>
               ),
