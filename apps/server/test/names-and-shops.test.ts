@@ -196,4 +196,43 @@ describe(`names, shops, the delivery queue and the session probe (${dialectName}
     expect(own.body).not.toHaveProperty('buyerContact');
     expect((await call(t.app, 'GET', '/api/v1/admin/orders', { token: supplier.token })).status).toBe(403);
   });
+
+  it("gives operators the order's payment and what is left to refund; a part refund lowers it", async () => {
+    const detail = await call(t.app, 'GET', `/api/v1/admin/orders/${autoOrderId}`, { token: admin });
+    expect(detail.status).toBe(200);
+    expect(detail.body.paymentId).toMatch(/^pay_/);
+    expect(detail.body.refundableCents).toBe(1000);
+    const part = await call(t.app, 'POST', `/api/v1/admin/payments/${detail.body.paymentId}/refunds`, {
+      token: admin,
+      body: { amountCents: 300, destination: 'wallet', reason: '少发一张' },
+    });
+    expect(part.status).toBe(201);
+    const after = await call(t.app, 'GET', `/api/v1/admin/orders/${autoOrderId}`, { token: admin });
+    expect(after.body.refundableCents).toBe(700);
+    await expectBalanced(t, admin);
+  });
+
+  it("lets operators send a delivered order's notice again, audited; nothing else may", async () => {
+    const path = (id: string) => `/api/v1/admin/orders/${id}/resend-delivery`;
+    expect((await call(t.app, 'POST', path(autoOrderId), { token: supplier.token })).status).toBe(403);
+    expect((await call(t.app, 'POST', path(autoOrderId), { token: buyer.token })).status).toBe(403);
+    expect((await call(t.app, 'POST', path('ord_nothing'), { token: admin })).status).toBe(404);
+    expect(
+      (await call(t.app, 'POST', path(autoOrderId), { token: admin, body: { to: 'x@evil.example' } })).status,
+    ).toBe(400);
+    // a refunded order has no delivery to send
+    const refunded = await call(t.app, 'POST', path(orderIds.manual), { token: admin });
+    expect(refunded.status).toBe(409);
+    const sent = await call(t.app, 'POST', path(autoOrderId), { token: admin });
+    expect(sent.status).toBe(202);
+    expect(sent.body).toEqual({ ok: true });
+    const audit = await t.deps.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('object_id', '=', autoOrderId)
+      .where('action', '=', 'order.resend_delivery')
+      .execute();
+    expect(audit).toHaveLength(1);
+    await drainJobs(t);
+  });
 });

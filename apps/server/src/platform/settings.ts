@@ -7,6 +7,8 @@ export const SETTING_DEFAULTS = {
   'orders.manualDeliveryHours': 24,
   'payments.sandboxEnabled': null as boolean | null,
   'withdrawals.secondApprovalAboveCents': 500_000,
+  /** after a password (+ TOTP) confirmation, sensitive actions do not ask again for this long */
+  'accounts.stepUpMinutes': 5,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

@@ -116,7 +116,13 @@ export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags: ['auth'],
           summary: 'Confirm the password (and 2FA code) before a sensitive action',
           body: reauthBodySchema,
-          response: { 200: z.object({ reauthAt: z.number() }), ...errorResponses(401) },
+          response: {
+            200: z.object({
+              reauthAt: z.number(),
+              stepUpSeconds: z.number().describe('how long sensitive actions go on without asking again'),
+            }),
+            ...errorResponses(401),
+          },
         },
         config: { auth: 'user' },
       },

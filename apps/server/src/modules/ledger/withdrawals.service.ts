@@ -45,7 +45,7 @@ export async function createPayoutAccount(
   body: CreatePayoutAccountBody,
   meta: RequestMeta,
 ): Promise<PayoutAccountDto> {
-  requireRecentAuth(deps, auth);
+  await requireRecentAuth(deps, auth);
   const id = newId('pya', deps.clock, deps.random);
   const row: q.PayoutAccountRow = {
     id,
@@ -129,7 +129,7 @@ export async function requestWithdrawal(
 ): Promise<WithdrawalDto> {
   // the supplier guard already demands it; money leaving says so again where it happens
   if (!auth.twoFactor) throw new AppError('TWO_FACTOR_REQUIRED', 'Turn on two-factor sign-in before withdrawing');
-  requireRecentAuth(deps, auth);
+  await requireRecentAuth(deps, auth);
   const id = newId('wdr', deps.clock, deps.random);
   const now = deps.clock.now();
   const accounts = supplierAccounts(auth.userId);

@@ -203,3 +203,22 @@ export async function refundBySupplier(
   await invalidateCatalogCache(deps);
   return view;
 }
+
+/** An operator sends a delivered order's notice again: the same job as at delivery, audited. */
+export async function resendDelivery(deps: Deps, auth: AuthContext, orderId: string, ip: string): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const order = await q.findOrder(tx, orderId);
+    if (!order) throw new AppError('NOT_FOUND', 'No such order');
+    if (!['delivered', 'completed'].includes(order.status))
+      throw new AppError('INVALID_STATE', `An order that is ${order.status} has no delivery to send again`);
+    if (!order.guest_email && !order.buyer_id) throw new AppError('INVALID_STATE', 'Nobody to send it to');
+    await enqueue(tx, deps, notifyDeliveredJob, { orderId });
+    await writeAudit(tx, deps, {
+      actorId: auth.userId,
+      action: 'order.resend_delivery',
+      objectType: 'order',
+      objectId: orderId,
+      ip,
+    });
+  });
+}

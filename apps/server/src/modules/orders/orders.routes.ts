@@ -7,6 +7,7 @@ import {
   daysQuerySchema,
   guestLookupBodySchema,
   manualDeliveryBodySchema,
+  okSchema,
   supplierRefundBodySchema,
   orderListQuerySchema,
   orderViewSchema,
@@ -262,6 +263,11 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
             200: orderViewSchema.omit({ cardKeys: true, deliveryContent: true }).extend({
               buyerId: z.string().nullable(),
               guestEmail: z.string().nullable(),
+              paymentId: z
+                .string()
+                .nullable()
+                .describe('the payment that paid it: refunds go through POST /admin/payments/:id/refunds'),
+              refundableCents: z.number().int().describe('what is left to refund of that payment'),
               needsAttention: z.boolean(),
               events: z.array(
                 z.object({
@@ -278,6 +284,24 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: ['operator', 'admin'] },
       },
       async (req) => orders.getOrderForOperator(deps, req.params.id),
+    );
+
+    app.post(
+      '/admin/orders/:id/resend-delivery',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: "Send a delivered order's notice to the buyer again (the buyer asked; the first one was lost)",
+          params: idParams,
+          body: z.strictObject({}).nullish().describe('nothing: the notice goes where the order says'),
+          response: { 202: okSchema, ...errorResponses(401, 403, 404, 409) },
+        },
+        config: { auth: ['operator', 'admin'], rateLimit: { max: 10, windowMs: MINUTE, by: 'user' } },
+      },
+      async (req, reply) => {
+        await orders.resendDelivery(deps, requireAuth(req), req.params.id, req.ip);
+        return reply.status(202).send({ ok: true as const });
+      },
     );
   };
 }

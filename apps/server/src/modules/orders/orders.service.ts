@@ -10,6 +10,7 @@ export {
   confirmOrder,
   deliverManually,
   refundBySupplier,
+  resendDelivery,
   deliverOrder,
   expireOrder,
   notifyDelivered,

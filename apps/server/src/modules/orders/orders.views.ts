@@ -6,6 +6,7 @@ import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import { type Contact, contactsOf, shopNamesOf, usersByContact } from '../accounts/accounts.service.ts';
+import { paidPaymentForOrder, refundedCents } from '../payments/payments.service.ts';
 import { revealKeysForOrder } from '../vault/vault.service.ts';
 import * as q from './orders.queries.ts';
 import type { OrderStatus } from './orders.tables.ts';
@@ -149,7 +150,10 @@ export async function getOrderForOperator(deps: Deps, orderId: string) {
   const order = await q.findOrder(deps.db, orderId);
   if (!order) throw new AppError('NOT_FOUND', 'No such order');
   const events = await q.eventsOf(deps.db, orderId);
+  const payment = await paidPaymentForOrder(deps.db, orderId);
   return {
+    paymentId: payment?.id ?? null,
+    refundableCents: payment ? order.amount_cents - (await refundedCents(deps.db, payment.id)) : 0,
     ...(await named(deps, order, toView(order, await q.itemsOf(deps.db, orderId)), 'full')),
     buyerId: order.buyer_id,
     guestEmail: order.guest_email,

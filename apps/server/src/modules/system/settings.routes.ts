@@ -24,6 +24,7 @@ const settingsSchema = z.object({
     .max(30 * 24),
   'payments.sandboxEnabled': z.boolean().nullable(),
   'withdrawals.secondApprovalAboveCents': z.number().int().min(0),
+  'accounts.stepUpMinutes': z.number().int().min(1).max(60),
 });
 
 async function readAll(deps: Deps) {
