@@ -135,7 +135,7 @@ export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
         schema: {
           tags: ['auth'],
           summary: 'Who is signed in: the user, or null for a visitor (never 401, so a page can ask first)',
-          response: { 200: z.object({ user: userSchema.nullable() }) },
+          response: { 200: z.object({ user: userSchema.nullable() }), ...errorResponses() },
         },
         config: { auth: 'public' },
       },
