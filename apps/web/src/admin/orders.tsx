@@ -11,6 +11,7 @@ import { OrderStatusFilter, pageOf } from '../console/table.tsx';
 import { ORDER_STATUS_COLOR, type OrderStatus, type OrdersPage, type OrderView } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { useT } from './messages.ts';
+import { OrderActions } from './order-actions.tsx';
 
 /** A name first; the id it stands for only as a small line to copy. */
 function Named({ name, id }: { name: string; id: string | null }) {
@@ -32,6 +33,8 @@ interface OperatorOrder extends Omit<OrderView, 'cardKeys' | 'deliveryContent'> 
   buyerId: string | null;
   guestEmail: string | null;
   needsAttention: boolean;
+  paymentId: string | null;
+  refundableCents: number;
   events: { from: OrderStatus | null; to: OrderStatus; cause: string; at: number }[];
 }
 
@@ -166,6 +169,7 @@ function OrderDrawer(props: { id: string | null; onClose: () => void }) {
               </>
             }
           />
+          <OrderActions order={o} />
           <Typography.Title level={5} style={{ marginTop: 16 }}>
             {t('orders.history')}
           </Typography.Title>

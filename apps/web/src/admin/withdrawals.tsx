@@ -1,5 +1,5 @@
 import type { WithdrawalDto } from '@kameng/contracts';
-import { App, Button, Card, Form, Input, Modal, Space, Tag, Tooltip, Typography } from 'antd';
+import { Popconfirm, App, Button, Card, Form, Input, Modal, Space, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
@@ -147,15 +147,17 @@ export default function Withdrawals() {
                   return (
                     <Space wrap>
                       <Tooltip title={mine ? t('wd.needOther') : undefined}>
-                        <Button
-                          size="small"
-                          type="primary"
+                        {/* money leaves on this click's say-so: it asks first */}
+                        <Popconfirm
+                          title={t('wd.approveConfirm', { amount: formatCents(w.amountCents) })}
+                          okText={t('common.confirm')}
                           disabled={mine}
-                          loading={busy === w.id}
-                          onClick={() => approve(w)}
+                          onConfirm={() => approve(w)}
                         >
-                          {w.approvals.length > 0 ? t('wd.secondApprove') : t('wd.approve')}
-                        </Button>
+                          <Button size="small" type="primary" disabled={mine} loading={busy === w.id}>
+                            {w.approvals.length > 0 ? t('wd.secondApprove') : t('wd.approve')}
+                          </Button>
+                        </Popconfirm>
                       </Tooltip>
                       <Button size="small" danger onClick={() => setRejecting({ w, kind: 'reject' })}>
                         {t('wd.reject')}

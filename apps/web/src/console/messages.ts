@@ -51,6 +51,7 @@ export const commonZhCN = {
   'common.reauthTitle': '确认身份',
   'common.reauthHint': '这是敏感操作，请输入登录密码和身份验证器中的 6 位代码。',
   'common.reauthNoTotp': '这是敏感操作，请输入登录密码。',
+  'common.stepUpHint': '你刚刚已确认过身份，几分钟内的敏感操作无需再次输入密码和验证码。确定继续吗？',
   'order.pending_payment': '待付款',
   'order.paid': '已付款',
   'order.delivered': '已发货',
@@ -169,6 +170,8 @@ export const commonEnUS: Translation<typeof commonZhCN> = {
   'common.reauthTitle': 'Confirm it is you',
   'common.reauthHint': 'This is a sensitive action: enter your password and the 6-digit code from your authenticator.',
   'common.reauthNoTotp': 'This is a sensitive action: enter your password.',
+  'common.stepUpHint':
+    'You confirmed it is you a moment ago: for a few minutes sensitive actions do not ask again. Go ahead?',
   'order.pending_payment': 'Awaiting payment',
   'order.paid': 'Paid',
   'order.delivered': 'Delivered',

@@ -24,6 +24,7 @@ export const enUS: Translation<typeof zhCN> = {
   registerSubmit: 'Create account',
   noAccount: 'No account yet?',
   haveAccount: 'Already registered?',
+  registeredIn: 'Registered and signed in',
   registered: 'Registered; please sign in',
   sandboxBanner: 'Sandbox mode: simulated payments, no real money',
   serverOk: 'Service OK',

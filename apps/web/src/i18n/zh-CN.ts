@@ -20,6 +20,7 @@ export const zhCN = {
   registerSubmit: '注册',
   noAccount: '还没有账号？',
   haveAccount: '已有账号？',
+  registeredIn: '注册成功，已为你登录',
   registered: '注册成功，请登录',
   sandboxBanner: '沙箱模式已开启：模拟支付，不涉及真实资金',
   serverOk: '服务正常',

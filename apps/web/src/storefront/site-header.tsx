@@ -41,6 +41,8 @@ export function SiteHeader({ phoneSearch = true }: { phoneSearch?: boolean }) {
   const screens = Grid.useBreakpoint();
   const cartCount = useCartCount(!!me);
   const wide = !!screens.md;
+  // between a tablet and a desk the words make room for the search box: icons only below lg
+  const roomy = !!screens.lg;
   return (
     <Layout.Header
       style={{
@@ -57,7 +59,7 @@ export function SiteHeader({ phoneSearch = true }: { phoneSearch?: boolean }) {
           {t('brand')}
         </a>
         {wide ? (
-          <div style={{ flex: 1, maxWidth: 480, margin: '0 16px' }}>
+          <div style={{ flex: 1, minWidth: 0, maxWidth: 480, margin: '0 16px' }}>
             <SearchBox />
           </div>
         ) : null}
@@ -94,7 +96,7 @@ export function SiteHeader({ phoneSearch = true }: { phoneSearch?: boolean }) {
             aria-label={t('nav.cart')}
             {...linkTo('/cart')}
           >
-            {wide ? t('nav.cart') : null}
+            {roomy ? t('nav.cart') : null}
           </Button>
         </Badge>
         {me && (
@@ -106,7 +108,7 @@ export function SiteHeader({ phoneSearch = true }: { phoneSearch?: boolean }) {
             aria-label={t('nav.account')}
             {...linkTo('/account/orders')}
           >
-            {wide ? t('nav.account') : null}
+            {roomy ? t('nav.account') : null}
           </Button>
         )}
         {me && wide && (
