@@ -472,7 +472,10 @@ describe('operators at their desks', () => {
     await expect.poll(() => wd.getByText('大额').isVisible()).toBe(true);
     await wd.getByRole('button', { name: '批准' }).click();
     // approving moves money: it asks first
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /^确\s?定$/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /^确\s?定$/ })
+      .click();
     await expect.poll(() => page.getByText('已记录审批（1/2），还需另一位运营批准').isVisible()).toBe(true);
     await expect.poll(() => wd.getByRole('button', { name: '第二审批' }).isDisabled()).toBe(true);
     await shootConsole(page, 'admin-withdrawals-first-approval');
@@ -483,7 +486,10 @@ describe('operators at their desks', () => {
     const wd2 = other.page.getByRole('row').filter({ hasText: supplier.userId });
     await expect.poll(() => wd2.isVisible()).toBe(true);
     await wd2.getByRole('button', { name: '第二审批' }).click();
-    await other.page.locator('.ant-popconfirm').getByRole('button', { name: /^确\s?定$/ }).click();
+    await other.page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /^确\s?定$/ })
+      .click();
     await expect.poll(() => other.page.getByText('已批准，可以打款').isVisible()).toBe(true);
     // approved withdrawals leave the pending filter; show them
     await other.page.getByRole('combobox', { name: '状态' }).click({ force: true });

@@ -1,7 +1,7 @@
 import { ShopOutlined } from '@ant-design/icons';
 import type { ShopDto } from '@kameng/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Card, Col, Empty, Flex, Pagination, Result, Row, Skeleton, Typography } from 'antd';
+import { Alert, Breadcrumb, Button, Card, Empty, Flex, Result, Skeleton, Typography } from 'antd';
 import { useState } from 'react';
 import { errorText, useI18n } from '../i18n/index.ts';
 import { ApiFailure, api } from '../lib/api.ts';
