@@ -97,6 +97,17 @@ describe(`names, shops, the delivery queue and the session probe (${dialectName}
     expect((await call(t.app, 'GET', `/api/v1/shops/${'x'.repeat(65)}`)).status).toBe(400);
   });
 
+  it("names each cart item's shop", async () => {
+    const put = await call(t.app, 'PUT', '/api/v1/cart/items', {
+      token: buyer.token,
+      body: { productId: directId, quantity: 1 },
+    });
+    expect(put.status).toBe(200);
+    const cart = await call(t.app, 'GET', '/api/v1/cart', { token: buyer.token });
+    expect(cart.body.items).toMatchObject([{ productId: directId, supplierId: supplier.userId, shopName: '星辰点卡' }]);
+    await call(t.app, 'PUT', '/api/v1/cart/items', { token: buyer.token, body: { productId: directId, quantity: 0 } });
+  });
+
   it('lists paid direct and manual orders in the delivery queue, oldest first, never auto ones', async () => {
     const r = await call(t.app, 'GET', '/api/v1/supplier/orders?queue=delivery', { token: supplier.token });
     expect(r.status).toBe(200);

@@ -125,6 +125,7 @@ export const cartSchema = z.object({
       quantity: z.number().int(),
       title: z.string().nullable(),
       supplierId: z.string().nullable(),
+      shopName: z.string().nullable().describe("the supplier's shop name"),
       available: z.boolean(),
       unitPriceCents: z.number().int().nullable(),
     }),
