@@ -97,6 +97,14 @@ describe(`names, shops, the delivery queue and the session probe (${dialectName}
     expect((await call(t.app, 'GET', `/api/v1/shops/${'x'.repeat(65)}`)).status).toBe(400);
   });
 
+  it("names the supplier's shop and the category path in the operators' product list", async () => {
+    const list = await call(t.app, 'GET', '/api/v1/admin/products?status=approved', { token: admin });
+    expect(list.status).toBe(200);
+    const direct = list.body.items.find((p: { id: string }) => p.id === directId);
+    expect(direct.shopName).toBe('星辰点卡');
+    expect(direct.categoryPath).toMatch(/^direct /);
+  });
+
   it("names each cart item's shop", async () => {
     const put = await call(t.app, 'PUT', '/api/v1/cart/items', {
       token: buyer.token,
@@ -245,5 +253,26 @@ describe(`names, shops, the delivery queue and the session probe (${dialectName}
       .execute();
     expect(audit).toHaveLength(1);
     await drainJobs(t);
+  });
+
+  it("names the supplier's shop in the operators' withdrawal list", async () => {
+    const confirmed = await call(t.app, 'POST', `/api/v1/orders/${orderIds.direct}/confirm`, { token: buyer.token });
+    expect(confirmed.status).toBe(200);
+    await drainJobs(t);
+    const account = await call(t.app, 'POST', '/api/v1/supplier/payout-accounts', {
+      token: supplier.token,
+      body: { kind: 'alipay', holderName: '王五', account: '13812345678' },
+    });
+    expect(account.status).toBe(201);
+    const asked = await call(t.app, 'POST', '/api/v1/supplier/withdrawals', {
+      token: supplier.token,
+      body: { amountCents: 100, payoutAccountId: account.body.id },
+    });
+    expect(asked.status).toBe(201);
+    const list = await call(t.app, 'GET', '/api/v1/admin/withdrawals?status=pending', { token: admin });
+    expect(list.body.items.find((w: { id: string }) => w.id === asked.body.id)).toMatchObject({
+      supplierId: supplier.userId,
+      shopName: '星辰点卡',
+    });
   });
 });

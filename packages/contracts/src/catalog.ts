@@ -195,6 +195,8 @@ export const productManageSchema = productSchema
     revision: z.number().int().describe('bumped by every change that needs review'),
     reviewedBy: z.string().nullable(),
     reviewedAt: millisSchema.nullable(),
+    shopName: z.string().nullable().optional().describe("operators' lists: the supplier's shop name"),
+    categoryPath: z.string().optional().describe("operators' lists: the category path, top level first"),
   })
   .meta({ id: 'ProductManage' });
 export type ProductManageDto = z.infer<typeof productManageSchema>;

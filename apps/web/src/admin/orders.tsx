@@ -10,22 +10,9 @@ import { useGet, withParams } from '../console/query.ts';
 import { OrderStatusFilter, pageOf } from '../console/table.tsx';
 import { ORDER_STATUS_COLOR, type OrderStatus, type OrdersPage, type OrderView } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
+import { Named } from '../console/named.tsx';
 import { useT } from './messages.ts';
 import { OrderActions } from './order-actions.tsx';
-
-/** A name first; the id it stands for only as a small line to copy. */
-function Named({ name, id }: { name: string; id: string | null }) {
-  return (
-    <>
-      <div>{name}</div>
-      {id && (
-        <Typography.Text type="secondary" copyable style={{ fontSize: 12 }}>
-          {id}
-        </Typography.Text>
-      )}
-    </>
-  );
-}
 
 type Queue = 'all' | 'attention' | 'failed';
 

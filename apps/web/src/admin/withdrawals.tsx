@@ -2,6 +2,7 @@ import type { WithdrawalDto } from '@kameng/contracts';
 import { Popconfirm, App, Button, Card, Form, Input, Modal, Space, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
+import { Named } from '../console/named.tsx';
 import { FormModal } from '../console/form-modal.tsx';
 import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
@@ -101,7 +102,12 @@ export default function Withdrawals() {
               width: 170,
               render: (v: number) => formatTime(v, locale),
             },
-            { title: t('wd.supplier'), dataIndex: 'supplierId', width: 200 },
+            {
+              title: t('wd.supplier'),
+              key: 'supplier',
+              width: 200,
+              render: (_: unknown, w: WithdrawalDto) => <Named name={w.shopName ?? '—'} id={w.supplierId} />,
+            },
             {
               title: t('common.amount'),
               dataIndex: 'amountCents',

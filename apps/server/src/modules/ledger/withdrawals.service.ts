@@ -7,7 +7,7 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { getSetting } from '../../platform/settings.ts';
-import { type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
+import { type RequestMeta, requireRecentAuth, shopNamesOf } from '../accounts/accounts.service.ts';
 import * as q from './withdrawals.queries.ts';
 import type { WithdrawalStatus } from './ledger.tables.ts';
 import { PAYOUTS_EXTERNAL, supplierAccounts } from './account-ids.ts';
@@ -212,7 +212,12 @@ export async function listWithdrawals(deps: Deps, f: WithdrawalQuery & { supplie
     limit: f.pageSize,
     offset: (f.page - 1) * f.pageSize,
   });
-  return { items: await toWithdrawalDtos(deps.db, rows), total };
+  const shops = await shopNamesOf(
+    deps.db,
+    rows.map((r) => r.supplier_id),
+  );
+  const items = await toWithdrawalDtos(deps.db, rows);
+  return { items: items.map((w) => ({ ...w, shopName: shops.get(w.supplierId) ?? null })), total };
 }
 
 export async function getWithdrawal(deps: Deps, id: string): Promise<WithdrawalDto> {
