@@ -130,6 +130,8 @@ export const enUS: Translation<typeof zhCN> = {
   'method.other': 'Other method',
   'cashier.title': 'Cashier',
   'cashier.notFound': 'No such payment',
+  'cashier.toWallet': 'See my wallet',
+  'cashier.shopOn': 'Go shopping',
   'cashier.paid': 'Paid {amount}',
   'cashier.goingOn': 'Taking you back…',
   'cashier.toOrder': 'View order',

@@ -125,6 +125,8 @@ export const zhCN = {
   'method.other': '其他方式',
   'cashier.title': '收银台',
   'cashier.notFound': '支付单不存在',
+  'cashier.toWallet': '查看钱包余额',
+  'cashier.shopOn': '去逛逛',
   'cashier.paid': '支付成功 {amount}',
   'cashier.goingOn': '正在返回…',
   'cashier.toOrder': '查看订单',

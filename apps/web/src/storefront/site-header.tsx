@@ -70,9 +70,11 @@ export function SiteHeader({ phoneSearch = true }: { phoneSearch?: boolean }) {
           style={light}
           icon={<FileSearchOutlined />}
           data-testid="order-lookup-link"
+          aria-label={t('nav.lookup')}
           {...linkTo('/order-lookup')}
         >
-          {t('nav.lookup')}
+          {/* a phone has room for the words (search has its own row); a tablet gives it to the search box */}
+          {!wide || roomy ? t('nav.lookup') : null}
         </Button>
         {consolesOf(me).map((c) => (
           <Button
