@@ -207,6 +207,10 @@ describe('a supplier', () => {
         expect(seen.status).toBe('delivered');
         expect(seen.deliveryContent).toBe('已充值 1GB，运营商流水 2026120301');
       } else {
+        // 我的 leads to the console too, and offers no 供货商入驻 to a supplier
+        await page.goto('/account/orders');
+        await expect.poll(() => page.locator('main a[href="/supplier"]').isVisible()).toBe(true);
+        expect(await page.getByRole('tab', { name: '供货商入驻' }).count()).toBe(0);
         await page.goto('/supplier/delivery');
         await expect.poll(() => page.getByText(order.id).first().isVisible()).toBe(true);
         await page.waitForLoadState('networkidle');

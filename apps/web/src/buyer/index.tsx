@@ -3,6 +3,7 @@ import { useBuyerT } from './messages.ts';
 import { useDateLocale } from '../lib/date-locale.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { displayName, useLogout, useSession } from '../lib/session.ts';
+import { consolesOf } from '../storefront/site-header.tsx';
 import { ApplyPage } from './apply-page.tsx';
 import { OrdersPage } from './orders-page.tsx';
 import { SecurityPage } from './security-page.tsx';
@@ -19,6 +20,9 @@ export default function BuyerCentre({ path }: { path: string }) {
   useDateLocale();
   const section = SECTIONS.find((s) => path === `/account/${s}`) ?? (path === '/account' ? 'orders' : null);
   if (me === undefined) return <Skeleton active />;
+  // a supplier or operator already has a console: 供货商入驻 is only for those who have not
+  const consoles = consolesOf(me);
+  const sections = SECTIONS.filter((s) => s !== 'apply' || consoles.length === 0);
   if (me === null) {
     return (
       <Result
@@ -48,14 +52,21 @@ export default function BuyerCentre({ path }: { path: string }) {
           <Typography.Text type="secondary" ellipsis style={{ minWidth: 0 }}>
             {t('signedInAs', { name: displayName(me) })}
           </Typography.Text>
-          <Button size="small" onClick={logout} loading={leaving}>
-            {t('logout')}
-          </Button>
+          <Flex gap={8} wrap justify="end">
+            {consoles.map((c) => (
+              <Button key={c.path} size="small" type="primary" {...linkTo(c.path)}>
+                {t(c.key)}
+              </Button>
+            ))}
+            <Button size="small" onClick={logout} loading={leaving}>
+              {t('logout')}
+            </Button>
+          </Flex>
         </Flex>
         <Tabs
           activeKey={section}
           onChange={(key) => navigate(`/account/${key}`)}
-          items={SECTIONS.map((s) => ({ key: s, label: t(`buyer.${s}`) }))}
+          items={sections.map((s) => ({ key: s, label: t(`buyer.${s}`) }))}
           style={{ marginBottom: 0 }}
           tabBarStyle={{ marginBottom: 0 }}
         />
