@@ -197,6 +197,50 @@ describe(`payout accounts and withdrawals (${dialectName})`, () => {
     expect(mine.body.items.map((w: { id: string }) => w.id)).toEqual([first.body.id]);
   });
 
+  it('after one password + TOTP confirmation, a payout account and a withdrawal follow without asking again, until the operator-set window passes', async () => {
+    const s = await user(['supplier']);
+    clock.advance(11 * 60_000);
+    // one confirmation (its TOTP step is used up: a second within 30 s would be refused as a replay)
+    const confirmed = await call(t.app, 'POST', '/api/v1/auth/reauth', {
+      token: s.token,
+      body: { password: PASSWORD, totp: s.factor.next() },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.stepUpSeconds).toBe(300);
+    const accountId = await payoutAccount(s.token);
+    await fundAvailable(s.userId, 10_000);
+    clock.advance(4 * 60_000);
+    expect((await withdraw(s.token, 1000, accountId)).status).toBe(201);
+    // past the default 5 minutes the server asks again (PROMISES #24)
+    clock.advance(60_000 + 1);
+    const late = await withdraw(s.token, 1000, accountId);
+    expect(late.status).toBe(403);
+    expect(late.body.error.code).toBe('REAUTH_REQUIRED');
+    expect(late.body.error.details.maxAgeSeconds).toBe(300);
+
+    // an admin widens the window; a buyer or an operator cannot, and it stays within 1–60 minutes
+    const path = '/api/v1/admin/settings';
+    expect(
+      (await call(t.app, 'PATCH', path, { token: operator2, body: { 'accounts.stepUpMinutes': 30 } })).status,
+    ).toBe(403);
+    expect((await call(t.app, 'PATCH', path, { token: admin, body: { 'accounts.stepUpMinutes': 0 } })).status).toBe(
+      400,
+    );
+    expect((await call(t.app, 'PATCH', path, { token: admin, body: { 'accounts.stepUpMinutes': 61 } })).status).toBe(
+      400,
+    );
+    const set = await call(t.app, 'PATCH', path, { token: admin, body: { 'accounts.stepUpMinutes': 15 } });
+    expect(set.status).toBe(200);
+    expect(set.body['accounts.stepUpMinutes']).toBe(15);
+    // the confirmation 5 minutes ago now counts for 15
+    expect((await withdraw(s.token, 1000, accountId)).status).toBe(201);
+    clock.advance(10 * 60_000);
+    expect((await withdraw(s.token, 1000, accountId)).body.error.code).toBe('REAUTH_REQUIRED');
+    expect((await call(t.app, 'PATCH', path, { token: admin, body: { 'accounts.stepUpMinutes': 5 } })).status).toBe(
+      200,
+    );
+  });
+
   it('a withdrawal below the threshold: request → one approval → paid; balances and audit at each step', async () => {
     const s = await readySupplier(100_000);
     expect(await balance(s.token)).toEqual({

@@ -170,7 +170,12 @@ describe('a buyer at a desk', () => {
     await page.getByRole('checkbox', { name: /我已阅读并同意/ }).check();
     await shoot(page, 'register');
     await page.getByRole('button', { name: '注册' }).last().click();
-    await expect.poll(() => page.url()).toContain('/login');
+    // signed in at once
+    await expect.poll(() => page.url()).toBe(`${server.baseUrl}/`);
+    await expect.poll(() => page.getByRole('button', { name: '退出登录' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.goto('/login');
+    await page.getByLabel('邮箱或手机号').fill(email);
     await page.getByLabel('密码', { exact: true }).fill('not-my-password');
     await page.getByRole('button', { name: '登录' }).last().click();
     await expect.poll(() => page.getByRole('alert').filter({ hasText: '账号或密码错误' }).isVisible()).toBe(true);

@@ -422,7 +422,13 @@ describe('operators at their desks', () => {
       .toBe(true);
     await lisi.click();
     await shop.page.getByRole('button', { name: /下一步/ }).click();
-    await reauth();
+    // confirmed a moment ago: within the step-up window the withdrawal only asks to go ahead (the TOTP code of
+    // these 30 s is used up, so asking for one again could not be answered)
+    const goAhead = shop.page.locator('.ant-modal').filter({ hasText: '你刚刚已确认过身份' });
+    await expect.poll(() => goAhead.isVisible()).toBe(true);
+    expect(await goAhead.getByLabel('登录密码').count()).toBe(0);
+    await shootConsole(shop.page, 'supplier-step-up');
+    await goAhead.getByRole('button', { name: /^确\s?定$/ }).click();
     await expect.poll(() => shop.page.getByText('提现申请已提交，等待平台审核').isVisible()).toBe(true);
     await expect.poll(() => shop.page.getByRole('row').filter({ hasText: '待审核' }).count()).toBe(1);
     await shootConsole(shop.page, 'supplier-withdrawal-requested');
@@ -465,6 +471,11 @@ describe('operators at their desks', () => {
     await expect.poll(() => wd.isVisible()).toBe(true);
     await expect.poll(() => wd.getByText('大额').isVisible()).toBe(true);
     await wd.getByRole('button', { name: '批准' }).click();
+    // approving moves money: it asks first
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /^确\s?定$/ })
+      .click();
     await expect.poll(() => page.getByText('已记录审批（1/2），还需另一位运营批准').isVisible()).toBe(true);
     await expect.poll(() => wd.getByRole('button', { name: '第二审批' }).isDisabled()).toBe(true);
     await shootConsole(page, 'admin-withdrawals-first-approval');
@@ -475,6 +486,10 @@ describe('operators at their desks', () => {
     const wd2 = other.page.getByRole('row').filter({ hasText: supplier.userId });
     await expect.poll(() => wd2.isVisible()).toBe(true);
     await wd2.getByRole('button', { name: '第二审批' }).click();
+    await other.page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /^确\s?定$/ })
+      .click();
     await expect.poll(() => other.page.getByText('已批准，可以打款').isVisible()).toBe(true);
     // approved withdrawals leave the pending filter; show them
     await other.page.getByRole('combobox', { name: '状态' }).click({ force: true });
@@ -536,8 +551,8 @@ describe('operators at their desks', () => {
 
     // an order across the platform, with every state it went through
     await openMenu(page, '订单');
-    await page.getByPlaceholder('订单号、买家编号或游客邮箱').fill(order.id);
-    await page.getByPlaceholder('订单号、买家编号或游客邮箱').press('Enter');
+    await page.getByPlaceholder('订单号、买家邮箱或手机号').fill(order.id);
+    await page.getByPlaceholder('订单号、买家邮箱或手机号').press('Enter');
     await page.getByRole('button', { name: order.id }).click();
     const history = page.locator('.ant-drawer .ant-timeline');
     await expect.poll(() => history.innerText()).toContain('已完成');

@@ -1,6 +1,5 @@
-import { ShoppingCartOutlined, UserOutlined } from '@ant-design/icons';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { Alert, App as AntApp, Button, ConfigProvider, Flex, Grid, Layout, Spin, Typography } from 'antd';
+import { Alert, App as AntApp, Button, ConfigProvider, Flex, Layout, Spin, Typography } from 'antd';
 import enUSLocale from 'antd/locale/en_US';
 import zhCNLocale from 'antd/locale/zh_CN';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
@@ -8,10 +7,10 @@ import { initialLocale, type Locale, LocaleContext, saveLocale, useI18n } from '
 import { ApiFailure, api } from './lib/api.ts';
 import { usePlatformStatus } from './lib/platform.ts';
 import { linkTo, matchPath, navigate, usePath } from './lib/router.ts';
-import { type Me, type Session, SessionContext, useLogout, useSession } from './lib/session.ts';
+import { type Me, type Session, SessionContext } from './lib/session.ts';
 import { HomePage } from './storefront/home-page.tsx';
-import { SearchBox } from './storefront/search-box.tsx';
 import { SiteFooter } from './storefront/site-footer.tsx';
+import { SiteHeader } from './storefront/site-header.tsx';
 
 const antdLocales = { 'zh-CN': zhCNLocale, 'en-US': enUSLocale } as const;
 
@@ -29,6 +28,8 @@ const CheckoutPage = lazy(() => import('./storefront/checkout-page.tsx').then((m
 const CashierPage = lazy(() => import('./storefront/cashier-page.tsx').then((m) => ({ default: m.CashierPage })));
 const OrderPage = lazy(() => import('./storefront/order-page.tsx').then((m) => ({ default: m.OrderPage })));
 const SitePage = lazy(() => import('./storefront/site-page.tsx'));
+const OrderLookupPage = lazy(() => import('./storefront/order-page.tsx').then((m) => ({ default: m.OrderLookupPage })));
+const ShopPage = lazy(() => import('./storefront/shop-page.tsx').then((m) => ({ default: m.ShopPage })));
 const BuyerCentre = lazy(() => import('./buyer/index.tsx'));
 // The consoles are separate chunks: a buyer's first load never carries them.
 const SupplierConsole = lazy(() => import('./supplier/index.tsx'));
@@ -63,8 +64,12 @@ export function App() {
   }, [locale]);
 
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  // a visitor is an answer, not an error: the probe never fails for want of a session
   useEffect(() => {
-    api<Me>('GET', '/api/v1/me').then(setMe, () => setMe(null));
+    api<{ user: Me | null }>('GET', '/api/v1/auth/session').then(
+      (r) => setMe(r.user),
+      () => setMe(null),
+    );
   }, []);
   const signedIn = useCallback((next: Me) => {
     queryClient.clear();
@@ -137,6 +142,14 @@ function storefrontPage(path: string): ReactNode {
       </Narrow>
     );
   if (path === '/search') return <SearchPage />;
+  if (path === '/order-lookup')
+    return (
+      <Narrow>
+        <OrderLookupPage />
+      </Narrow>
+    );
+  const shop = matchPath('/shops/:id', path);
+  if (shop?.id) return <ShopPage key={shop.id} id={shop.id} />;
   if (path === '/cart') return <CartPage />;
   if (path === '/checkout') return <CheckoutPage />;
   if (path === '/terms' || path === '/privacy')
@@ -152,13 +165,14 @@ function storefrontPage(path: string): ReactNode {
 }
 
 function Shell() {
+  const { t } = useI18n();
   const path = usePath().replace(/(.)\/+$/, '$1');
   const consoleKind = /^\/supplier(\/|$)/.test(path) ? 'supplier' : /^\/admin(\/|$)/.test(path) ? 'admin' : null;
   if (consoleKind) {
     return (
       <Layout style={{ minHeight: '100vh' }}>
         <SandboxBanner />
-        <Header />
+        <SiteHeader phoneSearch={false} />
         <Suspense fallback={pageFallback}>
           {consoleKind === 'supplier' ? <SupplierConsole path={path} /> : <AdminConsole path={path} />}
         </Suspense>
@@ -168,105 +182,19 @@ function Shell() {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <SandboxBanner />
-      <Header />
+      <SiteHeader />
       <Layout.Content style={{ padding: '12px', maxWidth: 1200, width: '100%', margin: '0 auto' }}>
         <Suspense fallback={pageFallback}>{storefrontPage(path)}</Suspense>
       </Layout.Content>
       <Layout.Footer style={{ textAlign: 'center', padding: '16px' }}>
-        <SiteFooter />
+        <Flex vertical align="center" gap={8}>
+          <a {...linkTo('/order-lookup')} data-testid="footer-order-lookup">
+            {t('nav.lookup')}
+          </a>
+          <SiteFooter />
+        </Flex>
       </Layout.Footer>
     </Layout>
-  );
-}
-
-function Header() {
-  const { t, locale, setLocale } = useI18n();
-  const { me } = useSession();
-  const { logout, leaving } = useLogout();
-  const screens = Grid.useBreakpoint();
-  const light = { color: '#fff' } as const;
-  return (
-    <Layout.Header
-      style={{
-        display: 'flex',
-        alignItems: 'center',
-        gap: 8,
-        padding: '0 12px',
-        position: 'sticky',
-        top: 0,
-        zIndex: 10,
-      }}
-    >
-      <a {...linkTo('/')} style={{ color: '#fff', fontSize: 20, fontWeight: 600, whiteSpace: 'nowrap' }}>
-        {t('brand')}
-      </a>
-      {screens.md ? (
-        <div
-          style={{
-            flex: 1,
-            maxWidth: 480,
-            margin: '0 16px',
-            lineHeight: 'normal',
-            display: 'flex',
-            alignItems: 'center',
-          }}
-        >
-          <SearchBox />
-        </div>
-      ) : (
-        <span style={{ flex: 1 }} />
-      )}
-      {screens.md && <span style={{ flex: 1 }} />}
-      <Button
-        type="text"
-        size="small"
-        style={light}
-        icon={<ShoppingCartOutlined />}
-        aria-label={t('nav.cart')}
-        {...linkTo('/cart')}
-      >
-        {screens.sm ? t('nav.cart') : null}
-      </Button>
-      {me && (
-        <Button
-          type="text"
-          size="small"
-          style={light}
-          icon={<UserOutlined />}
-          aria-label={t('nav.account')}
-          {...linkTo('/account/orders')}
-        >
-          {screens.sm ? t('nav.account') : null}
-        </Button>
-      )}
-      {me && screens.sm && (
-        <Button size="small" onClick={logout} loading={leaving}>
-          {t('logout')}
-        </Button>
-      )}
-      {me === null && (
-        <Flex gap={8}>
-          <Button size="small" type="primary" {...linkTo('/login')}>
-            {t('login')}
-          </Button>
-          {screens.sm && (
-            <Button size="small" {...linkTo('/register')}>
-              {t('register')}
-            </Button>
-          )}
-        </Flex>
-      )}
-      <Button
-        size="small"
-        type="text"
-        style={light}
-        aria-label={t('languageLabel')}
-        lang={locale === 'zh-CN' ? 'en-US' : 'zh-CN'}
-        onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')}
-      >
-        {t('language')}
-      </Button>
-    </Layout.Header>
   );
 }
 

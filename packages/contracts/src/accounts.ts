@@ -135,6 +135,10 @@ export const supplierApplicationBodySchema = z.strictObject({
   note: z.string().trim().max(2000).optional(),
 });
 
+/** A supplier's shop as buyers see it. */
+export const shopSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Shop' });
+export type ShopDto = z.infer<typeof shopSchema>;
+
 export const supplierApplicationSchema = z
   .object({
     id: z.string(),

@@ -195,6 +195,8 @@ export const productManageSchema = productSchema
     revision: z.number().int().describe('bumped by every change that needs review'),
     reviewedBy: z.string().nullable(),
     reviewedAt: millisSchema.nullable(),
+    shopName: z.string().nullable().optional().describe("operators' lists: the supplier's shop name"),
+    categoryPath: z.string().optional().describe("operators' lists: the category path, top level first"),
   })
   .meta({ id: 'ProductManage' });
 export type ProductManageDto = z.infer<typeof productManageSchema>;
@@ -202,6 +204,7 @@ export type ProductManageDto = z.infer<typeof productManageSchema>;
 export const productDetailSchema = productSchema
   .extend({
     categoryPath: z.array(z.object({ id: z.string(), name: z.string() })).describe('top-level category first'),
+    shopName: z.string().nullable().describe("the supplier's shop name (null: a supplier without an approved shop)"),
     manage: productManageSchema
       .pick({ lowStockThreshold: true, lowStock: true, rejectReason: true, revision: true })
       .optional()

@@ -94,6 +94,7 @@ export const withdrawalSchema = z
   .object({
     id: z.string(),
     supplierId: z.string(),
+    shopName: z.string().nullable().optional().describe("operators' list: the supplier's shop name"),
     amountCents: z.number().int(),
     status: withdrawalStatusSchema,
     payoutAccount: payoutAccountSchema,

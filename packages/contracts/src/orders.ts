@@ -77,6 +77,12 @@ export const orderViewSchema = z
         deliveryMode: z.string(),
       }),
     ),
+    shopName: z.string().nullable().optional().describe("the supplier's shop name"),
+    buyerContact: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("the buyer's email or phone (or a guest's email): in full for operators, masked for the supplier"),
     cardKeys: z.array(z.string()).optional().describe('delivered keys: only ever shown to the buyer'),
     deliveryContent: z.string().optional(),
   })
@@ -94,6 +100,10 @@ export const orderListQuerySchema = z.strictObject({
   to: z.coerce.number().int().optional(),
   categoryId: z.string().max(64).optional(),
   deliveryMode: z.enum(['auto', 'manual', 'direct']).optional(),
+  queue: z
+    .enum(['delivery'])
+    .optional()
+    .describe('delivery: the paid orders that wait for a person (manual goods and direct top-ups), oldest first'),
 });
 
 export const guestLookupBodySchema = z.strictObject({
@@ -102,6 +112,8 @@ export const guestLookupBodySchema = z.strictObject({
 });
 
 export const manualDeliveryBodySchema = z.strictObject({ content: z.string().trim().min(1).max(10_000) });
+
+export const supplierRefundBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 
 export const cartItemBodySchema = z.strictObject({
   productId: z.string().min(1).max(64),
@@ -115,6 +127,7 @@ export const cartSchema = z.object({
       quantity: z.number().int(),
       title: z.string().nullable(),
       supplierId: z.string().nullable(),
+      shopName: z.string().nullable().describe("the supplier's shop name"),
       available: z.boolean(),
       unitPriceCents: z.number().int().nullable(),
     }),

@@ -16,6 +16,8 @@ export const SETTING_DEFAULTS = {
   'disputes.supplierWarnScore': 40,
   'disputes.supplierDelayScore': 60,
   'disputes.supplierSuspendScore': 80,
+  /** after a password (+ TOTP) confirmation, sensitive actions do not ask again for this long */
+  'accounts.stepUpMinutes': 5,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

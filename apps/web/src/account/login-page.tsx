@@ -28,7 +28,7 @@ function arrivedFromRegister(): ArrivedFromRegister | null {
 }
 
 /** Where to go after signing in: a path inside this site only, never another origin (`//evil.example`). */
-function safeNext(next: string | null): string {
+export function safeNext(next: string | null): string {
   return next && /^\/(?![/\\])/.test(next) ? next : '/';
 }
 

@@ -1,13 +1,14 @@
 import { emailSchema, phoneSchema, type RegisterBody } from '@kameng/contracts';
-import { Alert, Button, Card, Form, Input, Segmented, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Segmented, Typography } from 'antd';
 import { useState } from 'react';
 import { errorText, type MessageKey, useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
-import { linkTo, navigate } from '../lib/router.ts';
+import { linkTo, navigate, useSearch, withQuery } from '../lib/router.ts';
+import { type Me, useSession } from '../lib/session.ts';
 import { CodeField, codeTarget } from './code-field.tsx';
 import { PrivacyConsent } from './third-party.tsx';
 import { NewPasswordFields } from './new-password-fields.tsx';
-import type { ArrivedFromRegister } from './login-page.tsx';
+import { type ArrivedFromRegister, safeNext } from './login-page.tsx';
 import { schemaRule } from './schema-rule.ts';
 
 type Via = 'email' | 'phone';
@@ -21,6 +22,9 @@ interface RegisterValues {
 
 export function RegisterPage() {
   const { t } = useI18n();
+  const { signedIn } = useSession();
+  const { message } = App.useApp();
+  const next = safeNext(useSearch().get('next'));
   const [form] = Form.useForm<RegisterValues>();
   const [via, setVia] = useState<Via>('email');
   const [error, setError] = useState<string | null>(null);
@@ -43,11 +47,20 @@ export function RegisterPage() {
     };
     try {
       await api('POST', '/api/v1/auth/register', body);
-      const state: ArrivedFromRegister = { registered: contact };
-      navigate('/login', state);
     } catch (err) {
       setError(errorText(t, err));
       setBusy(false);
+      return;
+    }
+    // signed in at once with what was just typed; should that fail, the login page takes over with it filled in
+    try {
+      const res = await api<{ user: Me }>('POST', '/api/v1/auth/login', { login: contact, password: v.password });
+      signedIn(res.user);
+      message.success(t('registeredIn'));
+      navigate(next);
+    } catch {
+      const state: ArrivedFromRegister = { registered: contact };
+      navigate(withQuery('/login', { next }), state);
     }
   };
 

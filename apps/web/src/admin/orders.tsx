@@ -3,6 +3,7 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { ExportButtons } from '../console/export-buttons.tsx';
 import { formatTime } from '../console/format.ts';
+import { eventCause } from '../console/i18n.ts';
 import { OrderFacts } from '../console/order-facts.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { OrdersTable } from '../console/orders-table.tsx';
@@ -10,7 +11,9 @@ import { useGet, withParams } from '../console/query.ts';
 import { OrderStatusFilter, pageOf } from '../console/table.tsx';
 import { ORDER_STATUS_COLOR, type OrderStatus, type OrdersPage, type OrderView } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
+import { Named } from '../console/named.tsx';
 import { useT } from './messages.ts';
+import { OrderActions } from './order-actions.tsx';
 
 type Queue = 'all' | 'attention' | 'failed';
 
@@ -18,6 +21,8 @@ interface OperatorOrder extends Omit<OrderView, 'cardKeys' | 'deliveryContent'> 
   buyerId: string | null;
   guestEmail: string | null;
   needsAttention: boolean;
+  paymentId: string | null;
+  refundableCents: number;
   events: { from: OrderStatus | null; to: OrderStatus; cause: string; at: number }[];
 }
 
@@ -90,7 +95,20 @@ export default function Orders() {
           emptyText={queue === 'all' ? t('orders.none') : t('orders.queueEmpty')}
           onOpen={(o) => setOpenId(o.id)}
           scrollX={1000}
-          middle={[{ title: t('orders.supplier'), dataIndex: 'supplierId', width: 200 }]}
+          middle={[
+            {
+              title: t('orders.buyer'),
+              key: 'buyer',
+              width: 200,
+              render: (_: unknown, o: OrderView) => o.buyerContact ?? t('orders.guest'),
+            },
+            {
+              title: t('ord.shop'),
+              key: 'shop',
+              width: 140,
+              render: (_: unknown, o: OrderView) => o.shopName ?? '—',
+            },
+          ]}
           after={[
             {
               title: t('common.createdAt'),
@@ -123,10 +141,12 @@ function OrderDrawer(props: { id: string | null; onClose: () => void }) {
         <>
           <OrderFacts
             order={o}
-            buyer={o.buyerId ?? o.guestEmail ?? t('orders.guest')}
+            buyer={<Named name={o.buyerContact ?? o.guestEmail ?? t('orders.guest')} id={o.buyerId} />}
             extra={
               <>
-                <Descriptions.Item label={t('orders.supplier')}>{o.supplierId}</Descriptions.Item>
+                <Descriptions.Item label={t('orders.supplier')}>
+                  <Named name={o.shopName ?? '—'} id={o.supplierId} />
+                </Descriptions.Item>
                 {o.needsAttention && (
                   <Descriptions.Item label={t('orders.attention')}>
                     <Tag color="red">{t('orders.attention')}</Tag>
@@ -135,6 +155,7 @@ function OrderDrawer(props: { id: string | null; onClose: () => void }) {
               </>
             }
           />
+          <OrderActions order={o} />
           <Typography.Title level={5} style={{ marginTop: 16 }}>
             {t('orders.history')}
           </Typography.Title>
@@ -148,7 +169,7 @@ function OrderDrawer(props: { id: string | null; onClose: () => void }) {
                     <Typography.Text strong>{t(`order.${e.to}`)}</Typography.Text>
                   </div>
                   <Typography.Text type="secondary">
-                    {formatTime(e.at, locale)} · {e.cause}
+                    {formatTime(e.at, locale)} · {eventCause(t, e.cause)}
                   </Typography.Text>
                 </>
               ),

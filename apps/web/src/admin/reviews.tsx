@@ -11,6 +11,7 @@ import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { useT } from './messages.ts';
 import { ReasonModal } from './reason-modal.tsx';
+import { Named } from '../console/named.tsx';
 
 type AppStatus = SupplierApplicationDto['status'];
 type ProductStatus = ProductManageDto['status'];
@@ -90,7 +91,12 @@ function ProductQueue() {
               </Button>
             ),
           },
-          { title: t('reviews.supplier'), dataIndex: 'supplierId', width: 200 },
+          {
+            title: t('reviews.supplier'),
+            key: 'shop',
+            width: 160,
+            render: (_: unknown, p: ProductManageDto) => p.shopName ?? '—',
+          },
           { title: t('reviews.price'), dataIndex: 'priceCents', width: 100, render: (c: number) => formatCents(c) },
           {
             title: t('reviews.delivery'),
@@ -140,8 +146,12 @@ function ProductQueue() {
           <>
             <Descriptions column={1} size="small" bordered>
               <Descriptions.Item label={t('reviews.product')}>{open.title}</Descriptions.Item>
-              <Descriptions.Item label={t('reviews.supplier')}>{open.supplierId}</Descriptions.Item>
-              <Descriptions.Item label={t('reviews.category')}>{open.categoryId}</Descriptions.Item>
+              <Descriptions.Item label={t('reviews.supplier')}>
+                <Named name={open.shopName ?? '—'} id={open.supplierId} />
+              </Descriptions.Item>
+              <Descriptions.Item label={t('reviews.category')}>
+                {open.categoryPath ?? open.categoryId}
+              </Descriptions.Item>
               <Descriptions.Item label={t('reviews.price')}>{formatCents(open.priceCents)}</Descriptions.Item>
               <Descriptions.Item label={t('reviews.tiers')}>
                 {open.priceTiers.length

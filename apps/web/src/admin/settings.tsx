@@ -33,6 +33,7 @@ interface PlatformSettings {
   'orders.manualDeliveryHours': number;
   'payments.sandboxEnabled': boolean | null;
   'withdrawals.secondApprovalAboveCents': number;
+  'accounts.stepUpMinutes': number;
 }
 
 interface SettingsValues {
@@ -41,6 +42,7 @@ interface SettingsValues {
   manualDeliveryHours: number;
   sandbox: 'env' | 'on' | 'off';
   secondApproval: string;
+  stepUpMinutes: number;
 }
 
 export default function Settings() {
@@ -78,6 +80,7 @@ function SettingsForm() {
             manualDeliveryHours: s['orders.manualDeliveryHours'],
             sandbox: s['payments.sandboxEnabled'] === null ? 'env' : s['payments.sandboxEnabled'] ? 'on' : 'off',
             secondApproval: centsToYuanText(s['withdrawals.secondApprovalAboveCents']),
+            stepUpMinutes: s['accounts.stepUpMinutes'],
           }
         : null,
     [s],
@@ -90,6 +93,7 @@ function SettingsForm() {
         'orders.manualDeliveryHours': v.manualDeliveryHours,
         'payments.sandboxEnabled': v.sandbox === 'env' ? null : v.sandbox === 'on',
         'withdrawals.secondApprovalAboveCents': yuanToCents(v.secondApproval) ?? 0,
+        'accounts.stepUpMinutes': v.stepUpMinutes,
       });
       message.success(t('common.saved'));
       await invalidate('/api/v1/admin/settings', '/api/v1/platform/status');
@@ -147,6 +151,14 @@ function SettingsForm() {
             rules={[{ required: true, message: t('common.required') }, yuanRule(t('common.yuanInvalid'), 0)]}
           >
             <Input prefix="¥" inputMode="decimal" style={{ width: 220 }} maxLength={13} />
+          </Form.Item>
+          <Form.Item
+            name="stepUpMinutes"
+            label={t('set.stepUp')}
+            extra={t('set.stepUpHint')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
+            <InputNumber min={1} max={60} precision={0} addonAfter={t('set.minutes')} style={{ width: 220 }} />
           </Form.Item>
           <ErrorAlert error={error} />
           <Button type="primary" htmlType="submit" loading={busy}>

@@ -1,7 +1,8 @@
 import type { WithdrawalDto } from '@kameng/contracts';
-import { App, Button, Card, Form, Input, Modal, Space, Tag, Tooltip, Typography } from 'antd';
+import { Popconfirm, App, Button, Card, Form, Input, Modal, Space, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { formatCents, formatTime } from '../console/format.ts';
+import { Named } from '../console/named.tsx';
 import { FormModal } from '../console/form-modal.tsx';
 import { errorText } from '../console/i18n.ts';
 import { ExportButtons } from '../console/export-buttons.tsx';
@@ -103,7 +104,12 @@ export default function Withdrawals() {
               width: 170,
               render: (v: number) => formatTime(v, locale),
             },
-            { title: t('wd.supplier'), dataIndex: 'supplierId', width: 200 },
+            {
+              title: t('wd.supplier'),
+              key: 'supplier',
+              width: 200,
+              render: (_: unknown, w: WithdrawalDto) => <Named name={w.shopName ?? '—'} id={w.supplierId} />,
+            },
             {
               title: t('common.amount'),
               dataIndex: 'amountCents',
@@ -149,15 +155,17 @@ export default function Withdrawals() {
                   return (
                     <Space wrap>
                       <Tooltip title={mine ? t('wd.needOther') : undefined}>
-                        <Button
-                          size="small"
-                          type="primary"
+                        {/* money leaves on this click's say-so: it asks first */}
+                        <Popconfirm
+                          title={t('wd.approveConfirm', { amount: formatCents(w.amountCents) })}
+                          okText={t('common.confirm')}
                           disabled={mine}
-                          loading={busy === w.id}
-                          onClick={() => approve(w)}
+                          onConfirm={() => approve(w)}
                         >
-                          {w.approvals.length > 0 ? t('wd.secondApprove') : t('wd.approve')}
-                        </Button>
+                          <Button size="small" type="primary" disabled={mine} loading={busy === w.id}>
+                            {w.approvals.length > 0 ? t('wd.secondApprove') : t('wd.approve')}
+                          </Button>
+                        </Popconfirm>
                       </Tooltip>
                       <Button size="small" danger onClick={() => setRejecting({ w, kind: 'reject' })}>
                         {t('wd.reject')}

@@ -4,6 +4,7 @@ import { useDateLocale } from '../lib/date-locale.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { displayName, useLogout, useSession } from '../lib/session.ts';
 import BuyerDisputes from '../disputes/buyer.tsx';
+import { consolesOf } from '../storefront/site-header.tsx';
 import { ApplyPage } from './apply-page.tsx';
 import { OrdersPage } from './orders-page.tsx';
 import { SecurityPage } from './security-page.tsx';
@@ -22,6 +23,9 @@ export default function BuyerCentre({ path }: { path: string }) {
   const section =
     SECTIONS.find((s) => path === `/account/${s}`) ?? (path === '/account' ? 'orders' : caseId ? 'disputes' : null);
   if (me === undefined) return <Skeleton active />;
+  // a supplier or operator already has a console: 供货商入驻 is only for those who have not
+  const consoles = consolesOf(me);
+  const sections = SECTIONS.filter((s) => s !== 'apply' || consoles.length === 0);
   if (me === null) {
     return (
       <Result
@@ -51,14 +55,21 @@ export default function BuyerCentre({ path }: { path: string }) {
           <Typography.Text type="secondary" ellipsis style={{ minWidth: 0 }}>
             {t('signedInAs', { name: displayName(me) })}
           </Typography.Text>
-          <Button size="small" onClick={logout} loading={leaving}>
-            {t('logout')}
-          </Button>
+          <Flex gap={8} wrap justify="end">
+            {consoles.map((c) => (
+              <Button key={c.path} size="small" type="primary" {...linkTo(c.path)}>
+                {t(c.key)}
+              </Button>
+            ))}
+            <Button size="small" onClick={logout} loading={leaving}>
+              {t('logout')}
+            </Button>
+          </Flex>
         </Flex>
         <Tabs
           activeKey={section}
           onChange={(key) => navigate(`/account/${key}`)}
-          items={SECTIONS.map((s) => ({ key: s, label: t(`buyer.${s}`) }))}
+          items={sections.map((s) => ({ key: s, label: t(`buyer.${s}`) }))}
           style={{ marginBottom: 0 }}
           tabBarStyle={{ marginBottom: 0 }}
         />

@@ -1,5 +1,5 @@
 import { Form, type FormInstance, Modal } from 'antd';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { useCommonT } from './i18n.ts';
 import { ErrorAlert } from './layout.tsx';
 import { useAction } from './use-action.ts';
@@ -24,6 +24,15 @@ export function FormModal<V extends object>(props: {
   const [own] = Form.useForm<V>();
   const form = props.form ?? own;
   const { busy, error, run, clearError } = useAction();
+  const initial = useRef(props.initialValues);
+  initial.current = props.initialValues;
+  // A form instance outlives the dialog: what was typed (or prefilled) last time and then cancelled would come
+  // back, e.g. a parent category in 添加顶级类目. Each opening starts from this opening's values.
+  useEffect(() => {
+    if (!props.open) return;
+    form.resetFields();
+    form.setFieldsValue((initial.current ?? {}) as Parameters<typeof form.setFieldsValue>[0]);
+  }, [props.open, form]);
   return (
     <Modal
       open={props.open}

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { centsToYuanText, cstDate, cstStartOfToday, formatBps, formatCents, yuanToCents } from './format.ts';
+import { formatTime as storefrontTime } from '../lib/time.ts';
+import {
+  centsToYuanText,
+  cstDate,
+  cstStartOfToday,
+  formatBps,
+  formatCents,
+  formatTime,
+  yuanToCents,
+} from './format.ts';
 
 describe('console money formatting', () => {
   it('formats integer fen as yuan with two decimals and separators', () => {
@@ -27,5 +36,13 @@ describe('console money formatting', () => {
     expect(cstDate(0, t)).toBe('2026-01-02');
     expect(cstDate(-1, t)).toBe('2026-01-01');
     expect(cstStartOfToday(t)).toBe(Date.UTC(2026, 0, 1, 16, 0));
+  });
+
+  it("writes a moment the way the storefront does, in China Standard Time, whatever the machine's zone", () => {
+    const t = Date.UTC(2026, 11, 3, 8, 5); // 16:05 on 3 December in China
+    expect(formatTime(t, 'zh-CN')).toBe('2026/12/03 16:05');
+    expect(formatTime(t, 'zh-CN')).toBe(storefrontTime(t, 'zh-CN'));
+    expect(formatTime(t, 'en-US')).toBe(storefrontTime(t, 'en-US'));
+    expect(formatTime(null, 'zh-CN')).toBe('—');
   });
 });

@@ -1,4 +1,5 @@
 import type { Locale } from '../i18n/index.ts';
+import { formatTime as formatMoment } from '../lib/time.ts';
 
 /** Integer fen → `¥1,234.50`; never goes through a float. */
 export function formatCents(cents: number): string {
@@ -42,9 +43,10 @@ export function yuanRule(message: string, minCents = 1) {
   };
 }
 
+/** The one date format of the site and the consoles (China Standard Time, `2026/12/03 16:28`); none is `—`. */
 export function formatTime(ms: number | null | undefined, locale: Locale): string {
   if (ms === null || ms === undefined) return '—';
-  return new Date(ms).toLocaleString(locale, { hour12: false });
+  return formatMoment(ms, locale);
 }
 
 /** basis points → `5.00%` */

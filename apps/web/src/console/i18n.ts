@@ -41,3 +41,9 @@ export function postingKind(t: ConsoleT<CommonKey>, kind: string): string {
   const key = `kind.${kind}`;
   return hasKey(commonMessages, key) ? t(key) : kind;
 }
+
+/** Why an order moved, in words; an unknown cause is shown as it is. */
+export function eventCause(t: ConsoleT<CommonKey>, cause: string): string {
+  const key = `cause.${cause}`;
+  return hasKey(commonMessages, key) ? t(key) : cause;
+}

@@ -1,5 +1,5 @@
 import type { ProductStatus } from '@kameng/contracts';
-import { Select, Table, type TableProps } from 'antd';
+import { Card, Descriptions, Grid, List, Select, Table, type TableProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ReactNode } from 'react';
 import { type CommonKey, type ConsoleT, useCommonT } from './i18n.ts';
@@ -76,6 +76,34 @@ export function PagedTable<R extends { id: string }>(
     Pick<TableProps<R>, 'size' | 'style' | 'expandable'> & { columns: ColumnsType<R> },
 ) {
   const t = useCommonT();
+  const screens = Grid.useBreakpoint();
+  // a phone has no room for a table's columns: each row becomes a card of "column: value" lines
+  if (screens.sm === false) {
+    return (
+      <List<R>
+        loading={props.loading}
+        dataSource={[...props.rows]}
+        rowKey="id"
+        locale={{ emptyText: props.emptyText }}
+        pagination={{
+          ...pager(t, props.page, props.onPage, props.total, props.pageSize),
+          align: 'center',
+          size: 'small',
+        }}
+        renderItem={(row, index) => (
+          <Card size="small" style={{ marginBottom: 8 }} data-testid="console-row-card">
+            <Descriptions size="small" column={1} colon>
+              {(props.columns as CardColumn[]).map((c, i) => (
+                <Descriptions.Item key={String(c.key ?? i)} label={c.title as ReactNode}>
+                  {cellOf(c, row, index)}
+                </Descriptions.Item>
+              ))}
+            </Descriptions>
+          </Card>
+        )}
+      />
+    );
+  }
   return (
     <Table<R>
       size={props.size}
@@ -90,6 +118,23 @@ export function PagedTable<R extends { id: string }>(
       columns={props.columns}
     />
   );
+}
+
+/** The parts of a table column a card reads. */
+interface CardColumn {
+  key?: unknown;
+  title?: unknown;
+  dataIndex?: unknown;
+  render?: (value: unknown, row: unknown, index: number) => unknown;
+}
+
+/** What a table column shows for a row: its render of the row's value at dataIndex, or the value itself. */
+function cellOf(column: CardColumn, row: unknown, index: number): ReactNode {
+  const d = column.dataIndex;
+  const path: (string | number)[] = d === undefined ? [] : Array.isArray(d) ? d : [d as string];
+  const value = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | null)?.[k], row);
+  if (column.render) return column.render(value, row, index) as ReactNode;
+  return path.length > 0 ? (value as ReactNode) : null;
 }
 
 /** The rows, total and pager state of a page answer (`{ items, total }`), as PagedRows takes them. */

@@ -9,6 +9,7 @@ import { formatCents } from '../lib/money.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
 import { checkoutPath } from './checkout-link.ts';
+import { ShopLink } from './shop-link.tsx';
 
 type Cart = z.infer<typeof cartSchema>;
 type CartItem = Cart['items'][number];
@@ -71,7 +72,17 @@ function SignedInCart() {
         const buyable = items.filter((i) => i.available && i.unitPriceCents !== null);
         const total = buyable.reduce((s, i) => s + (i.unitPriceCents ?? 0) * i.quantity, 0);
         return (
-          <Card key={supplierId || 'gone'} size="small" title={t('cart.shop', { n: String(index + 1) })}>
+          <Card
+            key={supplierId || 'gone'}
+            size="small"
+            title={
+              supplierId ? (
+                <ShopLink id={supplierId} name={items[0]?.shopName ?? t('cart.shop', { n: String(index + 1) })} />
+              ) : (
+                t('cart.shop', { n: String(index + 1) })
+              )
+            }
+          >
             <List
               dataSource={items}
               renderItem={(item) => (

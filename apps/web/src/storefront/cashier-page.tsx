@@ -74,9 +74,18 @@ export function CashierPage({ id }: { id: string }) {
               {t('cashier.toOrder')}
             </Button>
           ) : (
-            <Button type="primary" {...linkTo(me ? '/account/orders' : '/')}>
-              {me ? t('order.allOrders') : t('backHome')}
-            </Button>
+            // a top-up (or a payment this tab did not start): the wallet, the shop, the orders
+            <Flex wrap gap={8} justify="center">
+              {me && (
+                <Button type="primary" {...linkTo('/account/wallet')}>
+                  {t('cashier.toWallet')}
+                </Button>
+              )}
+              <Button type={me ? 'default' : 'primary'} {...linkTo('/')}>
+                {t('cashier.shopOn')}
+              </Button>
+              {me && <Button {...linkTo('/account/orders')}>{t('order.allOrders')}</Button>}
+            </Flex>
           )
         }
       />

@@ -8,6 +8,7 @@ import { useSite } from '../lib/site.ts';
 import { facetsOf, useCarousel, useCategoryTree, useProductSearch } from './catalog-data.ts';
 import { ProductCard } from './product-card.tsx';
 import { SearchBox } from './search-box.tsx';
+import { consolesOf } from './site-header.tsx';
 
 const HOT_COUNT = 12;
 const HomeCarousel = lazy(() => import('./home-carousel.tsx'));
@@ -126,7 +127,13 @@ function EmptyShop() {
   const { me } = useSession();
   return (
     <Empty description={t('home.emptyShop')}>
-      {me ? (
+      {me && consolesOf(me).length > 0 ? (
+        consolesOf(me).map((c) => (
+          <Button key={c.path} type="primary" {...linkTo(c.path)}>
+            {t(c.key)}
+          </Button>
+        ))
+      ) : me ? (
         <Button type="primary" {...linkTo('/account/apply')}>
           {t('home.becomeSupplier')}
         </Button>

@@ -22,7 +22,8 @@ import { errorText, useI18n } from '../i18n/index.ts';
 import { ApiFailure, api } from '../lib/api.ts';
 import { formatCents } from '../lib/money.ts';
 import { isKnownMethod, methodLabel } from '../lib/payments.ts';
-import { linkTo } from '../lib/router.ts';
+import { linkTo, navigate } from '../lib/router.ts';
+import { ShopLink } from './shop-link.tsx';
 import { useSession } from '../lib/session.ts';
 import { formatTime } from '../lib/time.ts';
 import { MyCasesButton, OpenCaseButton } from '../disputes/buyer.tsx';
@@ -193,6 +194,11 @@ function GuestOrder({ id, lookupPassword, onForget }: { id: string; lookupPasswo
   return <OrderView order={order.data} actions={null} />;
 }
 
+/** 查询订单 from the header or the footer: a guest types the order number and the lookup password. */
+export function OrderLookupPage() {
+  return <GuestLookupForm id="" onFound={() => {}} />;
+}
+
 function GuestLookupForm({ id, onFound }: { id: string; onFound: (password: string) => void }) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
@@ -210,7 +216,8 @@ function GuestLookupForm({ id, onFound }: { id: string; onFound: (password: stri
       if (found.id === id) onFound(v.lookupPassword);
       else {
         rememberLookup(found.id, v.lookupPassword);
-        location.assign(`/orders/${encodeURIComponent(found.id)}`);
+        // within the app: the lookup password is kept in memory only, a reload would forget it
+        navigate(`/orders/${encodeURIComponent(found.id)}`);
       }
     } catch (err) {
       setError(err instanceof ApiFailure && err.status === 404 ? t('order.lookupFailed') : errorText(t, err));
@@ -226,14 +233,14 @@ function GuestLookupForm({ id, onFound }: { id: string; onFound: (password: stri
           label={t('order.number')}
           rules={[{ required: true, whitespace: true, message: t('validate.required') }]}
         >
-          <Input maxLength={64} autoComplete="off" />
+          <Input maxLength={64} autoComplete="off" autoFocus={id === ''} data-testid="lookup-order-number" />
         </Form.Item>
         <Form.Item
           name="lookupPassword"
           label={t('checkout.lookupPassword')}
           rules={[{ required: true, message: t('validate.required') }]}
         >
-          <Input.Password maxLength={64} autoComplete="current-password" autoFocus />
+          <Input.Password maxLength={64} autoComplete="current-password" autoFocus={id !== ''} />
         </Form.Item>
         {error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 16 }} />}
         <Button type="primary" htmlType="submit" block loading={busy}>
@@ -241,7 +248,8 @@ function GuestLookupForm({ id, onFound }: { id: string; onFound: (password: stri
         </Button>
       </Form>
       <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
-        {t('order.memberHint')} <a {...linkTo(`/login?next=${encodeURIComponent(`/orders/${id}`)}`)}>{t('login')}</a>
+        {t('order.memberHint')}{' '}
+        <a {...linkTo(`/login?next=${encodeURIComponent(id ? `/orders/${id}` : '/account/orders')}`)}>{t('login')}</a>
       </Typography.Paragraph>
     </Card>
   );
@@ -301,6 +309,7 @@ function OrderView({ order: o, actions }: { order: Order; actions: ReactNode }) 
               { title: t('order.stepDone') },
             ]}
           />
+          <ShopLink id={o.supplierId} name={o.shopName} />
           <StatusNote order={o} />
           {o.cardKeys && o.cardKeys.length > 0 && <OrderKeys keys={o.cardKeys} />}
           {o.deliveryContent && (

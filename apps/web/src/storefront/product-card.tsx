@@ -1,5 +1,5 @@
 import type { ProductListItemDto } from '@kameng/contracts';
-import { Card, Flex, Typography } from 'antd';
+import { Card, Col, Flex, Pagination, Row, Typography } from 'antd';
 import { useI18n } from '../i18n/index.ts';
 import { formatCents } from '../lib/money.ts';
 import { linkTo } from '../lib/router.ts';
@@ -64,5 +64,31 @@ export function ProductCard({ product }: { product: ProductListItemDto }) {
         </Flex>
       </Card>
     </a>
+  );
+}
+
+/** A page of products as cards (two across on a phone), with the pager under them. */
+export function ProductGrid(props: {
+  page: { items: ProductListItemDto[]; total: number; page: number; pageSize: number };
+  onPage: (page: number) => void;
+}) {
+  return (
+    <>
+      <Row gutter={[10, 10]}>
+        {props.page.items.map((p) => (
+          <Col key={p.id} xs={12} sm={8} md={6} xl={4}>
+            <ProductCard product={p} />
+          </Col>
+        ))}
+      </Row>
+      <Pagination
+        align="center"
+        current={props.page.page}
+        pageSize={props.page.pageSize}
+        total={props.page.total}
+        showSizeChanger={false}
+        onChange={props.onPage}
+      />
+    </>
   );
 }

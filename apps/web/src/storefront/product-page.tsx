@@ -30,6 +30,7 @@ import { useSession } from '../lib/session.ts';
 import { useProduct } from './catalog-data.ts';
 import { checkoutPath, type CheckoutState } from './checkout-link.ts';
 import { Cover } from './product-card.tsx';
+import { ShopLink } from './shop-link.tsx';
 
 export function ProductPage({ id }: { id: string }) {
   const { t } = useI18n();
@@ -110,6 +111,7 @@ function ProductView({ p }: { p: ProductDetailDto }) {
               <Typography.Title level={4} style={{ margin: 0, wordBreak: 'break-word' }} data-testid="product-title">
                 {p.title}
               </Typography.Title>
+              <ShopLink id={p.supplierId} name={p.shopName} />
               <Flex wrap gap={6}>
                 <Tag color="red">{t(`deliveryMode.${p.deliveryMode}`)}</Tag>
                 <Tag>{t('product.sold', { count: String(p.salesCount) })}</Tag>

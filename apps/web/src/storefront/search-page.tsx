@@ -4,12 +4,9 @@ import {
   Breadcrumb,
   Button,
   Card,
-  Col,
   Empty,
   Flex,
   Input,
-  Pagination,
-  Row,
   Radio,
   Skeleton,
   Space,
@@ -29,7 +26,7 @@ import {
   useCategoryTree,
   useProductSearch,
 } from './catalog-data.ts';
-import { ProductCard } from './product-card.tsx';
+import { ProductGrid } from './product-card.tsx';
 
 const PAGE_SIZE = 20;
 const SORTS = ['sales', 'price_asc', 'price_desc', 'newest'] as const;
@@ -178,21 +175,7 @@ export function SearchPage() {
       ) : (
         <>
           <Typography.Text type="secondary">{t('search.total', { count: String(result.data.total) })}</Typography.Text>
-          <Row gutter={[10, 10]}>
-            {result.data.items.map((p) => (
-              <Col key={p.id} xs={12} sm={8} md={6} xl={4}>
-                <ProductCard product={p} />
-              </Col>
-            ))}
-          </Row>
-          <Pagination
-            align="center"
-            current={result.data.page}
-            pageSize={result.data.pageSize}
-            total={result.data.total}
-            showSizeChanger={false}
-            onChange={(page) => apply({ page })}
-          />
+          <ProductGrid page={result.data} onPage={(page) => apply({ page })} />
         </>
       )}
     </Flex>

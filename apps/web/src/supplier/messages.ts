@@ -37,6 +37,9 @@ export const zhCN = {
   'money.account': '账户',
   'money.allAccounts': '全部账户',
   'money.ref': '关联',
+  'ref.order': '订单',
+  'ref.payment': '支付',
+  'ref.withdrawal': '提现',
   'money.noPostings': '还没有资金流水。有订单付款后，托管和结算都会记在这里。',
   'money.withdraw': '申请提现',
   'money.availableNow': '当前可提现 {amount}',
@@ -189,7 +192,7 @@ export const zhCN = {
   'keys.job.running': '导入中',
   'keys.job.done': '完成',
   'keys.job.failed': '失败',
-  'orders.queueHint': '买家已付款、等待你人工发货的订单。',
+  'orders.queueHint': '买家已付款、等待你人工发货或充值的订单（人工发货与直充），最早付款的在前。',
   'orders.allModes': '全部发货方式',
   'orders.empty': '还没有订单。商品上架后，买家下单会出现在这里。',
   'orders.queueEmpty': '没有待发货的订单。',
@@ -210,6 +213,12 @@ export const zhCN = {
   'orders.content': '发货内容',
   'orders.contentHint': '买家会在订单里看到这些内容（账号、卡密、使用说明等），加密保存。',
   'orders.deliveredOk': '已发货',
+  'orders.toppedUp': '已充值',
+  'orders.refund': '退款',
+  'orders.refundTitle': '退款：{id}',
+  'orders.refundHint': '{amount} 将从担保资金全额退还给买家，商品数量退回库存。此操作不可撤销。',
+  'orders.refundReason': '退款原因（记入审计日志）',
+  'orders.refundedOk': '已退款',
 } as const;
 
 export const enUS: Translation<typeof zhCN> = {
@@ -249,6 +258,9 @@ export const enUS: Translation<typeof zhCN> = {
   'money.account': 'Account',
   'money.allAccounts': 'All accounts',
   'money.ref': 'Reference',
+  'ref.order': 'Order',
+  'ref.payment': 'Payment',
+  'ref.withdrawal': 'Withdrawal',
   'money.noPostings': 'No postings yet. Escrow and settlements appear here once orders are paid.',
   'money.withdraw': 'Withdraw',
   'money.availableNow': 'Available now: {amount}',
@@ -403,7 +415,8 @@ export const enUS: Translation<typeof zhCN> = {
   'keys.job.running': 'Running',
   'keys.job.done': 'Done',
   'keys.job.failed': 'Failed',
-  'orders.queueHint': 'Paid orders waiting for you to deliver by hand.',
+  'orders.queueHint':
+    'Paid orders waiting for you to deliver or top up by hand (manual goods and direct top-ups), oldest first.',
   'orders.allModes': 'Any delivery',
   'orders.empty': 'No orders yet. Once your products are on sale, orders show up here.',
   'orders.queueEmpty': 'Nothing to deliver.',
@@ -424,6 +437,13 @@ export const enUS: Translation<typeof zhCN> = {
   'orders.content': 'What to deliver',
   'orders.contentHint': 'The buyer sees this in the order (account, code, instructions); it is stored encrypted.',
   'orders.deliveredOk': 'Delivered',
+  'orders.toppedUp': 'Topped up',
+  'orders.refund': 'Refund',
+  'orders.refundTitle': 'Refund {id}',
+  'orders.refundHint':
+    '{amount} goes back to the buyer in full from escrow and the units return to stock. This cannot be undone.',
+  'orders.refundReason': 'Reason (kept in the audit log)',
+  'orders.refundedOk': 'Refunded',
 };
 
 export const messages = defineConsoleMessages(zhCN, enUS);

@@ -31,6 +31,14 @@ import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { useSession } from '../lib/session.ts';
 import { useT } from './messages.ts';
+import { Named } from '../console/named.tsx';
+
+/** What a posting refers to, in words (the id follows as a small line). */
+function refTypeName(t: ReturnType<typeof useT>, refType: string | null | undefined): string {
+  return refType === 'order' || refType === 'payment' || refType === 'withdrawal'
+    ? t(`ref.${refType}`)
+    : (refType ?? '—');
+}
 
 type Account = 'held' | 'available' | 'withdrawing';
 const THIRD = { xs: 24, md: 8 };
@@ -126,7 +134,7 @@ function Postings() {
             title: t('money.ref'),
             width: 220,
             key: 'ref',
-            render: (_, p) => (p.refId ? `${p.refType ?? ''} ${p.refId}` : (p.memo ?? '—')),
+            render: (_, p) => (p.refId ? <Named name={refTypeName(t, p.refType)} id={p.refId} /> : (p.memo ?? '—')),
           },
         ]}
       />

@@ -2,7 +2,7 @@ import { App, Button, DatePicker, Drawer, Empty, Form, Input, Space, Typography 
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { ExportButtons } from '../console/export-buttons.tsx';
-import { formatTime } from '../console/format.ts';
+import { formatCents, formatTime } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
 import { OrderFacts } from '../console/order-facts.tsx';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
@@ -17,7 +17,12 @@ import { useT } from './messages.ts';
 const PAGE_SIZE = 20;
 type Mode = 'auto' | 'manual' | 'direct';
 
-/** The shop's orders; with `queue`, the paid manual orders waiting for the supplier to deliver. */
+/** A paid order that waits for the supplier's hand: manual goods and direct top-ups. */
+export function awaitsSupplier(o: OrderView): boolean {
+  return o.status === 'paid' && o.items.some((i) => i.deliveryMode === 'manual' || i.deliveryMode === 'direct');
+}
+
+/** The shop's orders; with `queue`, the paid manual and direct orders waiting for the supplier, oldest first. */
 export default function Orders({ queue }: { queue: boolean }) {
   const t = useT();
   const { locale } = useI18n();
@@ -27,9 +32,11 @@ export default function Orders({ queue }: { queue: boolean }) {
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<OrderView | null>(null);
   const [delivering, setDelivering] = useState<OrderView | null>(null);
+  const [refunding, setRefunding] = useState<OrderView | null>(null);
   const filters = {
-    status: queue ? 'paid' : status,
-    deliveryMode: queue ? 'manual' : mode,
+    queue: queue ? 'delivery' : undefined,
+    status: queue ? undefined : status,
+    deliveryMode: queue ? undefined : mode,
     from: range?.[0]?.startOf('day').valueOf(),
     to: range?.[1]?.endOf('day').valueOf(),
   };
@@ -101,13 +108,18 @@ export default function Orders({ queue }: { queue: boolean }) {
           {
             title: t('common.actions'),
             key: 'a',
-            width: 120,
+            width: 150,
             fixed: 'right' as const,
             render: (_, o) =>
-              o.status === 'paid' && o.items.some((i) => i.deliveryMode === 'manual') ? (
-                <Button size="small" type="primary" onClick={() => setDelivering(o)}>
-                  {t('orders.deliver')}
-                </Button>
+              awaitsSupplier(o) ? (
+                <Space size={4}>
+                  <Button size="small" type="primary" onClick={() => setDelivering(o)}>
+                    {t('orders.deliver')}
+                  </Button>
+                  <Button size="small" danger onClick={() => setRefunding(o)}>
+                    {t('orders.refund')}
+                  </Button>
+                </Space>
               ) : (
                 <Button size="small" type="link" onClick={() => setOpen(o)}>
                   {t('common.view')}
@@ -123,13 +135,23 @@ export default function Orders({ queue }: { queue: boolean }) {
           setOpen(null);
           setDelivering(o);
         }}
+        onRefund={(o) => {
+          setOpen(null);
+          setRefunding(o);
+        }}
       />
       <DeliverModal order={delivering} onClose={() => setDelivering(null)} />
+      <RefundModal order={refunding} onClose={() => setRefunding(null)} />
     </>
   );
 }
 
-function OrderDrawer(props: { order: OrderView | null; onClose: () => void; onDeliver: (o: OrderView) => void }) {
+function OrderDrawer(props: {
+  order: OrderView | null;
+  onClose: () => void;
+  onDeliver: (o: OrderView) => void;
+  onRefund: (o: OrderView) => void;
+}) {
   const t = useT();
   const o = props.order;
   return (
@@ -141,7 +163,7 @@ function OrderDrawer(props: { order: OrderView | null; onClose: () => void; onDe
     >
       {o && (
         <>
-          <OrderFacts order={o} buyer={o.guest ? t('orders.guest') : t('orders.member')} />
+          <OrderFacts order={o} buyer={o.buyerContact ?? (o.guest ? t('orders.guest') : t('orders.member'))} />
           {o.deliveryContent && (
             <>
               <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -150,10 +172,15 @@ function OrderDrawer(props: { order: OrderView | null; onClose: () => void; onDe
               <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{o.deliveryContent}</Typography.Paragraph>
             </>
           )}
-          {o.status === 'paid' && o.items.some((i) => i.deliveryMode === 'manual') && (
-            <Button type="primary" style={{ marginTop: 16 }} onClick={() => props.onDeliver(o)}>
-              {t('orders.deliver')}
-            </Button>
+          {awaitsSupplier(o) && (
+            <Space style={{ marginTop: 16 }}>
+              <Button type="primary" onClick={() => props.onDeliver(o)}>
+                {t('orders.deliver')}
+              </Button>
+              <Button danger onClick={() => props.onRefund(o)}>
+                {t('orders.refund')}
+              </Button>
+            </Space>
           )}
         </>
       )}
@@ -168,7 +195,9 @@ function DeliverModal(props: { order: OrderView | null; onClose: () => void }) {
   const o = props.order;
   return (
     <FormModal<{ content: string }>
+      key={o?.id ?? 'none'}
       open={o !== null}
+      initialValues={o?.items.some((i) => i.deliveryMode === 'direct') ? { content: t('orders.toppedUp') } : {}}
       title={t('orders.deliverTitle', { id: o?.id ?? '' })}
       okText={t('orders.deliver')}
       onClose={props.onClose}
@@ -192,6 +221,39 @@ function DeliverModal(props: { order: OrderView | null; onClose: () => void }) {
         rules={[{ required: true, whitespace: true, message: t('common.required') }]}
       >
         <Input.TextArea autoSize={{ minRows: 4, maxRows: 10 }} maxLength={10_000} showCount />
+      </Form.Item>
+    </FormModal>
+  );
+}
+
+function RefundModal(props: { order: OrderView | null; onClose: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const invalidate = useInvalidate();
+  const o = props.order;
+  return (
+    <FormModal<{ reason: string }>
+      open={o !== null}
+      danger
+      title={t('orders.refundTitle', { id: o?.id ?? '' })}
+      okText={t('orders.refund')}
+      onClose={props.onClose}
+      onSubmit={async (v) => {
+        if (!o) return;
+        await api('POST', `/api/v1/supplier/orders/${encodeURIComponent(o.id)}/refund`, { reason: v.reason.trim() });
+        message.success(t('orders.refundedOk'));
+        await invalidate('/api/v1/supplier/orders');
+      }}
+    >
+      {o && (
+        <Typography.Paragraph>{t('orders.refundHint', { amount: formatCents(o.amountCents) })}</Typography.Paragraph>
+      )}
+      <Form.Item
+        name="reason"
+        label={t('orders.refundReason')}
+        rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+      >
+        <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={500} showCount />
       </Form.Item>
     </FormModal>
   );

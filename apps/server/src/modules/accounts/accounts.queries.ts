@@ -412,3 +412,39 @@ export async function eraseSignInTraces(db: Executor, userId: string, targets: s
 export async function insertClosure(db: Executor, row: AccountClosuresTable): Promise<void> {
   await db.insertInto('account_closures').values(row).execute();
 }
+
+// names other modules show instead of ids
+
+export async function contactsOfMany(
+  db: Executor,
+  ids: string[],
+): Promise<{ id: string; email: string | null; phone: string | null }[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('users').select(['id', 'email', 'phone']).where('id', 'in', ids).execute();
+}
+
+/** The shop names of approved applications, oldest decision first (a later approval renames the shop). */
+export async function approvedShopNames(
+  db: Executor,
+  userIds: string[],
+): Promise<{ user_id: string; shop_name: string }[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .selectFrom('supplier_applications')
+    .select(['user_id', 'shop_name'])
+    .where('user_id', 'in', userIds)
+    .where('status', '=', 'approved')
+    .orderBy('reviewed_at')
+    .execute();
+}
+
+export async function userIdsByContact(db: Executor, text: string, limit: number): Promise<string[]> {
+  const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where((eb) => eb.or([eb('email', 'like', eb.val(like)), eb('phone', 'like', eb.val(like))]))
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}

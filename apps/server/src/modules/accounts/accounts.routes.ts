@@ -8,6 +8,7 @@ import {
   resetPasswordBodySchema,
   sendCodeBodySchema,
   sessionSchema,
+  shopSchema,
   totpConfirmBodySchema,
   totpDisableBodySchema,
   totpEnrollResponseSchema,
@@ -115,11 +116,44 @@ export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags: ['auth'],
           summary: 'Confirm the password (and 2FA code) before a sensitive action',
           body: reauthBodySchema,
-          response: { 200: z.object({ reauthAt: z.number() }), ...errorResponses(401) },
+          response: {
+            200: z.object({
+              reauthAt: z.number(),
+              stepUpSeconds: z.number().describe('how long sensitive actions go on without asking again'),
+            }),
+            ...errorResponses(401),
+          },
         },
         config: { auth: 'user' },
       },
       async (req) => accounts.reauthenticate(deps, requireAuth(req), req.body, metaOf(req)),
+    );
+
+    app.get(
+      '/auth/session',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Who is signed in: the user, or null for a visitor (never 401, so a page can ask first)',
+          response: { 200: z.object({ user: userSchema.nullable() }), ...errorResponses() },
+        },
+        config: { auth: 'public' },
+      },
+      async (req) => ({ user: await accounts.sessionUser(deps, req.auth) }),
+    );
+
+    app.get(
+      '/shops/:id',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: "A supplier's shop as buyers see it (its products: GET /products?supplierId=)",
+          params: idParams,
+          response: { 200: shopSchema, ...errorResponses(404) },
+        },
+        config: { auth: 'public' },
+      },
+      async (req) => accounts.findShop(deps, req.params.id),
     );
 
     app.get(

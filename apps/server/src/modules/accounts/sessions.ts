@@ -9,6 +9,7 @@ import { type AuthContext, csrfTokenFor } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { RequestMeta } from '../../platform/http/route-helpers.ts';
 import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
+import { getSetting } from '../../platform/settings.ts';
 import * as q from './accounts.queries.ts';
 import { checkSecondFactor } from './totp.ts';
 import { parseLogin, passwordMatches, toUserDto } from './users.ts';
@@ -16,7 +17,6 @@ import { parseLogin, passwordMatches, toUserDto } from './users.ts';
 // Sign-in, the sessions it creates, resolving a presented token, and re-authentication for sensitive actions.
 
 export const SESSION_TTL_MS = 30 * 24 * HOUR;
-export const RECENT_AUTH_MS = 10 * MINUTE;
 
 const TOUCH_EVERY_MS = MINUTE;
 
@@ -177,9 +177,15 @@ export async function revokeMySession(deps: Deps, auth: AuthContext, sessionId: 
 }
 
 /** Sensitive actions (2FA changes, payout accounts, withdrawals) need a password proof within the last 10 minutes. */
-export function requireRecentAuth(deps: Deps, auth: AuthContext, maxAgeMs = RECENT_AUTH_MS): void {
-  if (deps.clock.now() - auth.reauthAt > maxAgeMs) {
-    throw new AppError('REAUTH_REQUIRED', 'Confirm your password to continue', { maxAgeSeconds: maxAgeMs / 1000 });
+/**
+ * A sensitive action (payout account, withdrawal, keys, 2FA) needs the password proved within the step-up
+ * window (login or POST /auth/reauth; operator-set `accounts.stepUpMinutes`, default 5): inside it the action
+ * does not ask again, after it the server refuses with REAUTH_REQUIRED (PROMISES #24).
+ */
+export async function requireRecentAuth(deps: Deps, auth: AuthContext): Promise<void> {
+  const windowMs = (await getSetting(deps.db, 'accounts.stepUpMinutes')) * MINUTE;
+  if (deps.clock.now() - auth.reauthAt > windowMs) {
+    throw new AppError('REAUTH_REQUIRED', 'Confirm your password to continue', { maxAgeSeconds: windowMs / 1000 });
   }
 }
 
@@ -188,7 +194,7 @@ export async function reauthenticate(
   auth: AuthContext,
   body: { password: string; totp?: string | undefined },
   meta: RequestMeta,
-): Promise<{ reauthAt: number }> {
+): Promise<{ reauthAt: number; stepUpSeconds: number }> {
   await deps.limiter.consume(
     `reauth:user:${auth.userId}`,
     { max: 10, windowMs: 15 * MINUTE },
@@ -214,5 +220,5 @@ export async function reauthenticate(
       ip: meta.ip,
     });
   });
-  return { reauthAt: now };
+  return { reauthAt: now, stepUpSeconds: (await getSetting(deps.db, 'accounts.stepUpMinutes')) * 60 };
 }

@@ -15,7 +15,7 @@ import { checkSecondFactor, totpKey } from './totp.ts';
 // Turning TOTP two-factor sign-in on and off, and the recovery codes that come with it.
 
 export async function enrollTotp(deps: Deps, auth: AuthContext) {
-  requireRecentAuth(deps, auth);
+  await requireRecentAuth(deps, auth);
   const user = await q.findUserById(deps.db, auth.userId);
   if (!user) throw new AppError('NOT_FOUND', 'No such user');
   if (user.totp_enabled_at !== null)

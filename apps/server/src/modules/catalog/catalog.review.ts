@@ -4,8 +4,9 @@ import { writeAudit } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import type { RequestMeta } from '../accounts/accounts.service.ts';
+import { type RequestMeta, shopNamesOf } from '../accounts/accounts.service.ts';
 import { invalidateCatalogCache } from './catalog.cache.ts';
+import { categoryIndex } from './catalog.categories.ts';
 import { type ManageFilter, manageDto, manageList } from './catalog.products.ts';
 import * as q from './catalog.queries.ts';
 
@@ -13,7 +14,26 @@ export async function listProductsForReview(
   deps: Deps,
   f: ManageFilter,
 ): Promise<{ items: ProductManageDto[]; total: number }> {
-  return manageList(deps, deps.db, f);
+  const page = await manageList(deps, deps.db, f);
+  // operators read names: the supplier's shop and the category path, not their ids
+  const [shops, index] = await Promise.all([
+    shopNamesOf(
+      deps.db,
+      page.items.map((p) => p.supplierId),
+    ),
+    categoryIndex(deps),
+  ]);
+  return {
+    ...page,
+    items: page.items.map((p) => ({
+      ...p,
+      shopName: shops.get(p.supplierId) ?? null,
+      categoryPath: index
+        .ancestry(p.categoryId)
+        .map((c) => c.name)
+        .join(' / '),
+    })),
+  };
 }
 
 async function decide(

@@ -5,6 +5,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { shopNamesOf } from '../accounts/accounts.service.ts';
 import { cachedJson, type JsonEntry } from './catalog.cache.ts';
 import { type CategoryIndex, categoryIndex } from './catalog.categories.ts';
 import { GOODS_TYPE_MODE, toListItem, toManageDto } from './catalog.product-views.ts';
@@ -79,7 +80,13 @@ async function findProducts(
   };
 }
 
-function toDetail(r: q.ProductRow, stock: number | null, index: CategoryIndex, manage: boolean): ProductDetailDto {
+function toDetail(
+  r: q.ProductRow,
+  stock: number | null,
+  index: CategoryIndex,
+  shopName: string | null,
+  manage: boolean,
+): ProductDetailDto {
   const m = toManageDto(r, stock);
   return {
     id: m.id,
@@ -101,6 +108,7 @@ function toDetail(r: q.ProductRow, stock: number | null, index: CategoryIndex, m
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
     categoryPath: index.ancestry(r.category_id).map((c) => ({ id: c.id, name: c.name })),
+    shopName,
     ...(manage
       ? {
           manage: {
@@ -129,7 +137,8 @@ export async function productDetail(deps: Deps, auth: AuthContext | null, id: st
     if (!row) return null;
     if (!(isOperator(auth) || row.supplier_id === auth?.userId)) return null;
     const stock = (await stockOf(deps, deps.db, [row])).get(row.id) ?? null;
-    return toDetail(row, stock, await categoryIndex(deps), true);
+    const shop = (await shopNamesOf(deps.db, [row.supplier_id])).get(row.supplier_id) ?? null;
+    return toDetail(row, stock, await categoryIndex(deps), shop, true);
   };
   if (auth && isOperator(auth)) {
     const d = await loadDirect();
@@ -144,7 +153,8 @@ export async function productDetail(deps: Deps, auth: AuthContext | null, id: st
       const row = await q.findProduct(deps.readDb, id);
       if (row?.status !== 'approved' || row.on_sale !== 1) return null;
       const stock = (await publicStockOf(deps, [row])).get(row.id) ?? null;
-      return toDetail(row, stock, await categoryIndex(deps), false);
+      const shop = (await shopNamesOf(deps.readDb, [row.supplier_id])).get(row.supplier_id) ?? null;
+      return toDetail(row, stock, await categoryIndex(deps), shop, false);
     },
     () => ({ products: [id] }),
   );

@@ -8,7 +8,7 @@ import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { claimOf, type Idempotent, idempotently } from '../../platform/idempotency.ts';
 import { getSetting } from '../../platform/settings.ts';
-import { type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
+import { type RequestMeta, requireRecentAuth, shopNamesOf } from '../accounts/accounts.service.ts';
 import * as q from './withdrawals.queries.ts';
 import type { WithdrawalStatus } from './ledger.tables.ts';
 import { PAYOUTS_EXTERNAL, supplierAccounts } from './account-ids.ts';
@@ -46,7 +46,7 @@ export async function createPayoutAccount(
   body: CreatePayoutAccountBody,
   meta: RequestMeta,
 ): Promise<PayoutAccountDto> {
-  requireRecentAuth(deps, auth);
+  await requireRecentAuth(deps, auth);
   const id = newId('pya', deps.clock, deps.random);
   const row: q.PayoutAccountRow = {
     id,
@@ -131,7 +131,7 @@ export async function requestWithdrawal(
 ): Promise<Idempotent<WithdrawalDto>> {
   // the supplier guard already demands it; money leaving says so again where it happens
   if (!auth.twoFactor) throw new AppError('TWO_FACTOR_REQUIRED', 'Turn on two-factor sign-in before withdrawing');
-  requireRecentAuth(deps, auth);
+  await requireRecentAuth(deps, auth);
   const id = newId('wdr', deps.clock, deps.random);
   const now = deps.clock.now();
   const accounts = supplierAccounts(auth.userId);
@@ -219,7 +219,12 @@ export async function listWithdrawals(deps: Deps, f: WithdrawalQuery & { supplie
     limit: f.pageSize,
     offset: (f.page - 1) * f.pageSize,
   });
-  return { items: await toWithdrawalDtos(deps.db, rows), total };
+  const shops = await shopNamesOf(
+    deps.db,
+    rows.map((r) => r.supplier_id),
+  );
+  const items = await toWithdrawalDtos(deps.db, rows);
+  return { items: items.map((w) => ({ ...w, shopName: shops.get(w.supplierId) ?? null })), total };
 }
 
 export async function getWithdrawal(deps: Deps, id: string): Promise<WithdrawalDto> {

@@ -1,6 +1,7 @@
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { shopNamesOf } from '../accounts/accounts.service.ts';
 import { getProductsForOrder, unitPriceCents } from '../catalog/catalog.service.ts';
 import * as q from './orders.queries.ts';
 
@@ -9,6 +10,10 @@ export async function getCart(deps: Deps, auth: AuthContext) {
   const products = await getProductsForOrder(
     deps.db,
     rows.map((r) => r.product_id),
+  );
+  const shops = await shopNamesOf(
+    deps.db,
+    [...products.values()].map((p) => p.supplierId),
   );
   return {
     items: rows.map((r) => {
@@ -19,6 +24,7 @@ export async function getCart(deps: Deps, auth: AuthContext) {
         quantity: r.quantity,
         title: p?.title ?? null,
         supplierId: p?.supplierId ?? null,
+        shopName: p ? (shops.get(p.supplierId) ?? null) : null,
         available,
         unitPriceCents: available ? unitPriceCents(p, r.quantity) : null,
       };

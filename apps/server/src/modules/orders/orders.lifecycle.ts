@@ -170,3 +170,57 @@ export async function deliverManually(
     return toView((await q.findOrder(tx, orderId))!, items);
   });
 }
+
+/**
+ * The supplier cannot fill a paid manual or direct order (out of stock upstream, a wrong account): the buyer gets
+ * the whole amount back from escrow at once, the way an overdue order is refunded, and the units return to stock.
+ */
+export async function refundBySupplier(
+  deps: Deps,
+  auth: AuthContext,
+  orderId: string,
+  reason: string,
+  ip: string,
+): Promise<OrderView> {
+  const view = await deps.db.transaction().execute(async (tx) => {
+    const order = await q.findOrder(tx, orderId);
+    if (!order || order.supplier_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such order');
+    const items = await q.itemsOf(tx, orderId);
+    if (items[0]?.delivery_mode === 'auto')
+      throw new AppError('INVALID_STATE', 'This order is delivered automatically');
+    if (order.status !== 'paid')
+      throw new AppError('INVALID_STATE', `An order that is ${order.status} cannot be refunded here`);
+    for (const it of items) await returnManualStock(tx, it.product_id, it.quantity);
+    await refundOrder(tx, deps, order, await paymentOf(tx, orderId), 'supplier_refunded', { fromHold: true });
+    await writeAudit(tx, deps, {
+      actorId: auth.userId,
+      action: 'order.refund_by_supplier',
+      objectType: 'order',
+      objectId: orderId,
+      ip,
+      details: { reason },
+    });
+    return toView((await q.findOrder(tx, orderId))!, items);
+  });
+  await invalidateCatalogCache(deps);
+  return view;
+}
+
+/** An operator sends a delivered order's notice again: the same job as at delivery, audited. */
+export async function resendDelivery(deps: Deps, auth: AuthContext, orderId: string, ip: string): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const order = await q.findOrder(tx, orderId);
+    if (!order) throw new AppError('NOT_FOUND', 'No such order');
+    if (!['delivered', 'completed'].includes(order.status))
+      throw new AppError('INVALID_STATE', `An order that is ${order.status} has no delivery to send again`);
+    if (!order.guest_email && !order.buyer_id) throw new AppError('INVALID_STATE', 'Nobody to send it to');
+    await enqueue(tx, deps, notifyDeliveredJob, { orderId });
+    await writeAudit(tx, deps, {
+      actorId: auth.userId,
+      action: 'order.resend_delivery',
+      objectType: 'order',
+      objectId: orderId,
+      ip,
+    });
+  });
+}

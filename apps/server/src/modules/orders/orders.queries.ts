@@ -87,7 +87,10 @@ export interface OrderFilter {
   categoryId?: string | undefined;
   deliveryMode?: 'auto' | 'manual' | 'direct' | undefined;
   q?: string | undefined;
+  /** with `q`: buyers whose email or phone matched it */
+  buyerIds?: readonly string[] | undefined;
   needsAttention?: boolean | undefined;
+  queue?: 'delivery' | undefined;
   limit: number;
   offset: number;
 }
@@ -100,16 +103,27 @@ function filteredOrders(db: Executor, f: Omit<OrderFilter, 'limit' | 'offset'>) 
   if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
   if (f.to !== undefined) q = q.where('created_at', '<', f.to);
   if (f.needsAttention) q = q.where('needs_attention', '=', 1);
-  if (f.q)
+  if (f.q) {
+    const text = f.q;
+    const buyers = f.buyerIds ?? [];
     q = q.where((eb) =>
-      eb.or([eb('id', '=', f.q as string), eb('buyer_id', '=', f.q as string), eb('guest_email', '=', f.q as string)]),
+      eb.or([
+        eb('id', '=', text),
+        eb('buyer_id', '=', text),
+        eb('guest_email', '=', text),
+        ...(buyers.length > 0 ? [eb('buyer_id', 'in', buyers)] : []),
+      ]),
     );
-  if (f.categoryId || f.deliveryMode) {
-    const { categoryId, deliveryMode } = f;
+  }
+  // the people's queue: paid and waiting for the supplier's hand (manual goods, direct top-ups)
+  if (f.queue === 'delivery') q = q.where('status', '=', 'paid');
+  const modes = f.queue === 'delivery' ? (['manual', 'direct'] as const) : f.deliveryMode ? [f.deliveryMode] : null;
+  if (f.categoryId || modes) {
+    const { categoryId } = f;
     q = q.where('id', 'in', (eb) => {
       let sub = eb.selectFrom('order_items').select('order_id');
       if (categoryId) sub = sub.where('category_id', '=', categoryId);
-      if (deliveryMode) sub = sub.where('delivery_mode', '=', deliveryMode);
+      if (modes) sub = sub.where('delivery_mode', 'in', modes);
       return sub;
     });
   }
@@ -118,8 +132,12 @@ function filteredOrders(db: Executor, f: Omit<OrderFilter, 'limit' | 'offset'>) 
 
 export async function listOrders(db: Executor, f: OrderFilter): Promise<{ rows: OrderRow[]; total: number }> {
   const q = filteredOrders(db, f);
+  const ordered =
+    f.queue === 'delivery'
+      ? q.selectAll().orderBy('paid_at', 'asc').orderBy('id', 'asc')
+      : q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
   const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
+    ordered.limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };

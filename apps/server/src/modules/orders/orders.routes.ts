@@ -7,6 +7,8 @@ import {
   daysQuerySchema,
   guestLookupBodySchema,
   manualDeliveryBodySchema,
+  okSchema,
+  supplierRefundBodySchema,
   orderListQuerySchema,
   ordersPageSchema,
   orderStatusSchema,
@@ -204,6 +206,22 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
       async (req) => orders.deliverManually(deps, requireAuth(req), req.params.id, req.body.content, req.ip),
     );
 
+    app.post(
+      '/supplier/orders/:id/refund',
+      {
+        schema: {
+          tags: ['supplier'],
+          summary:
+            'Refund a paid manual or direct order in full instead of delivering it (the buyer is paid back from escrow)',
+          params: idParams,
+          body: supplierRefundBodySchema,
+          response: { 200: orderViewSchema, ...errorResponses(401, 403, 404, 409) },
+        },
+        config: { auth: ['supplier'], rateLimit: { max: 30, windowMs: MINUTE, by: 'user' } },
+      },
+      async (req) => orders.refundBySupplier(deps, requireAuth(req), req.params.id, req.body.reason, req.ip),
+    );
+
     app.get(
       '/admin/orders',
       {
@@ -283,6 +301,11 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
             200: orderViewSchema.omit({ cardKeys: true, deliveryContent: true }).extend({
               buyerId: z.string().nullable(),
               guestEmail: z.string().nullable(),
+              paymentId: z
+                .string()
+                .nullable()
+                .describe('the payment that paid it: refunds go through POST /admin/payments/:id/refunds'),
+              refundableCents: z.number().int().describe('what is left to refund of that payment'),
               needsAttention: z.boolean(),
               events: z.array(
                 z.object({
@@ -299,6 +322,24 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: ['operator', 'admin'] },
       },
       async (req) => orders.getOrderForOperator(deps, req.params.id),
+    );
+
+    app.post(
+      '/admin/orders/:id/resend-delivery',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: "Send a delivered order's notice to the buyer again (the buyer asked; the first one was lost)",
+          params: idParams,
+          body: z.strictObject({}).nullish().describe('nothing: the notice goes where the order says'),
+          response: { 202: okSchema, ...errorResponses(401, 403, 404, 409) },
+        },
+        config: { auth: ['operator', 'admin'], rateLimit: { max: 10, windowMs: MINUTE, by: 'user' } },
+      },
+      async (req, reply) => {
+        await orders.resendDelivery(deps, requireAuth(req), req.params.id, req.ip);
+        return reply.status(202).send({ ok: true as const });
+      },
     );
   };
 }

@@ -9,6 +9,8 @@ export {
   cancelOrder,
   confirmOrder,
   deliverManually,
+  refundBySupplier,
+  resendDelivery,
   deliverOrder,
   expireOrder,
   notifyDelivered,

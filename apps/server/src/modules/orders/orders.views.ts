@@ -5,6 +5,8 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
+import { type Contact, contactsOf, shopNamesOf, usersByContact } from '../accounts/accounts.service.ts';
+import { paidPaymentForOrder, refundedCents } from '../payments/payments.service.ts';
 import { revealKeysForOrder } from '../vault/vault.service.ts';
 import * as q from './orders.queries.ts';
 import type { OrderStatus } from './orders.tables.ts';
@@ -30,8 +32,44 @@ export interface OrderView {
     amountCents: number;
     deliveryMode: string;
   }[];
+  shopName?: string | null;
+  buyerContact?: string | null;
   cardKeys?: string[];
   deliveryContent?: string;
+}
+
+/** How much of the buyer a viewer sees: the buyer nothing (it is him), the supplier a masked contact, operators all. */
+type BuyerShown = 'none' | 'masked' | 'full';
+
+/** `ab***@qq.com`, `139****5678`: enough for a supplier to tell buyers apart, not to reach them elsewhere. */
+export function maskContact(contact: string): string {
+  const at = contact.indexOf('@');
+  if (at >= 0) return `${contact.slice(0, Math.min(2, at))}***${contact.slice(at)}`;
+  return contact.length >= 7 ? `${contact.slice(0, 3)}****${contact.slice(-4)}` : '****';
+}
+
+/** Names instead of ids: the shop's name, and the buyer's email or phone as far as the viewer may see it. */
+async function withNames(deps: Deps, rows: q.OrderRow[], views: OrderView[], buyer: BuyerShown): Promise<OrderView[]> {
+  const shops = await shopNamesOf(
+    deps.db,
+    rows.map((r) => r.supplier_id),
+  );
+  const buyerIds = rows.flatMap((r) => (r.buyer_id ? [r.buyer_id] : []));
+  const contacts = buyer === 'none' ? new Map<string, Contact>() : await contactsOf(deps.db, buyerIds);
+  return views.map((v, i) => {
+    const row = rows[i] as q.OrderRow;
+    const c = row.buyer_id ? contacts.get(row.buyer_id) : undefined;
+    const contact = row.buyer_id ? (c?.email ?? c?.phone ?? null) : row.guest_email;
+    return {
+      ...v,
+      shopName: shops.get(row.supplier_id) ?? null,
+      ...(buyer === 'none' ? {} : { buyerContact: contact && buyer === 'masked' ? maskContact(contact) : contact }),
+    };
+  });
+}
+
+async function named(deps: Deps, row: q.OrderRow, view: OrderView, buyer: BuyerShown): Promise<OrderView> {
+  return (await withNames(deps, [row], [view], buyer))[0] as OrderView;
 }
 
 /** The key manual deliveries are sealed with. */
@@ -81,7 +119,7 @@ async function withSecrets(deps: Deps, order: q.OrderRow, view: OrderView): Prom
 export async function getOrderForBuyer(deps: Deps, auth: AuthContext, orderId: string): Promise<OrderView> {
   const order = await q.findOrder(deps.db, orderId);
   if (!order || order.buyer_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such order');
-  return withSecrets(deps, order, toView(order, await q.itemsOf(deps.db, orderId)));
+  return withSecrets(deps, order, await named(deps, order, toView(order, await q.itemsOf(deps.db, orderId)), 'none'));
 }
 
 export async function lookupGuestOrder(
@@ -95,25 +133,28 @@ export async function lookupGuestOrder(
   const order = await q.findOrder(deps.db, orderId);
   const ok = order?.guest_lookup_hash ? await bcryptVerify(lookupPassword, order.guest_lookup_hash) : false;
   if (!order || !ok) throw new AppError('NOT_FOUND', 'No order matches that number and lookup password');
-  return withSecrets(deps, order, toView(order, await q.itemsOf(deps.db, orderId)));
+  return withSecrets(deps, order, await named(deps, order, toView(order, await q.itemsOf(deps.db, orderId)), 'none'));
 }
 
-type OwnFilter = Omit<q.OrderFilter, 'buyerId' | 'supplierId' | 'q'>;
+type OwnFilter = Omit<q.OrderFilter, 'buyerId' | 'supplierId' | 'q' | 'buyerIds'>;
 
 export async function listBuyerOrders(deps: Deps, auth: AuthContext, f: OwnFilter) {
-  return orderPage(deps, { ...f, buyerId: auth.userId });
+  return orderPage(deps, { ...f, buyerId: auth.userId }, 'none');
 }
 
 export async function listSupplierOrders(deps: Deps, auth: AuthContext, f: OwnFilter) {
-  return orderPage(deps, { ...f, supplierId: auth.userId });
+  return orderPage(deps, { ...f, supplierId: auth.userId }, 'masked');
 }
 
 export async function getOrderForOperator(deps: Deps, orderId: string) {
   const order = await q.findOrder(deps.db, orderId);
   if (!order) throw new AppError('NOT_FOUND', 'No such order');
   const events = await q.eventsOf(deps.db, orderId);
+  const payment = await paidPaymentForOrder(deps.db, orderId);
   return {
-    ...toView(order, await q.itemsOf(deps.db, orderId)),
+    paymentId: payment?.id ?? null,
+    refundableCents: payment ? order.amount_cents - (await refundedCents(deps.db, payment.id)) : 0,
+    ...(await named(deps, order, toView(order, await q.itemsOf(deps.db, orderId)), 'full')),
     buyerId: order.buyer_id,
     guestEmail: order.guest_email,
     needsAttention: order.needs_attention === 1,
@@ -121,15 +162,18 @@ export async function getOrderForOperator(deps: Deps, orderId: string) {
   };
 }
 
-export async function searchOrders(deps: Deps, f: Omit<q.OrderFilter, 'buyerId' | 'supplierId'>) {
-  return orderPage(deps, f);
+/** Operators search by order number, buyer id, a guest's email, or part of a buyer's email or phone. */
+export async function searchOrders(deps: Deps, f: Omit<q.OrderFilter, 'buyerId' | 'supplierId' | 'buyerIds'>) {
+  const buyerIds = f.q && f.q.length >= 3 ? await usersByContact(deps.db, f.q) : [];
+  return orderPage(deps, { ...f, buyerIds }, 'full');
 }
 
-async function orderPage(deps: Deps, f: q.OrderFilter) {
+async function orderPage(deps: Deps, f: q.OrderFilter, buyer: BuyerShown) {
   const { rows, total } = await q.listOrders(deps.db, f);
   const items = await q.itemsOfMany(
     deps.db,
     rows.map((r) => r.id),
   );
-  return { items: rows.map((r) => toView(r, items.get(r.id) ?? [])), total };
+  const views = rows.map((r) => toView(r, items.get(r.id) ?? []));
+  return { items: await withNames(deps, rows, views, buyer), total };
 }

@@ -160,7 +160,7 @@ export async function updateChannel(
   meta: RequestMeta,
 ): Promise<ChannelViewDto> {
   // whoever can swap a verification key can forge payments: key and credential changes need a fresh password
-  if (body.secrets || body.settings) requireRecentAuth(deps, auth);
+  if (body.secrets || body.settings) await requireRecentAuth(deps, auth);
   const provider = body.provider;
   const allowed: readonly string[] = CHANNEL_SCENES[provider];
   const bad = (body.methods ?? []).filter((m) => !allowed.includes(m));

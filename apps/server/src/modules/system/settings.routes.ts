@@ -54,6 +54,7 @@ const settingsSchema = z.object({
   'disputes.supplierWarnScore': z.number().int().min(1).max(101),
   'disputes.supplierDelayScore': z.number().int().min(1).max(101),
   'disputes.supplierSuspendScore': z.number().int().min(1).max(101),
+  'accounts.stepUpMinutes': z.number().int().min(1).max(60),
 });
 
 async function readAll(deps: Deps) {

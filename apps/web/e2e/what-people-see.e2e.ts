@@ -1,0 +1,312 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { expectClean, launch, newVisitor, SCREENSHOT_DIR, shoot } from './support/browser.ts';
+import { approvedSupplier, signIn, waitFor } from './support/console.ts';
+import { adminFactor, Http, PASSWORD, type SeededShop, seedShop, uniqueEmail } from './support/seed.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, type RunningServer, startServer } from './support/server.ts';
+
+// What a visitor, a buyer, a supplier and an operator see first: the way back to an order, search on a phone,
+// who sells, names instead of ids, the way into the consoles, and a paid 直充 order in 待发货.
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1366, height: 900 };
+const LOOKUP = '查询订单';
+
+let server: RunningServer;
+let browser: Browser;
+let http: Http;
+let shop: SeededShop;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launch()]);
+  http = new Http(server.baseUrl);
+  shop = await seedShop(http, 5);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Every answer of ours a page got with a 4xx or 5xx status (a visitor's page should get none). */
+function failedRequests(page: Page): string[] {
+  const failed: string[] = [];
+  page.on('response', (res) => {
+    if (res.status() >= 400 && res.url().startsWith(server.baseUrl)) failed.push(`${res.status()} ${res.url()}`);
+  });
+  return failed;
+}
+
+/** A guest's order of `productId`, paid at the sandbox gateway; the number and lookup password to find it again. */
+async function guestOrder(productId: string, recipientAccount?: string): Promise<{ id: string; password: string }> {
+  const password = `lookup-${Date.now().toString(36)}`;
+  const order = await http.call<{ id: string; payment: { id: string } }>('POST', '/api/v1/orders', {
+    body: {
+      items: [{ productId, quantity: 1 }],
+      paymentMethod: 'sandbox',
+      ...(recipientAccount ? { recipientAccount } : {}),
+      guest: { email: uniqueEmail('guest'), lookupPassword: password },
+    },
+  });
+  await http.call('POST', `/sandbox/payments/${order.payment.id}/complete`, { body: {} });
+  await waitFor(
+    () =>
+      http.call<{ status: string }>('POST', '/api/v1/orders/lookup', {
+        body: { orderId: order.id, lookupPassword: password },
+      }),
+    (o) => o.status !== 'pending_payment',
+    'the sandbox payment',
+  );
+  return { id: order.id, password };
+}
+
+describe('a visitor', () => {
+  for (const viewport of [PHONE, DESKTOP]) {
+    it(`at ${viewport.width} px sees 查询订单 and a search box, and the home page logs no error and fails no request`, async () => {
+      const { page, errors } = await newVisitor(browser, server.baseUrl, viewport);
+      const failed = failedRequests(page);
+      await page.goto('/');
+      await expect.poll(() => page.getByTestId('product-card').count()).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('order-lookup-link').isVisible()).toBe(true);
+      expect(await page.getByTestId('order-lookup-link').innerText()).toContain(LOOKUP);
+      await expect.poll(() => page.getByTestId('footer-order-lookup').isVisible()).toBe(true);
+      // no health badge for buyers
+      expect(await page.getByText('服务正常').count()).toBe(0);
+      await page.waitForLoadState('networkidle');
+      expect(errors).toEqual([]);
+      expect(failed).toEqual([]);
+
+      await page.goto('/search?q=Q币');
+      await expect.poll(() => page.getByTestId('product-card').count()).toBeGreaterThan(0);
+      const box = page.getByRole('searchbox').or(page.getByPlaceholder('搜索游戏、点卡、会员…')).first();
+      await expect.poll(() => box.isVisible()).toBe(true);
+      expect(await box.evaluate((el) => el.closest('.ant-select') === null)).toBe(true);
+      expect(await box.inputValue()).toBe('Q币');
+      await box.fill('话费');
+      await box.press('Enter');
+      await expect.poll(() => page.url()).toContain(`q=${encodeURIComponent('话费')}`);
+      await expect.poll(() => page.getByTestId('product-card').filter({ hasText: '话费' }).count()).toBe(1);
+      await expectClean(page, `search at ${viewport.width}`);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it('sees who sells a product and opens the shop with its products', async () => {
+    const { page, errors } = await newVisitor(browser, server.baseUrl, PHONE);
+    await page.goto(`/products/${shop.product.id}`);
+    await expect.poll(() => page.getByTestId('shop-link').textContent()).toContain('星辰点卡');
+    await shoot(page, 'product-shop-name');
+    await page.getByTestId('shop-link').getByRole('link').click();
+    await expect.poll(() => page.getByTestId('shop-name').textContent()).toContain('星辰点卡');
+    await expect.poll(() => page.getByTestId('product-card').count()).toBe(3);
+    await shoot(page, 'shop-page');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('finds a guest order again from 查询订单 in the header', async () => {
+    const order = await guestOrder(shop.product.id);
+    const { page, errors } = await newVisitor(browser, server.baseUrl, PHONE);
+    await page.goto('/');
+    await page.getByTestId('order-lookup-link').click();
+    await expect.poll(() => page.url()).toContain('/order-lookup');
+    await page.getByTestId('lookup-order-number').fill(order.id);
+    await page.getByLabel('查询密码').fill(order.password);
+    await shoot(page, 'order-lookup');
+    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await expect.poll(() => page.url()).toContain(`/orders/${order.id}`);
+    await expect.poll(() => page.getByTestId('card-key').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('shop-link').textContent()).toContain('星辰点卡');
+    await shoot(page, 'order-found');
+    // a wrong password says so, and finds nothing
+    await page.goto('/order-lookup');
+    await page.getByTestId('lookup-order-number').fill(order.id);
+    await page.getByLabel('查询密码').fill('not-the-password');
+    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('alert').filter({ hasText: '订单号或查询密码不正确' }).isVisible())
+      .toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('a new buyer on a phone', () => {
+  it('signs up with a mobile number and is signed in at once', async () => {
+    const { page, errors } = await newVisitor(browser, server.baseUrl, PHONE);
+    await page.goto('/register');
+    await page.getByText('手机号', { exact: true }).click();
+    await page.getByRole('textbox', { name: '手机号' }).fill('13912345678');
+    await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('确认密码').fill(PASSWORD);
+    await shoot(page, 'register-phone');
+    await page.getByRole('button', { name: '注册' }).last().click();
+    await expect.poll(() => page.url()).toBe(`${server.baseUrl}/`);
+    await expect.poll(() => page.getByRole('link', { name: '我的' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('注册成功，已为你登录').isVisible()).toBe(true);
+    // a buyer is offered no console
+    expect(await page.locator('header a[href="/admin"], header a[href="/supplier"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('a supplier', () => {
+  it('finds his console from the storefront, sees a paid 直充 order in 待发货 and tops it up', async () => {
+    const supplier = await approvedSupplier(http, shop.admin, '直充小铺');
+    const cat = await http.call<{ id: string }>('POST', '/api/v1/admin/categories', {
+      token: shop.admin,
+      body: { name: '流量直充', goodsType: 'direct', game: '中国联通' },
+    });
+    const product = await http.call<{ id: string }>('POST', '/api/v1/supplier/products', {
+      token: supplier.token,
+      body: {
+        categoryId: cat.id,
+        title: '联通流量 1GB 直充',
+        description: '<p>付款后人工充值</p>',
+        priceCents: 1500,
+        deliveryMode: 'direct',
+        recipientField: '手机号',
+        stock: 10,
+      },
+    });
+    await http.call('POST', `/api/v1/admin/products/${product.id}/approve`, { token: shop.admin });
+    const order = await guestOrder(product.id, '13012345678');
+
+    for (const viewport of [PHONE, DESKTOP]) {
+      const { page, errors } = await newVisitor(browser, server.baseUrl, viewport);
+      // the sign-in helper waits for the header's 退出登录, which a phone keeps under 我的
+      await page.setViewportSize(DESKTOP);
+      await signIn(page, supplier.email, PASSWORD, '/', supplier.factor.next());
+      await page.setViewportSize(viewport);
+      const link = page.locator('header a[href="/supplier"]');
+      await expect.poll(() => link.isVisible()).toBe(true);
+      expect(await page.locator('header a[href="/admin"]').count()).toBe(0);
+      if (viewport === DESKTOP) {
+        await link.click();
+        await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/supplier/);
+        await page.goto('/supplier/delivery');
+        await expect.poll(() => page.getByText(order.id).first().isVisible()).toBe(true);
+        await expect.poll(() => page.getByText('13012345678').first().isVisible()).toBe(true);
+        await page.waitForLoadState('networkidle');
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `people-delivery-${viewport.width}.png`), fullPage: true });
+        await page
+          .getByRole('row', { name: new RegExp(order.id) })
+          .getByRole('button', { name: '发货' })
+          .click();
+        const dialog = page.getByRole('dialog');
+        await expect.poll(() => dialog.getByLabel('发货内容').inputValue()).toBe('已充值');
+        await dialog.getByLabel('发货内容').fill('已充值 1GB，运营商流水 2026120301');
+        await dialog.getByRole('button', { name: '发货' }).click();
+        await expect.poll(() => page.getByText('没有待发货的订单。').isVisible()).toBe(true);
+        const seen = await http.call<{ status: string; deliveryContent?: string }>('POST', '/api/v1/orders/lookup', {
+          body: { orderId: order.id, lookupPassword: order.password },
+        });
+        expect(seen.status).toBe('delivered');
+        expect(seen.deliveryContent).toBe('已充值 1GB，运营商流水 2026120301');
+      } else {
+        // 我的 leads to the console too, and offers no 供货商入驻 to a supplier
+        await page.goto('/account/orders');
+        await expect.poll(() => page.locator('main a[href="/supplier"]').isVisible()).toBe(true);
+        expect(await page.getByRole('tab', { name: '供货商入驻' }).count()).toBe(0);
+        await page.goto('/supplier/delivery');
+        await expect.poll(() => page.getByText(order.id).first().isVisible()).toBe(true);
+        await page.waitForLoadState('networkidle');
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `people-delivery-${viewport.width}.png`), fullPage: true });
+      }
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
+});
+
+describe('an operator', () => {
+  it('finds /admin from the storefront and sees buyers by email, shops by name, never a usr_ id', async () => {
+    const buyerEmail = uniqueEmail('named-buyer');
+    await http.call('POST', '/api/v1/auth/register', { body: { email: buyerEmail, password: PASSWORD } });
+    const buyer = await http.login(buyerEmail, PASSWORD);
+    await http.call('POST', '/api/v1/orders', {
+      token: buyer,
+      body: { items: [{ productId: shop.product.id, quantity: 1 }], paymentMethod: 'sandbox' },
+    });
+    const { page, errors } = await newVisitor(browser, server.baseUrl, DESKTOP);
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, '/', adminFactor(http).next());
+    const link = page.locator('header a[href="/admin"]');
+    await expect.poll(() => link.isVisible()).toBe(true);
+    await link.click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/admin');
+    await page.goto('/admin/orders');
+    await expect.poll(() => page.getByText(buyerEmail).first().isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('星辰点卡').first().isVisible()).toBe(true);
+    expect(await page.locator('main, .ant-layout').first().innerText()).not.toMatch(/usr_[0-9a-z]/);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'people-admin-orders-1366.png'), fullPage: true });
+    // the detail reads in words: who bought, which shop, why the order moved
+    await page
+      .getByRole('row', { name: new RegExp(buyerEmail) })
+      .getByRole('button')
+      .first()
+      .click();
+    const drawer = page.locator('.ant-drawer-open');
+    await expect.poll(() => drawer.getByText('下单').first().isVisible()).toBe(true);
+    expect(await drawer.innerText()).not.toContain('created');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'people-admin-order-1366.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+
+    // a delivered guest order: a part refund back through the channel, then its notice sent again
+    const paid = await guestOrder(shop.product.id);
+    await page.getByPlaceholder('订单号、买家邮箱或手机号').fill(paid.id);
+    await page.getByPlaceholder('订单号、买家邮箱或手机号').press('Enter');
+    await page.getByRole('button', { name: paid.id }).click();
+    const detail = page.locator('.ant-drawer-open');
+    await detail.getByRole('button', { name: '退款' }).click();
+    const refund = page.locator('.ant-modal').filter({ hasText: `退款：${paid.id}` });
+    await expect.poll(() => refund.locator('input[id="amount"]').inputValue()).toBe('10.00');
+    // a guest has no wallet: the money goes back the way it came
+    expect(await refund.getByLabel('买家钱包').isDisabled()).toBe(true);
+    await refund.locator('input[id="amount"]').fill('12.00');
+    await refund.getByRole('button', { name: '退款' }).click();
+    await expect.poll(() => refund.getByText('不能超过可退金额').isVisible()).toBe(true);
+    await refund.locator('input[id="amount"]').fill('3.00');
+    await refund.locator('textarea').fill('少发一张，退部分');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'people-admin-refund-1366.png'), fullPage: true });
+    await refund.getByRole('button', { name: '退款' }).click();
+    await expect.poll(() => page.getByText('退款已提交').isVisible()).toBe(true);
+    const after = await http.call<{ refundableCents: number }>('GET', `/api/v1/admin/orders/${paid.id}`, {
+      token: shop.admin,
+    });
+    expect(after.refundableCents).toBe(700);
+    await detail.getByRole('button', { name: '重发发货通知' }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /确\s?定/ })
+      .click();
+    await expect.poll(() => page.getByText('发货通知已重新发送').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+
+    // categories: 添加子类目 starts under the chosen category; cancelled, 添加顶级类目 starts at the top
+    await page.goto('/admin/catalog');
+    await page.locator('.ant-tree').getByText('游戏点卡', { exact: true }).click();
+    await page.getByRole('button', { name: '添加子类目' }).click();
+    const dialog = page.getByRole('dialog');
+    // the editor beside the tree has a 名称 too (same field id), so the dialog's is found by its form item
+    const nameIn = (d: typeof dialog) => d.locator('.ant-form-item').filter({ hasText: '名称' }).locator('input');
+    const parent = dialog.locator('.ant-select-selection-item');
+    await expect.poll(() => parent.textContent()).toBe('游戏点卡');
+    await nameIn(dialog).fill('半途而废');
+    await dialog.getByRole('button', { name: '取消' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await page.getByRole('button', { name: '添加顶级类目' }).click();
+    await expect.poll(() => page.getByRole('dialog').isVisible()).toBe(true);
+    expect(await page.getByRole('dialog').locator('.ant-select-selection-item').count()).toBe(0);
+    expect(await nameIn(page.getByRole('dialog')).inputValue()).toBe('');
+    await nameIn(page.getByRole('dialog')).fill('会员卡');
+    await page.getByRole('dialog').getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    const tree = await http.call<{ items: { name: string }[] }>('GET', '/api/v1/categories');
+    expect(tree.items.map((c) => c.name)).toContain('会员卡');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
