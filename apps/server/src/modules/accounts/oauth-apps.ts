@@ -74,7 +74,7 @@ export async function updateOauthApp(
   meta: RequestMeta,
 ): Promise<OauthAppViewDto> {
   // whoever can swap the app can sign in as anyone bound to it: a fresh password first
-  if (body.secrets || body.settings) requireRecentAuth(deps, auth);
+  if (body.secrets || body.settings) await requireRecentAuth(deps, auth);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
     const row = await q.findOauthApp(tx, body.provider);

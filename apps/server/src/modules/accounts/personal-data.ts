@@ -69,7 +69,7 @@ export async function closeMyAccount(deps: Deps, auth: AuthContext, meta: Reques
       reason: 'role_requires_review',
     });
   }
-  requireRecentAuth(deps, auth);
+  await requireRecentAuth(deps, auth);
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
     const user = await q.findUserById(tx, auth.userId);

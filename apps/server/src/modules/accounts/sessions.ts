@@ -176,7 +176,6 @@ export async function revokeMySession(deps: Deps, auth: AuthContext, sessionId: 
   });
 }
 
-/** Sensitive actions (2FA changes, payout accounts, withdrawals) need a password proof within the last 10 minutes. */
 /**
  * A sensitive action (payout account, withdrawal, keys, 2FA) needs the password proved within the step-up
  * window (login or POST /auth/reauth; operator-set `accounts.stepUpMinutes`, default 5): inside it the action

@@ -71,7 +71,7 @@ export async function updateSmsGateway(
   meta: RequestMeta,
 ): Promise<SmsGatewayViewDto> {
   // whoever can point the gateway elsewhere receives every verification code: a fresh password first
-  if (body.secrets || body.settings) requireRecentAuth(deps, auth);
+  if (body.secrets || body.settings) await requireRecentAuth(deps, auth);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
     const row = await q.findSmsGateway(tx, body.provider);

@@ -28,7 +28,7 @@ export async function exportUnsoldKeys(
 ): Promise<ExportSpec<ExportedKey>> {
   const product = await ownedAutoProduct(deps.db, auth.userId, productId);
   if (f.reveal) {
-    requireRecentAuth(deps, auth);
+    await requireRecentAuth(deps, auth);
     await writeAudit(deps.db, deps, {
       actorId: auth.userId,
       action: 'card_keys.export_reveal',

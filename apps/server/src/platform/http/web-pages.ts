@@ -43,6 +43,8 @@ export const WEB_ROUTES: readonly string[] = [
   '/terms',
   '/privacy',
   '/products/:id',
+  '/order-lookup',
+  '/shops/:id',
   '/cashier/:id',
   '/oauth-sandbox/:provider',
   '/orders/:id',
