@@ -19,8 +19,9 @@ export async function runDisputeDeadlines(deps: Deps): Promise<number> {
       const c = await q.findDisputeForUpdate(tx, deps.dialect, id);
       if (!c || c.deadline_at === null || c.deadline_at > deps.clock.now()) return null;
       let status: DisputeStatus;
-      if (c.status === 'open' && c.reason === 'not_received' && refundableCents(c) > 0) {
-        const r = await refundCase(tx, deps, c, { amountCents: refundableCents(c), stepName: 'auto', to: 'wallet' });
+      const left = c.status === 'open' && c.reason === 'not_received' ? await refundableCents(tx, deps, c) : 0;
+      if (left > 0) {
+        const r = await refundCase(tx, deps, c, { amountCents: left, stepName: 'auto', to: 'wallet' });
         status = 'resolved_refund';
         await step(
           tx,

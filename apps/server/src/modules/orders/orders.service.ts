@@ -30,5 +30,6 @@ export {
   disputeOrder,
   lockOrderForDispute,
   refundDisputedOrder,
+  refundLeftOfOrder,
   resumeDisputedOrder,
 } from './orders.disputes.ts';

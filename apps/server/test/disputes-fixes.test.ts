@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from './support/client.ts';
+import { answer, type CaseWorld, caseWorld, openCase, rule, tick, walletCents } from './support/disputes.ts';
+import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
+import { drainJobs } from './support/jobs.ts';
+
+/** Defects a review found in after-sales, each pinned by the request that showed it. */
+describe(`after-sales fixes (${dialectName})`, () => {
+  const clock = new ManualClock(Date.now());
+  let t: TestApp;
+  let w: CaseWorld;
+  /** The shop's second product: 500 fen a key, its keys imported after the first product's. */
+  let cheap: string;
+  beforeAll(async () => {
+    t = await createTestApp({ clock, env: { KAMENG_SANDBOX: 'on' } });
+    w = await caseWorld(t, 20);
+    clock.advance(1000);
+    cheap = await addProduct(500, 'auto', 20);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function addProduct(priceCents: number, deliveryMode: 'auto' | 'manual', keys: number): Promise<string> {
+    const p = await call(t.app, 'POST', '/api/v1/supplier/products', {
+      token: w.shop.supplier.token,
+      body: {
+        categoryId: w.shop.categoryId,
+        title: `商品 ${priceCents} ${deliveryMode}`,
+        description: '<p>x</p>',
+        priceCents,
+        deliveryMode,
+        ...(deliveryMode === 'manual' ? { stock: keys } : {}),
+      },
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    if (deliveryMode === 'auto') {
+      const body = { keys: Array.from({ length: keys }, (_, i) => `CH-${p.body.id.slice(-6)}-${i}`) };
+      const r = await call(t.app, 'POST', `/api/v1/supplier/products/${p.body.id}/card-keys`, {
+        token: w.shop.supplier.token,
+        body,
+      });
+      expect(r.status).toBeLessThan(300);
+      await drainJobs(t);
+    }
+    const ok = await call(t.app, 'POST', `/api/v1/admin/products/${p.body.id}/approve`, { token: w.shop.admin });
+    expect(ok.status).toBe(200);
+    return p.body.id;
+  }
+
+  const place = async (items: { productId: string; quantity: number }[]): Promise<string> => {
+    const r = await call(t.app, 'POST', '/api/v1/orders', {
+      token: w.buyer.token,
+      body: { items, paymentMethod: 'balance' },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body.id;
+  };
+
+  it('a refund never exceeds what is left of the item after a return of its keys', async () => {
+    // item A: 2 × 1000 (keys imported first, so listed first), item B: 1 × 500; 2500 in all
+    const id = await place([
+      { productId: w.shop.productId, quantity: 2 },
+      { productId: cheap, quantity: 1 },
+    ]);
+    const wallet = await walletCents(t, w.buyer.token);
+    // one unrevealed key of A goes back for 1000
+    const back = await call(t.app, 'POST', `/api/v1/orders/${id}/key-returns`, {
+      token: w.buyer.token,
+      body: { quantity: 1 },
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(201);
+    expect(back.body.refundedCents).toBe(1000);
+    const order = await call(t.app, 'GET', `/api/v1/orders/${id}`, { token: w.buyer.token });
+    expect(order.body.cardKeys).toHaveLength(2);
+    // A's remaining key is the order's first; a case on it gives back at most the 1000 left of A, though the
+    // order still has 1500
+    const caseId = await openCase(t, w, id, { reason: 'invalid_key', message: '无效', cardKeyIndexes: [0] });
+    const tooMuch = await answer(t, w, caseId, { action: 'refund', amountCents: 1500, message: '退款' });
+    expect(tooMuch.status, JSON.stringify(tooMuch.body)).toBe(422);
+    expect(tooMuch.body.error.details.refundableCents).toBe(1000);
+    const ok = await answer(t, w, caseId, { action: 'refund', amountCents: 1000, message: '退款' });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body.status).toBe('resolved_refund');
+    expect(await walletCents(t, w.buyer.token)).toBe(wallet + 2000);
+    await tick(t, w);
+  });
+
+  it('a case after a replacement cannot refund again what an earlier case of the item gave back', async () => {
+    // item A: 2 × 500, item B: 1 × 1000 (its key listed first); 2000 in all
+    const id = await place([
+      { productId: cheap, quantity: 2 },
+      { productId: w.shop.productId, quantity: 1 },
+    ]);
+    await call(t.app, 'GET', `/api/v1/orders/${id}`, { token: w.buyer.token });
+    const first = await openCase(t, w, id, { reason: 'invalid_key', message: '无效', cardKeyIndexes: [1] });
+    expect((await answer(t, w, first, { action: 'refund', amountCents: 500, message: '退一半' })).status).toBe(200);
+    const replaced = await rule(t, w, first, { action: 'replace', ruling: '换新' });
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
+    expect(replaced.body.status).toBe('resolved_replace');
+    const wallet = await walletCents(t, w.buyer.token);
+    const second = await openCase(t, w, id, { reason: 'invalid_key', message: '新卡也无效', cardKeyIndexes: [1] });
+    const again = await rule(t, w, second, { action: 'refund', amountCents: 1000, ruling: '全退' });
+    expect(again.status, JSON.stringify(again.body)).toBe(422);
+    expect(again.body.error.details.refundableCents).toBe(500);
+    const rest = await rule(t, w, second, { action: 'refund', amountCents: 500, ruling: '退余下' });
+    expect(rest.status, JSON.stringify(rest.body)).toBe(200);
+    expect(await walletCents(t, w.buyer.token)).toBe(wallet + 500);
+    await tick(t, w);
+  });
+});
