@@ -108,4 +108,18 @@ describe(`after-sales fixes (${dialectName})`, () => {
     expect(await walletCents(t, w.buyer.token)).toBe(wallet + 500);
     await tick(t, w);
   });
+
+  it('card keys delivered at once cannot be "not received": such a case is refused, so no deadline refunds kept keys', async () => {
+    const id = await place([{ productId: w.shop.productId, quantity: 1 }]);
+    const r = await call(t.app, 'POST', `/api/v1/orders/${id}/disputes`, {
+      token: w.buyer.token,
+      body: { reason: 'not_received', message: '没收到' },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(422);
+    expect(r.body.error.details.issues[0].path).toEqual(['reason']);
+    // the order is untouched: still delivered, a case for a key that does not work is still possible
+    expect((await call(t.app, 'GET', `/api/v1/orders/${id}`, { token: w.buyer.token })).body.status).toBe('delivered');
+    await openCase(t, w, id);
+    await tick(t, w);
+  });
 });

@@ -19,7 +19,9 @@ export async function runDisputeDeadlines(deps: Deps): Promise<number> {
       const c = await q.findDisputeForUpdate(tx, deps.dialect, id);
       if (!c || c.deadline_at === null || c.deadline_at > deps.clock.now()) return null;
       let status: DisputeStatus;
-      const left = c.status === 'open' && c.reason === 'not_received' ? await refundableCents(tx, deps, c) : 0;
+      // goods a person delivers and the supplier silent: refunded; card keys the buyer holds never are
+      const refundable = c.status === 'open' && c.reason === 'not_received' && c.delivery_mode !== 'auto';
+      const left = refundable ? await refundableCents(tx, deps, c) : 0;
       if (left > 0) {
         const r = await refundCase(tx, deps, c, { amountCents: left, stepName: 'auto', to: 'wallet' });
         status = 'resolved_refund';
