@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './support/client.ts';
-import { answer, type CaseWorld, caseWorld, openCase, rule, tick, walletCents } from './support/disputes.ts';
+import {
+  answer,
+  auditCount,
+  type CaseWorld,
+  caseWorld,
+  getCase,
+  HOUR,
+  openCase,
+  rule,
+  tick,
+  walletCents,
+} from './support/disputes.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
 
@@ -120,6 +131,43 @@ describe(`after-sales fixes (${dialectName})`, () => {
     // the order is untouched: still delivered, a case for a key that does not work is still possible
     expect((await call(t.app, 'GET', `/api/v1/orders/${id}`, { token: w.buyer.token })).body.status).toBe('delivered');
     await openCase(t, w, id);
+    await tick(t, w);
+  });
+
+  it('a deadline that cannot be carried out goes to the platform and the other due cases still run', async () => {
+    const manual = await addProduct(2000, 'manual', 10);
+    const delivered = async () => {
+      const id = await place([{ productId: manual, quantity: 1 }]);
+      const d = await call(t.app, 'POST', `/api/v1/supplier/orders/${id}/deliver`, {
+        token: w.shop.supplier.token,
+        body: { content: '已充值到账户 12345' },
+      });
+      expect(d.status).toBe(200);
+      return id;
+    };
+    const broken = await delivered();
+    const brokenCase = await openCase(t, w, broken, { reason: 'not_received', message: '没到账' });
+    clock.advance(1000);
+    const fine = await delivered();
+    const fineCase = await openCase(t, w, fine, { reason: 'not_received', message: '没到账' });
+    // the older case's escrow can no longer pay (as if settled behind the case's back): its refund throws
+    await t.deps.db.updateTable('holds').set({ status: 'posted' }).where('order_id', '=', broken).execute();
+    const wallet = await walletCents(t, w.buyer.token);
+    clock.advance(24 * HOUR + 1);
+    await drainJobs(t);
+    const up = await getCase(t, w.buyer.token, brokenCase);
+    expect(up.body).toMatchObject({ status: 'escalated', level: 'platform', refundedCents: 0 });
+    expect(up.body.messages.at(-1)).toMatchObject({ actor: 'system', kind: 'deadline' });
+    expect((await getCase(t, w.buyer.token, fineCase)).body).toMatchObject({
+      status: 'resolved_refund',
+      refundedCents: 2000,
+    });
+    expect(await walletCents(t, w.buyer.token)).toBe(wallet + 2000);
+    // escalated, the broken case is not due again: the next runs leave it to the arbitrator
+    clock.advance(HOUR);
+    await drainJobs(t);
+    expect(await auditCount(t, 'dispute.deadline', brokenCase)).toBe(1);
+    await t.deps.db.updateTable('holds').set({ status: 'frozen' }).where('order_id', '=', broken).execute();
     await tick(t, w);
   });
 });
