@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from './support/client.ts';
+import { call, registerAndLogin } from './support/client.ts';
 import {
   answer,
   auditCount,
@@ -14,6 +14,7 @@ import {
 } from './support/disputes.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
+import { topUp } from './support/trade.ts';
 
 /** Defects a review found in after-sales, each pinned by the request that showed it. */
 describe(`after-sales fixes (${dialectName})`, () => {
@@ -24,7 +25,7 @@ describe(`after-sales fixes (${dialectName})`, () => {
   let cheap: string;
   beforeAll(async () => {
     t = await createTestApp({ clock, env: { KAMENG_SANDBOX: 'on' } });
-    w = await caseWorld(t, 20);
+    w = await caseWorld(t, 60);
     clock.advance(1000);
     cheap = await addProduct(500, 'auto', 20);
   });
@@ -59,9 +60,9 @@ describe(`after-sales fixes (${dialectName})`, () => {
     return p.body.id;
   }
 
-  const place = async (items: { productId: string; quantity: number }[]): Promise<string> => {
+  const place = async (items: { productId: string; quantity: number }[], token = w.buyer.token): Promise<string> => {
     const r = await call(t.app, 'POST', '/api/v1/orders', {
-      token: w.buyer.token,
+      token,
       body: { items, paymentMethod: 'balance' },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -168,6 +169,31 @@ describe(`after-sales fixes (${dialectName})`, () => {
     await drainJobs(t);
     expect(await auditCount(t, 'dispute.deadline', brokenCase)).toBe(1);
     await t.deps.db.updateTable('holds').set({ status: 'frozen' }).where('order_id', '=', broken).execute();
+    await tick(t, w);
+  });
+
+  it('a reveal racing a return of unrevealed keys never shows a key the return took back', async () => {
+    // a buyer of his own: returns are limited to ten a minute per user
+    const buyer = await registerAndLogin(t.app);
+    await topUp(t, buyer.token, 20_000);
+    for (let round = 0; round < 8; round++) {
+      const id = await place([{ productId: w.shop.productId, quantity: 2 }], buyer.token);
+      const [seen, back] = await Promise.all([
+        call(t.app, 'GET', `/api/v1/orders/${id}`, { token: buyer.token }),
+        call(t.app, 'POST', `/api/v1/orders/${id}/key-returns`, { token: buyer.token, body: { quantity: 1 } }),
+      ]);
+      expect(seen.status).toBe(200);
+      const after = await call(t.app, 'GET', `/api/v1/orders/${id}`, { token: buyer.token });
+      if (back.status === 201) {
+        // the return came first: the reveal shows only the key left on the order
+        expect(after.body.cardKeys).toHaveLength(1);
+        expect(seen.body.cardKeys ?? []).toEqual(after.body.cardKeys);
+      } else {
+        // the reveal came first: both keys were shown, so neither may go back
+        expect(back.status, JSON.stringify(back.body)).toBe(409);
+        expect(seen.body.cardKeys).toHaveLength(2);
+      }
+    }
     await tick(t, w);
   });
 });

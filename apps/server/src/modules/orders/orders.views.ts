@@ -64,9 +64,21 @@ export function toView(o: q.OrderRow, items: q.OrderItemRow[]): OrderView {
   };
 }
 
+/**
+ * Reveals the order's keys under its row lock, so a reveal and a return of unrevealed keys (which locks the
+ * order too) run one after the other: a key taken back is never shown, a key shown is never taken back.
+ */
+async function revealUnderLock(deps: Deps, orderId: string): Promise<string[]> {
+  return deps.db.transaction().execute(async (tx) => {
+    const locked = await q.findOrderForUpdate(tx, deps.dialect, orderId);
+    if (!locked || !['delivered', 'completed', 'disputed'].includes(locked.status)) return [];
+    return revealKeysForOrder(tx, deps, orderId);
+  });
+}
+
 async function withSecrets(deps: Deps, order: q.OrderRow, view: OrderView): Promise<OrderView> {
   if (!['delivered', 'completed', 'disputed'].includes(order.status)) return view;
-  const keys = await revealKeysForOrder(deps.db, deps, order.id);
+  const keys = await revealUnderLock(deps, order.id);
   const delivery = await q.findDelivery(deps.db, order.id);
   return {
     ...view,
