@@ -196,4 +196,37 @@ describe(`after-sales fixes (${dialectName})`, () => {
     }
     await tick(t, w);
   });
+
+  it('reading an order with ?keys=hidden shows and records nothing; the reveal step does both', async () => {
+    const id = await place([{ productId: w.shop.productId, quantity: 2 }]);
+    const hidden = await call(t.app, 'GET', `/api/v1/orders/${id}?keys=hidden`, { token: w.buyer.token });
+    expect(hidden.status).toBe(200);
+    expect(hidden.body.status).toBe('delivered');
+    expect(hidden.body.cardKeys).toBeUndefined();
+    expect((await call(t.app, 'GET', `/api/v1/orders/${id}?keys=some`, { token: w.buyer.token })).status).toBe(400);
+    const reveal = (token: string, orderId = id) =>
+      call(t.app, 'POST', `/api/v1/orders/${orderId}/keys/reveal`, { token });
+    expect((await reveal(w.stranger.token)).status).toBe(404);
+    expect((await reveal(w.buyer.token, 'ord_nope')).status).toBe(404);
+    // nothing was recorded: one key can still go back unseen
+    const back = await call(t.app, 'POST', `/api/v1/orders/${id}/key-returns`, {
+      token: w.buyer.token,
+      body: { quantity: 1 },
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(201);
+    const shown = await reveal(w.buyer.token);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toEqual({ cardKeys: [expect.stringMatching(/^QB-/)] });
+    // the reveal is recorded: nothing is left to return unseen; the v1 read still answers with the keys
+    const again = await call(t.app, 'POST', `/api/v1/orders/${id}/key-returns`, { token: w.buyer.token, body: {} });
+    expect(again.status).toBe(409);
+    const read = await call(t.app, 'GET', `/api/v1/orders/${id}`, { token: w.buyer.token });
+    expect(read.body.cardKeys).toEqual(shown.body.cardKeys);
+    const pending = await call(t.app, 'POST', '/api/v1/orders', {
+      token: w.buyer.token,
+      body: { items: [{ productId: w.shop.productId, quantity: 1 }], paymentMethod: 'sandbox' },
+    });
+    expect((await reveal(w.buyer.token, pending.body.id)).status).toBe(409);
+    await tick(t, w);
+  });
 });

@@ -21,6 +21,7 @@ export {
   listSupplierOrders,
   lookupGuestOrder,
   type OrderView,
+  revealOrderKeys,
   searchOrders,
 } from './orders.views.ts';
 export {

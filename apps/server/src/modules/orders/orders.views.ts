@@ -76,9 +76,9 @@ async function revealUnderLock(deps: Deps, orderId: string): Promise<string[]> {
   });
 }
 
-async function withSecrets(deps: Deps, order: q.OrderRow, view: OrderView): Promise<OrderView> {
+async function withSecrets(deps: Deps, order: q.OrderRow, view: OrderView, showKeys = true): Promise<OrderView> {
   if (!['delivered', 'completed', 'disputed'].includes(order.status)) return view;
-  const keys = await revealUnderLock(deps, order.id);
+  const keys = showKeys ? await revealUnderLock(deps, order.id) : [];
   const delivery = await q.findDelivery(deps.db, order.id);
   return {
     ...view,
@@ -89,11 +89,29 @@ async function withSecrets(deps: Deps, order: q.OrderRow, view: OrderView): Prom
   };
 }
 
-/** Only the buyer sees an order (and its keys); anyone else gets 404, never 403, so ids reveal nothing. */
-export async function getOrderForBuyer(deps: Deps, auth: AuthContext, orderId: string): Promise<OrderView> {
+/**
+ * Only the buyer sees an order (and its keys); anyone else gets 404, never 403, so ids reveal nothing.
+ * Keys come (and their reveal is recorded) unless the buyer asks without them: `keys: false`.
+ */
+export async function getOrderForBuyer(
+  deps: Deps,
+  auth: AuthContext,
+  orderId: string,
+  opts: { keys: boolean } = { keys: true },
+): Promise<OrderView> {
   const order = await q.findOrder(deps.db, orderId);
   if (!order || order.buyer_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such order');
-  return withSecrets(deps, order, toView(order, await q.itemsOf(deps.db, orderId)));
+  return withSecrets(deps, order, toView(order, await q.itemsOf(deps.db, orderId)), opts.keys);
+}
+
+/** The buyer's explicit reveal step: the keys, their first reveal recorded; 409 before delivery. */
+export async function revealOrderKeys(deps: Deps, auth: AuthContext, orderId: string): Promise<{ cardKeys: string[] }> {
+  const order = await q.findOrder(deps.db, orderId);
+  if (!order || order.buyer_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such order');
+  if (!['delivered', 'completed', 'disputed'].includes(order.status)) {
+    throw new AppError('INVALID_STATE', `An order that is ${order.status} has no keys to show`);
+  }
+  return { cardKeys: await revealUnderLock(deps, orderId) };
 }
 
 export async function lookupGuestOrder(
