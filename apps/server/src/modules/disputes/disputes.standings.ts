@@ -122,6 +122,11 @@ export async function settlementHeldFor(db: Executor, supplierId: string): Promi
   return q.inForce(db, supplierId, 'settlement_delayed');
 }
 
+/** The supplierSuspended hook of catalog: a supplier suspended from sale until an operator lifts it. */
+export async function suspendedFromSale(db: Executor, supplierId: string): Promise<boolean> {
+  return q.inForce(db, supplierId, 'suspended');
+}
+
 function toStanding(r: q.StandingRow): StandingDto {
   return {
     userId: r.user_id,
