@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autoCompleteOrders } from '../src/modules/orders/orders.service.ts';
 import { call, registerAndLogin } from './support/client.ts';
 import {
   answer,
@@ -14,7 +15,7 @@ import {
 } from './support/disputes.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
-import { topUp } from './support/trade.ts';
+import { openShop, topUp } from './support/trade.ts';
 
 /** Defects a review found in after-sales, each pinned by the request that showed it. */
 describe(`after-sales fixes (${dialectName})`, () => {
@@ -227,6 +228,38 @@ describe(`after-sales fixes (${dialectName})`, () => {
       body: { items: [{ productId: w.shop.productId, quantity: 1 }], paymentMethod: 'sandbox' },
     });
     expect((await reveal(w.buyer.token, pending.body.id)).status).toBe(409);
+    await tick(t, w);
+  });
+
+  it('orders of a supplier whose settlement is delayed do not hold back everyone else’s auto-complete', async () => {
+    // the delayed shop's orders are the oldest due; a page of two would hold only them
+    const delayed = await openShop(t, { keyCount: 4, priceCents: 100 });
+    const buyOf = async (productId: string) => place([{ productId, quantity: 1 }]);
+    const held = [await buyOf(delayed.productId), await buyOf(delayed.productId), await buyOf(delayed.productId)];
+    clock.advance(1000);
+    const other = await buyOf(w.shop.productId);
+    await t.deps.db
+      .insertInto('dispute_standings')
+      .values({
+        user_id: delayed.supplier.userId,
+        action: 'settlement_delayed',
+        side: 'supplier',
+        score: 60,
+        reasons: '[]',
+        undo: null,
+        set_at: clock.now(),
+        lifted_at: null,
+        lifted_by: null,
+      })
+      .execute();
+    clock.advance(73 * HOUR);
+    // runs of two, as the job runs until nothing more completes
+    while ((await autoCompleteOrders(t.deps, 2)) > 0) clock.advance(60_000);
+    const status = async (id: string) =>
+      (await call(t.app, 'GET', `/api/v1/orders/${id}?keys=hidden`, { token: w.buyer.token })).body.status;
+    expect(await status(other)).toBe('completed');
+    for (const id of held) expect(await status(id)).toBe('delivered');
+    await t.deps.db.deleteFrom('dispute_standings').where('user_id', '=', delayed.supplier.userId).execute();
     await tick(t, w);
   });
 });
