@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoCompleteOrders } from '../src/modules/orders/orders.service.ts';
-import { call, registerAndLogin } from './support/client.ts';
+import { call, registerAndLogin, staffUser } from './support/client.ts';
 import {
   answer,
   auditCount,
@@ -260,6 +260,45 @@ describe(`after-sales fixes (${dialectName})`, () => {
     expect(await status(other)).toBe('completed');
     for (const id of held) expect(await status(id)).toBe('delivered');
     await t.deps.db.deleteFrom('dispute_standings').where('user_id', '=', delayed.supplier.userId).execute();
+    await tick(t, w);
+  });
+
+  it('staff never decide their own case nor lift their own standing', async () => {
+    const judge = await staffUser(t, w.shop.admin, ['arbitrator', 'operator']);
+    await topUp(t, judge.token, 5000);
+    const id = await place([{ productId: w.shop.productId, quantity: 1 }], judge.token);
+    const opened = await call(t.app, 'POST', `/api/v1/orders/${id}/disputes`, {
+      token: judge.token,
+      body: { reason: 'invalid_key', message: '无效' },
+    });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const own = await call(t.app, 'POST', `/api/v1/admin/disputes/${opened.body.id}/rule`, {
+      token: judge.token,
+      body: { action: 'refund', ruling: '我判我自己' },
+    });
+    expect(own.status, JSON.stringify(own.body)).toBe(403);
+    expect((await getCase(t, judge.token, opened.body.id)).body.status).toBe('open');
+    const fair = await rule(t, w, opened.body.id, { action: 'reject', ruling: '卡密有效' });
+    expect(fair.status).toBe(200);
+
+    await t.deps.db
+      .insertInto('dispute_standings')
+      .values({
+        user_id: judge.userId,
+        action: 'fast_track',
+        side: 'buyer',
+        score: 70,
+        reasons: '[]',
+        undo: null,
+        set_at: clock.now(),
+        lifted_at: null,
+        lifted_by: null,
+      })
+      .execute();
+    const lift = (token: string) =>
+      call(t.app, 'POST', `/api/v1/admin/dispute-standings/${judge.userId}/fast_track/lift`, { token });
+    expect((await lift(judge.token)).status).toBe(403);
+    expect((await lift(w.operator.token)).status).toBe(200);
     await tick(t, w);
   });
 });

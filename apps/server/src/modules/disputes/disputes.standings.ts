@@ -166,6 +166,7 @@ export async function liftStanding(
   action: StandingAction,
   ip: string,
 ): Promise<StandingDto> {
+  if (userId === auth.userId) throw new AppError('FORBIDDEN', 'Another operator lifts an action on your own account');
   const lifted = await deps.db.transaction().execute(async (tx) => {
     const row = await q.liftStanding(tx, userId, action, auth.userId, deps.clock.now());
     if (!row) throw new AppError('NOT_FOUND', 'No such action in force');
