@@ -61,6 +61,28 @@ describe(`after-sales fixes (${dialectName})`, () => {
     return p.body.id;
   }
 
+  /** A standing action in force, as the bad-faith review would set it past a threshold. */
+  const setStanding = async (
+    userId: string,
+    action: 'settlement_delayed' | 'fast_track',
+    side: 'buyer' | 'supplier',
+  ) => {
+    await t.deps.db
+      .insertInto('dispute_standings')
+      .values({
+        user_id: userId,
+        action,
+        side,
+        score: 70,
+        reasons: '[]',
+        undo: null,
+        set_at: clock.now(),
+        lifted_at: null,
+        lifted_by: null,
+      })
+      .execute();
+  };
+
   const place = async (items: { productId: string; quantity: number }[], token = w.buyer.token): Promise<string> => {
     const r = await call(t.app, 'POST', '/api/v1/orders', {
       token,
@@ -238,20 +260,7 @@ describe(`after-sales fixes (${dialectName})`, () => {
     const held = [await buyOf(delayed.productId), await buyOf(delayed.productId), await buyOf(delayed.productId)];
     clock.advance(1000);
     const other = await buyOf(w.shop.productId);
-    await t.deps.db
-      .insertInto('dispute_standings')
-      .values({
-        user_id: delayed.supplier.userId,
-        action: 'settlement_delayed',
-        side: 'supplier',
-        score: 60,
-        reasons: '[]',
-        undo: null,
-        set_at: clock.now(),
-        lifted_at: null,
-        lifted_by: null,
-      })
-      .execute();
+    await setStanding(delayed.supplier.userId, 'settlement_delayed', 'supplier');
     clock.advance(73 * HOUR);
     // runs of two, as the job runs until nothing more completes
     while ((await autoCompleteOrders(t.deps, 2)) > 0) clock.advance(60_000);
@@ -281,20 +290,7 @@ describe(`after-sales fixes (${dialectName})`, () => {
     const fair = await rule(t, w, opened.body.id, { action: 'reject', ruling: '卡密有效' });
     expect(fair.status).toBe(200);
 
-    await t.deps.db
-      .insertInto('dispute_standings')
-      .values({
-        user_id: judge.userId,
-        action: 'fast_track',
-        side: 'buyer',
-        score: 70,
-        reasons: '[]',
-        undo: null,
-        set_at: clock.now(),
-        lifted_at: null,
-        lifted_by: null,
-      })
-      .execute();
+    await setStanding(judge.userId, 'fast_track', 'buyer');
     const lift = (token: string) =>
       call(t.app, 'POST', `/api/v1/admin/dispute-standings/${judge.userId}/fast_track/lift`, { token });
     expect((await lift(judge.token)).status).toBe(403);
