@@ -226,6 +226,7 @@ describe(`after-sales fixes (${dialectName})`, () => {
     expect(hidden.status).toBe(200);
     expect(hidden.body.status).toBe('delivered');
     expect(hidden.body.cardKeys).toBeUndefined();
+    expect(hidden.body.cardKeyCount).toBe(2);
     expect((await call(t.app, 'GET', `/api/v1/orders/${id}?keys=some`, { token: w.buyer.token })).status).toBe(400);
     const reveal = (token: string, orderId = id) =>
       call(t.app, 'POST', `/api/v1/orders/${orderId}/keys/reveal`, { token });

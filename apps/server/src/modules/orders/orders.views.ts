@@ -5,7 +5,7 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
-import { revealKeysForOrder } from '../vault/vault.service.ts';
+import { revealKeysForOrder, soldKeysOf } from '../vault/vault.service.ts';
 import * as q from './orders.queries.ts';
 import type { OrderStatus } from './orders.tables.ts';
 
@@ -31,6 +31,7 @@ export interface OrderView {
     deliveryMode: string;
   }[];
   cardKeys?: string[];
+  cardKeyCount?: number;
   deliveryContent?: string;
 }
 
@@ -79,10 +80,12 @@ async function revealUnderLock(deps: Deps, orderId: string): Promise<string[]> {
 async function withSecrets(deps: Deps, order: q.OrderRow, view: OrderView, showKeys = true): Promise<OrderView> {
   if (!['delivered', 'completed', 'disputed'].includes(order.status)) return view;
   const keys = showKeys ? await revealUnderLock(deps, order.id) : [];
+  const hidden = showKeys ? 0 : (await soldKeysOf(deps.db, order.id)).length;
   const delivery = await q.findDelivery(deps.db, order.id);
   return {
     ...view,
     ...(keys.length > 0 ? { cardKeys: keys } : {}),
+    ...(hidden > 0 ? { cardKeyCount: hidden } : {}),
     ...(delivery
       ? { deliveryContent: decrypt(deliveryKey(deps), delivery.content_enc, order.id).toString('utf8') }
       : {}),
