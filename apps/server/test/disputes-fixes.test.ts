@@ -298,4 +298,19 @@ describe(`after-sales fixes (${dialectName})`, () => {
     expect((await lift(w.operator.token)).status).toBe(200);
     await tick(t, w);
   });
+
+  it('a replacement takes keys from stock and the storefront shows the new stock at once', async () => {
+    const stock = async () => (await call(t.app, 'GET', `/api/v1/products/${cheap}`)).body.stock as number;
+    const id = await place([{ productId: cheap, quantity: 1 }]);
+    const caseId = await openCase(t, w, id, { reason: 'invalid_key', message: '无效' });
+    const before = await stock();
+    expect((await rule(t, w, caseId, { action: 'replace', ruling: '换新' })).status).toBe(200);
+    expect(await stock()).toBe(before - 1);
+    const again = await openCase(t, w, id, { reason: 'invalid_key', message: '新卡也无效' });
+    const before2 = await stock();
+    const r = await answer(t, w, again, { action: 'replace', message: '补发' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(await stock()).toBe(before2 - 1);
+    await tick(t, w);
+  });
 });
