@@ -313,4 +313,26 @@ describe(`after-sales fixes (${dialectName})`, () => {
     expect(await stock()).toBe(before2 - 1);
     await tick(t, w);
   });
+
+  it('an operator who refunds a disputed order in full closes its case', async () => {
+    const r = await call(t.app, 'POST', '/api/v1/orders', {
+      token: w.buyer.token,
+      body: { items: [{ productId: cheap, quantity: 1 }], paymentMethod: 'balance' },
+    });
+    expect(r.status).toBe(201);
+    const caseId = await openCase(t, w, r.body.id);
+    const wallet = await walletCents(t, w.buyer.token);
+    const refund = await call(t.app, 'POST', `/api/v1/admin/payments/${r.body.payment.id}/refunds`, {
+      token: w.shop.admin,
+      body: { amountCents: 500, reason: 'buyer asked', destination: 'wallet' },
+    });
+    expect(refund.status, JSON.stringify(refund.body)).toBe(201);
+    expect(await walletCents(t, w.buyer.token)).toBe(wallet + 500);
+    const c = await getCase(t, w.buyer.token, caseId);
+    expect(c.body.status).toBe('closed');
+    expect(c.body.messages.at(-1)).toMatchObject({ actor: 'platform', kind: 'operator_refund' });
+    // nothing is left to decide: a late answer is refused, and the buyer may open no other case on it
+    expect((await answer(t, w, caseId, { action: 'refund', message: '退款' })).status).toBe(409);
+    await tick(t, w);
+  });
 });

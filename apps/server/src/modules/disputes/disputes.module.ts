@@ -1,10 +1,10 @@
 import type { KamengModule } from '../../platform/module.ts';
 import * as m0010 from './migrations/0010-disputes.ts';
 import { supplierSuspended } from '../catalog/catalog.service.ts';
-import { settlementDelayed } from '../orders/orders.hooks.ts';
+import { disputedOrderRefunded, settlementDelayed } from '../orders/orders.hooks.ts';
 import { disputesJobs } from './disputes.jobs.ts';
 import { disputesRoutes } from './disputes.routes.ts';
-import { settlementHeldFor, suspendedFromSale } from './disputes.service.ts';
+import { closeCaseOfRefundedOrder, settlementHeldFor, suspendedFromSale } from './disputes.service.ts';
 
 /** After-sales cases: the buyer opens, the supplier answers, the platform arbitrates; escrow frozen meanwhile. */
 export const disputesModule: KamengModule = {
@@ -17,5 +17,7 @@ export const disputesModule: KamengModule = {
   install: (deps) => {
     deps.hooks.provide(settlementDelayed, settlementHeldFor);
     deps.hooks.provide(supplierSuspended, suspendedFromSale);
+    // an operator's full refund of a disputed order ends its case
+    deps.hooks.provide(disputedOrderRefunded, closeCaseOfRefundedOrder);
   },
 };

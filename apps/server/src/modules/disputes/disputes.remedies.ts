@@ -8,6 +8,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { refundDisputedOrder, refundLeftOfOrder, resumeDisputedOrder } from '../orders/orders.service.ts';
 import { productsOfKeys, replaceSoldKeys, soldKeysOf } from '../vault/vault.service.ts';
+import { notifyParties, OPEN_STATUSES, step } from './disputes.cases.ts';
 import * as q from './disputes.queries.ts';
 import { returnedKeyIdsOfOrder } from './returns.queries.ts';
 
@@ -95,4 +96,33 @@ export async function replaceCase(tx: Executor, deps: Deps, c: q.DisputeRow): Pr
 /** The case is over: an order with money left in escrow goes back to delivered and its escrow unfreezes. */
 export async function endCase(tx: Executor, deps: Deps, c: q.DisputeRow): Promise<void> {
   await resumeDisputedOrder(tx, deps, c.order_id, `dispute_${c.id}_ended`);
+}
+
+/**
+ * The disputedOrderRefunded hook of orders: an operator gave back all that was left of the order, so its
+ * open case ends, closed, with a message from the platform; both sides are told.
+ */
+export async function closeCaseOfRefundedOrder(
+  tx: Executor,
+  deps: Deps,
+  orderId: string,
+  operatorId: string,
+): Promise<void> {
+  const open = await q.openDisputeOfOrder(tx, orderId);
+  const c = open && (await q.findDisputeForUpdate(tx, deps.dialect, open.id));
+  if (!c || !OPEN_STATUSES.includes(c.status)) return;
+  await step(
+    tx,
+    deps,
+    c,
+    OPEN_STATUSES,
+    { status: 'closed' },
+    {
+      actor: 'platform',
+      actorId: operatorId,
+      kind: 'operator_refund',
+      body: '运营已全额退款，售后结束 / An operator refunded the order in full: the case is closed',
+    },
+  );
+  await notifyParties(tx, deps, c, 'closed');
 }

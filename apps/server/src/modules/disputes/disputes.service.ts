@@ -4,6 +4,7 @@
  */
 export { acceptAnswer, answerDispute, escalateDispute } from './disputes.answers.ts';
 export { runDisputeDeadlines } from './disputes.deadlines.ts';
+export { closeCaseOfRefundedOrder } from './disputes.remedies.ts';
 export { disputeDossier } from './disputes.dossier.ts';
 export { MAX_EVIDENCE_BYTES, readEvidence, uploadEvidence } from './disputes.evidence.ts';
 export { openDispute } from './disputes.open.ts';
