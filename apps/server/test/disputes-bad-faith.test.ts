@@ -196,6 +196,31 @@ describe(`after-sales bad faith (${dialectName})`, () => {
       body: { items: [{ productId: recycler.productId, quantity: 1 }], paymentMethod: 'balance' },
     });
     expect(refused.status).toBe(404);
+    // suspended means suspended: he cannot put the product back on sale, nor open another one
+    const patch = await call(t.app, 'PATCH', `/api/v1/supplier/products/${recycler.productId}`, {
+      token: recycler.supplier.token,
+      body: { onSale: true },
+    });
+    expect(patch.status, JSON.stringify(patch.body)).toBe(403);
+    const fresh = await call(t.app, 'POST', '/api/v1/supplier/products', {
+      token: recycler.supplier.token,
+      body: {
+        categoryId: recycler.categoryId,
+        title: '新店新卡',
+        description: '<p>x</p>',
+        priceCents: 100,
+        deliveryMode: 'auto',
+      },
+    });
+    expect(fresh.status, JSON.stringify(fresh.body)).toBe(403);
+    // and checkout sells none of his products, whatever a product's flag says
+    await t.deps.db.updateTable('products').set({ on_sale: 1 }).where('id', '=', recycler.productId).execute();
+    const still = await call(t.app, 'POST', '/api/v1/orders', {
+      token: third.token,
+      body: { items: [{ productId: recycler.productId, quantity: 1 }], paymentMethod: 'balance' },
+    });
+    expect(still.status).toBe(404);
+    await t.deps.db.updateTable('products').set({ on_sale: 0 }).where('id', '=', recycler.productId).execute();
     expect((await lift(recycler.supplier.userId, 'suspended')).status).toBe(200);
     const product = await call(t.app, 'GET', `/api/v1/products/${recycler.productId}`);
     expect(product.status).toBe(200);

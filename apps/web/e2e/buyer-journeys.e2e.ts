@@ -222,7 +222,9 @@ describe('a buyer at a desk', () => {
     await page.getByRole('button', { name: /提交订单/ }).click();
 
     await expect.poll(() => page.getByTestId('card-key').count(), { timeout: 30_000 }).toBe(2);
+    // a registered buyer's keys are fetched (and their reveal recorded) only when he asks to see them
     await page.getByRole('button', { name: '显示卡密' }).click();
+    await expect.poll(() => page.getByTestId('card-key').first().innerText()).not.toContain('•');
     for (const key of await page.getByTestId('card-key').allInnerTexts())
       expect(shop.product.keys).toContain(key.trim());
     await shoot(page, 'order-delivered');

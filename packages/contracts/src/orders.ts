@@ -84,6 +84,11 @@ export const orderViewSchema = z
       .optional()
       .describe("the buyer's email or phone (or a guest's email): in full for operators, masked for the supplier"),
     cardKeys: z.array(z.string()).optional().describe('delivered keys: only ever shown to the buyer'),
+    cardKeyCount: z
+      .number()
+      .int()
+      .optional()
+      .describe('with ?keys=hidden: how many keys the order holds (POST /orders/:id/keys/reveal shows them)'),
     deliveryContent: z.string().optional(),
   })
   .meta({ id: 'Order' });

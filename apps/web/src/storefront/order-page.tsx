@@ -69,9 +69,16 @@ function BuyerOrder({ id, onFound }: { id: string; onFound: (lookupPassword: str
   const queryClient = useQueryClient();
   const order = useQuery({
     queryKey: ['order', id],
-    queryFn: () => api<Order>('GET', `/api/v1/orders/${encodeURIComponent(id)}`),
+    // keys stay hidden (and unrecorded) until the buyer asks to see them: unseen keys can still go back
+    queryFn: () => api<Order>('GET', `/api/v1/orders/${encodeURIComponent(id)}?keys=hidden`),
     refetchInterval: (q) => (q.state.data && MOVING.includes(q.state.data.status) ? POLL_MS : false),
   });
+  const [revealed, setRevealed] = useState<string[] | null>(null);
+  const reveal = async (): Promise<string[]> => {
+    const r = await api<{ cardKeys: string[] }>('POST', `/api/v1/orders/${encodeURIComponent(id)}/keys/reveal`);
+    setRevealed(r.cardKeys);
+    return r.cardKeys;
+  };
   const act = useMutation({
     mutationFn: (action: 'confirm' | 'cancel') =>
       api<Order>('POST', `/api/v1/orders/${encodeURIComponent(id)}/${action}`),
@@ -94,10 +101,13 @@ function BuyerOrder({ id, onFound }: { id: string; onFound: (lookupPassword: str
     }
     return <OrderMissing error={order.error} />;
   }
-  const o = order.data;
+  const o = revealed ? { ...order.data, cardKeys: revealed } : order.data;
+  const keyLabels =
+    o.cardKeys ?? Array.from({ length: o.cardKeyCount ?? 0 }, (_, i) => t('order.keyN', { n: String(i + 1) }));
   return (
     <OrderView
       order={o}
+      onReveal={reveal}
       actions={
         <>
           {act.isError && <Alert type="error" showIcon role="alert" message={errorText(t, act.error)} />}
@@ -126,7 +136,7 @@ function BuyerOrder({ id, onFound }: { id: string; onFound: (lookupPassword: str
                 </Button>
               </Popconfirm>
             )}
-            {o.status === 'delivered' && <OpenCaseButton orderId={o.id} keys={o.cardKeys ?? []} />}
+            {o.status === 'delivered' && <OpenCaseButton orderId={o.id} keys={keyLabels} />}
             {o.status === 'disputed' && <MyCasesButton />}
             <Button {...linkTo('/account/orders')}>{t('order.allOrders')}</Button>
           </Flex>
@@ -282,7 +292,15 @@ export function StatusTag({ status }: { status: Order['status'] }) {
   return <Tag color={STATUS_COLOR[status]}>{t(`orderStatus.${status}`)}</Tag>;
 }
 
-function OrderView({ order: o, actions }: { order: Order; actions: ReactNode }) {
+function OrderView({
+  order: o,
+  actions,
+  onReveal,
+}: {
+  order: Order;
+  actions: ReactNode;
+  onReveal?: () => Promise<string[]>;
+}) {
   const { t, locale } = useI18n();
   const failed = ['cancelled', 'refunded', 'delivery_failed'].includes(o.status);
   return (
@@ -311,7 +329,13 @@ function OrderView({ order: o, actions }: { order: Order; actions: ReactNode }) 
           />
           <ShopLink id={o.supplierId} name={o.shopName} />
           <StatusNote order={o} />
-          {o.cardKeys && o.cardKeys.length > 0 && <OrderKeys keys={o.cardKeys} />}
+          {((o.cardKeys?.length ?? 0) > 0 || (o.cardKeyCount ?? 0) > 0) && (
+            <OrderKeys
+              keys={o.cardKeys ?? null}
+              count={o.cardKeys?.length ?? o.cardKeyCount ?? 0}
+              {...(onReveal ? { onReveal } : {})}
+            />
+          )}
           {o.deliveryContent && (
             <Alert
               type="success"

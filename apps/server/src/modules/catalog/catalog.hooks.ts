@@ -9,3 +9,13 @@ export type StockCounts = (db: Executor, productIds: string[]) => Promise<Map<st
  * the runtime is built, so the catalog shows that stock without importing the vault.
  */
 export const stockCounts = defineHook<StockCounts>('catalog.stockCounts');
+
+/**
+ * True while a supplier is suspended from sale (after-sales bad faith, a module above catalog decides):
+ * he can neither put a product back on sale nor create one, and checkout sells none of his products.
+ * Optional: without a provider nobody is suspended.
+ */
+export const supplierSuspended = defineHook<(db: Executor, supplierId: string) => Promise<boolean>>(
+  'catalog.supplierSuspended',
+  { required: false },
+);

@@ -14,6 +14,7 @@ import { findBannedWords, sanitizeDescription, textOf } from './catalog.content.
 import { GOODS_TYPE_MODE, type PriceTierValue, parseTiers, toManageDto } from './catalog.product-views.ts';
 import * as q from './catalog.queries.ts';
 import { stockOf } from './catalog.stock.ts';
+import { refuseWhileSuspended } from './catalog.suspension.ts';
 import type { DeliveryMode, ProductStatus } from './catalog.tables.ts';
 
 function invalid(message: string, issues: { path: (string | number)[]; message: string }[]): AppError {
@@ -114,6 +115,7 @@ export async function createProduct(
     stock: body.stock ?? null,
   };
   checkShape(shape);
+  await refuseWhileSuspended(deps.db, deps, auth.userId);
   const descriptionHtml = sanitizeDescription(body.description);
   const now = deps.clock.now();
   const row: q.ProductRow = {
@@ -185,6 +187,7 @@ export async function updateProduct(
       tx.selectFrom('products').selectAll().where('id', '=', id),
     ).executeTakeFirst();
     if (!locked || locked.supplier_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such product');
+    if (body.onSale === true && locked.on_sale !== 1) await refuseWhileSuspended(tx, deps, auth.userId);
     const before = locked;
     const beforeTiers = parseTiers(before.price_tiers);
     const mode = body.deliveryMode ?? before.delivery_mode;

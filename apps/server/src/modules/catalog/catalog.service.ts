@@ -6,7 +6,7 @@ export { unitPriceCents } from '@kameng/contracts';
 export { invalidateCatalogCache, invalidateCatalogProducts } from './catalog.cache.ts';
 export { categoryPath, categoryTree, createCategory, deleteCategory, updateCategory } from './catalog.categories.ts';
 export { detectImage, MAX_COVER_BYTES, readUpload, uploadCover } from './catalog.covers.ts';
-export { stockCounts } from './catalog.hooks.ts';
+export { stockCounts, supplierSuspended } from './catalog.hooks.ts';
 export { getProductsForOrder, type ProductForOrder } from './catalog.product-views.ts';
 export { createProduct, getMyProduct, myProducts, updateProduct } from './catalog.products.ts';
 export {
@@ -18,4 +18,4 @@ export {
 } from './catalog.review.ts';
 export { recordSale, returnManualStock, takeManualStock } from './catalog.stock.ts';
 export { productDetail, searchProducts } from './catalog.storefront.ts';
-export { putBackOnSale, takeSupplierOffSale } from './catalog.suspension.ts';
+export { isSuspended, putBackOnSale, takeSupplierOffSale } from './catalog.suspension.ts';

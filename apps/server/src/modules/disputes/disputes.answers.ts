@@ -7,6 +7,7 @@ import type { DisputeAction, DisputeStatus } from '@kameng/contracts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
+import { invalidateCatalogCache } from '../catalog/catalog.service.ts';
 import { caseFor, deadlineAfter, expectStatus, notifyParties, step } from './disputes.cases.ts';
 import type * as q from './disputes.queries.ts';
 import { endCase, refundCase, replaceCase } from './disputes.remedies.ts';
@@ -57,6 +58,8 @@ export async function answerDispute(
     return { id, status, supplierId: c.supplier_id, final };
   });
   if (done.final) await reviewSupplier(deps, done.supplierId);
+  // fresh keys left the product's stock
+  if (body.action === 'replace') await invalidateCatalogCache(deps);
   return { id, status: done.status };
 }
 

@@ -44,6 +44,10 @@ export async function caseFor(
   if (!c) throw new AppError('NOT_FOUND', 'No such case');
   const part = partOf(auth, c);
   if (actor === 'platform' ? !mayRule(auth) : part !== actor) throw new AppError('NOT_FOUND', 'No such case');
+  // staff who are the buyer or the supplier of a case never decide it
+  if (actor === 'platform' && part !== 'platform') {
+    throw new AppError('FORBIDDEN', 'You are a party to this case; another arbitrator decides it');
+  }
   return c;
 }
 

@@ -1,9 +1,10 @@
 import type { KamengModule } from '../../platform/module.ts';
 import * as m0010 from './migrations/0010-disputes.ts';
-import { settlementDelayed } from '../orders/orders.hooks.ts';
+import { supplierSuspended } from '../catalog/catalog.service.ts';
+import { disputedOrderRefunded, settlementDelayed } from '../orders/orders.hooks.ts';
 import { disputesJobs } from './disputes.jobs.ts';
 import { disputesRoutes } from './disputes.routes.ts';
-import { settlementHeldFor } from './disputes.service.ts';
+import { closeCaseOfRefundedOrder, settlementHeldFor, suspendedFromSale } from './disputes.service.ts';
 
 /** After-sales cases: the buyer opens, the supplier answers, the platform arbitrates; escrow frozen meanwhile. */
 export const disputesModule: KamengModule = {
@@ -12,5 +13,11 @@ export const disputesModule: KamengModule = {
   routes: [{ plugin: disputesRoutes }],
   jobs: disputesJobs,
   // a supplier whose bad-faith score passed the operators' threshold keeps his escrow until an operator lifts it
-  install: (deps) => deps.hooks.provide(settlementDelayed, settlementHeldFor),
+  // and a supplier suspended from sale can put nothing on sale, nor sell, until an operator lifts it
+  install: (deps) => {
+    deps.hooks.provide(settlementDelayed, settlementHeldFor);
+    deps.hooks.provide(supplierSuspended, suspendedFromSale);
+    // an operator's full refund of a disputed order ends its case
+    deps.hooks.provide(disputedOrderRefunded, closeCaseOfRefundedOrder);
+  },
 };

@@ -44,6 +44,10 @@ export async function openDispute(
       }
       const handedOut = new Set(earlier.flatMap((c) => JSON.parse(c.replacement_key_ids) as string[]));
       await disputeOrder(tx, deps, orderId, 'dispute_opened');
+      // card keys are on the order page the moment it is paid: "not received" is for goods a person delivers
+      if (body.reason === 'not_received' && item.deliveryMode === 'auto') {
+        throw invalid('reason', 'card keys are delivered at once; say what is wrong with them instead');
+      }
       // a buyer whose score is over the operators' threshold goes straight to the platform
       const fastTrack = await buyerFastTracked(tx, deps, auth.userId);
       const now = deps.clock.now();

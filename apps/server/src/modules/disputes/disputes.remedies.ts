@@ -6,13 +6,25 @@
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { refundDisputedOrder, resumeDisputedOrder } from '../orders/orders.service.ts';
-import { replaceSoldKeys, soldKeysOf } from '../vault/vault.service.ts';
+import { refundDisputedOrder, refundLeftOfOrder, resumeDisputedOrder } from '../orders/orders.service.ts';
+import { productsOfKeys, replaceSoldKeys, soldKeysOf } from '../vault/vault.service.ts';
+import { notifyParties, OPEN_STATUSES, step } from './disputes.cases.ts';
 import * as q from './disputes.queries.ts';
+import { returnedKeyIdsOfOrder } from './returns.queries.ts';
 
-/** What is still refundable on the case's item. */
-export function refundableCents(c: q.DisputeRow): number {
-  return Math.max(0, c.paid_cents - c.refunded_cents);
+/**
+ * What is still refundable on the case's item, with the order row locked: what was paid for the item less
+ * every case's refund on that item, its unrevealed keys returned and the operators' partial refunds of the
+ * order, and never more than is left on the order.
+ */
+export async function refundableCents(tx: Executor, deps: Deps, c: q.DisputeRow): Promise<number> {
+  const order = await refundLeftOfOrder(tx, deps, c.order_id);
+  const cases = (await q.disputesOfItem(tx, c.order_item_id)).reduce((s, d) => s + d.refunded_cents, 0);
+  const returned = await returnedKeyIdsOfOrder(tx, c.order_id);
+  const products = await productsOfKeys(tx, returned);
+  const returnedCents = returned.filter((k) => products.get(k) === c.product_id).length * c.unit_price_cents;
+  const item = c.paid_cents - cases - returnedCents - order.operatorPartialCents;
+  return Math.max(0, Math.min(item, order.leftCents));
 }
 
 function claimedIds(c: q.DisputeRow): string[] {
@@ -20,9 +32,9 @@ function claimedIds(c: q.DisputeRow): string[] {
 }
 
 /** Left out, a refund is the claimed keys' price, or what is left of the item when no keys were named. */
-function defaultRefund(c: q.DisputeRow): number {
+function defaultRefund(c: q.DisputeRow, left: number): number {
   const keys = claimedIds(c).length;
-  return Math.min(refundableCents(c), keys > 0 ? keys * c.unit_price_cents : refundableCents(c));
+  return Math.min(left, keys > 0 ? keys * c.unit_price_cents : left);
 }
 
 /**
@@ -35,8 +47,8 @@ export async function refundCase(
   c: q.DisputeRow,
   r: { amountCents?: number | undefined; stepName: string; to: 'wallet' | 'original' },
 ): Promise<{ amountCents: number; itemDone: boolean }> {
-  const left = refundableCents(c);
-  const amountCents = r.amountCents ?? defaultRefund(c);
+  const left = await refundableCents(tx, deps, c);
+  const amountCents = r.amountCents ?? defaultRefund(c, left);
   if (left <= 0) throw new AppError('INVALID_STATE', 'The item has been refunded in full already');
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0 || amountCents > left) {
     throw new AppError('UNPROCESSABLE', 'More than what was paid for the item and not yet refunded', {
@@ -84,4 +96,33 @@ export async function replaceCase(tx: Executor, deps: Deps, c: q.DisputeRow): Pr
 /** The case is over: an order with money left in escrow goes back to delivered and its escrow unfreezes. */
 export async function endCase(tx: Executor, deps: Deps, c: q.DisputeRow): Promise<void> {
   await resumeDisputedOrder(tx, deps, c.order_id, `dispute_${c.id}_ended`);
+}
+
+/**
+ * The disputedOrderRefunded hook of orders: an operator gave back all that was left of the order, so its
+ * open case ends, closed, with a message from the platform; both sides are told.
+ */
+export async function closeCaseOfRefundedOrder(
+  tx: Executor,
+  deps: Deps,
+  orderId: string,
+  operatorId: string,
+): Promise<void> {
+  const open = await q.openDisputeOfOrder(tx, orderId);
+  const c = open && (await q.findDisputeForUpdate(tx, deps.dialect, open.id));
+  if (!c || !OPEN_STATUSES.includes(c.status)) return;
+  await step(
+    tx,
+    deps,
+    c,
+    OPEN_STATUSES,
+    { status: 'closed' },
+    {
+      actor: 'platform',
+      actorId: operatorId,
+      kind: 'operator_refund',
+      body: '运营已全额退款，售后结束 / An operator refunded the order in full: the case is closed',
+    },
+  );
+  await notifyParties(tx, deps, c, 'closed');
 }

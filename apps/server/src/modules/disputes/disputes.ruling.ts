@@ -5,6 +5,7 @@
 import type { DisputeAction, DisputeStatus } from '@kameng/contracts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
+import { invalidateCatalogCache } from '../catalog/catalog.service.ts';
 import { audit } from './disputes.answers.ts';
 import { caseFor, expectStatus, notifyParties, OPEN_STATUSES, step } from './disputes.cases.ts';
 import { endCase, refundCase, replaceCase } from './disputes.remedies.ts';
@@ -57,5 +58,7 @@ export async function ruleDispute(
     return { status, supplierId: c.supplier_id };
   });
   await reviewSupplier(deps, done.supplierId);
+  // fresh keys left the product's stock
+  if (body.action === 'replace') await invalidateCatalogCache(deps);
   return { id, status: done.status };
 }

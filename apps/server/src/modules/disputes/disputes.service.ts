@@ -4,11 +4,18 @@
  */
 export { acceptAnswer, answerDispute, escalateDispute } from './disputes.answers.ts';
 export { runDisputeDeadlines } from './disputes.deadlines.ts';
+export { closeCaseOfRefundedOrder } from './disputes.remedies.ts';
 export { disputeDossier } from './disputes.dossier.ts';
 export { MAX_EVIDENCE_BYTES, readEvidence, uploadEvidence } from './disputes.evidence.ts';
 export { openDispute } from './disputes.open.ts';
 export { ruleDispute } from './disputes.ruling.ts';
-export { listStandings, liftStanding, settlementHeldFor, userScores } from './disputes.standings.ts';
+export {
+  listStandings,
+  liftStanding,
+  settlementHeldFor,
+  suspendedFromSale,
+  userScores,
+} from './disputes.standings.ts';
 export {
   getDispute,
   listAllDisputes,

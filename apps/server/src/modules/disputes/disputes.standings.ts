@@ -122,6 +122,11 @@ export async function settlementHeldFor(db: Executor, supplierId: string): Promi
   return q.inForce(db, supplierId, 'settlement_delayed');
 }
 
+/** The supplierSuspended hook of catalog: a supplier suspended from sale until an operator lifts it. */
+export async function suspendedFromSale(db: Executor, supplierId: string): Promise<boolean> {
+  return q.inForce(db, supplierId, 'suspended');
+}
+
 function toStanding(r: q.StandingRow): StandingDto {
   return {
     userId: r.user_id,
@@ -161,6 +166,7 @@ export async function liftStanding(
   action: StandingAction,
   ip: string,
 ): Promise<StandingDto> {
+  if (userId === auth.userId) throw new AppError('FORBIDDEN', 'Another operator lifts an action on your own account');
   const lifted = await deps.db.transaction().execute(async (tx) => {
     const row = await q.liftStanding(tx, userId, action, auth.userId, deps.clock.now());
     if (!row) throw new AppError('NOT_FOUND', 'No such action in force');

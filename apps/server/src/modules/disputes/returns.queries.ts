@@ -42,3 +42,9 @@ export async function returnsOfSupplier(db: Executor, supplierId: string, limit:
     .execute();
   return rows.map(fromDb);
 }
+
+/** The key ids an order's buyer has returned unrevealed, over all its returns. */
+export async function returnedKeyIdsOfOrder(db: Executor, orderId: string): Promise<string[]> {
+  const rows = await db.selectFrom('key_returns').select('key_ids').where('order_id', '=', orderId).execute();
+  return rows.flatMap((r) => JSON.parse(r.key_ids) as string[]);
+}

@@ -34,6 +34,7 @@ import { enqueue } from '../../platform/jobs/jobs.ts';
 import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import { getSetting } from '../../platform/settings.ts';
 import {
+  isSuspended,
   categoryPath,
   getProductsForOrder,
   invalidateCatalogProducts,
@@ -137,6 +138,12 @@ async function placeOrder(
     const now = deps.clock.now();
     const orderId = newId('ord', deps.clock, deps.random);
     const { items, supplierId, amount } = priceItems(deps, orderId, input, products, auth);
+    // a supplier suspended from sale sells nothing, whatever his products' flags say
+    if (await isSuspended(tx, deps, supplierId)) {
+      throw new AppError('NOT_FOUND', 'These products are not for sale', {
+        issues: [{ path: ['items'], message: 'not for sale' }],
+      });
+    }
 
     // 3. write the order
     const reservedUntil = now + reservationMinutes * MINUTE;

@@ -8,7 +8,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { freezeHold, getHold, releaseHoldPart, unfreezeHold } from '../ledger/ledger.service.ts';
-import { recordRefund, refundedCents } from '../payments/payments.service.ts';
+import { recordRefund, refundedCents, refundedCentsFor } from '../payments/payments.service.ts';
 import * as q from './orders.queries.ts';
 import { paymentOf, refundAccounts, refundOrder } from './orders.refunds.ts';
 import { move } from './orders.state.ts';
@@ -77,6 +77,24 @@ export async function resumeDisputedOrder(tx: Executor, deps: Deps, orderId: str
   if (order?.status !== 'disputed') return;
   await move(tx, deps, order, ['disputed'], 'delivered', cause);
   await unfreezeHold(tx, deps, orderId);
+}
+
+/**
+ * What is left to refund of an order, and what operators have given back of it in part (not tied to an
+ * item), its row locked until the caller's transaction ends.
+ */
+export async function refundLeftOfOrder(
+  tx: Executor,
+  deps: Deps,
+  orderId: string,
+): Promise<{ leftCents: number; operatorPartialCents: number }> {
+  const order = await q.findOrderForUpdate(tx, deps.dialect, orderId);
+  if (!order) throw new AppError('NOT_FOUND', 'No such order');
+  const payment = await paymentOf(tx, orderId);
+  return {
+    leftCents: order.amount_cents - (await refundedCents(tx, payment.id)),
+    operatorPartialCents: await refundedCentsFor(tx, payment.id, 'operator_partial_refund'),
+  };
 }
 
 /**

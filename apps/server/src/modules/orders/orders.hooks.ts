@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/database.ts';
+import type { Deps } from '../../platform/deps.ts';
 import { defineHook } from '../../platform/hooks.ts';
 
 /**
@@ -10,3 +11,12 @@ export const settlementDelayed = defineHook<(db: Executor, supplierId: string) =
   'orders.settlementDelayed',
   { required: false },
 );
+
+/**
+ * Called in the operator's refund transaction when it gives back all that was left of a disputed order:
+ * the after-sales case on it has nothing left to decide and ends (closed, with a message, both sides told).
+ * Optional: without a provider nothing else happens.
+ */
+export const disputedOrderRefunded = defineHook<
+  (tx: Executor, deps: Deps, orderId: string, operatorId: string) => Promise<void>
+>('orders.disputedOrderRefunded', { required: false });

@@ -87,20 +87,42 @@ async function complete(tx: Executor, deps: Deps, order: q.OrderRow, cause: stri
 }
 
 /** Recurring: delivered orders past the confirmation window complete on their own. */
-export async function autoCompleteOrders(deps: Deps): Promise<number> {
+/**
+ * Settles delivered orders past the confirmation window, oldest first, `pageSize` at a time. Orders of a
+ * supplier whose settlement is delayed are skipped and paged past (by delivery time and id), so however
+ * many of them are due they never hold back anyone else's; at most `pageSize` orders complete per run.
+ */
+export async function autoCompleteOrders(deps: Deps, pageSize = 200): Promise<number> {
   const window = await getSetting(deps.db, 'orders.confirmationWindowHours');
-  const ids = await q.dueForCompletion(deps.db, deps.clock.now() - window * HOUR, 200);
+  const before = deps.clock.now() - window * HOUR;
+  const delayed = new Map<string, boolean>();
+  const isDelayed = async (supplierId: string): Promise<boolean> => {
+    if (!deps.hooks.has(settlementDelayed)) return false;
+    let d = delayed.get(supplierId);
+    if (d === undefined) {
+      d = await deps.hooks.get(settlementDelayed)(deps.db, supplierId);
+      delayed.set(supplierId, d);
+    }
+    return d;
+  };
   let done = 0;
-  for (const id of ids) {
-    await deps.db.transaction().execute(async (tx) => {
-      const order = await q.findOrder(tx, id);
-      if (order?.status !== 'delivered') return;
-      if (deps.hooks.has(settlementDelayed) && (await deps.hooks.get(settlementDelayed)(tx, order.supplier_id))) return;
-      await complete(tx, deps, order, 'confirmation_window_elapsed');
-      done++;
-    });
+  let after: { deliveredAt: number; id: string } | null = null;
+  for (;;) {
+    const page = await q.dueForCompletion(deps.db, before, pageSize, after);
+    for (const due of page) {
+      if (done >= pageSize) return done;
+      if (await isDelayed(due.supplierId)) continue;
+      await deps.db.transaction().execute(async (tx) => {
+        const order = await q.findOrder(tx, due.id);
+        if (order?.status !== 'delivered') return;
+        await complete(tx, deps, order, 'confirmation_window_elapsed');
+        done++;
+      });
+    }
+    const last = page.at(-1);
+    if (page.length < pageSize || !last) return done;
+    after = { deliveredAt: last.deliveredAt, id: last.id };
   }
-  return done;
 }
 
 /** The buyer cancels: an unpaid order at once; a paid manual order after its delivery deadline, with a refund. */

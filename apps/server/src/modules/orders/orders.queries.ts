@@ -154,16 +154,28 @@ export async function ordersAfter(
   return newestFirstAfter(filteredOrders(db, f).selectAll(), cursor).limit(limit).execute();
 }
 
-export async function dueForCompletion(db: Executor, deliveredBefore: number, limit: number): Promise<string[]> {
-  const rows = await db
+/** Delivered orders past `deliveredBefore`, oldest first (by delivery time, then id), after `after`. */
+export async function dueForCompletion(
+  db: Executor,
+  deliveredBefore: number,
+  limit: number,
+  after: { deliveredAt: number; id: string } | null = null,
+): Promise<{ id: string; supplierId: string; deliveredAt: number }[]> {
+  let query = db
     .selectFrom('orders')
-    .select('id')
+    .select(['id', 'supplier_id', 'delivered_at'])
     .where('status', '=', 'delivered')
-    .where('delivered_at', '<=', deliveredBefore)
-    .orderBy('delivered_at')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.id);
+    .where('delivered_at', '<=', deliveredBefore);
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('delivered_at', '>', after.deliveredAt),
+        eb.and([eb('delivered_at', '=', after.deliveredAt), eb('id', '>', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query.orderBy('delivered_at').orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, supplierId: r.supplier_id, deliveredAt: Number(r.delivered_at) }));
 }
 
 export async function insertDelivery(

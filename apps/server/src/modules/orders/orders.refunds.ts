@@ -15,6 +15,7 @@ import { getHold, postEntry, releaseHoldPart, voidHold } from '../ledger/ledger.
 import type { OperatorRefund } from '../payments/payments.hooks.ts';
 import { paidPaymentForOrder, recordRefund, refundedCents } from '../payments/payments.service.ts';
 import type { PaymentsTable, Provider } from '../payments/payments.tables.ts';
+import { disputedOrderRefunded } from './orders.hooks.ts';
 import * as q from './orders.queries.ts';
 import { move } from './orders.state.ts';
 import { releaseItems } from './orders.stock.ts';
@@ -125,6 +126,9 @@ export async function refundOrderByOperator(
         to: body.destination,
         amountCents: left,
       });
+      if (order.status === 'disputed' && deps.hooks.has(disputedOrderRefunded)) {
+        await deps.hooks.get(disputedOrderRefunded)(tx, deps, orderId, auth.userId);
+      }
     } else {
       refundId = newId('rfd', deps.clock, deps.random);
       const { destination, kind } = refundAccounts(order, payment, body.destination);

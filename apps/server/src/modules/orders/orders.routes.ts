@@ -79,13 +79,34 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['orders'],
-          summary: 'One of my orders, with its keys once delivered',
+          summary: 'One of my orders, with its keys once delivered (and their reveal recorded) unless ?keys=hidden',
           params: idParams,
-          response: { 200: orderViewSchema, ...errorResponses(401, 404) },
+          querystring: z.object({
+            keys: z
+              .enum(['shown', 'hidden'])
+              .default('shown')
+              .describe('hidden: no cardKeys and no reveal recorded; show them with POST /orders/:id/keys/reveal'),
+          }),
+          response: { 200: orderViewSchema, ...errorResponses(400, 401, 404) },
         },
         config: { auth: 'user' },
       },
-      async (req) => orders.getOrderForBuyer(deps, requireAuth(req), req.params.id),
+      async (req) =>
+        orders.getOrderForBuyer(deps, requireAuth(req), req.params.id, { keys: req.query.keys === 'shown' }),
+    );
+
+    app.post(
+      '/orders/:id/keys/reveal',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Shows me my order’s keys and records that they were shown (they can no longer be returned unseen)',
+          params: idParams,
+          response: { 200: z.object({ cardKeys: z.array(z.string()) }), ...errorResponses(401, 404, 409) },
+        },
+        config: { auth: 'user' },
+      },
+      async (req) => orders.revealOrderKeys(deps, requireAuth(req), req.params.id),
     );
 
     app.post(

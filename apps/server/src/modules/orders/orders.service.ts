@@ -24,6 +24,7 @@ export {
   listSupplierOrders,
   lookupGuestOrder,
   type OrderView,
+  revealOrderKeys,
   searchOrders,
 } from './orders.views.ts';
 export {
@@ -33,5 +34,6 @@ export {
   disputeOrder,
   lockOrderForDispute,
   refundDisputedOrder,
+  refundLeftOfOrder,
   resumeDisputedOrder,
 } from './orders.disputes.ts';

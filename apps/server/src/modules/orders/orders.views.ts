@@ -7,7 +7,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import { type Contact, contactsOf, shopNamesOf, usersByContact } from '../accounts/accounts.service.ts';
 import { paidPaymentForOrder, refundedCents } from '../payments/payments.service.ts';
-import { revealKeysForOrder } from '../vault/vault.service.ts';
+import { revealKeysForOrder, soldKeysOf } from '../vault/vault.service.ts';
 import * as q from './orders.queries.ts';
 import type { OrderStatus } from './orders.tables.ts';
 
@@ -35,6 +35,7 @@ export interface OrderView {
   shopName?: string | null;
   buyerContact?: string | null;
   cardKeys?: string[];
+  cardKeyCount?: number;
   deliveryContent?: string;
 }
 
@@ -102,24 +103,61 @@ export function toView(o: q.OrderRow, items: q.OrderItemRow[]): OrderView {
   };
 }
 
-async function withSecrets(deps: Deps, order: q.OrderRow, view: OrderView): Promise<OrderView> {
+/**
+ * Reveals the order's keys under its row lock, so a reveal and a return of unrevealed keys (which locks the
+ * order too) run one after the other: a key taken back is never shown, a key shown is never taken back.
+ */
+async function revealUnderLock(deps: Deps, orderId: string): Promise<string[]> {
+  return deps.db.transaction().execute(async (tx) => {
+    const locked = await q.findOrderForUpdate(tx, deps.dialect, orderId);
+    if (!locked || !['delivered', 'completed', 'disputed'].includes(locked.status)) return [];
+    return revealKeysForOrder(tx, deps, orderId);
+  });
+}
+
+async function withSecrets(deps: Deps, order: q.OrderRow, view: OrderView, showKeys = true): Promise<OrderView> {
   if (!['delivered', 'completed', 'disputed'].includes(order.status)) return view;
-  const keys = await revealKeysForOrder(deps.db, deps, order.id);
+  const keys = showKeys ? await revealUnderLock(deps, order.id) : [];
+  const hidden = showKeys ? 0 : (await soldKeysOf(deps.db, order.id)).length;
   const delivery = await q.findDelivery(deps.db, order.id);
   return {
     ...view,
     ...(keys.length > 0 ? { cardKeys: keys } : {}),
+    ...(hidden > 0 ? { cardKeyCount: hidden } : {}),
     ...(delivery
       ? { deliveryContent: decrypt(deliveryKey(deps), delivery.content_enc, order.id).toString('utf8') }
       : {}),
   };
 }
 
-/** Only the buyer sees an order (and its keys); anyone else gets 404, never 403, so ids reveal nothing. */
-export async function getOrderForBuyer(deps: Deps, auth: AuthContext, orderId: string): Promise<OrderView> {
+/**
+ * Only the buyer sees an order (and its keys); anyone else gets 404, never 403, so ids reveal nothing.
+ * Keys come (and their reveal is recorded) unless the buyer asks without them: `keys: false`.
+ */
+export async function getOrderForBuyer(
+  deps: Deps,
+  auth: AuthContext,
+  orderId: string,
+  opts: { keys: boolean } = { keys: true },
+): Promise<OrderView> {
   const order = await q.findOrder(deps.db, orderId);
   if (!order || order.buyer_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such order');
-  return withSecrets(deps, order, await named(deps, order, toView(order, await q.itemsOf(deps.db, orderId)), 'none'));
+  return withSecrets(
+    deps,
+    order,
+    await named(deps, order, toView(order, await q.itemsOf(deps.db, orderId)), 'none'),
+    opts.keys,
+  );
+}
+
+/** The buyer's explicit reveal step: the keys, their first reveal recorded; 409 before delivery. */
+export async function revealOrderKeys(deps: Deps, auth: AuthContext, orderId: string): Promise<{ cardKeys: string[] }> {
+  const order = await q.findOrder(deps.db, orderId);
+  if (!order || order.buyer_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such order');
+  if (!['delivered', 'completed', 'disputed'].includes(order.status)) {
+    throw new AppError('INVALID_STATE', `An order that is ${order.status} has no keys to show`);
+  }
+  return { cardKeys: await revealUnderLock(deps, orderId) };
 }
 
 export async function lookupGuestOrder(

@@ -26,6 +26,12 @@ export async function refundedCents(db: Executor, paymentId: string): Promise<nu
   return (await q.refundsForPayment(db, paymentId)).reduce((s, r) => s + r.amount_cents, 0);
 }
 
+/** What has been given back of a payment for one reason (an operator's partial refunds, say). */
+export async function refundedCentsFor(db: Executor, paymentId: string, reason: string): Promise<number> {
+  const rows = await q.refundsForPayment(db, paymentId);
+  return rows.filter((r) => r.reason === reason).reduce((s, r) => s + Number(r.amount_cents), 0);
+}
+
 /** The refund number a channel sees: short, charset-safe, derived from our refund id, fixed at insert. */
 export function channelRefundNo(refundId: string): string {
   return `R${sha256Hex(refundId).slice(0, 31)}`;

@@ -24,6 +24,7 @@ export {
   listRefunds,
   recordRefund,
   refundedCents,
+  refundedCentsFor,
   refundPayment,
   retryRefund,
   sendChannelRefund,

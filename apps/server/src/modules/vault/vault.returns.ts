@@ -42,3 +42,10 @@ export async function restockKeys(tx: Executor, orderId: string, keyIds: string[
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+/** The product each of `keyIds` belongs to. */
+export async function productsOfKeys(db: Executor, keyIds: string[]): Promise<Map<string, string>> {
+  if (keyIds.length === 0) return new Map();
+  const rows = await db.selectFrom('card_keys').select(['id', 'product_id']).where('id', 'in', keyIds).execute();
+  return new Map(rows.map((r) => [r.id, r.product_id]));
+}

@@ -17,4 +17,4 @@ export {
   type SupplierKeyRecord,
   supplierKeyRecord,
 } from './vault.key-history.ts';
-export { restockKeys, takeBackKeys, unrevealedKeysOf } from './vault.returns.ts';
+export { productsOfKeys, restockKeys, takeBackKeys, unrevealedKeysOf } from './vault.returns.ts';
