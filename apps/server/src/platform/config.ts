@@ -94,6 +94,8 @@ export interface Config {
   /** every key (and pub/sub channel) this deployment uses in Redis starts with it */
   redisPrefix: string;
   masterKey: Buffer;
+  /** this start wrote a new DATA_DIR/master.key: lose that file and every card key is gone */
+  masterKeyGenerated: boolean;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   sandbox: boolean;
@@ -136,18 +138,43 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   return list;
 }
 
-function loadOrCreateMasterKey(dataDir: string): Buffer {
+function readMasterKeyFile(dataDir: string): Buffer | undefined {
   const file = join(dataDir, 'master.key');
-  if (existsSync(file)) {
-    const hex = readFileSync(file, 'utf8').trim();
-    if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new ConfigError(`${file} does not hold a 64-hex-character master key`);
-    return Buffer.from(hex, 'hex');
-  }
+  if (!existsSync(file)) return undefined;
+  const hex = readFileSync(file, 'utf8').trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new ConfigError(`${file} does not hold a 64-hex-character master key`);
+  return Buffer.from(hex, 'hex');
+}
+
+function loadOrCreateMasterKey(dataDir: string): { key: Buffer; generated: boolean } {
+  const existing = readMasterKeyFile(dataDir);
+  if (existing) return { key: existing, generated: false };
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
-  writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return key;
+  writeFileSync(join(dataDir, 'master.key'), `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(join(dataDir, 'master.key'), 0o600);
+  return { key, generated: true };
+}
+
+/**
+ * The master key from KAMENG_MASTER_KEY or DATA_DIR/master.key, never generating one (a restore must open
+ * an archive with the key it was made under, not a fresh one), with where the database is.
+ */
+export function loadExistingMasterKey(
+  env: Record<string, string | undefined>,
+  cwd = process.cwd(),
+): Connections & { masterKey: Buffer } {
+  const connections = loadConnections(env, cwd);
+  const parsed = envSchema.pick({ KAMENG_MASTER_KEY: true }).safeParse(env);
+  if (!parsed.success) throw invalid(parsed.error);
+  const hex = parsed.data.KAMENG_MASTER_KEY;
+  const masterKey = hex ? Buffer.from(hex, 'hex') : readMasterKeyFile(connections.dataDir);
+  if (!masterKey) {
+    throw new ConfigError(
+      'no master key: set KAMENG_MASTER_KEY (or put master.key in DATA_DIR) to the key the backup was made under',
+    );
+  }
+  return { ...connections, masterKey };
 }
 
 function invalid(error: z.ZodError): ConfigError {
@@ -181,7 +208,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     throw new ConfigError('Invalid configuration:\n  DATABASE_REPLICA_URL: needs DATABASE_URL (a replica of what?)');
   }
   const dataDir = absolute(e.DATA_DIR, cwd);
-  const masterKey = e.KAMENG_MASTER_KEY ? Buffer.from(e.KAMENG_MASTER_KEY, 'hex') : loadOrCreateMasterKey(dataDir);
+  const master = e.KAMENG_MASTER_KEY
+    ? { key: Buffer.from(e.KAMENG_MASTER_KEY, 'hex'), generated: false }
+    : loadOrCreateMasterKey(dataDir);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -189,7 +218,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
-    masterKey,
+    masterKey: master.key,
+    masterKeyGenerated: master.generated,
     adminEmail: e.KAMENG_ADMIN_EMAIL,
     adminPassword: e.KAMENG_ADMIN_PASSWORD,
     sandbox: e.KAMENG_SANDBOX,
