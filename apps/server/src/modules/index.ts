@@ -1,5 +1,6 @@
 import type { KamengModule } from '../platform/module.ts';
 import { accountsModule } from './accounts/accounts.module.ts';
+import { backupsModule } from './backups/backups.module.ts';
 import { catalogModule } from './catalog/catalog.module.ts';
 import { ledgerModule } from './ledger/ledger.module.ts';
 import { notifyModule } from './notify/notify.module.ts';
@@ -21,4 +22,5 @@ export const MODULES: readonly KamengModule[] = [
   ledgerModule,
   paymentsModule,
   ordersModule,
+  backupsModule,
 ];

@@ -72,6 +72,9 @@ export const envSchema = z.object({
       .default('auto')
       .transform((v) => (v === 'auto' ? v : v === 'on' || v === 'true' || v === '1' ? 'on' : 'off')),
   ),
+  BACKUP_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
+  BACKUP_KEEP_DAILY: z.coerce.number().int().min(1).max(366).default(7),
+  BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(1).max(520).default(4),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
 });
 
@@ -115,6 +118,10 @@ export interface Config {
   mailFrom: string;
   webDistDir: string | undefined;
   bcryptCost: number;
+  /** the workers write a daily backup here (the Sunday one kept as weekly); unset: no scheduled backups */
+  backupDir: string | undefined;
+  backupKeepDaily: number;
+  backupKeepWeekly: number;
   /** HTTPS-only headers (CSP `upgrade-insecure-requests`, HSTS) go only to requests served over HTTPS */
   https: HttpsMode;
 }
@@ -235,6 +242,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     mailFrom: e.MAIL_FROM,
     webDistDir: e.WEB_DIST_DIR,
     bcryptCost: e.BCRYPT_COST,
+    backupDir: e.BACKUP_DIR ? absolute(e.BACKUP_DIR, cwd) : undefined,
+    backupKeepDaily: e.BACKUP_KEEP_DAILY,
+    backupKeepWeekly: e.BACKUP_KEEP_WEEKLY,
     https: e.KAMENG_HTTPS,
   };
 }
