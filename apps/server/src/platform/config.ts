@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { OffsiteConfig } from './offsite.ts';
 
 const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
@@ -75,6 +76,13 @@ export const envSchema = z.object({
   BACKUP_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
   BACKUP_KEEP_DAILY: z.coerce.number().int().min(1).max(366).default(7),
   BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(1).max(520).default(4),
+  BACKUP_S3_ENDPOINT: z.preprocess(emptyAsUndefined, z.url().optional()),
+  BACKUP_S3_BUCKET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  BACKUP_S3_REGION: z.string().min(1).default('us-east-1'),
+  BACKUP_S3_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  BACKUP_S3_SECRET_ACCESS_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  BACKUP_S3_PREFIX: z.string().default('kameng/'),
+  BACKUP_S3_PATH_STYLE: z.preprocess(emptyAsUndefined, onOff.default(true)),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
 });
 
@@ -122,6 +130,8 @@ export interface Config {
   backupDir: string | undefined;
   backupKeepDaily: number;
   backupKeepWeekly: number;
+  /** where each scheduled backup is also copied (BACKUP_S3_*); unset: no off-site copy */
+  backupOffsite: OffsiteConfig | undefined;
   /** HTTPS-only headers (CSP `upgrade-insecure-requests`, HSTS) go only to requests served over HTTPS */
   https: HttpsMode;
 }
@@ -206,6 +216,25 @@ export function loadConnections(env: Record<string, string | undefined>, cwd = p
   return { dataDir: absolute(e.DATA_DIR, cwd), databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL };
 }
 
+function offsiteOf(e: Env): OffsiteConfig | undefined {
+  const given = [e.BACKUP_S3_ENDPOINT, e.BACKUP_S3_BUCKET, e.BACKUP_S3_ACCESS_KEY_ID, e.BACKUP_S3_SECRET_ACCESS_KEY];
+  if (given.every((v) => v === undefined)) return undefined;
+  if (!e.BACKUP_S3_ENDPOINT || !e.BACKUP_S3_BUCKET || !e.BACKUP_S3_ACCESS_KEY_ID || !e.BACKUP_S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  BACKUP_S3_*: set all of BACKUP_S3_ENDPOINT, BACKUP_S3_BUCKET, BACKUP_S3_ACCESS_KEY_ID and BACKUP_S3_SECRET_ACCESS_KEY, or none',
+    );
+  }
+  return {
+    endpoint: e.BACKUP_S3_ENDPOINT,
+    bucket: e.BACKUP_S3_BUCKET,
+    region: e.BACKUP_S3_REGION,
+    accessKeyId: e.BACKUP_S3_ACCESS_KEY_ID,
+    secretAccessKey: e.BACKUP_S3_SECRET_ACCESS_KEY,
+    prefix: e.BACKUP_S3_PREFIX,
+    forcePathStyle: e.BACKUP_S3_PATH_STYLE,
+  };
+}
+
 /** Parses the environment once. Throws ConfigError with every problem listed. */
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
   const parsed = envSchema.safeParse(env);
@@ -245,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     backupDir: e.BACKUP_DIR ? absolute(e.BACKUP_DIR, cwd) : undefined,
     backupKeepDaily: e.BACKUP_KEEP_DAILY,
     backupKeepWeekly: e.BACKUP_KEEP_WEEKLY,
+    backupOffsite: offsiteOf(e),
     https: e.KAMENG_HTTPS,
   };
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { z } from 'zod';
 import { BACKUP_EVERY_MS, scheduledBackup } from '../../platform/backup-schedule.ts';
 import { defineJob } from '../../platform/jobs/jobs.ts';
+import { s3Store } from '../../platform/offsite.ts';
 import type { KamengModule } from '../../platform/module.ts';
 
 /**
@@ -18,13 +19,19 @@ export const backupsModule: KamengModule = {
       maxAttempts: 3,
       leaseMs: 60 * 60 * 1000,
       async handler() {
-        const { backupDir, backupKeepDaily, backupKeepWeekly } = deps.config;
+        const { backupDir, backupKeepDaily, backupKeepWeekly, backupOffsite } = deps.config;
         if (!backupDir) return;
         mkdirSync(backupDir, { recursive: true });
-        const r = await scheduledBackup(deps.config, backupDir, deps.clock.now(), {
-          daily: backupKeepDaily,
-          weekly: backupKeepWeekly,
-        });
+        const r = await scheduledBackup(
+          deps.config,
+          backupDir,
+          deps.clock.now(),
+          {
+            daily: backupKeepDaily,
+            weekly: backupKeepWeekly,
+          },
+          backupOffsite ? s3Store(backupOffsite) : undefined,
+        );
         deps.log.info({ written: r.written, removed: r.removed, dir: backupDir }, 'scheduled backup');
       },
     }),
