@@ -22,12 +22,14 @@ const { migrate } = await import('./platform/db/migrate.ts');
 const { createRuntime } = await import('./platform/deps.ts');
 const { MODULES } = await import('./modules/index.ts');
 const { configOrExit, startProcesses } = await import('./process.ts');
+const { BACKUP_USAGE, runBackupCommand } = await import('./platform/backup-cli.ts');
 
 const USAGE = `usage: kameng <command> [--processes N]
   serve     run the API server (and workers unless KAMENG_WORKERS=off)
   worker    run job workers only
   migrate   apply database migrations and exit
   health    exit 0 when the database (and Redis, when configured) answer, else 1 naming what did not
+${BACKUP_USAGE}
   --processes N   serve/worker: run N processes of the role (default KAMENG_PROCESSES, 1); needs REDIS_URL when N > 1`;
 
 function processesOr(fallback: number): number {
@@ -61,6 +63,7 @@ switch (command) {
     break;
   }
   default:
+    if (await runBackupCommand(command)) break;
     process.stderr.write(`${USAGE}\n`);
     process.exit(command ? 1 : 0);
 }

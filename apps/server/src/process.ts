@@ -10,9 +10,20 @@ import { JobWorker } from './platform/jobs/jobs.ts';
 import { jobDefinitions } from './platform/jobs/registry.ts';
 import { aggregateClusterMetrics } from './platform/metrics-cluster.ts';
 
+const MASTER_KEY_WARNING = (dataDir: string) => `
+!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
+!! WARNING: a NEW master key was generated in ${dataDir}/master.key
+!! Every card key, 2FA secret and payment secret is encrypted under it. Lose that file and they are gone,
+!! and backups cannot be opened. Escrow it now:  npm run -w @kameng/server cli -- master-key export
+!! then set KAMENG_MASTER_KEY from your secret store.
+!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
+`;
+
 export function configOrExit(): Config {
   try {
-    return loadConfig(process.env);
+    const config = loadConfig(process.env);
+    if (config.masterKeyGenerated) process.stderr.write(MASTER_KEY_WARNING(config.dataDir));
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

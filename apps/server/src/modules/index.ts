@@ -1,5 +1,6 @@
 import type { KamengModule } from '../platform/module.ts';
 import { accountsModule } from './accounts/accounts.module.ts';
+import { backupsModule } from './backups/backups.module.ts';
 import { catalogModule } from './catalog/catalog.module.ts';
 import { disputesModule } from './disputes/disputes.module.ts';
 import { ledgerModule } from './ledger/ledger.module.ts';
@@ -25,4 +26,5 @@ export const MODULES: readonly KamengModule[] = [
   paymentsModule,
   ordersModule,
   disputesModule,
+  backupsModule,
 ];

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadConnections, parseTrustProxy } from './config.ts';
+import { ConfigError, loadConfig, loadConnections, loadExistingMasterKey, parseTrustProxy } from './config.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'kameng-config-'));
 
@@ -24,6 +24,21 @@ describe('config', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8').trim()).toBe(a.masterKey.toString('hex'));
     expect(loadConfig({ DATA_DIR: d }).masterKey.equals(a.masterKey)).toBe(true);
+    // only the start that wrote it says so (the loud warning at start reads this)
+    expect(a.masterKeyGenerated).toBe(true);
+    expect(loadConfig({ DATA_DIR: d }).masterKeyGenerated).toBe(false);
+    expect(loadConfig({ DATA_DIR: dir(), KAMENG_MASTER_KEY: 'ab'.repeat(32) }).masterKeyGenerated).toBe(false);
+  });
+
+  it('reads an existing master key for a restore and never generates one', () => {
+    const d = dir();
+    expect(() => loadExistingMasterKey({ DATA_DIR: d })).toThrow(/no master key/);
+    expect(existsSync(join(d, 'master.key'))).toBe(false);
+    expect(loadExistingMasterKey({ DATA_DIR: d, KAMENG_MASTER_KEY: 'cd'.repeat(32) }).masterKey.toString('hex')).toBe(
+      'cd'.repeat(32),
+    );
+    const made = loadConfig({ DATA_DIR: d });
+    expect(loadExistingMasterKey({ DATA_DIR: d }).masterKey.equals(made.masterKey)).toBe(true);
   });
 
   it('lists every bad value in one clear error', () => {

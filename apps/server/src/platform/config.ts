@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { OffsiteConfig } from './offsite.ts';
 
 const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
@@ -72,6 +73,16 @@ export const envSchema = z.object({
       .default('auto')
       .transform((v) => (v === 'auto' ? v : v === 'on' || v === 'true' || v === '1' ? 'on' : 'off')),
   ),
+  BACKUP_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
+  BACKUP_KEEP_DAILY: z.coerce.number().int().min(1).max(366).default(7),
+  BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(1).max(520).default(4),
+  BACKUP_S3_ENDPOINT: z.preprocess(emptyAsUndefined, z.url().optional()),
+  BACKUP_S3_BUCKET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  BACKUP_S3_REGION: z.string().min(1).default('us-east-1'),
+  BACKUP_S3_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  BACKUP_S3_SECRET_ACCESS_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  BACKUP_S3_PREFIX: z.string().default('kameng/'),
+  BACKUP_S3_PATH_STYLE: z.preprocess(emptyAsUndefined, onOff.default(true)),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   METRICS_TOKEN: z.preprocess(
     emptyAsUndefined,
@@ -105,6 +116,8 @@ export interface Config {
   /** every key (and pub/sub channel) this deployment uses in Redis starts with it */
   redisPrefix: string;
   masterKey: Buffer;
+  /** this start wrote a new DATA_DIR/master.key: lose that file and every card key is gone */
+  masterKeyGenerated: boolean;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   sandbox: boolean;
@@ -124,6 +137,12 @@ export interface Config {
   mailFrom: string;
   webDistDir: string | undefined;
   bcryptCost: number;
+  /** the workers write a daily backup here (the Sunday one kept as weekly); unset: no scheduled backups */
+  backupDir: string | undefined;
+  backupKeepDaily: number;
+  backupKeepWeekly: number;
+  /** where each scheduled backup is also copied (BACKUP_S3_*); unset: no off-site copy */
+  backupOffsite: OffsiteConfig | undefined;
   /** HTTPS-only headers (CSP `upgrade-insecure-requests`, HSTS) go only to requests served over HTTPS */
   https: HttpsMode;
   /** Bearer token that opens GET /metrics; unset: /metrics answers 404 */
@@ -151,18 +170,43 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   return list;
 }
 
-function loadOrCreateMasterKey(dataDir: string): Buffer {
+function readMasterKeyFile(dataDir: string): Buffer | undefined {
   const file = join(dataDir, 'master.key');
-  if (existsSync(file)) {
-    const hex = readFileSync(file, 'utf8').trim();
-    if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new ConfigError(`${file} does not hold a 64-hex-character master key`);
-    return Buffer.from(hex, 'hex');
-  }
+  if (!existsSync(file)) return undefined;
+  const hex = readFileSync(file, 'utf8').trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new ConfigError(`${file} does not hold a 64-hex-character master key`);
+  return Buffer.from(hex, 'hex');
+}
+
+function loadOrCreateMasterKey(dataDir: string): { key: Buffer; generated: boolean } {
+  const existing = readMasterKeyFile(dataDir);
+  if (existing) return { key: existing, generated: false };
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
-  writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return key;
+  writeFileSync(join(dataDir, 'master.key'), `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(join(dataDir, 'master.key'), 0o600);
+  return { key, generated: true };
+}
+
+/**
+ * The master key from KAMENG_MASTER_KEY or DATA_DIR/master.key, never generating one (a restore must open
+ * an archive with the key it was made under, not a fresh one), with where the database is.
+ */
+export function loadExistingMasterKey(
+  env: Record<string, string | undefined>,
+  cwd = process.cwd(),
+): Connections & { masterKey: Buffer } {
+  const connections = loadConnections(env, cwd);
+  const parsed = envSchema.pick({ KAMENG_MASTER_KEY: true }).safeParse(env);
+  if (!parsed.success) throw invalid(parsed.error);
+  const hex = parsed.data.KAMENG_MASTER_KEY;
+  const masterKey = hex ? Buffer.from(hex, 'hex') : readMasterKeyFile(connections.dataDir);
+  if (!masterKey) {
+    throw new ConfigError(
+      'no master key: set KAMENG_MASTER_KEY (or put master.key in DATA_DIR) to the key the backup was made under',
+    );
+  }
+  return { ...connections, masterKey };
 }
 
 function invalid(error: z.ZodError): ConfigError {
@@ -187,6 +231,25 @@ export function loadConnections(env: Record<string, string | undefined>, cwd = p
   return { dataDir: absolute(e.DATA_DIR, cwd), databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL };
 }
 
+function offsiteOf(e: Env): OffsiteConfig | undefined {
+  const given = [e.BACKUP_S3_ENDPOINT, e.BACKUP_S3_BUCKET, e.BACKUP_S3_ACCESS_KEY_ID, e.BACKUP_S3_SECRET_ACCESS_KEY];
+  if (given.every((v) => v === undefined)) return undefined;
+  if (!e.BACKUP_S3_ENDPOINT || !e.BACKUP_S3_BUCKET || !e.BACKUP_S3_ACCESS_KEY_ID || !e.BACKUP_S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  BACKUP_S3_*: set all of BACKUP_S3_ENDPOINT, BACKUP_S3_BUCKET, BACKUP_S3_ACCESS_KEY_ID and BACKUP_S3_SECRET_ACCESS_KEY, or none',
+    );
+  }
+  return {
+    endpoint: e.BACKUP_S3_ENDPOINT,
+    bucket: e.BACKUP_S3_BUCKET,
+    region: e.BACKUP_S3_REGION,
+    accessKeyId: e.BACKUP_S3_ACCESS_KEY_ID,
+    secretAccessKey: e.BACKUP_S3_SECRET_ACCESS_KEY,
+    prefix: e.BACKUP_S3_PREFIX,
+    forcePathStyle: e.BACKUP_S3_PATH_STYLE,
+  };
+}
+
 /** Parses the environment once. Throws ConfigError with every problem listed. */
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
   const parsed = envSchema.safeParse(env);
@@ -196,7 +259,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     throw new ConfigError('Invalid configuration:\n  DATABASE_REPLICA_URL: needs DATABASE_URL (a replica of what?)');
   }
   const dataDir = absolute(e.DATA_DIR, cwd);
-  const masterKey = e.KAMENG_MASTER_KEY ? Buffer.from(e.KAMENG_MASTER_KEY, 'hex') : loadOrCreateMasterKey(dataDir);
+  const master = e.KAMENG_MASTER_KEY
+    ? { key: Buffer.from(e.KAMENG_MASTER_KEY, 'hex'), generated: false }
+    : loadOrCreateMasterKey(dataDir);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -204,7 +269,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
-    masterKey,
+    masterKey: master.key,
+    masterKeyGenerated: master.generated,
     adminEmail: e.KAMENG_ADMIN_EMAIL,
     adminPassword: e.KAMENG_ADMIN_PASSWORD,
     sandbox: e.KAMENG_SANDBOX,
@@ -220,6 +286,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     mailFrom: e.MAIL_FROM,
     webDistDir: e.WEB_DIST_DIR,
     bcryptCost: e.BCRYPT_COST,
+    backupDir: e.BACKUP_DIR ? absolute(e.BACKUP_DIR, cwd) : undefined,
+    backupKeepDaily: e.BACKUP_KEEP_DAILY,
+    backupKeepWeekly: e.BACKUP_KEEP_WEEKLY,
+    backupOffsite: offsiteOf(e),
     https: e.KAMENG_HTTPS,
     metricsToken: e.METRICS_TOKEN,
     publicUrl: e.PUBLIC_URL,

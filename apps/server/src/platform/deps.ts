@@ -45,6 +45,7 @@ export const REDACT_PATHS = [
   '*.token',
   '*.totp',
   '*.secret',
+  '*.secretAccessKey',
   '*.masterKey',
   'config.masterKey',
   'config.adminPassword',
