@@ -157,7 +157,7 @@ async function placeOrder(
       amount_cents: amount,
       payment_method: input.paymentMethod,
       recipient_account: input.recipientAccount ?? null,
-      // kept for orders placed before idempotency_keys (0016); new keys live there
+      // kept for orders placed before idempotency_keys (0015); new keys live there
       idempotency_key: null,
       request_hash: null,
       reserved_until: reservedUntil,

@@ -1,8 +1,8 @@
 import type { KamengModule } from '../../platform/module.ts';
 import * as m0003 from './migrations/0003-vault.ts';
 import * as m0007 from './migrations/0007-vault-imports.ts';
-import * as m0011 from './migrations/0011-key-reveals.ts';
-import * as m0016 from './migrations/0016-idempotency-and-export-indexes.ts';
+import * as m0012 from './migrations/0012-key-reveals.ts';
+import * as m0015 from './migrations/0015-idempotency-and-export-indexes.ts';
 import { stockCounts } from '../catalog/catalog.service.ts';
 import { availableCounts } from './vault.allocation.ts';
 import { vaultMetrics } from './vault.metrics.ts';
@@ -15,8 +15,8 @@ export const vaultModule: KamengModule = {
   migrations: {
     '0003-vault': m0003,
     '0007-vault-imports': m0007,
-    '0011-key-reveals': m0011,
-    '0016-idempotency-and-export-indexes': m0016,
+    '0012-key-reveals': m0012,
+    '0015-idempotency-and-export-indexes': m0015,
   },
   routes: [{ plugin: vaultRoutes }],
   jobs: vaultJobs,

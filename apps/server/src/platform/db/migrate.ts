@@ -2,24 +2,24 @@ import { type Kysely, type MigrationProvider, Migrator, type Migration as Kysely
 import type { KamengModule } from '../module.ts';
 import type { Database, Dialect } from './database.ts';
 import * as foundation from './migrations/0001-foundation.ts';
-import * as idempotencyAndExports from './migrations/0016-idempotency-and-export-indexes.ts';
+import * as idempotencyAndExports from './migrations/0015-idempotency-and-export-indexes.ts';
 
 /** One forward-only migration step of a module. */
 export interface Migration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
 }
 
-/** The platform's own tables: the audit log, jobs, settings and (0016) idempotency keys. */
+/** The platform's own tables: the audit log, jobs, settings and (0015) idempotency keys. */
 const PLATFORM: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
-  '0016-idempotency-and-export-indexes': idempotencyAndExports,
+  '0015-idempotency-and-export-indexes': idempotencyAndExports,
 };
 
 /**
  * Every migration by name, in the order they run: names sort globally, so a module's migration runs after
  * every lower-numbered one of any module. A name several owners contribute to (0001-foundation: platform and
  * accounts; 0007-vault-imports: vault and notify — released before the tables moved into their modules;
- * 0016-idempotency-and-export-indexes: platform, vault and orders) runs
+ * 0015-idempotency-and-export-indexes: platform, vault and orders) runs
  * its parts in one step, platform first, then the modules in their list order. Names never change once
  * released: a database records the names it has applied.
  */
