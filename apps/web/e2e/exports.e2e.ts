@@ -75,8 +75,8 @@ describe('an operator exports the orders list', () => {
     expect(ids).toContain(order.id);
 
     // the list's filter goes with the export: a status with no orders exports only the header
-    await page.getByPlaceholder('订单号、买家编号或游客邮箱').fill('ord_nothing_like_this');
-    await page.getByPlaceholder('订单号、买家编号或游客邮箱').press('Enter');
+    await page.getByPlaceholder('订单号、买家邮箱或手机号').fill('ord_nothing_like_this');
+    await page.getByPlaceholder('订单号、买家邮箱或手机号').press('Enter');
     await expect.poll(() => page.getByRole('button', { name: order.id }).isVisible()).toBe(false);
     const filtered = await download(page, 'export-csv');
     expect(filtered.bytes.toString('utf8').trim().split('\r\n')).toHaveLength(1);

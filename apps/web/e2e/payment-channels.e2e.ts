@@ -172,7 +172,10 @@ async function expectKeyDelivered(page: Page) {
   await expect.poll(() => page.url(), { timeout: 20_000 }).toMatch(/\/orders\/ord_/);
   await expect.poll(() => page.getByTestId('card-key').count(), { timeout: 20_000 }).toBe(1);
   await page.getByRole('button', { name: '显示卡密' }).click();
-  expect(shop.product.keys).toContain((await page.getByTestId('card-key').textContent())?.trim());
+  // the keys are fetched (and their reveal recorded) when asked for: wait for the text to replace the mask
+  await expect
+    .poll(async () => shop.product.keys.includes((await page.getByTestId('card-key').textContent())?.trim() ?? ''))
+    .toBe(true);
 }
 
 describe('an operator at a desk', () => {

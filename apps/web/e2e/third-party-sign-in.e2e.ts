@@ -117,7 +117,9 @@ describe('third-party sign-in', () => {
     await buyer.page.getByRole('checkbox', { name: /我已阅读并同意/ }).check();
     await shoot(buyer.page, 'register-phone-sms');
     await buyer.page.getByRole('button', { name: '注册' }).last().click();
-    await expect.poll(() => buyer.page.url()).toContain('/login');
+    // signed in at once after registering
+    await expect.poll(() => buyer.page.getByRole('link', { name: '我的' }).isVisible()).toBe(true);
+    expect(buyer.page.url()).not.toContain('/register');
     expect(sms.forged).toBe(0);
     expect(buyer.errors).toEqual([]);
     await buyer.context.close();

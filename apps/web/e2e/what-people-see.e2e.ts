@@ -141,6 +141,7 @@ describe('a new buyer on a phone', () => {
     await page.getByRole('textbox', { name: '手机号' }).fill('13912345678');
     await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
     await page.getByLabel('确认密码').fill(PASSWORD);
+    await page.getByRole('checkbox', { name: /我已阅读并同意/ }).check();
     await shoot(page, 'register-phone');
     await page.getByRole('button', { name: '注册' }).last().click();
     await expect.poll(() => page.url()).toBe(`${server.baseUrl}/`);
