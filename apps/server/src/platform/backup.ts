@@ -199,7 +199,11 @@ async function decipherTo(file: string, masterKey: Buffer, plain: string): Promi
     hash.update(tail);
     sink.end(tail);
   } catch {
-    sink.destroy();
+    // let the writes already queued finish (destroying the stream under them is an uncaught error), then take
+    // away what was decrypted: it was never authenticated
+    sink.end();
+    await finished(sink).catch(() => {});
+    rmSync(plain, { force: true });
     throw new BackupError(`${file}: the archive does not open with this master key, or it was changed`);
   }
   await finished(sink);
