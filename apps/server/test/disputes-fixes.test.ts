@@ -129,7 +129,8 @@ describe(`after-sales fixes (${dialectName})`, () => {
     ]);
     await call(t.app, 'GET', `/api/v1/orders/${id}`, { token: w.buyer.token });
     const first = await openCase(t, w, id, { reason: 'invalid_key', message: '无效', cardKeyIndexes: [1] });
-    expect((await answer(t, w, first, { action: 'refund', amountCents: 500, message: '退一半' })).status).toBe(200);
+    // less than a key's price: compensation, the key stays with the buyer
+    expect((await answer(t, w, first, { action: 'refund', amountCents: 300, message: '补偿 3 元' })).status).toBe(200);
     const replaced = await rule(t, w, first, { action: 'replace', ruling: '换新' });
     expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
     expect(replaced.body.status).toBe('resolved_replace');
@@ -137,10 +138,10 @@ describe(`after-sales fixes (${dialectName})`, () => {
     const second = await openCase(t, w, id, { reason: 'invalid_key', message: '新卡也无效', cardKeyIndexes: [1] });
     const again = await rule(t, w, second, { action: 'refund', amountCents: 1000, ruling: '全退' });
     expect(again.status, JSON.stringify(again.body)).toBe(422);
-    expect(again.body.error.details.refundableCents).toBe(500);
-    const rest = await rule(t, w, second, { action: 'refund', amountCents: 500, ruling: '退余下' });
+    expect(again.body.error.details.refundableCents).toBe(700);
+    const rest = await rule(t, w, second, { action: 'refund', amountCents: 700, ruling: '退余下' });
     expect(rest.status, JSON.stringify(rest.body)).toBe(200);
-    expect(await walletCents(t, w.buyer.token)).toBe(wallet + 500);
+    expect(await walletCents(t, w.buyer.token)).toBe(wallet + 700);
     await tick(t, w);
   });
 

@@ -22,6 +22,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { type AuthContext, requireAuth } from '../../platform/http/auth.ts';
+import { requestDevice } from '../../platform/http/device.ts';
 import { errorResponses } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as disputes from './disputes.service.ts';
@@ -61,7 +62,12 @@ export function disputesRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: 'user', rateLimit: { max: 30, windowMs: MINUTE, by: 'user' } },
       },
       async (req, reply) =>
-        reply.status(201).send(await disputes.openDispute(deps, requireAuth(req), req.params.id, req.body, req.ip)),
+        reply.status(201).send(
+          await disputes.openDispute(deps, requireAuth(req), req.params.id, req.body, {
+            ip: req.ip,
+            device: requestDevice(deps.config.masterKey, req),
+          }),
+        ),
     );
 
     app.get(

@@ -9,6 +9,7 @@ const cleanSupplier = {
   soldKeys: 100,
   voidedUnsold: 0,
   replacedAfterSale: 0,
+  replaced: 0,
   resold: 0,
   reclaimed: 0,
   orders: 100,

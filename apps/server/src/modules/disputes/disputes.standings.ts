@@ -35,7 +35,7 @@ export async function supplierScore(db: Executor, supplierId: string): Promise<B
     supplierKeyRecord(db, supplierId),
     deliveredOrderCount(db, { supplierId }),
   ]);
-  return scoreSupplier({ ...signals, ...keys, orders });
+  return scoreSupplier({ ...signals, ...keys, replacedAfterSale: signals.replaced, orders });
 }
 
 async function apply(

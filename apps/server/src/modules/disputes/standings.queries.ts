@@ -48,6 +48,8 @@ export interface SupplierSignals {
   /** cases the platform or a missed deadline decided for the buyer (not the supplier's own refund or replacement) */
   lost: number;
   late: number;
+  /** sold keys replaced after a claim (the cases' count: keys a refund took back are not replacements) */
+  replaced: number;
 }
 
 export async function supplierSignals(db: Executor, supplierId: string): Promise<SupplierSignals> {
@@ -61,6 +63,7 @@ export async function supplierSignals(db: Executor, supplierId: string): Promise
       sql<number>`sum(supplier_late)`.as('late'),
       sql<number>`sum(claimed_resold)`.as('resold'),
       sql<number>`sum(claimed_replacements)`.as('reclaimed'),
+      sql<number>`sum(replaced_count)`.as('replaced'),
     ])
     .where('supplier_id', '=', supplierId)
     .executeTakeFirstOrThrow();
@@ -70,6 +73,7 @@ export async function supplierSignals(db: Executor, supplierId: string): Promise
     late: num(r.late),
     resold: num(r.resold),
     reclaimed: num(r.reclaimed),
+    replaced: num(r.replaced),
   };
 }
 

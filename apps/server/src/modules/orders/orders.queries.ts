@@ -154,18 +154,22 @@ export async function ordersAfter(
   return newestFirstAfter(filteredOrders(db, f).selectAll(), cursor).limit(limit).execute();
 }
 
-/** Delivered orders past `deliveredBefore`, oldest first (by delivery time, then id), after `after`. */
+/**
+ * Delivered (and disputed) orders delivered by `deliveredBefore` once the time after-sales cases kept them
+ * open is added, oldest first (by delivery time, then id), after `after`.
+ */
 export async function dueForCompletion(
   db: Executor,
   deliveredBefore: number,
   limit: number,
   after: { deliveredAt: number; id: string } | null = null,
-): Promise<{ id: string; supplierId: string; deliveredAt: number }[]> {
+): Promise<{ id: string; supplierId: string; deliveredAt: number; status: OrderStatus }[]> {
   let query = db
     .selectFrom('orders')
-    .select(['id', 'supplier_id', 'delivered_at'])
-    .where('status', '=', 'delivered')
-    .where('delivered_at', '<=', deliveredBefore);
+    .select(['id', 'supplier_id', 'delivered_at', 'status'])
+    .where('status', 'in', ['delivered', 'disputed'])
+    .where('delivered_at', '<=', deliveredBefore)
+    .where((eb) => eb(eb('delivered_at', '+', eb.ref('window_extension_ms')), '<=', deliveredBefore));
   if (after) {
     query = query.where((eb) =>
       eb.or([
@@ -175,7 +179,21 @@ export async function dueForCompletion(
     );
   }
   const rows = await query.orderBy('delivered_at').orderBy('id').limit(limit).execute();
-  return rows.map((r) => ({ id: r.id, supplierId: r.supplier_id, deliveredAt: Number(r.delivered_at) }));
+  return rows.map((r) => ({
+    id: r.id,
+    supplierId: r.supplier_id,
+    deliveredAt: Number(r.delivered_at),
+    status: r.status,
+  }));
+}
+
+/** Adds the time an after-sales case kept the order open to its confirmation window. */
+export async function extendWindow(db: Executor, orderId: string, ms: number): Promise<void> {
+  await db
+    .updateTable('orders')
+    .set((eb) => ({ window_extension_ms: eb('window_extension_ms', '+', ms) }))
+    .where('id', '=', orderId)
+    .execute();
 }
 
 export async function insertDelivery(
