@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoCompleteOrders } from '../src/modules/orders/orders.service.ts';
 import { call, registerAndLogin, staffUser } from './support/client.ts';
 import {
+  addShopProduct,
   answer,
   auditCount,
   type CaseWorld,
@@ -9,6 +10,7 @@ import {
   getCase,
   HOUR,
   openCase,
+  placeOrder,
   rule,
   tick,
   walletCents,
@@ -34,32 +36,8 @@ describe(`after-sales fixes (${dialectName})`, () => {
     await t.close();
   });
 
-  async function addProduct(priceCents: number, deliveryMode: 'auto' | 'manual', keys: number): Promise<string> {
-    const p = await call(t.app, 'POST', '/api/v1/supplier/products', {
-      token: w.shop.supplier.token,
-      body: {
-        categoryId: w.shop.categoryId,
-        title: `商品 ${priceCents} ${deliveryMode}`,
-        description: '<p>x</p>',
-        priceCents,
-        deliveryMode,
-        ...(deliveryMode === 'manual' ? { stock: keys } : {}),
-      },
-    });
-    expect(p.status, JSON.stringify(p.body)).toBe(201);
-    if (deliveryMode === 'auto') {
-      const body = { keys: Array.from({ length: keys }, (_, i) => `CH-${p.body.id.slice(-6)}-${i}`) };
-      const r = await call(t.app, 'POST', `/api/v1/supplier/products/${p.body.id}/card-keys`, {
-        token: w.shop.supplier.token,
-        body,
-      });
-      expect(r.status).toBeLessThan(300);
-      await drainJobs(t);
-    }
-    const ok = await call(t.app, 'POST', `/api/v1/admin/products/${p.body.id}/approve`, { token: w.shop.admin });
-    expect(ok.status).toBe(200);
-    return p.body.id;
-  }
+  const addProduct = (priceCents: number, deliveryMode: 'auto' | 'manual', keys: number) =>
+    addShopProduct(t, w, priceCents, deliveryMode, keys);
 
   /** A standing action in force, as the bad-faith review would set it past a threshold. */
   const setStanding = async (
@@ -83,14 +61,8 @@ describe(`after-sales fixes (${dialectName})`, () => {
       .execute();
   };
 
-  const place = async (items: { productId: string; quantity: number }[], token = w.buyer.token): Promise<string> => {
-    const r = await call(t.app, 'POST', '/api/v1/orders', {
-      token,
-      body: { items, paymentMethod: 'balance' },
-    });
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    return r.body.id;
-  };
+  const place = (items: { productId: string; quantity: number }[], token = w.buyer.token) =>
+    placeOrder(t, items, token);
 
   it('a refund never exceeds what is left of the item after a return of its keys', async () => {
     // item A: 2 × 1000 (keys imported first, so listed first), item B: 1 × 500; 2500 in all

@@ -100,3 +100,49 @@ export async function auditCount(t: TestApp, action: string, objectId: string): 
     .execute();
   return rows.length;
 }
+
+/** Another product of the shop's supplier (approved), with `keys` card keys or `keys` units of manual stock. */
+export async function addShopProduct(
+  t: TestApp,
+  w: CaseWorld,
+  priceCents: number,
+  deliveryMode: 'auto' | 'manual',
+  keys: number,
+): Promise<string> {
+  const p = await call(t.app, 'POST', '/api/v1/supplier/products', {
+    token: w.shop.supplier.token,
+    body: {
+      categoryId: w.shop.categoryId,
+      title: `商品 ${priceCents} ${deliveryMode}`,
+      description: '<p>x</p>',
+      priceCents,
+      deliveryMode,
+      ...(deliveryMode === 'manual' ? { stock: keys } : {}),
+    },
+  });
+  expect(p.status, JSON.stringify(p.body)).toBe(201);
+  if (deliveryMode === 'auto') {
+    const body = { keys: Array.from({ length: keys }, (_, i) => `CH-${p.body.id.slice(-6)}-${i}`) };
+    const r = await call(t.app, 'POST', `/api/v1/supplier/products/${p.body.id}/card-keys`, {
+      token: w.shop.supplier.token,
+      body,
+    });
+    expect(r.status).toBeLessThan(300);
+    await drainJobs(t);
+  }
+  const ok = await call(t.app, 'POST', `/api/v1/admin/products/${p.body.id}/approve`, { token: w.shop.admin });
+  expect(ok.status).toBe(200);
+  return p.body.id;
+}
+
+/** A wallet order of `items` by the holder of `token`; its id. */
+export async function placeOrder(
+  t: TestApp,
+  items: { productId: string; quantity: number }[],
+  token: string,
+  opts: { headers?: Record<string, string>; ip?: string } = {},
+): Promise<string> {
+  const r = await call(t.app, 'POST', '/api/v1/orders', { token, body: { items, paymentMethod: 'balance' }, ...opts });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.id;
+}

@@ -179,6 +179,19 @@ export async function refundDisputedOrder(
   return { full: false };
 }
 
+/**
+ * A buyer's devices (keyed hashes of the ones he ordered from, at most 50) and the other buyers who ordered
+ * from them: accounts that share a device, for the serial-claimer score.
+ */
+export async function sharedDevicesOf(
+  db: Executor,
+  buyerId: string,
+  extraDevices: string[] = [],
+): Promise<{ devices: string[]; otherBuyers: string[] }> {
+  const devices = [...new Set([...(await q.devicesOfBuyer(db, buyerId, 50)), ...extraDevices])];
+  return { devices, otherBuyers: await q.buyersOnDevices(db, devices, buyerId) };
+}
+
 /** Orders ever delivered to a buyer or by a supplier: the denominator of after-sales rates. */
 export async function deliveredOrderCount(db: Executor, who: { buyerId?: string; supplierId?: string }) {
   let query = db.selectFrom('orders').where('delivered_at', 'is not', null);

@@ -187,6 +187,35 @@ export async function dueForCompletion(
   }));
 }
 
+/** The devices (keyed hashes) a buyer ordered from, the latest first. */
+export async function devicesOfBuyer(db: Executor, buyerId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select('device_hash')
+    .where('buyer_id', '=', buyerId)
+    .where('device_hash', 'is not', null)
+    .groupBy('device_hash')
+    .orderBy((eb) => eb.fn.max('created_at'), 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.device_hash as string);
+}
+
+/** The other buyers who ordered from any of `devices`. */
+export async function buyersOnDevices(db: Executor, devices: string[], except: string): Promise<string[]> {
+  if (devices.length === 0) return [];
+  const rows = await db
+    .selectFrom('orders')
+    .select('buyer_id')
+    .distinct()
+    .where('device_hash', 'in', devices)
+    .where('buyer_id', 'is not', null)
+    .where('buyer_id', '<>', except)
+    .limit(1000)
+    .execute();
+  return rows.map((r) => r.buyer_id as string);
+}
+
 /** Adds the time an after-sales case kept the order open to its confirmation window. */
 export async function extendWindow(db: Executor, orderId: string, ms: number): Promise<void> {
   await db
