@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, PASSWORD, registerAndLogin } from './support/client.ts';
 import {
@@ -238,6 +239,37 @@ describe(`after-sales escrow and keys (${dialectName})`, () => {
     expect(opened.body.status).toBe('escalated');
     // the supplier cannot refund him either: only the platform decides
     expect((await answer(t, w, opened.body.id, { action: 'refund', message: '退' })).status).toBe(409);
+    await tick(t, w);
+  });
+
+  it('only the one-open-case index answers 409 "already open"; any other unique violation is a fault', async () => {
+    const buyer = await registerAndLogin(t.app);
+    await topUp(t, buyer.token, 5000);
+    const [a, b] = [
+      await placeOrder(t, [{ productId: cheap, quantity: 1 }], buyer.token),
+      await placeOrder(t, [{ productId: cheap, quantity: 1 }], buyer.token),
+    ];
+    // a second unique index on cases, for this buyer only: his second case breaks it, not the open-case one
+    const index = `disputes_test_${buyer.userId.slice(-8)}_uq`;
+    await sql`CREATE UNIQUE INDEX ${sql.raw(index)} ON disputes (buyer_id) WHERE buyer_id = ${sql.lit(buyer.userId)}`.execute(
+      t.deps.db,
+    );
+    try {
+      const open = (orderId: string) =>
+        call(t.app, 'POST', `/api/v1/orders/${orderId}/disputes`, {
+          token: buyer.token,
+          body: { reason: 'invalid_key', message: '无效' },
+        });
+      expect((await open(a)).status).toBe(201);
+      expect((await open(a)).status).toBe(409);
+      const other = await open(b);
+      expect(other.status).toBe(500);
+      expect(other.body.error.code).toBe('INTERNAL');
+      // nothing half-written: the order is not disputed, its escrow not frozen
+      expect((await call(t.app, 'GET', `/api/v1/orders/${b}`, { token: buyer.token })).body.status).toBe('delivered');
+    } finally {
+      await sql`DROP INDEX ${sql.raw(index)}`.execute(t.deps.db);
+    }
     await tick(t, w);
   });
 
