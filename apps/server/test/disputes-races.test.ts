@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, PASSWORD, staffUser } from './support/client.ts';
 import {
+  addShopProduct,
   answer,
   buy,
   type CaseWorld,
@@ -9,6 +10,7 @@ import {
   HOUR,
   openCase,
   orderStatus,
+  placeOrder,
   rule,
   supplierBalance,
   walletCents,
@@ -109,6 +111,35 @@ describe(`after-sales races (${dialectName})`, () => {
     expect(after.availableCents).toBe(before.availableCents);
     expect(after.frozenCents).toBe(before.frozenCents - 950);
     await noNegativeBalances();
+  });
+
+  it('a ruling racing the settlement of the rest of a two-item order: each part moves once', async () => {
+    const cheap = await addShopProduct(t, w, 500, 'auto', 4);
+    const id = await placeOrder(
+      t,
+      [
+        { productId: w.shop.productId, quantity: 1 },
+        { productId: cheap, quantity: 2 },
+      ],
+      w.buyer.token,
+    );
+    await call(t.app, 'GET', `/api/v1/orders/${id}`, { token: w.buyer.token });
+    const caseId = await openCase(t, w, id, { reason: 'invalid_key', message: '无效', cardKeyIndexes: [0] });
+    await drainJobs(t);
+    const before = await supplierBalance(t, w.shop.supplier.token);
+    const wallet = await walletCents(t, w.buyer.token);
+    clock.advance(72 * HOUR + 60_000); // the window ends with the case open: the rest settles in this run
+    const [ruled] = await Promise.all([rule(t, w, caseId, { action: 'refund', ruling: '退 A' }), drainJobs(t)]);
+    expect(ruled.status, JSON.stringify(ruled.body)).toBe(200);
+    await drainJobs(t);
+    expect(await walletCents(t, w.buyer.token)).toBe(wallet + 1000);
+    const after = await supplierBalance(t, w.shop.supplier.token);
+    // item B's 950 settled once (now, or with the order's completion), item A's 950 went back once
+    expect(after.frozenCents).toBe(before.frozenCents - 950);
+    expect(after.availableCents + after.heldCents).toBe(before.availableCents + before.heldCents - 950);
+    expect(await refundPostings(id)).toBe(1000);
+    await noNegativeBalances();
+    await expectBalanced(t, w.shop.admin);
   });
 
   it('a case opened racing the settlement job: either the case freezes the hold or the hold settles', async () => {
