@@ -106,6 +106,15 @@ describe(`after-sales escrow and keys (${dialectName})`, () => {
     expect((await withdraw(due.availableCents)).status).toBe(201);
     await tick(t, w);
 
+    // an operator cannot give back the settled part either: only what is still in escrow
+    const detail = await call(t.app, 'GET', `/api/v1/admin/orders/${id}`, { token: w.shop.admin });
+    const opRefund = await call(t.app, 'POST', `/api/v1/admin/payments/${detail.body.paymentId}/refunds`, {
+      token: w.shop.admin,
+      body: { amountCents: 2000, reason: 'buyer asked', destination: 'wallet' },
+    });
+    expect(opRefund.status, JSON.stringify(opRefund.body)).toBe(422);
+    expect(opRefund.body.error.details.refundableCents).toBe(1000);
+
     // the arbitrator refunds item A: its 1000 comes out of what stayed frozen; the rest was the supplier's
     const wallet = await walletCents(t, w.buyer.token);
     const tooMuch = await rule(t, w, caseId, { action: 'refund', amountCents: 1001, ruling: '多退' });
