@@ -139,6 +139,13 @@ describe(`after-sales races (${dialectName})`, () => {
     expect(after.availableCents + after.heldCents).toBe(before.availableCents + before.heldCents - 950);
     expect(await refundPostings(id)).toBe(1000);
     await noNegativeBalances();
+    // the case was open 72 h: whatever is left settles 72 + 72 h after delivery, and nothing after that
+    clock.advance(73 * HOUR);
+    await drainJobs(t);
+    expect(await orderStatus(t, w, id)).toBe('completed');
+    const done = await supplierBalance(t, w.shop.supplier.token);
+    expect(done.availableCents + done.heldCents).toBe(after.availableCents + after.heldCents);
+    expect(done.availableCents).toBe(before.availableCents + 950);
     await expectBalanced(t, w.shop.admin);
   });
 
