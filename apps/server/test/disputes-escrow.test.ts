@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, PASSWORD, registerAndLogin } from './support/client.ts';
+import { call, registerAndLogin } from './support/client.ts';
 import {
   addShopProduct,
   answer,
@@ -11,9 +11,11 @@ import {
   orderStatus,
   placeOrder,
   rule,
+  setStanding,
   supplierBalance,
   tick,
   walletCents,
+  withdrawals,
 } from './support/disputes.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
@@ -86,22 +88,7 @@ describe(`after-sales escrow and keys (${dialectName})`, () => {
     });
 
     // withdrawals: all that is available, never a fen of the frozen part
-    const s = w.shop.supplier;
-    const reauth = await call(t.app, 'POST', '/api/v1/auth/reauth', {
-      token: s.token,
-      body: { password: PASSWORD, totp: s.factor.next() },
-    });
-    expect(reauth.status).toBe(200);
-    const account = await call(t.app, 'POST', '/api/v1/supplier/payout-accounts', {
-      token: s.token,
-      body: { kind: 'alipay', holderName: '王五', account: '13812345678' },
-    });
-    expect(account.status).toBe(201);
-    const withdraw = (amountCents: number) =>
-      call(t.app, 'POST', '/api/v1/supplier/withdrawals', {
-        token: s.token,
-        body: { amountCents, payoutAccountId: account.body.id },
-      });
+    const withdraw = await withdrawals(t, w);
     expect((await withdraw(due.availableCents + 1)).status).toBe(409);
     expect((await withdraw(due.availableCents)).status).toBe(201);
     await tick(t, w);
@@ -221,20 +208,7 @@ describe(`after-sales escrow and keys (${dialectName})`, () => {
     const buyer = await registerAndLogin(t.app);
     await topUp(t, buyer.token, 5000);
     const id = await placeOrder(t, [{ productId: cheap, quantity: 2 }], buyer.token);
-    await t.deps.db
-      .insertInto('dispute_standings')
-      .values({
-        user_id: buyer.userId,
-        action: 'fast_track',
-        side: 'buyer',
-        score: 70,
-        reasons: '[]',
-        undo: null,
-        set_at: clock.now(),
-        lifted_at: null,
-        lifted_by: null,
-      })
-      .execute();
+    await setStanding(t, buyer.userId, 'fast_track', 'buyer', clock.now());
     const wallet = await walletCents(t, buyer.token);
     const back = await call(t.app, 'POST', `/api/v1/orders/${id}/key-returns`, { token: buyer.token, body: {} });
     expect(back.status, JSON.stringify(back.body)).toBe(403);

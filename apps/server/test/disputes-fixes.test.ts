@@ -12,6 +12,7 @@ import {
   openCase,
   placeOrder,
   rule,
+  setStanding as setStandingAt,
   tick,
   walletCents,
 } from './support/disputes.ts';
@@ -39,27 +40,8 @@ describe(`after-sales fixes (${dialectName})`, () => {
   const addProduct = (priceCents: number, deliveryMode: 'auto' | 'manual', keys: number) =>
     addShopProduct(t, w, priceCents, deliveryMode, keys);
 
-  /** A standing action in force, as the bad-faith review would set it past a threshold. */
-  const setStanding = async (
-    userId: string,
-    action: 'settlement_delayed' | 'fast_track',
-    side: 'buyer' | 'supplier',
-  ) => {
-    await t.deps.db
-      .insertInto('dispute_standings')
-      .values({
-        user_id: userId,
-        action,
-        side,
-        score: 70,
-        reasons: '[]',
-        undo: null,
-        set_at: clock.now(),
-        lifted_at: null,
-        lifted_by: null,
-      })
-      .execute();
-  };
+  const setStanding = (userId: string, action: 'settlement_delayed' | 'fast_track', side: 'buyer' | 'supplier') =>
+    setStandingAt(t, userId, action, side, clock.now());
 
   const place = (items: { productId: string; quantity: number }[], token = w.buyer.token) =>
     placeOrder(t, items, token);

@@ -14,6 +14,7 @@ import {
   rule,
   supplierBalance,
   walletCents,
+  withdrawals,
 } from './support/disputes.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
@@ -181,23 +182,9 @@ describe(`after-sales races (${dialectName})`, () => {
     const disputed = await buy(t, w, 1);
     const id = await openCase(t, w, disputed.id);
     const s = w.shop.supplier;
-    const reauth = await call(t.app, 'POST', '/api/v1/auth/reauth', {
-      token: s.token,
-      body: { password: PASSWORD, totp: s.factor.next() },
-    });
-    expect(reauth.status).toBe(200);
-    const account = await call(t.app, 'POST', '/api/v1/supplier/payout-accounts', {
-      token: s.token,
-      body: { kind: 'alipay', holderName: '王五', account: '13812345678' },
-    });
-    expect(account.status).toBe(201);
+    const withdraw = await withdrawals(t, w);
     const before = await supplierBalance(t, s.token);
     const wallet = await walletCents(t, w.buyer.token);
-    const withdraw = (amountCents: number) =>
-      call(t.app, 'POST', '/api/v1/supplier/withdrawals', {
-        token: s.token,
-        body: { amountCents, payoutAccountId: account.body.id },
-      });
     const [tooMuch, ruled, fits] = await Promise.all([
       withdraw(before.availableCents + 950),
       rule(t, w, id, { action: 'refund', ruling: '全额退款' }),

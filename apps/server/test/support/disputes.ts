@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { call, registerAndLogin, type Session, staffUser } from './client.ts';
+import { call, PASSWORD, registerAndLogin, type Session, staffUser } from './client.ts';
 import type { TestApp } from './harness.ts';
 import { drainJobs } from './jobs.ts';
 import { expectBalanced, openShop, type Shop, topUp } from './trade.ts';
@@ -145,4 +145,48 @@ export async function placeOrder(
   const r = await call(t.app, 'POST', '/api/v1/orders', { token, body: { items, paymentMethod: 'balance' }, ...opts });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id;
+}
+
+/** The shop's supplier, re-authenticated with a payout account: a function that asks to withdraw an amount. */
+export async function withdrawals(t: TestApp, w: CaseWorld) {
+  const s = w.shop.supplier;
+  const reauth = await call(t.app, 'POST', '/api/v1/auth/reauth', {
+    token: s.token,
+    body: { password: PASSWORD, totp: s.factor.next() },
+  });
+  expect(reauth.status).toBe(200);
+  const account = await call(t.app, 'POST', '/api/v1/supplier/payout-accounts', {
+    token: s.token,
+    body: { kind: 'alipay', holderName: '王五', account: '13812345678' },
+  });
+  expect(account.status).toBe(201);
+  return (amountCents: number) =>
+    call(t.app, 'POST', '/api/v1/supplier/withdrawals', {
+      token: s.token,
+      body: { amountCents, payoutAccountId: account.body.id },
+    });
+}
+
+/** A standing action in force, as the bad-faith review sets it past a threshold. */
+export async function setStanding(
+  t: TestApp,
+  userId: string,
+  action: 'settlement_delayed' | 'fast_track',
+  side: 'buyer' | 'supplier',
+  at: number,
+): Promise<void> {
+  await t.deps.db
+    .insertInto('dispute_standings')
+    .values({
+      user_id: userId,
+      action,
+      side,
+      score: 70,
+      reasons: '[]',
+      undo: null,
+      set_at: at,
+      lifted_at: null,
+      lifted_by: null,
+    })
+    .execute();
 }
