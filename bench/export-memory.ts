@@ -58,6 +58,8 @@ for (let from = 0; from < ROWS; from += BATCH) {
       completed_at: null,
       closed_at: null,
       needs_attention: 0,
+      window_extension_ms: 0,
+      device_hash: null,
       created_at: at,
       updated_at: at + 6000,
     };

@@ -58,6 +58,79 @@ describe(`after-sales bad faith (${dialectName})`, () => {
   const lift = (userId: string, action: string) =>
     call(t.app, 'POST', `/api/v1/admin/dispute-standings/${userId}/${action}/lift`, { token: operator.token });
 
+  it('accounts sharing one device: their claims count in each other’s score, by a hash that keeps no address', async () => {
+    const shop = await openShop(t, { keyCount: 12, priceCents: 1000 });
+    const device = { 'user-agent': 'Mozilla/5.0 (Linux; Android 14) Serial', 'x-device-fingerprint': 'fp-serial' };
+    const elsewhere = { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0)', 'x-device-fingerprint': 'fp-desk' };
+    const order = async (b: Session, headers: Record<string, string>, ip: string) => {
+      const r = await call(t.app, 'POST', '/api/v1/orders', {
+        token: b.token,
+        headers,
+        ip,
+        body: { items: [{ productId: shop.productId, quantity: 1 }], paymentMethod: 'balance' },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.id as string;
+    };
+    const claim = async (b: Session, orderId: string, headers: Record<string, string>, ip: string) => {
+      const r = await call(t.app, 'POST', `/api/v1/orders/${orderId}/disputes`, {
+        token: b.token,
+        headers,
+        ip,
+        body: { reason: 'invalid_key', message: '卡密无效' },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body as { id: string; status: string };
+    };
+    const [main, orderedHere, claimedHere, sameNetwork] = [await buyer(), await buyer(), await buyer(), await buyer()];
+    // main orders and claims on the device (two addresses of one network)
+    const first = await claim(main, await order(main, device, '203.0.113.10'), device, '203.0.113.20');
+    expect((await ruleOn(first.id, { action: 'reject', ruling: '有效' })).status).toBe(200);
+    // another account ordered on it and claimed from a desk; a third ordered at a desk and claimed on it
+    await claim(orderedHere, await order(orderedHere, device, '203.0.113.11'), elsewhere, '198.51.100.7');
+    await claim(claimedHere, await order(claimedHere, elsewhere, '192.0.2.8'), device, '203.0.113.22');
+    // same browser make and network, another fingerprint: another device
+    const other = { ...device, 'x-device-fingerprint': 'fp-someone-else' };
+    await claim(sameNetwork, await order(sameNetwork, other, '203.0.113.30'), other, '203.0.113.31');
+
+    const s = await scores(main.userId);
+    expect(s.buyer.reasons).toEqual([expect.stringContaining('2 claims by 2 other accounts on the same device')]);
+    expect(s.buyer.score).toBe(20);
+    expect((await scores(sameNetwork.userId)).buyer.score).toBe(0);
+
+    // the stored signal: one hash for the device on orders and cases, none of its parts readable
+    const hashes = await t.deps.db
+      .selectFrom('orders')
+      .select(['buyer_id', 'device_hash'])
+      .where('buyer_id', 'in', [main.userId, orderedHere.userId, sameNetwork.userId])
+      .execute();
+    const of = (id: string) => hashes.find((h) => h.buyer_id === id)?.device_hash;
+    expect(of(main.userId)).toMatch(/^[0-9a-f]{64}$/);
+    expect(of(orderedHere.userId)).toBe(of(main.userId));
+    expect(of(sameNetwork.userId)).not.toBe(of(main.userId));
+    const opened = await t.deps.db
+      .selectFrom('disputes')
+      .select('opened_device')
+      .where('buyer_id', '=', claimedHere.userId)
+      .executeTakeFirstOrThrow();
+    expect(opened.opened_device).toBe(of(main.userId));
+
+    // past the operators' threshold the shared device alone puts his next case on the platform's desk
+    const set = (score: number) =>
+      call(t.app, 'PATCH', '/api/v1/admin/settings', { token: admin, body: { 'disputes.buyerFastTrackScore': score } });
+    const before = (await call(t.app, 'GET', '/api/v1/admin/settings', { token: admin })).body[
+      'disputes.buyerFastTrackScore'
+    ];
+    expect((await set(20)).status).toBe(200);
+    try {
+      const next = await claim(main, await order(main, device, '203.0.113.12'), device, '203.0.113.23');
+      expect(next.status).toBe('escalated');
+      expect(await auditCount(t, 'dispute.standing.set', main.userId)).toBe(1);
+    } finally {
+      expect((await set(before)).status).toBe(200);
+    }
+  });
+
   it('a serial claimer: after three lost cases his next goes straight to the platform, until an operator lifts it', async () => {
     const shop = await openShop(t, { keyCount: 12, priceCents: 1000 });
     const claimer = await buyer();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoCompleteOrders } from '../src/modules/orders/orders.service.ts';
 import { call, registerAndLogin, staffUser } from './support/client.ts';
 import {
+  addShopProduct,
   answer,
   auditCount,
   type CaseWorld,
@@ -9,7 +10,9 @@ import {
   getCase,
   HOUR,
   openCase,
+  placeOrder,
   rule,
+  setStanding as setStandingAt,
   tick,
   walletCents,
 } from './support/disputes.ts';
@@ -34,63 +37,14 @@ describe(`after-sales fixes (${dialectName})`, () => {
     await t.close();
   });
 
-  async function addProduct(priceCents: number, deliveryMode: 'auto' | 'manual', keys: number): Promise<string> {
-    const p = await call(t.app, 'POST', '/api/v1/supplier/products', {
-      token: w.shop.supplier.token,
-      body: {
-        categoryId: w.shop.categoryId,
-        title: `商品 ${priceCents} ${deliveryMode}`,
-        description: '<p>x</p>',
-        priceCents,
-        deliveryMode,
-        ...(deliveryMode === 'manual' ? { stock: keys } : {}),
-      },
-    });
-    expect(p.status, JSON.stringify(p.body)).toBe(201);
-    if (deliveryMode === 'auto') {
-      const body = { keys: Array.from({ length: keys }, (_, i) => `CH-${p.body.id.slice(-6)}-${i}`) };
-      const r = await call(t.app, 'POST', `/api/v1/supplier/products/${p.body.id}/card-keys`, {
-        token: w.shop.supplier.token,
-        body,
-      });
-      expect(r.status).toBeLessThan(300);
-      await drainJobs(t);
-    }
-    const ok = await call(t.app, 'POST', `/api/v1/admin/products/${p.body.id}/approve`, { token: w.shop.admin });
-    expect(ok.status).toBe(200);
-    return p.body.id;
-  }
+  const addProduct = (priceCents: number, deliveryMode: 'auto' | 'manual', keys: number) =>
+    addShopProduct(t, w, priceCents, deliveryMode, keys);
 
-  /** A standing action in force, as the bad-faith review would set it past a threshold. */
-  const setStanding = async (
-    userId: string,
-    action: 'settlement_delayed' | 'fast_track',
-    side: 'buyer' | 'supplier',
-  ) => {
-    await t.deps.db
-      .insertInto('dispute_standings')
-      .values({
-        user_id: userId,
-        action,
-        side,
-        score: 70,
-        reasons: '[]',
-        undo: null,
-        set_at: clock.now(),
-        lifted_at: null,
-        lifted_by: null,
-      })
-      .execute();
-  };
+  const setStanding = (userId: string, action: 'settlement_delayed' | 'fast_track', side: 'buyer' | 'supplier') =>
+    setStandingAt(t, userId, action, side, clock.now());
 
-  const place = async (items: { productId: string; quantity: number }[], token = w.buyer.token): Promise<string> => {
-    const r = await call(t.app, 'POST', '/api/v1/orders', {
-      token,
-      body: { items, paymentMethod: 'balance' },
-    });
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    return r.body.id;
-  };
+  const place = (items: { productId: string; quantity: number }[], token = w.buyer.token) =>
+    placeOrder(t, items, token);
 
   it('a refund never exceeds what is left of the item after a return of its keys', async () => {
     // item A: 2 × 1000 (keys imported first, so listed first), item B: 1 × 500; 2500 in all
@@ -129,7 +83,8 @@ describe(`after-sales fixes (${dialectName})`, () => {
     ]);
     await call(t.app, 'GET', `/api/v1/orders/${id}`, { token: w.buyer.token });
     const first = await openCase(t, w, id, { reason: 'invalid_key', message: '无效', cardKeyIndexes: [1] });
-    expect((await answer(t, w, first, { action: 'refund', amountCents: 500, message: '退一半' })).status).toBe(200);
+    // less than a key's price: compensation, the key stays with the buyer
+    expect((await answer(t, w, first, { action: 'refund', amountCents: 300, message: '补偿 3 元' })).status).toBe(200);
     const replaced = await rule(t, w, first, { action: 'replace', ruling: '换新' });
     expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
     expect(replaced.body.status).toBe('resolved_replace');
@@ -137,10 +92,10 @@ describe(`after-sales fixes (${dialectName})`, () => {
     const second = await openCase(t, w, id, { reason: 'invalid_key', message: '新卡也无效', cardKeyIndexes: [1] });
     const again = await rule(t, w, second, { action: 'refund', amountCents: 1000, ruling: '全退' });
     expect(again.status, JSON.stringify(again.body)).toBe(422);
-    expect(again.body.error.details.refundableCents).toBe(500);
-    const rest = await rule(t, w, second, { action: 'refund', amountCents: 500, ruling: '退余下' });
+    expect(again.body.error.details.refundableCents).toBe(700);
+    const rest = await rule(t, w, second, { action: 'refund', amountCents: 700, ruling: '退余下' });
     expect(rest.status, JSON.stringify(rest.body)).toBe(200);
-    expect(await walletCents(t, w.buyer.token)).toBe(wallet + 500);
+    expect(await walletCents(t, w.buyer.token)).toBe(wallet + 700);
     await tick(t, w);
   });
 

@@ -298,7 +298,7 @@ describe(`after-sales disputes (${dialectName})`, () => {
     await tick(t, w);
   });
 
-  it('a buyer who does not escalate: the case closes; the frozen escrow never settles while the case is open', async () => {
+  it('a buyer who does not escalate: the case closes; the frozen escrow never settles while the case is open, nor before the window plus the time the case was open', async () => {
     const order = await buy(t, w, 1);
     clock.advance(60 * HOUR);
     const id = await openCase(t, w, order.id, { reason: 'other', message: '其他问题' });
@@ -314,6 +314,15 @@ describe(`after-sales disputes (${dialectName})`, () => {
     clock.advance(60_000);
     await tick(t, w);
     expect((await getCase(t, w.buyer.token, id)).body).toMatchObject({ status: 'closed', deadlineAt: null });
+    // the case was open 49 h (from 60 h to 109 h after delivery): the hold settles 72 + 49 h after delivery
+    expect(await orderStatus(t, w, order.id)).toBe('delivered');
+    expect((await supplierBalance(t, w.shop.supplier.token)).availableCents).toBe(before.availableCents);
+    clock.advance(12 * HOUR - 2 * 60_000); // 121 h after delivery, less a minute
+    await tick(t, w);
+    expect(await orderStatus(t, w, order.id)).toBe('delivered');
+    expect((await supplierBalance(t, w.shop.supplier.token)).availableCents).toBe(before.availableCents);
+    clock.advance(2 * 60_000);
+    await tick(t, w);
     expect(await orderStatus(t, w, order.id)).toBe('completed');
     const after = await supplierBalance(t, w.shop.supplier.token);
     expect(after.availableCents).toBe(before.availableCents + 950);

@@ -348,6 +348,8 @@ describe(`exports (${dialectName})`, () => {
       completed_at: null,
       closed_at: at,
       needs_attention: 0,
+      window_extension_ms: 0,
+      device_hash: null,
       // three orders a millisecond: the page boundary falls inside a tie
       created_at: at + Math.floor((i + 1) / 3),
       updated_at: at,

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { call, registerAndLogin, type Session, staffUser } from './client.ts';
+import { call, PASSWORD, registerAndLogin, type Session, staffUser } from './client.ts';
 import type { TestApp } from './harness.ts';
 import { drainJobs } from './jobs.ts';
 import { expectBalanced, openShop, type Shop, topUp } from './trade.ts';
@@ -99,4 +99,94 @@ export async function auditCount(t: TestApp, action: string, objectId: string): 
     .where('object_id', '=', objectId)
     .execute();
   return rows.length;
+}
+
+/** Another product of the shop's supplier (approved), with `keys` card keys or `keys` units of manual stock. */
+export async function addShopProduct(
+  t: TestApp,
+  w: CaseWorld,
+  priceCents: number,
+  deliveryMode: 'auto' | 'manual',
+  keys: number,
+): Promise<string> {
+  const p = await call(t.app, 'POST', '/api/v1/supplier/products', {
+    token: w.shop.supplier.token,
+    body: {
+      categoryId: w.shop.categoryId,
+      title: `商品 ${priceCents} ${deliveryMode}`,
+      description: '<p>x</p>',
+      priceCents,
+      deliveryMode,
+      ...(deliveryMode === 'manual' ? { stock: keys } : {}),
+    },
+  });
+  expect(p.status, JSON.stringify(p.body)).toBe(201);
+  if (deliveryMode === 'auto') {
+    const body = { keys: Array.from({ length: keys }, (_, i) => `CH-${p.body.id.slice(-6)}-${i}`) };
+    const r = await call(t.app, 'POST', `/api/v1/supplier/products/${p.body.id}/card-keys`, {
+      token: w.shop.supplier.token,
+      body,
+    });
+    expect(r.status).toBeLessThan(300);
+    await drainJobs(t);
+  }
+  const ok = await call(t.app, 'POST', `/api/v1/admin/products/${p.body.id}/approve`, { token: w.shop.admin });
+  expect(ok.status).toBe(200);
+  return p.body.id;
+}
+
+/** A wallet order of `items` by the holder of `token`; its id. */
+export async function placeOrder(
+  t: TestApp,
+  items: { productId: string; quantity: number }[],
+  token: string,
+  opts: { headers?: Record<string, string>; ip?: string } = {},
+): Promise<string> {
+  const r = await call(t.app, 'POST', '/api/v1/orders', { token, body: { items, paymentMethod: 'balance' }, ...opts });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.id;
+}
+
+/** The shop's supplier, re-authenticated with a payout account: a function that asks to withdraw an amount. */
+export async function withdrawals(t: TestApp, w: CaseWorld) {
+  const s = w.shop.supplier;
+  const reauth = await call(t.app, 'POST', '/api/v1/auth/reauth', {
+    token: s.token,
+    body: { password: PASSWORD, totp: s.factor.next() },
+  });
+  expect(reauth.status).toBe(200);
+  const account = await call(t.app, 'POST', '/api/v1/supplier/payout-accounts', {
+    token: s.token,
+    body: { kind: 'alipay', holderName: '王五', account: '13812345678' },
+  });
+  expect(account.status).toBe(201);
+  return (amountCents: number) =>
+    call(t.app, 'POST', '/api/v1/supplier/withdrawals', {
+      token: s.token,
+      body: { amountCents, payoutAccountId: account.body.id },
+    });
+}
+
+/** A standing action in force, as the bad-faith review sets it past a threshold. */
+export async function setStanding(
+  t: TestApp,
+  userId: string,
+  action: 'settlement_delayed' | 'fast_track',
+  side: 'buyer' | 'supplier',
+  at: number,
+): Promise<void> {
+  await t.deps.db
+    .insertInto('dispute_standings')
+    .values({
+      user_id: userId,
+      action,
+      side,
+      score: 70,
+      reasons: '[]',
+      undo: null,
+      set_at: at,
+      lifted_at: null,
+      lifted_by: null,
+    })
+    .execute();
 }

@@ -57,6 +57,26 @@ function isErrorBody(data: unknown): data is { error: ApiError } {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+const DEVICE_HEADER = 'x-device-fingerprint';
+const DEVICE_STORE = 'kameng_device';
+
+/**
+ * A random id this browser keeps: sent with writes, the server hashes it with the user agent and the
+ * network into a device signal for after-sales bad-faith checks (several accounts on one device).
+ */
+function deviceId(): string | null {
+  try {
+    let id = localStorage.getItem(DEVICE_STORE);
+    if (!id) {
+      id = crypto.randomUUID();
+      localStorage.setItem(DEVICE_STORE, id);
+    }
+    return id;
+  } catch {
+    return null; // storage off (private mode): the user agent and the network still count
+  }
+}
+
 /**
  * JSON in and out with the session cookie. The server checks cookie-authenticated writes against the
  * readable CSRF cookie, so every non-GET request echoes it.
@@ -72,6 +92,8 @@ export async function api<T>(
   if (method !== 'GET') {
     const csrf = readCookie(CSRF_COOKIE);
     if (csrf) headers[CSRF_HEADER] = csrf;
+    const device = deviceId();
+    if (device) headers[DEVICE_HEADER] = device;
   }
   let res: Response;
   try {

@@ -7,11 +7,20 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { HOUR } from '../../platform/rate-limit.ts';
-import { type DisputableOrder, disputeOrder, lockOrderForDispute } from '../orders/orders.service.ts';
+import {
+  type DisputableOrder,
+  disputeOrder,
+  lockOrderForDispute,
+  refundLeftOfOrder,
+} from '../orders/orders.service.ts';
 import { firstRevealOf, resoldAmong, type SoldKey, soldKeysOf } from '../vault/vault.service.ts';
 import { addMessage, deadlineAfter, notifyParties } from './disputes.cases.ts';
 import * as q from './disputes.queries.ts';
+import { refundableCents } from './disputes.remedies.ts';
 import { buyerFastTracked } from './disputes.standings.ts';
+
+/** The unique index that keeps one open case per order (0011): its table and column, and its name. */
+const OPEN_CASE_INDEX = { name: 'disputes_open_order_uq', table: 'disputes', columns: ['open_order_id'] };
 
 export interface OpenDisputeInput {
   reason: q.DisputeRow['reason'];
@@ -25,8 +34,9 @@ export async function openDispute(
   auth: AuthContext,
   orderId: string,
   body: OpenDisputeInput,
-  ip: string,
+  from: { ip: string; device: string | null },
 ): Promise<{ id: string; status: DisputeStatus }> {
+  const ip = from.ip;
   await deps.limiter.consume(`dispute:u:${auth.userId}`, { max: 60, windowMs: HOUR }, 'after-sales cases');
   try {
     return await deps.db.transaction().execute(async (tx) => {
@@ -43,7 +53,9 @@ export async function openDispute(
         throw new AppError('ALREADY_EXISTS', 'This item has had an after-sales case already');
       }
       const handedOut = new Set(earlier.flatMap((c) => JSON.parse(c.replacement_key_ids) as string[]));
-      await disputeOrder(tx, deps, orderId, 'dispute_opened');
+      if (order.status !== 'delivered') {
+        throw new AppError('INVALID_STATE', `An order that is ${order.status} cannot be disputed`);
+      }
       // card keys are on the order page the moment it is paid: "not received" is for goods a person delivers
       if (body.reason === 'not_received' && item.deliveryMode === 'auto') {
         throw invalid('reason', 'card keys are delivered at once; say what is wrong with them instead');
@@ -77,6 +89,7 @@ export async function openDispute(
         refunded_cents: 0,
         replaced_count: 0,
         opened_ip: ip,
+        opened_device: from.device,
         claimed_revealed_at: await firstRevealOf(tx, keyIds),
         claimed_resold: await resoldAmong(tx, deps, orderId, keyIds),
         claimed_replacements: keyIds.filter((k) => handedOut.has(k)).length,
@@ -91,6 +104,15 @@ export async function openDispute(
         updated_at: now,
         resolved_at: null,
       };
+      // only the item's part of the escrow freezes: what can still be refunded on it
+      const left = await refundableCents(tx, deps, row);
+      const escrow = await refundLeftOfOrder(tx, deps, orderId);
+      // the rest of the order settled on time while an earlier case ran: only that case's item is still held
+      if (escrow.leftCents < escrow.paidLeftCents && earlier.length === 0) {
+        throw new AppError('INVALID_STATE', 'The money for this item has already gone to the supplier');
+      }
+      await disputeOrder(tx, deps, orderId, 'dispute_opened', left);
+      if (left <= 0) throw new AppError('INVALID_STATE', 'This item has been refunded in full already');
       await q.insertDispute(tx, row);
       await addMessage(tx, deps, id, { actor: 'buyer', actorId: auth.userId, kind: 'opened', body: body.message });
       if (fastTrack) {
@@ -113,8 +135,11 @@ export async function openDispute(
       return { id, status: row.status };
     });
   } catch (err) {
-    // two requests opening a case on one order at once: the unique open-case index lets one through
-    if (isUniqueViolation(err)) throw new AppError('ALREADY_EXISTS', 'This order already has an open after-sales case');
+    // two requests opening a case on one order at once: the unique open-case index lets one through; any
+    // other unique violation is a fault, not the buyer's second case
+    if (isUniqueViolation(err, OPEN_CASE_INDEX)) {
+      throw new AppError('ALREADY_EXISTS', 'This order already has an open after-sales case');
+    }
     throw err;
   }
 }

@@ -7,7 +7,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { refundDisputedOrder, refundLeftOfOrder, resumeDisputedOrder } from '../orders/orders.service.ts';
-import { productsOfKeys, replaceSoldKeys, soldKeysOf } from '../vault/vault.service.ts';
+import { productsOfKeys, replaceSoldKeys, soldKeysOf, takeBackKeys } from '../vault/vault.service.ts';
 import { notifyParties, OPEN_STATUSES, step } from './disputes.cases.ts';
 import * as q from './disputes.queries.ts';
 import { returnedKeyIdsOfOrder } from './returns.queries.ts';
@@ -64,7 +64,25 @@ export async function refundCase(
     reason: `dispute_${r.stepName}`,
   });
   await q.addRefunded(tx, c.id, amountCents, deps.clock.now());
+  await voidRefundedKeys(tx, c, amountCents === left ? Number.POSITIVE_INFINITY : amountCents);
   return { amountCents, itemDone: amountCents === left };
+}
+
+/**
+ * The keys a refund paid for leave the buyer: one key per unit price refunded (every key of the item when
+ * all that was left of it is refunded), the ones this case is about first — the keys claimed, or the fresh
+ * keys a replacement handed out for them — then the item's other keys. A refund smaller than a key's price
+ * is compensation and takes none. So the keys the buyer keeps are never ones he was refunded for.
+ */
+async function voidRefundedKeys(tx: Executor, c: q.DisputeRow, amountCents: number): Promise<void> {
+  if (c.delivery_mode !== 'auto') return;
+  const fresh = await q.findDispute(tx, c.id);
+  const held = (await soldKeysOf(tx, c.order_id)).filter((k) => k.productId === c.product_id).map((k) => k.id);
+  const about = new Set([...claimedIds(c), ...(JSON.parse(fresh?.replacement_key_ids ?? '[]') as string[])]);
+  const ordered = [...held.filter((k) => about.has(k)), ...held.filter((k) => !about.has(k))];
+  const n = Number.isFinite(amountCents) ? Math.floor(amountCents / c.unit_price_cents) : ordered.length;
+  const keyIds = ordered.slice(0, Math.min(n, ordered.length));
+  if (keyIds.length > 0) await takeBackKeys(tx, c.order_id, keyIds);
 }
 
 /**
@@ -81,7 +99,8 @@ export async function replaceCase(tx: Executor, deps: Deps, c: q.DisputeRow): Pr
     claimed.length > 0
       ? sold.filter((k) => claimed.includes(k.id)).map((k) => k.id)
       : sold.filter((k) => k.productId === c.product_id).map((k) => k.id);
-  if (targets.length === 0) throw new AppError('INVALID_STATE', 'The claimed keys have been replaced already');
+  if (targets.length === 0)
+    throw new AppError('INVALID_STATE', 'The claimed keys have been replaced or refunded already');
   const r = await replaceSoldKeys(tx, deps, { orderId: c.order_id, productId: c.product_id, keyIds: targets });
   if (!r.ok) {
     throw new AppError('OUT_OF_STOCK', 'Not enough keys in stock to replace these; refund instead', {
@@ -93,9 +112,12 @@ export async function replaceCase(tx: Executor, deps: Deps, c: q.DisputeRow): Pr
   return targets.length;
 }
 
-/** The case is over: an order with money left in escrow goes back to delivered and its escrow unfreezes. */
+/**
+ * The case is over: an order with money left in escrow goes back to delivered and its escrow unfreezes; its
+ * confirmation window grows by the time the case was open.
+ */
 export async function endCase(tx: Executor, deps: Deps, c: q.DisputeRow): Promise<void> {
-  await resumeDisputedOrder(tx, deps, c.order_id, `dispute_${c.id}_ended`);
+  await resumeDisputedOrder(tx, deps, c.order_id, `dispute_${c.id}_ended`, deps.clock.now() - c.created_at);
 }
 
 /**

@@ -4,6 +4,7 @@
  * back to stock only when the supplier confirms, or stay void when he discards them.
  */
 import { writeAudit } from '../../platform/audit.ts';
+import { claimOf, type Idempotent, idempotently, type Remember } from '../../platform/idempotency.ts';
 import { newId } from '../../platform/clock.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
@@ -14,6 +15,7 @@ import { invalidateCatalogCache } from '../catalog/catalog.service.ts';
 import { createNotice } from '../notify/notify.service.ts';
 import { lockOrderForDispute, refundDisputedOrder } from '../orders/orders.service.ts';
 import { restockKeys, soldKeysOf, takeBackKeys, unrevealedKeysOf } from '../vault/vault.service.ts';
+import { buyerFastTracked } from './disputes.standings.ts';
 import * as q from './returns.queries.ts';
 
 export interface KeyReturnView {
@@ -38,17 +40,47 @@ function toView(r: q.KeyReturnRow): KeyReturnView {
   };
 }
 
+/**
+ * The buyer gives back keys he has never been shown. With an Idempotency-Key the same return sent twice
+ * (a double click, a retry) is one return: the second answers the first. A buyer on the fast track (his
+ * score past the operators' threshold) is not trusted this way: his refunds go through a case, which goes
+ * straight to the platform.
+ */
 export async function returnUnrevealedKeys(
   deps: Deps,
   auth: AuthContext,
   orderId: string,
   body: { quantity?: number | undefined },
   ip: string,
+  idempotencyKey?: string,
+): Promise<Idempotent<KeyReturnView>> {
+  const claim = claimOf('key_return', `u:${auth.userId}`, idempotencyKey, { orderId, quantity: body.quantity ?? null });
+  return idempotently(
+    deps,
+    claim,
+    async (id) => toView((await q.findReturn(deps.db, id))!),
+    (remember) => createReturn(deps, auth, orderId, body, ip, remember),
+  );
+}
+
+async function createReturn(
+  deps: Deps,
+  auth: AuthContext,
+  orderId: string,
+  body: { quantity?: number | undefined },
+  ip: string,
+  remember: Remember,
 ): Promise<KeyReturnView> {
   const hours = await getSetting(deps.db, 'disputes.unrevealedReturnHours');
   return deps.db.transaction().execute(async (tx) => {
     const order = await lockOrderForDispute(tx, deps, orderId);
     if (!order || order.buyerId !== auth.userId) throw new AppError('NOT_FOUND', 'No such order');
+    if (await buyerFastTracked(tx, deps, auth.userId)) {
+      throw new AppError(
+        'FORBIDDEN',
+        'Your refunds are decided by the platform: open an after-sales case on this order instead',
+      );
+    }
     if (order.status !== 'delivered' || order.deliveredAt === null) {
       throw new AppError('INVALID_STATE', `An order that is ${order.status} cannot return keys`);
     }
@@ -90,7 +122,8 @@ export async function returnUnrevealedKeys(
       created_at: deps.clock.now(),
       decided_at: null,
     };
-    await q.insertReturn(tx, row);
+    await q.insertReturn(tx, row, keyIds);
+    await remember(tx, id);
     await createNotice(tx, deps, {
       userId: order.supplierId,
       kind: 'key_return',

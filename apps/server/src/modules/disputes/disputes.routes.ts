@@ -22,7 +22,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { type AuthContext, requireAuth } from '../../platform/http/auth.ts';
-import { errorResponses } from '../../platform/http/route-helpers.ts';
+import { requestDevice } from '../../platform/http/device.ts';
+import { errorResponses, idempotencyHeaders } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as disputes from './disputes.service.ts';
 
@@ -61,7 +62,12 @@ export function disputesRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: 'user', rateLimit: { max: 30, windowMs: MINUTE, by: 'user' } },
       },
       async (req, reply) =>
-        reply.status(201).send(await disputes.openDispute(deps, requireAuth(req), req.params.id, req.body, req.ip)),
+        reply.status(201).send(
+          await disputes.openDispute(deps, requireAuth(req), req.params.id, req.body, {
+            ip: req.ip,
+            device: requestDevice(deps.config.masterKey, req),
+          }),
+        ),
     );
 
     app.get(
@@ -320,15 +326,18 @@ export function disputesRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags: ['disputes'],
           summary: 'Give back keys never shown to you, within the return window, for a refund (no case needed)',
           params: idParams,
+          headers: idempotencyHeaders,
           body: keyReturnBodySchema,
-          response: { 201: keyReturnSchema, ...errorResponses(401, 404, 409, 422) },
+          response: { 201: keyReturnSchema, 200: keyReturnSchema, ...errorResponses(401, 403, 404, 409, 422) },
         },
         config: { auth: 'user', rateLimit: { max: 10, windowMs: MINUTE, by: 'user' } },
       },
-      async (req, reply) =>
-        reply
-          .status(201)
-          .send(await disputes.returnUnrevealedKeys(deps, requireAuth(req), req.params.id, req.body, req.ip)),
+      async (req, reply) => {
+        const auth = requireAuth(req);
+        const key = req.headers['idempotency-key'];
+        const r = await disputes.returnUnrevealedKeys(deps, auth, req.params.id, req.body, req.ip, key);
+        return reply.status(r.replayed ? 200 : 201).send(r.value);
+      },
     );
 
     app.get(

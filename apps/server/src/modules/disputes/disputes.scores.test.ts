@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { scoreBuyer, scoreSupplier } from './disputes.scores.ts';
 
-const cleanBuyer = { opened: 0, lost: 0, lateClaims: 0, sharedIpBuyers: 0, orders: 10, lateClaimHours: 72 };
+const cleanBuyer = {
+  opened: 0,
+  lost: 0,
+  lateClaims: 0,
+  sharedIpBuyers: 0,
+  sharedDeviceBuyers: 0,
+  sharedDeviceClaims: 0,
+  orders: 10,
+  lateClaimHours: 72,
+};
 const cleanSupplier = {
   cases: 0,
   lost: 0,
@@ -9,6 +18,7 @@ const cleanSupplier = {
   soldKeys: 100,
   voidedUnsold: 0,
   replacedAfterSale: 0,
+  replaced: 0,
   resold: 0,
   reclaimed: 0,
   orders: 100,

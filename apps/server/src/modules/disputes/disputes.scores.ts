@@ -17,8 +17,19 @@ function total(parts: [number, string][]): BadFaithScore {
   };
 }
 
-/** A buyer: many cases for few orders, cases lost, claims on keys seen long before, accounts sharing an address. */
-export function scoreBuyer(s: BuyerSignals & { orders: number; lateClaimHours: number }): BadFaithScore {
+/**
+ * A buyer: many cases for few orders, cases lost, claims on keys seen long before, accounts sharing an
+ * address, claims by other accounts on his device.
+ */
+export function scoreBuyer(
+  s: BuyerSignals & {
+    orders: number;
+    lateClaimHours: number;
+    /** other accounts sharing a device with this buyer that opened cases, and how many they opened */
+    sharedDeviceBuyers: number;
+    sharedDeviceClaims: number;
+  },
+): BadFaithScore {
   const rate = s.opened / Math.max(1, s.orders);
   return total([
     [s.opened >= 3 && rate >= 0.3 ? 40 : 0, `开了 ${s.opened} 个售后 / ${s.opened} cases on ${s.orders} orders`],
@@ -30,6 +41,10 @@ export function scoreBuyer(s: BuyerSignals & { orders: number; lateClaimHours: n
     [
       Math.min(40, 20 * s.sharedIpBuyers),
       `同一地址另有 ${s.sharedIpBuyers} 个账号申诉 / ${s.sharedIpBuyers} other accounts claimed from the same address`,
+    ],
+    [
+      Math.min(40, 10 * s.sharedDeviceClaims),
+      `同一设备另有 ${s.sharedDeviceBuyers} 个账号申诉 ${s.sharedDeviceClaims} 次 / ${s.sharedDeviceClaims} claims by ${s.sharedDeviceBuyers} other accounts on the same device`,
     ],
   ]);
 }

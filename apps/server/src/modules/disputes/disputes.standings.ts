@@ -14,7 +14,7 @@ import { HOUR } from '../../platform/rate-limit.ts';
 import { getSetting } from '../../platform/settings.ts';
 import { invalidateCatalogCache, putBackOnSale, takeSupplierOffSale } from '../catalog/catalog.service.ts';
 import { createNotice } from '../notify/notify.service.ts';
-import { deliveredOrderCount } from '../orders/orders.service.ts';
+import { deliveredOrderCount, sharedDevicesOf } from '../orders/orders.service.ts';
 import { supplierKeyRecord } from '../vault/vault.service.ts';
 import * as q from './standings.queries.ts';
 import { scoreBuyer, scoreSupplier } from './disputes.scores.ts';
@@ -22,11 +22,23 @@ import type { StandingAction } from './disputes.tables.ts';
 
 export async function buyerScore(db: Executor, buyerId: string): Promise<BadFaithScore> {
   const lateClaimHours = await getSetting(db, 'disputes.lateClaimHours');
-  const [signals, orders] = await Promise.all([
+  const [signals, orders, device] = await Promise.all([
     q.buyerSignals(db, buyerId, lateClaimHours * HOUR),
     deliveredOrderCount(db, { buyerId }),
+    sharedDeviceClaims(db, buyerId),
   ]);
-  return scoreBuyer({ ...signals, orders, lateClaimHours });
+  return scoreBuyer({ ...signals, orders, lateClaimHours, ...device });
+}
+
+/**
+ * Claims by other accounts on this buyer's devices: the keyed device hashes he ordered or opened cases
+ * from, shared by accounts that ordered or opened cases from them too (one person, several accounts).
+ */
+async function sharedDeviceClaims(db: Executor, buyerId: string) {
+  const { devices, otherBuyers } = await sharedDevicesOf(db, buyerId, await q.caseDevicesOf(db, buyerId));
+  const claimers = await q.claimersOnDevices(db, devices, buyerId);
+  const { accounts, claims } = await q.claimsOf(db, [...new Set([...otherBuyers, ...claimers])]);
+  return { sharedDeviceBuyers: accounts, sharedDeviceClaims: claims };
 }
 
 export async function supplierScore(db: Executor, supplierId: string): Promise<BadFaithScore> {
@@ -35,7 +47,7 @@ export async function supplierScore(db: Executor, supplierId: string): Promise<B
     supplierKeyRecord(db, supplierId),
     deliveredOrderCount(db, { supplierId }),
   ]);
-  return scoreSupplier({ ...signals, ...keys, orders });
+  return scoreSupplier({ ...signals, ...keys, replacedAfterSale: signals.replaced, orders });
 }
 
 async function apply(

@@ -32,6 +32,8 @@ export interface DisputesTable {
   replaced_count: number;
   /** where the buyer opened it from, and the first reveal of the claimed keys then: bad-faith signals */
   opened_ip: string | null;
+  /** the keyed device hash it was opened from (0016): claims across accounts sharing a device */
+  opened_device: string | null;
   claimed_revealed_at: Millis | null;
   /** claimed keys whose secret had been sold on another order before: the supplier re-sold used keys */
   claimed_resold: number;
@@ -108,7 +110,15 @@ export interface KeyReturnsTable {
   decided_at: Millis | null;
 }
 
+/** Each key given back unrevealed, once (0016): a key is refunded by a return at most once. */
+export interface KeyReturnKeysTable {
+  key_id: string;
+  return_id: string;
+  order_id: string;
+}
+
 export interface DisputesTables {
+  key_return_keys: KeyReturnKeysTable;
   disputes: DisputesTable;
   dispute_messages: DisputeMessagesTable;
   dispute_evidence: DisputeEvidenceTable;

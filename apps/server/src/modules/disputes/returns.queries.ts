@@ -10,8 +10,13 @@ const fromDb = (r: KeyReturnRow): KeyReturnRow => ({
   decided_at: r.decided_at === null ? null : Number(r.decided_at),
 });
 
-export async function insertReturn(db: Executor, row: KeyReturnRow): Promise<void> {
+/** The return and each of its keys: the keys' primary key refuses a key returned (and refunded) twice. */
+export async function insertReturn(db: Executor, row: KeyReturnRow, keyIds: string[]): Promise<void> {
   await db.insertInto('key_returns').values(row).execute();
+  await db
+    .insertInto('key_return_keys')
+    .values(keyIds.map((key_id) => ({ key_id, return_id: row.id, order_id: row.order_id })))
+    .execute();
 }
 
 export async function findReturn(db: Executor, id: string): Promise<KeyReturnRow | undefined> {
@@ -45,6 +50,6 @@ export async function returnsOfSupplier(db: Executor, supplierId: string, limit:
 
 /** The key ids an order's buyer has returned unrevealed, over all its returns. */
 export async function returnedKeyIdsOfOrder(db: Executor, orderId: string): Promise<string[]> {
-  const rows = await db.selectFrom('key_returns').select('key_ids').where('order_id', '=', orderId).execute();
-  return rows.flatMap((r) => JSON.parse(r.key_ids) as string[]);
+  const rows = await db.selectFrom('key_return_keys').select('key_id').where('order_id', '=', orderId).execute();
+  return rows.map((r) => r.key_id);
 }

@@ -39,6 +39,44 @@ export async function buyerSignals(db: Executor, buyerId: string, lateClaimMs: n
   return { opened: num(r.opened), lost: num(r.lost), lateClaims: num(r.late), sharedIpBuyers: num(shared.n) };
 }
 
+/** The devices (keyed hashes) a buyer opened cases from. */
+export async function caseDevicesOf(db: Executor, buyerId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('disputes')
+    .select('opened_device')
+    .distinct()
+    .where('buyer_id', '=', buyerId)
+    .where('opened_device', 'is not', null)
+    .limit(50)
+    .execute();
+  return rows.map((r) => r.opened_device as string);
+}
+
+/** Other buyers who opened cases from any of `devices`. */
+export async function claimersOnDevices(db: Executor, devices: string[], except: string): Promise<string[]> {
+  if (devices.length === 0) return [];
+  const rows = await db
+    .selectFrom('disputes')
+    .select('buyer_id')
+    .distinct()
+    .where('opened_device', 'in', devices)
+    .where('buyer_id', '<>', except)
+    .limit(1000)
+    .execute();
+  return rows.map((r) => r.buyer_id);
+}
+
+/** How many cases `buyerIds` opened, and how many of them opened any. */
+export async function claimsOf(db: Executor, buyerIds: string[]): Promise<{ accounts: number; claims: number }> {
+  if (buyerIds.length === 0) return { accounts: 0, claims: 0 };
+  const r = await db
+    .selectFrom('disputes')
+    .select([(eb) => eb.fn.countAll<number>().as('claims'), sql<number>`count(distinct buyer_id)`.as('accounts')])
+    .where('buyer_id', 'in', buyerIds)
+    .executeTakeFirstOrThrow();
+  return { accounts: num(r.accounts), claims: num(r.claims) };
+}
+
 export interface SupplierSignals {
   cases: number;
   /** claimed keys found re-sold: their secret had been sold on another order first */
@@ -48,6 +86,8 @@ export interface SupplierSignals {
   /** cases the platform or a missed deadline decided for the buyer (not the supplier's own refund or replacement) */
   lost: number;
   late: number;
+  /** sold keys replaced after a claim (the cases' count: keys a refund took back are not replacements) */
+  replaced: number;
 }
 
 export async function supplierSignals(db: Executor, supplierId: string): Promise<SupplierSignals> {
@@ -61,6 +101,7 @@ export async function supplierSignals(db: Executor, supplierId: string): Promise
       sql<number>`sum(supplier_late)`.as('late'),
       sql<number>`sum(claimed_resold)`.as('resold'),
       sql<number>`sum(claimed_replacements)`.as('reclaimed'),
+      sql<number>`sum(replaced_count)`.as('replaced'),
     ])
     .where('supplier_id', '=', supplierId)
     .executeTakeFirstOrThrow();
@@ -70,6 +111,7 @@ export async function supplierSignals(db: Executor, supplierId: string): Promise
     late: num(r.late),
     resold: num(r.resold),
     reclaimed: num(r.reclaimed),
+    replaced: num(r.replaced),
   };
 }
 

@@ -47,6 +47,8 @@ export async function openHold(tx: Executor, deps: Ctx, h: OpenHoldInput): Promi
     commission_cents: h.commissionCents,
     payer: h.payer,
     status: 'pending',
+    frozen_share_cents: 0,
+    frozen_commission_cents: 0,
     release_at: h.releaseAt,
     resolved_at: null,
     created_at: deps.clock.now(),
@@ -99,25 +101,44 @@ export async function voidHold(tx: Executor, deps: Ctx, orderId: string, refundT
   return true;
 }
 
+/** The part of a hold worth `amountCents` of what the buyer paid: the commission in the hold's proportion, half-up. */
+function partOf(hold: { share_cents: number; commission_cents: number }, amountCents: number) {
+  const total = hold.share_cents + hold.commission_cents;
+  if (amountCents >= total) return { share: hold.share_cents, commission: hold.commission_cents };
+  const commission = Number(
+    (BigInt(amountCents) * BigInt(hold.commission_cents) * 2n + BigInt(total)) / (2n * BigInt(total)),
+  );
+  return { share: amountCents - commission, commission };
+}
+
 /**
- * A partial refund out of escrow: `amountCents` leaves the hold for `refundTo`, split between the
- * supplier's share and the commission in the hold's own proportion (the commission rounded half-up), and
- * the hold keeps the rest, so its settlement or void later moves only what is left. The hold stays
- * unresolved. False when the hold is resolved or holds less than that.
+ * A refund out of escrow: `amountCents` leaves the hold for `refundTo`, split between the supplier's share
+ * and the commission in the hold's own proportion (the commission rounded half-up). The hold keeps the
+ * rest, so its settlement or void later moves only what is left; all of it voids the hold. `fromFrozen`:
+ * the refund is of what an after-sales case holds back, so that much less stays frozen (otherwise what
+ * stays frozen is at most what is left). False when the hold is resolved or holds less than that.
  */
 export async function releaseHoldPart(
   tx: Executor,
   deps: Ctx,
-  p: { orderId: string; amountCents: number; refundTo: AccountId; entryId: string },
+  p: { orderId: string; amountCents: number; refundTo: AccountId; entryId: string; fromFrozen?: boolean },
 ): Promise<boolean> {
   const hold = await q.findHold(tx, p.orderId);
   const total = hold ? hold.share_cents + hold.commission_cents : 0;
-  if (!hold || !Number.isSafeInteger(p.amountCents) || p.amountCents <= 0 || p.amountCents >= total) return false;
-  const commission = Number(
-    (BigInt(p.amountCents) * BigInt(hold.commission_cents) * 2n + BigInt(total)) / (2n * BigInt(total)),
-  );
-  const share = p.amountCents - commission;
-  if (!(await q.reduceHold(tx, p.orderId, share, commission))) return false;
+  if (!hold || !Number.isSafeInteger(p.amountCents) || p.amountCents <= 0 || p.amountCents > total) return false;
+  const { share, commission } = partOf(hold, p.amountCents);
+  const left = { share: hold.share_cents - share, commission: hold.commission_cents - commission };
+  const all = p.amountCents === total;
+  const frozenShare = p.fromFrozen ? hold.frozen_share_cents - share : hold.frozen_share_cents;
+  const frozenCommission = p.fromFrozen ? hold.frozen_commission_cents - commission : hold.frozen_commission_cents;
+  const next = {
+    ...left,
+    frozenShare: Math.min(left.share, Math.max(0, frozenShare)),
+    frozenCommission: Math.min(left.commission, Math.max(0, frozenCommission)),
+    ...(all ? { status: 'voided' as const } : {}),
+  };
+  const expected = { share: hold.share_cents, commission: hold.commission_cents };
+  if (!(await q.reduceHold(tx, p.orderId, expected, next, all ? deps.clock.now() : null))) return false;
   const held = supplierAccounts(hold.supplier_id).held;
   const transfers: Transfer[] = [];
   if (share > 0) transfers.push({ from: held, to: p.refundTo, amountCents: share });
@@ -133,14 +154,55 @@ export async function releaseHoldPart(
   return true;
 }
 
-/** pending → frozen: a disputed hold is not settled until unfrozen (or voided). */
-export async function freezeHold(tx: Executor, _deps: Ctx, orderId: string): Promise<boolean> {
-  return q.transitionHold(tx, orderId, ['pending'], 'frozen', null);
+/**
+ * pending → frozen: an after-sales case holds back the part of the hold worth `amountCents` of what the
+ * buyer paid (the disputed item's), or all of it when that is more; the rest can still settle on time
+ * (`settleUnfrozen`). False when the hold is not pending.
+ */
+export async function freezeHold(tx: Executor, _deps: Ctx, orderId: string, amountCents?: number): Promise<boolean> {
+  const hold = await q.findHold(tx, orderId);
+  if (hold?.status !== 'pending') return false;
+  const part = partOf(hold, amountCents ?? hold.share_cents + hold.commission_cents);
+  return q.freezeHoldPart(tx, orderId, part);
 }
 
-/** frozen → pending. */
+/** frozen → pending: the case is over and nothing is held back. */
 export async function unfreezeHold(tx: Executor, _deps: Ctx, orderId: string): Promise<boolean> {
-  return q.transitionHold(tx, orderId, ['frozen'], 'pending', null);
+  return q.unfreezeHold(tx, orderId);
+}
+
+/**
+ * A frozen hold past its settlement time: what the case does not hold back settles to the supplier (its
+ * commission stays the platform's), and the hold keeps only the frozen part. Answers the share settled.
+ */
+export async function settleUnfrozen(tx: Executor, deps: Ctx, orderId: string): Promise<number> {
+  const hold = await q.findHold(tx, orderId);
+  if (hold?.status !== 'frozen') return 0;
+  const share = hold.share_cents - hold.frozen_share_cents;
+  const commission = hold.commission_cents - hold.frozen_commission_cents;
+  if (share <= 0 && commission <= 0) return 0;
+  const next = {
+    share: hold.frozen_share_cents,
+    commission: hold.frozen_commission_cents,
+    frozenShare: hold.frozen_share_cents,
+    frozenCommission: hold.frozen_commission_cents,
+  };
+  const expected = { share: hold.share_cents, commission: hold.commission_cents };
+  if (!(await q.reduceHold(tx, orderId, expected, next))) return 0;
+  if (share > 0) {
+    const accounts = supplierAccounts(hold.supplier_id);
+    const r = await postEntry(tx, deps, {
+      // the share before settling only ever shrinks: one id per partial settlement
+      id: `hold-settle-part:${orderId}:${hold.share_cents}`,
+      kind: 'hold_settle',
+      refType: 'order',
+      refId: orderId,
+      transfers: [{ from: accounts.held, to: accounts.available, amountCents: share }],
+    });
+    if (r.status === 'insufficient_funds')
+      throw new Error(`escrow of order ${orderId} is missing from ${accounts.held}`);
+  }
+  return share;
 }
 
 export interface HoldView {
@@ -148,6 +210,8 @@ export interface HoldView {
   supplierId: string;
   supplierShareCents: number;
   commissionCents: number;
+  /** while frozen: what of the share an after-sales case holds back */
+  frozenShareCents: number;
   payer: AccountId;
   status: HoldStatus;
   releaseAt: number;
@@ -162,6 +226,7 @@ export async function getHold(db: Executor, orderId: string): Promise<HoldView |
     supplierId: h.supplier_id,
     supplierShareCents: h.share_cents,
     commissionCents: h.commission_cents,
+    frozenShareCents: h.frozen_share_cents,
     payer: h.payer,
     status: h.status,
     releaseAt: h.release_at,

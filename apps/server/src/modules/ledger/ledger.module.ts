@@ -1,4 +1,5 @@
 import type { KamengModule } from '../../platform/module.ts';
+import * as m0016 from './migrations/0016-after-sales.ts';
 import { accountClosing, personalDataSection } from '../accounts/accounts.hooks.ts';
 import * as m0004 from './migrations/0004-ledger.ts';
 import { refuseClosingWithMoney, walletOf } from './closing.ts';
@@ -8,7 +9,7 @@ import { ledgerRoutes } from './ledger.routes.ts';
 /** The double-entry book, escrow holds, settlement, commissions and withdrawals. */
 export const ledgerModule: KamengModule = {
   name: 'ledger',
-  migrations: { '0004-ledger': m0004 },
+  migrations: { '0004-ledger': m0004, '0016-after-sales': m0016 },
   routes: [{ plugin: ledgerRoutes }],
   jobs: ledgerJobs,
   install: (deps) => {

@@ -313,7 +313,15 @@ export async function balancesAt(db: Executor, to: number): Promise<Map<string, 
 
 export async function findHold(db: Executor, orderId: string): Promise<HoldRow | undefined> {
   const r = await db.selectFrom('holds').selectAll().where('order_id', '=', orderId).executeTakeFirst();
-  return r && { ...r, share_cents: num(r.share_cents), commission_cents: num(r.commission_cents) };
+  return (
+    r && {
+      ...r,
+      share_cents: num(r.share_cents),
+      commission_cents: num(r.commission_cents),
+      frozen_share_cents: num(r.frozen_share_cents),
+      frozen_commission_cents: num(r.frozen_commission_cents),
+    }
+  );
 }
 
 export async function insertHold(db: Executor, row: HoldRow): Promise<boolean> {
@@ -342,18 +350,56 @@ export async function transitionHold(
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** Takes part of an unresolved hold's amounts out of it; false when it is resolved or holds less. */
-export async function reduceHold(db: Executor, orderId: string, shareCents: number, commissionCents: number) {
+/**
+ * Takes part of an unresolved hold's amounts out of it, and sets what of it stays frozen; false when it is
+ * resolved, holds less, or changed since `expected` was read.
+ */
+export async function reduceHold(
+  db: Executor,
+  orderId: string,
+  expected: { share: number; commission: number },
+  next: { share: number; commission: number; frozenShare: number; frozenCommission: number; status?: HoldStatus },
+  resolvedAt: number | null = null,
+) {
   const r = await db
     .updateTable('holds')
-    .set((eb) => ({
-      share_cents: eb('share_cents', '-', shareCents),
-      commission_cents: eb('commission_cents', '-', commissionCents),
-    }))
+    .set({
+      share_cents: next.share,
+      commission_cents: next.commission,
+      frozen_share_cents: next.frozenShare,
+      frozen_commission_cents: next.frozenCommission,
+      ...(next.status ? { status: next.status, resolved_at: resolvedAt } : {}),
+    })
     .where('order_id', '=', orderId)
     .where('status', 'in', ['pending', 'frozen'])
-    .where('share_cents', '>=', shareCents)
-    .where('commission_cents', '>=', commissionCents)
+    .where('share_cents', '=', expected.share)
+    .where('commission_cents', '=', expected.commission)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** pending → frozen, holding back `frozen`; false when the hold is not pending. */
+export async function freezeHoldPart(
+  db: Executor,
+  orderId: string,
+  frozen: { share: number; commission: number },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('holds')
+    .set({ status: 'frozen', frozen_share_cents: frozen.share, frozen_commission_cents: frozen.commission })
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** frozen → pending, nothing held back; false when the hold is not frozen. */
+export async function unfreezeHold(db: Executor, orderId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('holds')
+    .set({ status: 'pending', frozen_share_cents: 0, frozen_commission_cents: 0 })
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'frozen')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
@@ -364,6 +410,17 @@ export async function heldBySupplier(db: Executor, supplierId: string, status: H
     .select(sql<string>`COALESCE(SUM(share_cents), 0)`.as('s'))
     .where('supplier_id', '=', supplierId)
     .where('status', '=', status)
+    .executeTakeFirstOrThrow();
+  return num(r.s);
+}
+
+/** The part of the supplier's escrow that after-sales cases hold back. */
+export async function frozenBySupplier(db: Executor, supplierId: string): Promise<number> {
+  const r = await db
+    .selectFrom('holds')
+    .select(sql<string>`COALESCE(SUM(frozen_share_cents), 0)`.as('s'))
+    .where('supplier_id', '=', supplierId)
+    .where('status', '=', 'frozen')
     .executeTakeFirstOrThrow();
   return num(r.s);
 }

@@ -18,7 +18,16 @@ export {
   exportPostings,
   exportWithdrawals,
 } from './ledger.exports.ts';
-export { freezeHold, getHold, openHold, releaseHoldPart, settleHold, unfreezeHold, voidHold } from './holds.ts';
+export {
+  freezeHold,
+  getHold,
+  openHold,
+  releaseHoldPart,
+  settleHold,
+  settleUnfrozen,
+  unfreezeHold,
+  voidHold,
+} from './holds.ts';
 export {
   accountPostings,
   checkTrialBalance,

@@ -53,6 +53,9 @@ export interface HoldsTable {
   /** the account the buyer paid from; a voided hold goes back to the refund destination the caller names */
   payer: string;
   status: HoldStatus;
+  /** while frozen: the part of share_cents and commission_cents an after-sales case holds back (0016) */
+  frozen_share_cents: number;
+  frozen_commission_cents: number;
   release_at: Millis;
   resolved_at: Millis | null;
   created_at: Millis;

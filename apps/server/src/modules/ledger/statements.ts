@@ -62,7 +62,7 @@ export async function supplierBalance(db: Executor, supplierId: string) {
   const a = supplierAccounts(supplierId);
   const [balances, frozenCents] = await Promise.all([
     q.balancesOf(db, [a.held, a.available, a.withdrawing]),
-    q.heldBySupplier(db, supplierId, 'frozen'),
+    q.frozenBySupplier(db, supplierId),
   ]);
   return {
     heldCents: balances.get(a.held) ?? 0,

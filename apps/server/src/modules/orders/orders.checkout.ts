@@ -70,6 +70,8 @@ export interface CreateOrderInput {
   paymentMethod: Provider;
   recipientAccount?: string | undefined;
   guest?: { email: string; lookupPassword: string } | undefined;
+  /** the buyer's device, hashed (platform/device.ts): a bad-faith signal for after-sales */
+  deviceHash?: string | null | undefined;
 }
 
 /** The payment that paid an order, as the paid tail needs it: the payer is the ledger account the money left. */
@@ -166,6 +168,8 @@ async function placeOrder(
       completed_at: null,
       closed_at: null,
       needs_attention: 0,
+      window_extension_ms: 0,
+      device_hash: input.deviceHash ?? null,
       created_at: now,
       updated_at: now,
     };

@@ -57,8 +57,17 @@ export async function lockOrderForDispute(tx: Executor, deps: Deps, orderId: str
   };
 }
 
-/** delivered → disputed, and the escrow pending → frozen; refused once the escrow has settled. */
-export async function disputeOrder(tx: Executor, deps: Deps, orderId: string, cause: string): Promise<void> {
+/**
+ * delivered → disputed, and the escrow pending → frozen, holding back the part of it worth `frozenCents` of
+ * what the buyer paid (the disputed item's); the rest settles on time. Refused once the escrow has settled.
+ */
+export async function disputeOrder(
+  tx: Executor,
+  deps: Deps,
+  orderId: string,
+  cause: string,
+  frozenCents: number,
+): Promise<void> {
   const order = await q.findOrder(tx, orderId);
   if (!order) throw new AppError('NOT_FOUND', 'No such order');
   const hold = await getHold(tx, orderId);
@@ -68,31 +77,54 @@ export async function disputeOrder(tx: Executor, deps: Deps, orderId: string, ca
   if (!(await move(tx, deps, order, ['delivered'], 'disputed', cause))) {
     throw new AppError('INVALID_STATE', `An order that is ${order.status} cannot be disputed`);
   }
-  if (!(await freezeHold(tx, deps, orderId))) throw new Error(`hold of order ${orderId} changed under a lock`);
-}
-
-/** disputed → delivered and the escrow frozen → pending, when a case ends with money left in escrow. */
-export async function resumeDisputedOrder(tx: Executor, deps: Deps, orderId: string, cause: string): Promise<void> {
-  const order = await q.findOrder(tx, orderId);
-  if (order?.status !== 'disputed') return;
-  await move(tx, deps, order, ['disputed'], 'delivered', cause);
-  await unfreezeHold(tx, deps, orderId);
+  if (!(await freezeHold(tx, deps, orderId, frozenCents))) {
+    throw new Error(`hold of order ${orderId} changed under a lock`);
+  }
 }
 
 /**
- * What is left to refund of an order, and what operators have given back of it in part (not tied to an
- * item), its row locked until the caller's transaction ends.
+ * disputed → delivered and the escrow frozen → pending, when a case ends with money left in escrow. The
+ * order's confirmation window grows by `openMs`, the time the case was open: what it held back never settles
+ * sooner than delivery + window + the time cases kept it open.
+ */
+export async function resumeDisputedOrder(
+  tx: Executor,
+  deps: Deps,
+  orderId: string,
+  cause: string,
+  openMs: number,
+): Promise<void> {
+  const order = await q.findOrder(tx, orderId);
+  if (order?.status !== 'disputed') return;
+  await move(tx, deps, order, ['disputed'], 'delivered', cause);
+  await q.extendWindow(tx, orderId, Math.max(0, Math.round(openMs)));
+  await unfreezeHold(tx, deps, orderId);
+}
+
+/** What of an order's payment is still in escrow: never more than is left of the order. */
+async function escrowLeft(tx: Executor, order: q.OrderRow, paymentId: string): Promise<number> {
+  const hold = await getHold(tx, order.id);
+  const inEscrow = hold?.status === 'pending' || hold?.status === 'frozen';
+  const held = inEscrow ? hold.supplierShareCents + hold.commissionCents : 0;
+  return Math.min(order.amount_cents - (await refundedCents(tx, paymentId)), held);
+}
+
+/**
+ * What is left to refund of an order out of its escrow (less than what is left of the order once a part
+ * settled on time while a case ran), what is left of the order, and what operators have given back of it in
+ * part (not tied to an item), its row locked until the caller's transaction ends.
  */
 export async function refundLeftOfOrder(
   tx: Executor,
   deps: Deps,
   orderId: string,
-): Promise<{ leftCents: number; operatorPartialCents: number }> {
+): Promise<{ leftCents: number; paidLeftCents: number; operatorPartialCents: number }> {
   const order = await q.findOrderForUpdate(tx, deps.dialect, orderId);
   if (!order) throw new AppError('NOT_FOUND', 'No such order');
   const payment = await paymentOf(tx, orderId);
   return {
-    leftCents: order.amount_cents - (await refundedCents(tx, payment.id)),
+    leftCents: await escrowLeft(tx, order, payment.id),
+    paidLeftCents: order.amount_cents - (await refundedCents(tx, payment.id)),
     operatorPartialCents: await refundedCentsFor(tx, payment.id, 'operator_partial_refund'),
   };
 }
@@ -112,16 +144,17 @@ export async function refundDisputedOrder(
   const order = await q.findOrderForUpdate(tx, deps.dialect, r.orderId);
   if (!order) throw new AppError('NOT_FOUND', 'No such order');
   const payment = await paymentOf(tx, r.orderId);
-  const left = order.amount_cents - (await refundedCents(tx, payment.id));
-  if (!Number.isSafeInteger(r.amountCents) || r.amountCents <= 0 || r.amountCents > left) {
-    throw new AppError('UNPROCESSABLE', 'More than what is left to refund', { refundableCents: left });
-  }
   const hold = await getHold(tx, r.orderId);
   // frozen for a case, or pending for a return of unrevealed keys; settled money is the supplier's
   if (hold?.status !== 'frozen' && hold?.status !== 'pending') {
     throw new AppError('INVALID_STATE', 'The money of this order has already gone to the supplier');
   }
-  if (r.amountCents === left) {
+  const left = await escrowLeft(tx, order, payment.id);
+  if (!Number.isSafeInteger(r.amountCents) || r.amountCents <= 0 || r.amountCents > left) {
+    throw new AppError('UNPROCESSABLE', 'More than what is left to refund', { refundableCents: left });
+  }
+  // all that is left of the order: refunded; all that is left in escrow when the rest has settled: a part
+  if (r.amountCents === order.amount_cents - (await refundedCents(tx, payment.id))) {
     await refundOrder(tx, deps, order, payment, r.reason, { fromHold: true, to: r.to, amountCents: left });
     return { full: true };
   }
@@ -140,9 +173,23 @@ export async function refundDisputedOrder(
     amountCents: r.amountCents,
     refundTo: destination,
     entryId: `refund:${r.refundId}`,
+    fromFrozen: hold.status === 'frozen',
   });
   if (!released) throw new Error(`escrow of order ${r.orderId} cannot give ${r.amountCents} back`);
   return { full: false };
+}
+
+/**
+ * A buyer's devices (keyed hashes of the ones he ordered from, at most 50) and the other buyers who ordered
+ * from them: accounts that share a device, for the serial-claimer score.
+ */
+export async function sharedDevicesOf(
+  db: Executor,
+  buyerId: string,
+  extraDevices: string[] = [],
+): Promise<{ devices: string[]; otherBuyers: string[] }> {
+  const devices = [...new Set([...(await q.devicesOfBuyer(db, buyerId, 50)), ...extraDevices])];
+  return { devices, otherBuyers: await q.buyersOnDevices(db, devices, buyerId) };
 }
 
 /** Orders ever delivered to a buyer or by a supplier: the denominator of after-sales rates. */

@@ -10,7 +10,7 @@ import { HOUR } from '../../platform/rate-limit.ts';
 import { getSetting } from '../../platform/settings.ts';
 import { emailOf } from '../accounts/accounts.service.ts';
 import { invalidateCatalogCache, invalidateCatalogProducts, returnManualStock } from '../catalog/catalog.service.ts';
-import { settleHold } from '../ledger/ledger.service.ts';
+import { getHold, settleHold, settleUnfrozen } from '../ledger/ledger.service.ts';
 import { closePendingPayments } from '../payments/payments.service.ts';
 import { deliverReservedKeys } from './orders.checkout.ts';
 import { settlementDelayed } from './orders.hooks.ts';
@@ -83,14 +83,18 @@ async function complete(tx: Executor, deps: Deps, order: q.OrderRow, cause: stri
   if (!(await move(tx, deps, order, ['delivered'], 'completed', cause, { completed_at: deps.clock.now() }))) {
     throw new AppError('INVALID_STATE', `An order that is ${order.status} cannot be completed`);
   }
-  if (!(await settleHold(tx, deps, order.id))) throw new Error(`hold of order ${order.id} was not pending`);
+  // an after-sales refund may have given back all the escrow held (the rest had settled on time)
+  if (!(await settleHold(tx, deps, order.id)) && (await getHold(tx, order.id))?.status !== 'voided') {
+    throw new Error(`hold of order ${order.id} was not pending`);
+  }
 }
 
-/** Recurring: delivered orders past the confirmation window complete on their own. */
 /**
- * Settles delivered orders past the confirmation window, oldest first, `pageSize` at a time. Orders of a
- * supplier whose settlement is delayed are skipped and paged past (by delivery time and id), so however
- * many of them are due they never hold back anyone else's; at most `pageSize` orders complete per run.
+ * Recurring: settles delivered orders past the confirmation window (plus the time after-sales cases kept
+ * them open), oldest first, `pageSize` at a time; a disputed order past it settles all but the part its
+ * case holds back. Orders of a supplier whose settlement is delayed are skipped and paged past (by delivery
+ * time and id), so however many of them are due they never hold back anyone else's; at most `pageSize`
+ * orders settle per run.
  */
 export async function autoCompleteOrders(deps: Deps, pageSize = 200): Promise<number> {
   const window = await getSetting(deps.db, 'orders.confirmationWindowHours');
@@ -113,10 +117,16 @@ export async function autoCompleteOrders(deps: Deps, pageSize = 200): Promise<nu
       if (done >= pageSize) return done;
       if (await isDelayed(due.supplierId)) continue;
       await deps.db.transaction().execute(async (tx) => {
-        const order = await q.findOrder(tx, due.id);
-        if (order?.status !== 'delivered') return;
-        await complete(tx, deps, order, 'confirmation_window_elapsed');
-        done++;
+        // locked: a case's refund or ending takes this row first too, so the two run one after the other
+        const order = await q.findOrderForUpdate(tx, deps.dialect, due.id);
+        // read again under the lock: a case that ended meanwhile has pushed the window on
+        if (!order || (order.delivered_at ?? 0) + order.window_extension_ms > before) return;
+        if (order.status === 'delivered') {
+          await complete(tx, deps, order, 'confirmation_window_elapsed');
+          done++;
+        } else if (order.status === 'disputed' && (await settleUnfrozen(tx, deps, order.id)) > 0) {
+          done++;
+        }
       });
     }
     const last = page.at(-1);

@@ -1,4 +1,5 @@
 import type { KamengModule } from '../../platform/module.ts';
+import * as m0016 from './migrations/0016-after-sales.ts';
 import * as m0005 from './migrations/0005-orders.ts';
 import { personalDataSection } from '../accounts/accounts.hooks.ts';
 import * as m0015 from './migrations/0015-idempotency-and-export-indexes.ts';
@@ -13,7 +14,11 @@ import { listBuyerOrders } from './orders.views.ts';
 /** Carts, checkout, the order state machine, reservations, delivery and sales reports. */
 export const ordersModule: KamengModule = {
   name: 'orders',
-  migrations: { '0005-orders': m0005, '0015-idempotency-and-export-indexes': m0015 },
+  migrations: {
+    '0005-orders': m0005,
+    '0015-idempotency-and-export-indexes': m0015,
+    '0016-after-sales': m0016,
+  },
   routes: [{ plugin: ordersRoutes }],
   jobs: ordersJobs,
   metrics: ordersMetrics,

@@ -154,18 +154,22 @@ export async function ordersAfter(
   return newestFirstAfter(filteredOrders(db, f).selectAll(), cursor).limit(limit).execute();
 }
 
-/** Delivered orders past `deliveredBefore`, oldest first (by delivery time, then id), after `after`. */
+/**
+ * Delivered (and disputed) orders delivered by `deliveredBefore` once the time after-sales cases kept them
+ * open is added, oldest first (by delivery time, then id), after `after`.
+ */
 export async function dueForCompletion(
   db: Executor,
   deliveredBefore: number,
   limit: number,
   after: { deliveredAt: number; id: string } | null = null,
-): Promise<{ id: string; supplierId: string; deliveredAt: number }[]> {
+): Promise<{ id: string; supplierId: string; deliveredAt: number; status: OrderStatus }[]> {
   let query = db
     .selectFrom('orders')
-    .select(['id', 'supplier_id', 'delivered_at'])
-    .where('status', '=', 'delivered')
-    .where('delivered_at', '<=', deliveredBefore);
+    .select(['id', 'supplier_id', 'delivered_at', 'status'])
+    .where('status', 'in', ['delivered', 'disputed'])
+    .where('delivered_at', '<=', deliveredBefore)
+    .where((eb) => eb(eb('delivered_at', '+', eb.ref('window_extension_ms')), '<=', deliveredBefore));
   if (after) {
     query = query.where((eb) =>
       eb.or([
@@ -175,7 +179,50 @@ export async function dueForCompletion(
     );
   }
   const rows = await query.orderBy('delivered_at').orderBy('id').limit(limit).execute();
-  return rows.map((r) => ({ id: r.id, supplierId: r.supplier_id, deliveredAt: Number(r.delivered_at) }));
+  return rows.map((r) => ({
+    id: r.id,
+    supplierId: r.supplier_id,
+    deliveredAt: Number(r.delivered_at),
+    status: r.status,
+  }));
+}
+
+/** The devices (keyed hashes) a buyer ordered from, the latest first. */
+export async function devicesOfBuyer(db: Executor, buyerId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select('device_hash')
+    .where('buyer_id', '=', buyerId)
+    .where('device_hash', 'is not', null)
+    .groupBy('device_hash')
+    .orderBy((eb) => eb.fn.max('created_at'), 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.device_hash as string);
+}
+
+/** The other buyers who ordered from any of `devices`. */
+export async function buyersOnDevices(db: Executor, devices: string[], except: string): Promise<string[]> {
+  if (devices.length === 0) return [];
+  const rows = await db
+    .selectFrom('orders')
+    .select('buyer_id')
+    .distinct()
+    .where('device_hash', 'in', devices)
+    .where('buyer_id', 'is not', null)
+    .where('buyer_id', '<>', except)
+    .limit(1000)
+    .execute();
+  return rows.map((r) => r.buyer_id as string);
+}
+
+/** Adds the time an after-sales case kept the order open to its confirmation window. */
+export async function extendWindow(db: Executor, orderId: string, ms: number): Promise<void> {
+  await db
+    .updateTable('orders')
+    .set((eb) => ({ window_extension_ms: eb('window_extension_ms', '+', ms) }))
+    .where('id', '=', orderId)
+    .execute();
 }
 
 export async function insertDelivery(

@@ -116,8 +116,10 @@ export async function refundOrderByOperator(
     }
     const payment = await paymentOf(tx, orderId);
     const left = order.amount_cents - (await refundedCents(tx, payment.id));
-    if (body.amountCents > left) {
-      throw new AppError('UNPROCESSABLE', 'More than what is left to refund', { refundableCents: left });
+    // what is still in escrow: less than what is left once a part settled on time during an after-sales case
+    const inEscrow = Math.min(left, hold.supplierShareCents + hold.commissionCents);
+    if (body.amountCents > inEscrow) {
+      throw new AppError('UNPROCESSABLE', 'More than what is left to refund', { refundableCents: inEscrow });
     }
     if (body.amountCents === left) {
       if (order.status === 'paid') await releaseItems(tx, deps, orderId, await q.itemsOf(tx, orderId));

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { EXPORT_LIMIT, exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
+import { requestDevice } from '../../platform/http/device.ts';
 import { errorResponses, idempotencyHeaders } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as orders from './orders.service.ts';
@@ -49,7 +50,8 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: 'public', rateLimit: { max: 60, windowMs: MINUTE } },
       },
       async (req, reply) => {
-        const r = await orders.createOrder(deps, req.auth, req.body, req.headers['idempotency-key'], req.ip);
+        const input = { ...req.body, deviceHash: requestDevice(deps.config.masterKey, req) };
+        const r = await orders.createOrder(deps, req.auth, input, req.headers['idempotency-key'], req.ip);
         return reply.status(r.replayed ? 200 : 201).send({ ...r.order, payment: r.payment });
       },
     );

@@ -31,6 +31,7 @@ export {
   type DisputableOrder,
   deliveredCountsSince,
   deliveredOrderCount,
+  sharedDevicesOf,
   disputeOrder,
   lockOrderForDispute,
   refundDisputedOrder,

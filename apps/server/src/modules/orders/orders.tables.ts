@@ -28,6 +28,10 @@ export interface OrdersTable {
   completed_at: Millis | null;
   closed_at: Millis | null;
   needs_attention: number;
+  /** how long after-sales cases kept the order open: added to its confirmation window (0016) */
+  window_extension_ms: number;
+  /** keyed hash of the buyer's device (user agent, fingerprint header, /24): a bad-faith signal (0016) */
+  device_hash: string | null;
   created_at: Millis;
   updated_at: Millis;
 }

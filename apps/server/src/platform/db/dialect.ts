@@ -24,10 +24,25 @@ export async function lockName(db: Executor, dialect: Dialect, name: string): Pr
   await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(db);
 }
 
-/** True when the error is a unique-constraint violation on either dialect. */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; errcode?: number; message?: string } | null;
+/** A unique index as each dialect names it: PostgreSQL by the index's name, SQLite by table.column. */
+export interface UniqueIndex {
+  name: string;
+  table: string;
+  columns: string[];
+}
+
+/**
+ * True when the error is a unique-constraint violation on either dialect; with `on`, only a violation of
+ * that index (so a caller maps the one it expects and lets any other surface as the fault it is).
+ */
+export function isUniqueViolation(err: unknown, on?: UniqueIndex): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string } | null;
   if (!e) return false;
-  if (e.code === '23505') return true;
-  return typeof e.message === 'string' && /UNIQUE constraint failed/i.test(e.message);
+  if (e.code === '23505') return !on || e.constraint === on.name;
+  const m = typeof e.message === 'string' ? /UNIQUE constraint failed: ?([^\n]*)/i.exec(e.message) : null;
+  if (!m) return false;
+  if (!on) return true;
+  const failed = (m[1] ?? '').split(',').map((c) => c.trim());
+  const expected = on.columns.map((c) => `${on.table}.${c}`);
+  return failed.length === expected.length && expected.every((c) => failed.includes(c));
 }
