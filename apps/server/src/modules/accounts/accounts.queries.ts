@@ -4,6 +4,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { cstDayOf } from '../../platform/days.ts';
 import type {
   AccountClosuresTable,
+  CodePurpose,
   OauthAppsTable,
   OauthIdentitiesTable,
   OauthStatesTable,
@@ -169,7 +170,7 @@ export async function revokeAllSessions(db: Executor, userId: string, now: numbe
 
 // verification codes
 
-export async function invalidateCodes(db: Executor, target: string, purpose: 'verify' | 'reset', now: number) {
+export async function invalidateCodes(db: Executor, target: string, purpose: CodePurpose, now: number) {
   await db
     .updateTable('verification_codes')
     .set({ consumed_at: now })
@@ -183,7 +184,7 @@ export async function insertCode(
   db: Executor,
   row: {
     id: string;
-    purpose: 'verify' | 'reset';
+    purpose: CodePurpose;
     channel: 'email' | 'sms';
     target: string;
     code_hash: string;
@@ -197,7 +198,7 @@ export async function insertCode(
     .execute();
 }
 
-export async function findLiveCode(db: Executor, target: string, purpose: 'verify' | 'reset', now: number) {
+export async function findLiveCode(db: Executor, target: string, purpose: CodePurpose, now: number) {
   return db
     .selectFrom('verification_codes')
     .selectAll()
@@ -436,6 +437,19 @@ export async function approvedShopNames(
     .where('status', '=', 'approved')
     .orderBy('reviewed_at')
     .execute();
+}
+
+export async function supplierIdsByShopName(db: Executor, text: string, limit: number): Promise<string[]> {
+  const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db
+    .selectFrom('supplier_applications')
+    .select('user_id')
+    .distinct()
+    .where('status', '=', 'approved')
+    .where('shop_name', 'like', like)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.user_id);
 }
 
 export async function userIdsByContact(db: Executor, text: string, limit: number): Promise<string[]> {

@@ -130,6 +130,19 @@ function filteredOrders(db: Executor, f: Omit<OrderFilter, 'limit' | 'offset'>) 
   return q;
 }
 
+/** The guest orders bought with this email, newest first. */
+export function guestOrdersOf(db: Executor, email: string, limit: number): Promise<OrderRow[]> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('guest_email', '=', email)
+    .where('buyer_id', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute() as Promise<OrderRow[]>;
+}
+
 export async function listOrders(db: Executor, f: OrderFilter): Promise<{ rows: OrderRow[]; total: number }> {
   const q = filteredOrders(db, f);
   const ordered =
