@@ -24,9 +24,9 @@ describe(`guest order lookup by email and code, and the delivery email's link ($
       },
     });
     expect(order.status).toBe(201);
-    expect((await call(t.app, 'POST', `/sandbox/payments/${order.body.payment.id}/complete`, { body: {} })).status).toBe(
-      200,
-    );
+    expect(
+      (await call(t.app, 'POST', `/sandbox/payments/${order.body.payment.id}/complete`, { body: {} })).status,
+    ).toBe(200);
     await drainJobs(t);
     return order.body.id as string;
   };
@@ -138,8 +138,6 @@ describe(`guest order lookup by email and code, and the delivery email's link ($
         .status,
     ).toBe(400);
     expect((await lookup({ email: 'other@example.cn', code: '12345' })).status).toBe(400);
-    expect((await lookup({ email: 'other@example.cn', code: codeIn('other@example.cn'), all: true })).status).toBe(
-      400,
-    );
+    expect((await lookup({ email: 'other@example.cn', code: codeIn('other@example.cn'), all: true })).status).toBe(400);
   });
 });

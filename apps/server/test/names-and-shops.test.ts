@@ -289,9 +289,9 @@ describe(`names, shops, the delivery queue and the session probe (${dialectName}
     // LIKE's wildcards are the text they are, not "any shop"
     expect((await ids(`shop=${encodeURIComponent('%')}`)).total).toBe(0);
     expect((await ids(`shop=${encodeURIComponent('星辰')}&status=rejected`)).total).toBe(0);
-    expect((await call(t.app, 'GET', `/api/v1/admin/withdrawals?shop=${'x'.repeat(65)}`, { token: admin })).status).toBe(
-      400,
-    );
+    expect(
+      (await call(t.app, 'GET', `/api/v1/admin/withdrawals?shop=${'x'.repeat(65)}`, { token: admin })).status,
+    ).toBe(400);
     expect((await call(t.app, 'GET', '/api/v1/admin/withdrawals?shop=x', { token: supplier.token })).status).toBe(403);
     const csv = async (shop: string) => {
       const r = await t.app.inject({

@@ -22,7 +22,8 @@ function lastCodeIn(log: string, to: string): string | null {
     if (!line.includes('"notify"')) continue;
     try {
       const entry = JSON.parse(line) as { notify?: { to?: string; text?: string } };
-      const m = entry.notify?.to === to ? /(\d{6})/.exec(entry.notify.text ?? '') : null;
+      // a code's message, not the delivery notice (whose order number may hold six digits in a row)
+      const m = entry.notify?.to === to ? /验证码是 (\d{6})/.exec(entry.notify.text ?? '') : null;
       if (m?.[1]) code = m[1];
     } catch {
       // not a JSON log line

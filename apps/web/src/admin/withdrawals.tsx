@@ -34,9 +34,7 @@ export default function Withdrawals() {
   const [rejecting, setRejecting] = useState<{ w: WithdrawalDto; kind: 'reject' | 'mark-failed' } | null>(null);
   const [paying, setPaying] = useState<WithdrawalDto | null>(null);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
-  const list = useGet<WithdrawalsPage>(
-    withParams('/api/v1/admin/withdrawals', { status, ...who, page, pageSize: 20 }),
-  );
+  const list = useGet<WithdrawalsPage>(withParams('/api/v1/admin/withdrawals', { status, ...who, page, pageSize: 20 }));
   const path = (w: WithdrawalDto, action: string) => `/api/v1/admin/withdrawals/${encodeURIComponent(w.id)}/${action}`;
 
   const approve = async (w: WithdrawalDto) => {

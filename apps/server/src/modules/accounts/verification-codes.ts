@@ -95,12 +95,7 @@ async function issueCode(deps: Deps, target: string, channel: Channel, purpose: 
  * Checks and spends a code: single use, 5 minutes, at most 5 wrong guesses. It runs on its own,
  * before the caller's transaction, so a wrong guess is counted even when the caller fails.
  */
-export async function consumeCode(
-  deps: Deps,
-  target: string,
-  purpose: CodePurpose,
-  code: string,
-): Promise<void> {
+export async function consumeCode(deps: Deps, target: string, purpose: CodePurpose, code: string): Promise<void> {
   const db = deps.db;
   const now = deps.clock.now();
   const row = await q.findLiveCode(db, target, purpose, now);

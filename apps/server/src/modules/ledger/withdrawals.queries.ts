@@ -60,7 +60,8 @@ export interface WithdrawalFilter {
 function filteredWithdrawals(db: Executor, f: Omit<WithdrawalFilter, 'limit' | 'offset'>) {
   let q = db.selectFrom('withdrawals');
   if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
-  if (f.supplierIds) q = f.supplierIds.length ? q.where('supplier_id', 'in', f.supplierIds) : q.where(sql<boolean>`1 = 0`);
+  if (f.supplierIds)
+    q = f.supplierIds.length ? q.where('supplier_id', 'in', f.supplierIds) : q.where(sql<boolean>`1 = 0`);
   if (f.status) q = q.where('status', '=', f.status);
   return q;
 }
