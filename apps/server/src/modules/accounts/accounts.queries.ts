@@ -462,3 +462,26 @@ export async function userIdsByContact(db: Executor, text: string, limit: number
     .execute();
   return rows.map((r) => r.id);
 }
+
+// ─── master-key rotation ───
+
+export function sealedTotpSecrets(db: Executor) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'totp_secret_enc'])
+    .where('totp_secret_enc', 'is not', null)
+    .orderBy('id')
+    .execute();
+}
+
+export async function setTotpSecret(db: Executor, id: string, sealed: string): Promise<void> {
+  await db.updateTable('users').set({ totp_secret_enc: sealed }).where('id', '=', id).execute();
+}
+
+export function sealedOauthApps(db: Executor) {
+  return db.selectFrom('oauth_apps').select(['provider', 'secrets_enc']).where('secrets_enc', 'is not', null).execute();
+}
+
+export async function setOauthAppSecrets(db: Executor, provider: string, sealed: string): Promise<void> {
+  await db.updateTable('oauth_apps').set({ secrets_enc: sealed }).where('provider', '=', provider).execute();
+}

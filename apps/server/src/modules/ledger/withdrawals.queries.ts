@@ -156,3 +156,13 @@ export async function transitionWithdrawal(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+// ─── master-key rotation ───
+
+export function sealedPayoutAccounts(db: Executor) {
+  return db.selectFrom('payout_accounts').select(['id', 'account_enc']).orderBy('id').execute();
+}
+
+export async function setPayoutAccount(db: Executor, id: string, sealed: string): Promise<void> {
+  await db.updateTable('payout_accounts').set({ account_enc: sealed }).where('id', '=', id).execute();
+}

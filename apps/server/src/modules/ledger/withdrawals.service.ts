@@ -7,6 +7,7 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { claimOf, type Idempotent, idempotently } from '../../platform/idempotency.ts';
+import { type Rotation, reseal } from '../../platform/master-key.ts';
 import { getSetting } from '../../platform/settings.ts';
 import { type RequestMeta, requireRecentAuth, shopNamesOf, suppliersByShopName } from '../accounts/accounts.service.ts';
 import * as q from './withdrawals.queries.ts';
@@ -18,6 +19,13 @@ const MAX_PAYOUT_ACCOUNTS = 10;
 
 function payoutKey(deps: Deps): Buffer {
   return deriveKey(deps.config.masterKey, 'payout-account');
+}
+
+/** A master-key rotation: every payout account sealed again under the new key. */
+export async function rotatePayoutAccounts(r: Rotation): Promise<void> {
+  const rows = await q.sealedPayoutAccounts(r.tx);
+  for (const a of rows) await q.setPayoutAccount(r.tx, a.id, reseal(r, 'payout-account', a.account_enc, a.id));
+  r.count('payout accounts', rows.length);
 }
 
 /** The last four characters a person recognises: of the card or phone number, of an email's local part. */

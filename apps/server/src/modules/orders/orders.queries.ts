@@ -239,3 +239,13 @@ export async function paidPerDay(
     .execute();
   return rows.map((r) => ({ day: Number(r.day), orders: Number(r.orders), amountCents: Number(r.amount) }));
 }
+
+// ─── master-key rotation ───
+
+export function sealedDeliveries(db: Executor) {
+  return db.selectFrom('order_deliveries').select(['order_id', 'content_enc']).orderBy('order_id').execute();
+}
+
+export async function setDeliveryContent(db: Executor, orderId: string, sealed: string): Promise<void> {
+  await db.updateTable('order_deliveries').set({ content_enc: sealed }).where('order_id', '=', orderId).execute();
+}

@@ -2,6 +2,7 @@
 import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { decrypt, deriveKey } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
+import { type Rotation, reseal } from '../../platform/master-key.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
@@ -83,6 +84,15 @@ async function named(deps: Deps, row: q.OrderRow, view: OrderView, buyer: BuyerS
 /** The key manual deliveries are sealed with. */
 export function deliveryKey(deps: Deps): Buffer {
   return deriveKey(deps.config.masterKey, 'order-delivery');
+}
+
+/** A master-key rotation: what suppliers delivered by hand, sealed again under the new key. */
+export async function rotateDeliveries(r: Rotation): Promise<void> {
+  const rows = await q.sealedDeliveries(r.tx);
+  for (const d of rows) {
+    await q.setDeliveryContent(r.tx, d.order_id, reseal(r, 'order-delivery', d.content_enc, d.order_id));
+  }
+  r.count('manual deliveries', rows.length);
 }
 
 export function toView(o: q.OrderRow, items: q.OrderItemRow[]): OrderView {
