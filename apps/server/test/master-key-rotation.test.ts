@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decrypt, deriveKey } from '../src/platform/crypto.ts';
 import { rotateMasterKey } from '../src/platform/master-key.ts';
+import { kameng } from './support/cli.ts';
 import { call, login, PASSWORD, registerAndLogin } from './support/client.ts';
 import {
   createTestApp,
@@ -17,8 +16,6 @@ import {
 } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
 import { openShop, type Shop, topUp } from './support/trade.ts';
-
-const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
 
 /** Every card key of the database opened with `master`: its data key unwrapped, each key decrypted. */
 async function cardKeysUnder(t: TestApp, master: Buffer): Promise<string[]> {
@@ -135,24 +132,6 @@ describe(`master-key rotation (${dialectName})`, () => {
     }
   });
 });
-
-/** `kameng <args>` as an operator runs it: a fresh process with only the environment it is given. */
-function kameng(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, out, err }));
-  });
-}
 
 // the command run as a process, on a DATA_DIR whose master.key file it replaces (PostgreSQL: the test above)
 describe.skipIf(TEST_DATABASE_URL)('kameng master-key rotate (sqlite, the command)', () => {
