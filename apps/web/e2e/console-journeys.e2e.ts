@@ -160,7 +160,7 @@ describe('a supplier at a desk', () => {
       priceTiers: unknown;
       status: string;
       deliveryMode: string;
-      description: string;
+      descriptionHtml: string;
     }>('GET', `/api/v1/supplier/products/${createdId}`, { token: supplier.token });
     expect(created).toMatchObject({
       priceCents: 1990,
@@ -168,7 +168,7 @@ describe('a supplier at a desk', () => {
       status: 'pending_review',
       deliveryMode: 'auto',
     });
-    expect(created.description).toBe('<p>自动发货，<strong>秒到账</strong></p><ul><li><p>支持全区全服</p></li></ul>');
+    expect(created.descriptionHtml).toBe('<p>自动发货，<strong>秒到账</strong></p><ul><li><p>支持全区全服</p></li></ul>');
     await shootConsole(page, 'supplier-product-created');
     await openMenu(page, '商品');
     await page.getByRole('link', { name: title }).click();

@@ -26,6 +26,8 @@ export function RichTextEditor({
       StarterKit.configure({
         heading: { levels: [2, 3, 4] },
         codeBlock: false,
+        // no empty paragraph kept after a list or quote: it would be stored with every description
+        trailingNode: false,
         link: { openOnClick: false, protocols: ['http', 'https', 'mailto'], autolink: true },
       }),
     ],
