@@ -168,7 +168,9 @@ describe('a supplier at a desk', () => {
       status: 'pending_review',
       deliveryMode: 'auto',
     });
-    expect(created.descriptionHtml).toBe('<p>自动发货，<strong>秒到账</strong></p><ul><li><p>支持全区全服</p></li></ul>');
+    expect(created.descriptionHtml).toBe(
+      '<p>自动发货，<strong>秒到账</strong></p><ul><li><p>支持全区全服</p></li></ul>',
+    );
     await shootConsole(page, 'supplier-product-created');
     await openMenu(page, '商品');
     await page.getByRole('link', { name: title }).click();
