@@ -63,6 +63,11 @@ switch (command) {
     break;
   }
   default:
+    if (command === 'master-key' && process.argv[3] === 'rotate') {
+      const { rotateMasterKeyCommand } = await import('./platform/master-key-cli.ts');
+      await rotateMasterKeyCommand(MODULES);
+      break;
+    }
     if (await runBackupCommand(command)) break;
     process.stderr.write(`${USAGE}\n`);
     process.exit(command ? 1 : 0);

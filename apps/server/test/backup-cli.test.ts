@@ -1,37 +1,20 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/platform/db/database.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { MODULES } from '../src/modules/index.ts';
+import { kameng } from './support/cli.ts';
 import { call, registerAndLogin } from './support/client.ts';
-import { createTestApp, TEST_DATABASE_URL, type TestApp } from './support/harness.ts';
-import { openShop, type Shop, topUp } from './support/trade.ts';
+import { createTestApp, TEST_DATABASE_URL, type TestApp, type TestDatabase } from './support/harness.ts';
+import { createPgDatabase } from './support/pg-database.ts';
+import { expectBalanced, openShop, type Shop, topUp } from './support/trade.ts';
 
-const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
 const MASTER = randomBytes(32).toString('hex');
 
-/** `kameng <args>` as an operator runs it: a fresh process with only the environment it is given. */
-function kameng(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, out, err }));
-  });
-}
-
-// the commands on PostgreSQL dump the whole DATABASE_URL (every test's schema); the drill covers PostgreSQL
+// on PostgreSQL the commands work on a whole database: the test below gives them databases of their own
 describe.skipIf(TEST_DATABASE_URL)('kameng backup / restore / master-key export (sqlite, the commands)', () => {
   let t: TestApp;
   let shop: Shop;
@@ -101,3 +84,92 @@ describe.skipIf(TEST_DATABASE_URL)('kameng backup / restore / master-key export 
     }
   });
 });
+
+/** A whole PostgreSQL database, migrated, as a test app's database (closing the app drops it). */
+async function wholeDatabase(tag: string): Promise<TestDatabase & { url: string }> {
+  const created = await createPgDatabase(tag);
+  const dataDir = mkdtempSync(join(tmpdir(), `kameng-${tag}-`));
+  const database = openDatabase({ databaseUrl: created.url, dataDir });
+  await migrate(database, MODULES);
+  return {
+    database,
+    dataDir,
+    schema: undefined,
+    url: created.url,
+    async drop() {
+      await database.close().catch(() => {});
+      await created.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe.runIf(TEST_DATABASE_URL)('kameng backup / restore (postgres, the commands on whole databases)', () => {
+  let t: TestApp;
+  let shop: Shop;
+  let source: Awaited<ReturnType<typeof wholeDatabase>>;
+  const work = mkdtempSync(join(tmpdir(), 'kameng-cli-pg-'));
+  beforeAll(async () => {
+    source = await wholeDatabase('cli_src');
+    t = await createTestApp({ db: source, env: { KAMENG_SANDBOX: 'on', KAMENG_MASTER_KEY: MASTER } });
+    shop = await openShop(t, { keyCount: 3, priceCents: 700 });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('backs up the running shop with --out, restores it with --from into an empty database only, and it all opens', async () => {
+    const buyer = await registerAndLogin(t.app);
+    await topUp(t, buyer.token, 2000);
+    const order = await call(t.app, 'POST', '/api/v1/orders', {
+      token: buyer.token,
+      body: { items: [{ productId: shop.productId, quantity: 2 }], paymentMethod: 'balance' },
+    });
+    expect(order.status).toBe(201);
+    const sold = (await call(t.app, 'GET', `/api/v1/orders/${order.body.id}`, { token: buyer.token })).body.cardKeys;
+    expect(sold).toHaveLength(2);
+
+    const archive = join(work, 'shop.kmb');
+    const env = (url: string) => ({ DATABASE_URL: url, DATA_DIR: join(work, 'data'), KAMENG_MASTER_KEY: MASTER });
+    const made = await kameng(['backup', '--out', archive], env(source.url));
+    expect(made.err).toBe('');
+    expect(made.code).toBe(0);
+    expect(made.out).toMatch(/backup written: .*shop\.kmb \(postgres/);
+
+    // the running shop's own database is not empty: refused, nothing touched
+    const onto = await kameng(['restore', '--from', archive], env(source.url));
+    expect(onto.code).toBe(1);
+    expect(onto.err).toMatch(/not empty/);
+
+    const target = await wholeDatabaseUnmigrated();
+    try {
+      const ok = await kameng(['restore', '--from', archive], env(target.url));
+      expect(ok.err).toBe('');
+      expect(ok.code).toBe(0);
+      const database = openDatabase({ databaseUrl: target.url, dataDir: join(work, 'restored') });
+      await migrate(database, MODULES);
+      const r = await createTestApp({
+        db: { database, dataDir: join(work, 'restored'), schema: undefined, drop: () => database.close() },
+        env: { KAMENG_SANDBOX: 'on', KAMENG_MASTER_KEY: MASTER },
+      });
+      try {
+        const got = await call(r.app, 'GET', `/api/v1/orders/${order.body.id}`, { token: buyer.token });
+        expect(got.status).toBe(200);
+        expect(got.body.cardKeys).toEqual(sold);
+        expect((await call(r.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents).toBe(600);
+        expect((await call(r.app, 'GET', `/api/v1/products/${shop.productId}`)).body.stock).toBe(1);
+        await expectBalanced(r, shop.admin);
+      } finally {
+        await r.close();
+      }
+    } finally {
+      await target.drop();
+    }
+  });
+});
+
+/** An empty PostgreSQL database, not even migrated: what `restore` wants. */
+async function wholeDatabaseUnmigrated(): Promise<{ url: string; drop(): Promise<void> }> {
+  return createPgDatabase('cli_dst');
+}

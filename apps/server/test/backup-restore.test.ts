@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupError, readBackupHeader, restoreBackup, writeBackup } from '../src/platform/backup.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
@@ -10,6 +9,7 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { MODULES } from '../src/modules/index.ts';
 import { call, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, TEST_DATABASE_URL, type TestApp, type TestDatabase } from './support/harness.ts';
+import { createPgDatabase } from './support/pg-database.ts';
 import { expectBalanced, openShop, type Shop, topUp } from './support/trade.ts';
 
 const MASTER = randomBytes(32).toString('hex');
@@ -19,22 +19,13 @@ async function emptyTarget(): Promise<{ dataDir: string; databaseUrl: string | u
   const dataDir = mkdtempSync(join(tmpdir(), 'kameng-restored-'));
   if (!TEST_DATABASE_URL)
     return { dataDir, databaseUrl: undefined, drop: async () => rmSync(dataDir, { recursive: true }) };
-  const name = `kameng_restore_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
+  const created = await createPgDatabase('restore');
   return {
     dataDir,
-    databaseUrl: url.toString(),
+    databaseUrl: created.url,
     async drop() {
       rmSync(dataDir, { recursive: true });
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await created.drop();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoCompleteOrders } from '../src/modules/orders/orders.service.ts';
-import { call, registerAndLogin, staffUser } from './support/client.ts';
+import { call, reauthAdmin, registerAndLogin, staffUser } from './support/client.ts';
 import {
   addShopProduct,
   answer,
@@ -277,6 +277,7 @@ describe(`after-sales fixes (${dialectName})`, () => {
     expect(r.status).toBe(201);
     const caseId = await openCase(t, w, r.body.id);
     const wallet = await walletCents(t, w.buyer.token);
+    await reauthAdmin(t, w.shop.admin);
     const refund = await call(t.app, 'POST', `/api/v1/admin/payments/${r.body.payment.id}/refunds`, {
       token: w.shop.admin,
       body: { amountCents: 500, reason: 'buyer asked', destination: 'wallet' },

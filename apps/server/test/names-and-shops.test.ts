@@ -15,6 +15,7 @@ describe(`names, shops, the delivery queue and the session probe (${dialectName}
   let directId: string;
   let manualId: string;
   let autoOrderId: string;
+  let withdrawalId = '';
   const orderIds: { direct: string; manual: string } = { direct: '', manual: '' };
 
   const product = async (body: Record<string, unknown>, goodsType: string) => {
@@ -274,5 +275,34 @@ describe(`names, shops, the delivery queue and the session probe (${dialectName}
       supplierId: supplier.userId,
       shopName: '星辰点卡',
     });
+    withdrawalId = asked.body.id;
+  });
+
+  it("filters the operators' withdrawal list and its export by part of the shop name", async () => {
+    const ids = async (query: string) => {
+      const r = await call(t.app, 'GET', `/api/v1/admin/withdrawals?${query}`, { token: admin });
+      expect(r.status).toBe(200);
+      return { ids: r.body.items.map((w: { id: string }) => w.id), total: r.body.total };
+    };
+    expect((await ids(`shop=${encodeURIComponent('星辰')}`)).ids).toContain(withdrawalId);
+    expect(await ids(`shop=${encodeURIComponent('月亮小铺')}`)).toEqual({ ids: [], total: 0 });
+    // LIKE's wildcards are the text they are, not "any shop"
+    expect((await ids(`shop=${encodeURIComponent('%')}`)).total).toBe(0);
+    expect((await ids(`shop=${encodeURIComponent('星辰')}&status=rejected`)).total).toBe(0);
+    expect(
+      (await call(t.app, 'GET', `/api/v1/admin/withdrawals?shop=${'x'.repeat(65)}`, { token: admin })).status,
+    ).toBe(400);
+    expect((await call(t.app, 'GET', '/api/v1/admin/withdrawals?shop=x', { token: supplier.token })).status).toBe(403);
+    const csv = async (shop: string) => {
+      const r = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/admin/withdrawals/export?format=csv&shop=${encodeURIComponent(shop)}`,
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      expect(r.statusCode).toBe(200);
+      return r.body;
+    };
+    expect(await csv('点卡')).toContain(withdrawalId);
+    expect(await csv('月亮小铺')).not.toContain(withdrawalId);
   });
 });

@@ -8,7 +8,7 @@ import {
   paymentRow,
   SITE_URL,
 } from './support/channels.ts';
-import { call, loginAdmin, registerAndLogin } from './support/client.ts';
+import { call, loginAdmin, reauthAdmin, registerAndLogin } from './support/client.ts';
 import { type FakeEpay, startFakeEpay } from './support/fake-epay.ts';
 import { postEntry } from '../src/modules/ledger/ledger.service.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
@@ -305,6 +305,14 @@ for (const version of ['v1', 'v2'] as const) {
       expect((await notifyGet(t, qs(fake.pay(topUp.body.payment.id)))).body).toBe('success');
       expect((await call(t.app, 'GET', '/api/v1/wallet', { token: buyer.token })).body.balanceCents).toBe(5000);
 
+      // the admin signed in long ago on this clock: money leaves only after he proves it is him again
+      const stale = await call(t.app, 'POST', `/api/v1/admin/payments/${topUp.body.payment.id}/refunds`, {
+        token: shop.admin,
+        body: { amountCents: 100, reason: 'buyer asked' },
+      });
+      expect(stale.status).toBe(403);
+      expect(stale.body.error.code).toBe('REAUTH_REQUIRED');
+      await reauthAdmin(t, shop.admin);
       const tooMuch = await call(t.app, 'POST', `/api/v1/admin/payments/${topUp.body.payment.id}/refunds`, {
         token: shop.admin,
         body: { amountCents: 5001, reason: 'buyer asked' },

@@ -9,7 +9,7 @@ import {
   SITE_URL,
   wechatChannelBody,
 } from './support/channels.ts';
-import { call, registerAndLogin } from './support/client.ts';
+import { call, reauthAdmin, registerAndLogin } from './support/client.ts';
 import { rsaKeyPair } from './support/fake-server.ts';
 import { type FakeWechat, startFakeWechat } from './support/fake-wechat.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
@@ -189,6 +189,9 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
     const refundAt = (body: Record<string, unknown>, token = shop.admin) =>
       call(t.app, 'POST', `/api/v1/admin/payments/${toChannel.paymentId}/refunds`, { token, body });
     expect((await refundAt({ amountCents: 100, reason: '卡密无效' }, buyer.token)).status).toBe(403);
+    const stale = await refundAt({ amountCents: 100, destination: 'original', reason: '少发一张' });
+    expect(stale.body.error.code).toBe('REAUTH_REQUIRED');
+    await reauthAdmin(t, shop.admin);
     const part = await refundAt({ amountCents: 100, destination: 'original', reason: '少发一张' });
     expect(part.status, JSON.stringify(part.body)).toBe(201);
     expect(part.body).toMatchObject({ destination: 'original', status: 'pending', amountCents: 100 });
@@ -243,6 +246,7 @@ describe(`WeChat Pay v3 (${dialectName})`, () => {
     expect((await notify(t, fake.paidNotification(paymentId))).status).toBe(204);
     fake.refundsProcess = true;
     const refundsBefore = fake.refunds.size;
+    await reauthAdmin(t, shop.admin);
     const r = await call(t.app, 'POST', `/api/v1/admin/payments/${paymentId}/refunds`, {
       token: shop.admin,
       body: { amountCents: 1000, reason: '重复充值' },

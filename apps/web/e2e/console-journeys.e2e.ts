@@ -138,6 +138,16 @@ describe('a supplier at a desk', () => {
     await page.getByRole('combobox', { name: '分类' }).click({ force: true });
     await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '网易一卡通' }).click();
     await page.getByLabel('商品标题').fill('网易一卡通 20元 新品');
+    // the description in the rich-text editor: plain words, then bold ones, then a list
+    const description = page.getByRole('textbox', { name: '商品描述' });
+    await description.click();
+    await page.keyboard.type('自动发货，');
+    await page.getByRole('button', { name: '加粗' }).click();
+    await page.keyboard.type('秒到账');
+    await page.getByRole('button', { name: '加粗' }).click();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: '项目列表' }).click();
+    await page.keyboard.type('支持全区全服');
     await page.getByLabel('单价（元）').fill('19.9');
     await page.getByRole('button', { name: '添加一档' }).click();
     await page.getByRole('spinbutton').first().fill('10');
@@ -145,17 +155,22 @@ describe('a supplier at a desk', () => {
     await page.getByRole('button', { name: '提交审核' }).click();
     await expect.poll(() => page.getByText('审核中：通过后会自动上架').isVisible()).toBe(true);
     const createdId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
-    const created = await http.call<{ priceCents: number; priceTiers: unknown; status: string; deliveryMode: string }>(
-      'GET',
-      `/api/v1/supplier/products/${createdId}`,
-      { token: supplier.token },
-    );
+    const created = await http.call<{
+      priceCents: number;
+      priceTiers: unknown;
+      status: string;
+      deliveryMode: string;
+      descriptionHtml: string;
+    }>('GET', `/api/v1/supplier/products/${createdId}`, { token: supplier.token });
     expect(created).toMatchObject({
       priceCents: 1990,
       priceTiers: [{ minQuantity: 10, priceCents: 1880 }],
       status: 'pending_review',
       deliveryMode: 'auto',
     });
+    expect(created.descriptionHtml).toBe(
+      '<p>自动发货，<strong>秒到账</strong></p><ul><li><p>支持全区全服</p></li></ul>',
+    );
     await shootConsole(page, 'supplier-product-created');
     await openMenu(page, '商品');
     await page.getByRole('link', { name: title }).click();

@@ -39,14 +39,18 @@ function failedRequests(page: Page): string[] {
 }
 
 /** A guest's order of `productId`, paid at the sandbox gateway; the number and lookup password to find it again. */
-async function guestOrder(productId: string, recipientAccount?: string): Promise<{ id: string; password: string }> {
+async function guestOrder(
+  productId: string,
+  recipientAccount?: string,
+): Promise<{ id: string; password: string; email: string }> {
   const password = `lookup-${Date.now().toString(36)}`;
+  const email = uniqueEmail('guest');
   const order = await http.call<{ id: string; payment: { id: string } }>('POST', '/api/v1/orders', {
     body: {
       items: [{ productId, quantity: 1 }],
       paymentMethod: 'sandbox',
       ...(recipientAccount ? { recipientAccount } : {}),
-      guest: { email: uniqueEmail('guest'), lookupPassword: password },
+      guest: { email, lookupPassword: password },
     },
   });
   await http.call('POST', `/sandbox/payments/${order.payment.id}/complete`, { body: {} });
@@ -58,7 +62,7 @@ async function guestOrder(productId: string, recipientAccount?: string): Promise
     (o) => o.status !== 'pending_payment',
     'the sandbox payment',
   );
-  return { id: order.id, password };
+  return { id: order.id, password, email };
 }
 
 describe('a visitor', () => {
@@ -131,6 +135,33 @@ describe('a visitor', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  for (const viewport of [PHONE, DESKTOP]) {
+    it(`at ${viewport.width} px opens the delivery email's link and finds the orders of an email by a one-time code`, async () => {
+      const order = await guestOrder(shop.product.id);
+      const { page, errors } = await newVisitor(browser, server.baseUrl, viewport);
+      // the delivery email's link: the lookup page with the number filled in
+      await page.goto(`/order-lookup?order=${encodeURIComponent(order.id)}`);
+      await expect.poll(() => page.getByTestId('lookup-order-number').inputValue()).toBe(order.id);
+      await page.getByRole('tab', { name: '邮箱验证码查询' }).click();
+      await page.getByTestId('lookup-email').fill(order.email);
+      await page.getByRole('button', { name: '获取验证码' }).click();
+      const code = await server.codeSentTo(order.email);
+      // a wrong code is refused next to the form
+      await page.getByTestId('code-input').fill(code === '000000' ? '111111' : '000000');
+      await page.getByTestId('code-input').press('Enter');
+      await expect.poll(() => page.getByRole('alert').filter({ hasText: '验证码' }).isVisible()).toBe(true);
+      await page.getByTestId('code-input').fill(code);
+      await shoot(page, `order-lookup-code-${viewport.width}`);
+      await page.getByTestId('code-input').press('Enter');
+      await expect.poll(() => page.getByText('找到 1 个订单').isVisible()).toBe(true);
+      await expect.poll(() => page.getByTestId('found-order').count()).toBe(1);
+      await expect.poll(() => page.getByTestId('card-key').count(), { timeout: 30_000 }).toBe(1);
+      await shoot(page, `order-lookup-code-found-${viewport.width}`);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
 });
 
 describe('a new buyer on a phone', () => {
@@ -273,6 +304,13 @@ describe('an operator', () => {
     await refund.locator('textarea').fill('少发一张，退部分');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'people-admin-refund-1366.png'), fullPage: true });
     await refund.getByRole('button', { name: '退款' }).click();
+    // money leaves: the operator proves his password and a fresh authenticator code first
+    const confirm = page.getByRole('dialog').filter({ hasText: '确认身份' });
+    await expect.poll(() => confirm.isVisible()).toBe(true);
+    await confirm.getByLabel('登录密码').fill(ADMIN_PASSWORD);
+    await confirm.getByLabel('身份验证器代码').fill(adminFactor(http).next());
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'people-admin-refund-reauth-1366.png'), fullPage: true });
+    await confirm.getByRole('button', { name: /确\s?定/ }).click();
     await expect.poll(() => page.getByText('退款已提交').isVisible()).toBe(true);
     const after = await http.call<{ refundableCents: number }>('GET', `/api/v1/admin/orders/${paid.id}`, {
       token: shop.admin,

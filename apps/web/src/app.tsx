@@ -28,7 +28,9 @@ const CheckoutPage = lazy(() => import('./storefront/checkout-page.tsx').then((m
 const CashierPage = lazy(() => import('./storefront/cashier-page.tsx').then((m) => ({ default: m.CashierPage })));
 const OrderPage = lazy(() => import('./storefront/order-page.tsx').then((m) => ({ default: m.OrderPage })));
 const SitePage = lazy(() => import('./storefront/site-page.tsx'));
-const OrderLookupPage = lazy(() => import('./storefront/order-page.tsx').then((m) => ({ default: m.OrderLookupPage })));
+const OrderLookupPage = lazy(() =>
+  import('./storefront/order-lookup.tsx').then((m) => ({ default: m.OrderLookupPage })),
+);
 const ShopPage = lazy(() => import('./storefront/shop-page.tsx').then((m) => ({ default: m.ShopPage })));
 const BuyerCentre = lazy(() => import('./buyer/index.tsx'));
 // The consoles are separate chunks: a buyer's first load never carries them.

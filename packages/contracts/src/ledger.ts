@@ -114,6 +114,7 @@ export type WithdrawalDto = z.infer<typeof withdrawalSchema>;
 export const withdrawalsQuerySchema = pageQuerySchema.extend({ status: withdrawalStatusSchema.optional() });
 export const adminWithdrawalsQuerySchema = withdrawalsQuerySchema.extend({
   supplierId: z.string().min(1).max(64).optional(),
+  shop: z.string().trim().min(1).max(64).optional().describe("part of the supplier's shop name"),
 });
 export const withdrawalsPageSchema = pageSchema('WithdrawalsPage', withdrawalSchema);
 

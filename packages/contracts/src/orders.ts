@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema } from './accounts.ts';
+import { emailSchema, verificationCodeSchema } from './accounts.ts';
 import { CHANNEL_IDS } from './channels/registry.ts';
 import { millisSchema, pageSchema } from './common.ts';
 
@@ -115,6 +115,22 @@ export const guestLookupBodySchema = z.strictObject({
   orderId: z.string().min(1).max(64),
   lookupPassword: z.string().min(1).max(64),
 });
+
+/** A guest who lost the lookup password asks for a code at the email he bought with. */
+export const guestCodeBodySchema = z.strictObject({ email: emailSchema });
+export const guestCodeSentSchema = z
+  .object({
+    sent: z.literal(true).describe('the same answer whether or not this address bought anything'),
+    expiresInSeconds: z.number().int(),
+  })
+  .meta({ id: 'GuestCodeSent' });
+export const guestCodeLookupBodySchema = z.strictObject({ email: emailSchema, code: verificationCodeSchema });
+export const guestOrdersSchema = z
+  .object({
+    items: z.array(orderViewSchema).describe("this email's guest orders, newest first (at most 20), keys included"),
+  })
+  .meta({ id: 'GuestOrders' });
+export type GuestOrders = z.infer<typeof guestOrdersSchema>;
 
 export const manualDeliveryBodySchema = z.strictObject({ content: z.string().trim().min(1).max(10_000) });
 

@@ -8,7 +8,8 @@ import { openDatabase } from './db/database.ts';
 
 export const BACKUP_USAGE = `  backup --out FILE    write one encrypted, checksummed archive of the running shop
   restore --from FILE  restore an archive into an empty DATA_DIR or empty database (same master key)
-  master-key export    print the master key for escrow (recorded in the audit log)`;
+  master-key export    print the master key for escrow (recorded in the audit log)
+  master-key rotate    with the shop stopped: seal every secret again under a new master key, printed once`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -43,7 +44,7 @@ export async function runBackupCommand(command: string | undefined): Promise<boo
         return true;
       }
       case 'master-key': {
-        if (process.argv[3] !== 'export') fail('usage: kameng master-key export');
+        if (process.argv[3] !== 'export') fail('usage: kameng master-key export|rotate');
         const target = loadExistingMasterKey(process.env);
         const database = openDatabase(target);
         try {

@@ -1,5 +1,6 @@
-import { createReadStream, statSync } from 'node:fs';
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createReadStream } from 'node:fs';
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 
 /** An S3-compatible bucket (Alibaba OSS, Tencent COS, MinIO, AWS) that receives a copy of each backup. */
 export interface OffsiteConfig {
@@ -12,7 +13,11 @@ export interface OffsiteConfig {
   prefix: string;
   /** `https://endpoint/bucket/key` (MinIO) rather than `https://bucket.endpoint/key` (OSS, COS) */
   forcePathStyle: boolean;
+  /** multipart: the size of each part (S3's minimum, 5 MiB, unless given); a smaller archive goes in one PUT */
+  partSizeBytes?: number;
 }
+
+const MIB = 1024 * 1024;
 
 export interface OffsiteStore {
   put(name: string, file: string): Promise<void>;
@@ -29,16 +34,22 @@ export function s3Store(cfg: OffsiteConfig): OffsiteStore {
     requestChecksumCalculation: 'WHEN_REQUIRED',
   });
   return {
+    // streamed from the file in parts (two in flight), so an archive of any size travels in bounded memory and a
+    // failed part is retried alone; a failed upload is aborted, leaving no parts to pay for in the bucket
     async put(name, file) {
-      await client.send(
-        new PutObjectCommand({
+      const upload = new Upload({
+        client,
+        params: {
           Bucket: cfg.bucket,
           Key: `${cfg.prefix}${name}`,
           Body: createReadStream(file),
-          ContentLength: statSync(file).size,
           ContentType: 'application/octet-stream',
-        }),
-      );
+        },
+        partSize: Math.max(cfg.partSizeBytes ?? 5 * MIB, 5 * MIB),
+        queueSize: 2,
+        leavePartsOnError: false,
+      });
+      await upload.done();
     },
     async remove(name) {
       await client.send(new DeleteObjectCommand({ Bucket: cfg.bucket, Key: `${cfg.prefix}${name}` }));

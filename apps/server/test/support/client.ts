@@ -104,6 +104,16 @@ export async function loginAdmin(t: { app: FastifyInstance; clock: Clock }): Pro
   return session.token;
 }
 
+/** The admin proves his password and a fresh TOTP code again, as a sensitive action past the step-up window asks. */
+export async function reauthAdmin(t: { app: FastifyInstance }, token: string): Promise<void> {
+  const factor = adminFactors.get(t.app);
+  const r = await call(t.app, 'POST', '/api/v1/auth/reauth', {
+    token,
+    body: { password: ADMIN_PASSWORD, ...(factor ? { totp: factor.next() } : {}) },
+  });
+  if (r.status !== 200) throw new Error(`reauth failed: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
 /** A new account holding `roles` (set by the admin) with 2FA on, signed in again after the role change. */
 export async function staffUser(
   t: { app: FastifyInstance; clock: Clock },

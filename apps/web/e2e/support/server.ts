@@ -22,7 +22,8 @@ function lastCodeIn(log: string, to: string): string | null {
     if (!line.includes('"notify"')) continue;
     try {
       const entry = JSON.parse(line) as { notify?: { to?: string; text?: string } };
-      const m = entry.notify?.to === to ? /(\d{6})/.exec(entry.notify.text ?? '') : null;
+      // a code's message, not the delivery notice (whose order number may hold six digits in a row)
+      const m = entry.notify?.to === to ? /验证码是 (\d{6})/.exec(entry.notify.text ?? '') : null;
       if (m?.[1]) code = m[1];
     } catch {
       // not a JSON log line
@@ -45,10 +46,11 @@ function freePort(): Promise<number> {
 
 /**
  * The real server (`apps/server/src/main.ts`: API, built web app and job workers in one process) on SQLite
- * in a fresh temp directory, with the sandbox gateway on and rate limits off, on a random free port.
+ * in a fresh temp directory, with the sandbox gateway on and rate limits off, on a random free port (listening on
+ * 127.0.0.1, or `host`: 0.0.0.0 to be reached by the machine's other addresses too).
  * `E2E_WEB_DIST` points it at another build of the web app (default apps/web/dist).
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(opts: { host?: string } = {}): Promise<RunningServer> {
   const webDist = process.env.E2E_WEB_DIST ?? join(ROOT, 'apps/web/dist');
   if (!existsSync(join(webDist, 'index.html'))) {
     throw new Error(`no built web app at ${webDist}: run \`npm run build:web\` first (npm run test:browser does)`);
@@ -61,7 +63,7 @@ export async function startServer(): Promise<RunningServer> {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? tmpdir(),
       PORT: String(port),
-      HOST: '127.0.0.1',
+      HOST: opts.host ?? '127.0.0.1',
       DATA_DIR: dataDir,
       KAMENG_MASTER_KEY: randomBytes(32).toString('hex'),
       KAMENG_ADMIN_EMAIL: ADMIN_EMAIL,

@@ -28,7 +28,8 @@ export function CodeField({
   onError,
   id,
 }: {
-  purpose: 'verify' | 'reset';
+  /** order_lookup: a guest's code for his orders (POST /orders/lookup/code, email only) */
+  purpose: 'verify' | 'reset' | 'order_lookup';
   target: { email: string } | { phone: string } | null;
   value?: string;
   onChange?: (v: string) => void;
@@ -48,7 +49,8 @@ export function CodeField({
     setSending(true);
     onError(null);
     try {
-      await api('POST', '/api/v1/auth/codes', { purpose, ...target });
+      if (purpose === 'order_lookup') await api('POST', '/api/v1/orders/lookup/code', target);
+      else await api('POST', '/api/v1/auth/codes', { purpose, ...target });
       setWait(RESEND_AFTER_S);
     } catch (err) {
       onError(errorText(t, err));
@@ -61,6 +63,7 @@ export function CodeField({
       <Input
         {...(id ? { id } : {})}
         value={value}
+        data-testid="code-input"
         onChange={(e) => onChange?.(e.target.value.replace(/\D/g, ''))}
         inputMode="numeric"
         autoComplete="one-time-code"

@@ -2,6 +2,7 @@ import { App, Button, Form, Input, Popconfirm, Radio, Space, Typography } from '
 import { useState } from 'react';
 import { formatCents, yuanRule, yuanToCents } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
+import { ReauthModal } from '../console/reauth.tsx';
 import { useInvalidate } from '../console/query.ts';
 import { errorText } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
@@ -23,12 +24,25 @@ interface RefundValues {
   reason: string;
 }
 
-/** What an operator does to one order: refund it (in full or in part, to the wallet or the channel), resend its notice. */
+/**
+ * What an operator does to one order: refund it (in full or in part, to the wallet or the channel), resend its
+ * notice. Money leaves with a refund, so it goes out after the password (and TOTP) is confirmed, or within the
+ * step-up window of the last confirmation.
+ */
 export function OrderActions({ order }: { order: RefundableOrder }) {
   const t = useT();
   const { message } = App.useApp();
   const invalidate = useInvalidate();
   const [refunding, setRefunding] = useState(false);
+  const [pending, setPending] = useState<{ amountCents: number | null; destination: string; reason: string } | null>(
+    null,
+  );
+  const sendRefund = async () => {
+    if (!pending) return;
+    await api('POST', `/api/v1/admin/payments/${encodeURIComponent(order.paymentId ?? '')}/refunds`, pending);
+    message.success(t('orders.refunded'));
+    await invalidate('/api/v1/admin/orders');
+  };
   const canRefund = order.paymentId !== null && order.refundableCents > 0 && REFUNDABLE.includes(order.status);
   const canResend = order.status === 'delivered' || order.status === 'completed';
   const resend = async () => {
@@ -65,13 +79,7 @@ export function OrderActions({ order }: { order: RefundableOrder }) {
         }}
         onClose={() => setRefunding(false)}
         onSubmit={async (v) => {
-          await api('POST', `/api/v1/admin/payments/${encodeURIComponent(order.paymentId ?? '')}/refunds`, {
-            amountCents: yuanToCents(v.amount),
-            destination: v.destination,
-            reason: v.reason.trim(),
-          });
-          message.success(t('orders.refunded'));
-          await invalidate('/api/v1/admin/orders');
+          setPending({ amountCents: yuanToCents(v.amount), destination: v.destination, reason: v.reason.trim() });
         }}
       >
         <Typography.Paragraph>
@@ -109,6 +117,7 @@ export function OrderActions({ order }: { order: RefundableOrder }) {
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={200} showCount />
         </Form.Item>
       </FormModal>
+      <ReauthModal open={pending !== null} onClose={() => setPending(null)} action={sendRefund} />
     </>
   );
 }

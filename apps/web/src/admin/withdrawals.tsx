@@ -26,15 +26,15 @@ export default function Withdrawals() {
   const { message } = App.useApp();
   const invalidate = useInvalidate();
   const [status, setStatus] = useState<Status | undefined>('pending');
-  const [supplierId, setSupplierId] = useState('');
+  // one box: a supplier id (copied from a line) or part of a shop name
+  const [search, setSearch] = useState('');
+  const who = /^usr_\w+$/.test(search) ? { supplierId: search } : { shop: search };
   const [page, setPage] = useState(1);
   const [busy, setBusy] = useState<string | null>(null);
   const [rejecting, setRejecting] = useState<{ w: WithdrawalDto; kind: 'reject' | 'mark-failed' } | null>(null);
   const [paying, setPaying] = useState<WithdrawalDto | null>(null);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
-  const list = useGet<WithdrawalsPage>(
-    withParams('/api/v1/admin/withdrawals', { status, supplierId: supplierId.trim(), page, pageSize: 20 }),
-  );
+  const list = useGet<WithdrawalsPage>(withParams('/api/v1/admin/withdrawals', { status, ...who, page, pageSize: 20 }));
   const path = (w: WithdrawalDto, action: string) => `/api/v1/admin/withdrawals/${encodeURIComponent(w.id)}/${action}`;
 
   const approve = async (w: WithdrawalDto) => {
@@ -84,13 +84,13 @@ export default function Withdrawals() {
             allowClear
             placeholder={t('wd.supplierSearch')}
             onSearch={(v) => {
-              setSupplierId(v);
+              setSearch(v.trim());
               setPage(1);
             }}
             style={{ width: 260 }}
             maxLength={64}
           />
-          <ExportButtons path="/api/v1/admin/withdrawals/export" params={{ status, supplierId: supplierId.trim() }} />
+          <ExportButtons path="/api/v1/admin/withdrawals/export" params={{ status, ...who }} />
         </Space>
         <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
         <PagedTable<WithdrawalDto>

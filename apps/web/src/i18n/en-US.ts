@@ -196,6 +196,13 @@ export const enUS: Translation<typeof zhCN> = {
   'order.lookupSubmit': 'Look up',
   'order.lookupFailed': 'Wrong order number or lookup password',
   'order.lookupAgain': 'Look up again',
+  'order.byPassword': 'By order number',
+  'order.byCode': 'By email code',
+  'order.byCodeHint':
+    'Forgot the lookup password? Enter the email you ordered with: we send a code there and, once it is entered, list every guest order of that email',
+  'order.guestEmail': 'Email used for the order',
+  'order.foundCount': '{n} orders found',
+  'order.noneForEmail': 'This email has no guest orders',
   'order.memberHint': 'Ordered with an account?',
   'orderStatus.pending_payment': 'Awaiting payment',
   'orderStatus.paid': 'Paid',

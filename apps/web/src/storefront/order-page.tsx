@@ -204,12 +204,40 @@ function GuestOrder({ id, lookupPassword, onForget }: { id: string; lookupPasswo
   return <OrderView order={order.data} actions={null} />;
 }
 
-/** 查询订单 from the header or the footer: a guest types the order number and the lookup password. */
-export function OrderLookupPage() {
-  return <GuestLookupForm id="" onFound={() => {}} />;
+/** A guest's order page asks for its lookup password first. */
+function GuestLookupForm({ id, onFound }: { id: string; onFound: (password: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <Card title={t('order.lookupTitle')} style={{ maxWidth: 480, margin: '0 auto' }}>
+      <LookupByPassword id={id} onFound={onFound} />
+      <MemberHint id={id} />
+    </Card>
+  );
 }
 
-function GuestLookupForm({ id, onFound }: { id: string; onFound: (password: string) => void }) {
+export function MemberHint({ id }: { id: string }) {
+  const { t } = useI18n();
+  return (
+    <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
+      {t('order.memberHint')}{' '}
+      <a {...linkTo(`/login?next=${encodeURIComponent(id ? `/orders/${id}` : '/account/orders')}`)}>{t('login')}</a>
+    </Typography.Paragraph>
+  );
+}
+
+/**
+ * The order number and the lookup password; `id` fills in the number. On the order's own page `onFound` shows
+ * it there; anywhere else (查询订单, the delivery email's link) the found order's page opens.
+ */
+export function LookupByPassword({
+  id,
+  onFound,
+  focusPassword = id !== '',
+}: {
+  id: string;
+  onFound?: (password: string) => void;
+  focusPassword?: boolean;
+}) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
@@ -223,7 +251,7 @@ function GuestLookupForm({ id, onFound }: { id: string; onFound: (password: stri
         lookupPassword: v.lookupPassword,
       });
       queryClient.setQueryData(['guest-order', found.id], found);
-      if (found.id === id) onFound(v.lookupPassword);
+      if (onFound && found.id === id) onFound(v.lookupPassword);
       else {
         rememberLookup(found.id, v.lookupPassword);
         // within the app: the lookup password is kept in memory only, a reload would forget it
@@ -235,7 +263,7 @@ function GuestLookupForm({ id, onFound }: { id: string; onFound: (password: stri
     }
   };
   return (
-    <Card title={t('order.lookupTitle')} style={{ maxWidth: 480, margin: '0 auto' }}>
+    <>
       <Typography.Paragraph type="secondary">{t('order.lookupHint')}</Typography.Paragraph>
       <Form layout="vertical" requiredMark={false} onFinish={submit} initialValues={{ orderId: id }}>
         <Form.Item
@@ -243,25 +271,21 @@ function GuestLookupForm({ id, onFound }: { id: string; onFound: (password: stri
           label={t('order.number')}
           rules={[{ required: true, whitespace: true, message: t('validate.required') }]}
         >
-          <Input maxLength={64} autoComplete="off" autoFocus={id === ''} data-testid="lookup-order-number" />
+          <Input maxLength={64} autoComplete="off" autoFocus={!focusPassword} data-testid="lookup-order-number" />
         </Form.Item>
         <Form.Item
           name="lookupPassword"
           label={t('checkout.lookupPassword')}
           rules={[{ required: true, message: t('validate.required') }]}
         >
-          <Input.Password maxLength={64} autoComplete="current-password" autoFocus={id !== ''} />
+          <Input.Password maxLength={64} autoComplete="current-password" autoFocus={focusPassword} />
         </Form.Item>
         {error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 16 }} />}
         <Button type="primary" htmlType="submit" block loading={busy}>
           {t('order.lookupSubmit')}
         </Button>
       </Form>
-      <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
-        {t('order.memberHint')}{' '}
-        <a {...linkTo(`/login?next=${encodeURIComponent(id ? `/orders/${id}` : '/account/orders')}`)}>{t('login')}</a>
-      </Typography.Paragraph>
-    </Card>
+    </>
   );
 }
 
@@ -292,7 +316,7 @@ export function StatusTag({ status }: { status: Order['status'] }) {
   return <Tag color={STATUS_COLOR[status]}>{t(`orderStatus.${status}`)}</Tag>;
 }
 
-function OrderView({
+export function OrderView({
   order: o,
   actions,
   onReveal,

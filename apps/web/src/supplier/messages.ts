@@ -89,7 +89,7 @@ export const zhCN = {
   'form.modeLocked': '此分类只能使用“{mode}”',
   'form.title': '商品标题',
   'form.description': '商品描述',
-  'form.descriptionHint': '支持简单 HTML（段落、加粗、列表、链接、图片）；其余内容会被过滤。',
+  'form.descriptionHint': '可用标题、加粗、列表、引用和链接排版；保存时服务器会过滤不安全的内容。',
   'form.price': '单价（元）',
   'form.deliveryMode': '发货方式',
   'form.tiers': '批发价',
@@ -310,7 +310,8 @@ export const enUS: Translation<typeof zhCN> = {
   'form.modeLocked': 'This category only allows "{mode}"',
   'form.title': 'Title',
   'form.description': 'Description',
-  'form.descriptionHint': 'Simple HTML is allowed (paragraphs, bold, lists, links, images); anything else is removed.',
+  'form.descriptionHint':
+    'Format with headings, bold, lists, quotes and links; the server removes anything unsafe when saving.',
   'form.price': 'Unit price (yuan)',
   'form.deliveryMode': 'Delivery',
   'form.tiers': 'Quantity prices',

@@ -34,6 +34,7 @@ import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate } from '../console/query.ts';
 import { PRODUCT_STATUS_COLOR } from '../console/types.ts';
 import { postRaw } from '../console/upload.ts';
+import { RichTextEditor } from '../console/rich-text.tsx';
 import { useAction } from '../console/use-action.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
@@ -274,7 +275,7 @@ function ProductEditor(props: {
                 <Input maxLength={120} showCount />
               </Form.Item>
               <Form.Item name="description" label={t('form.description')} extra={t('form.descriptionHint')}>
-                <Input.TextArea autoSize={{ minRows: 4, maxRows: 12 }} maxLength={50_000} />
+                <RichTextEditor label={t('form.description')} />
               </Form.Item>
               <Row gutter={16}>
                 <Col xs={24} md={12}>

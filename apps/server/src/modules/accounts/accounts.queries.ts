@@ -4,6 +4,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { cstDayOf } from '../../platform/days.ts';
 import type {
   AccountClosuresTable,
+  CodePurpose,
   OauthAppsTable,
   OauthIdentitiesTable,
   OauthStatesTable,
@@ -169,7 +170,7 @@ export async function revokeAllSessions(db: Executor, userId: string, now: numbe
 
 // verification codes
 
-export async function invalidateCodes(db: Executor, target: string, purpose: 'verify' | 'reset', now: number) {
+export async function invalidateCodes(db: Executor, target: string, purpose: CodePurpose, now: number) {
   await db
     .updateTable('verification_codes')
     .set({ consumed_at: now })
@@ -183,7 +184,7 @@ export async function insertCode(
   db: Executor,
   row: {
     id: string;
-    purpose: 'verify' | 'reset';
+    purpose: CodePurpose;
     channel: 'email' | 'sms';
     target: string;
     code_hash: string;
@@ -197,7 +198,7 @@ export async function insertCode(
     .execute();
 }
 
-export async function findLiveCode(db: Executor, target: string, purpose: 'verify' | 'reset', now: number) {
+export async function findLiveCode(db: Executor, target: string, purpose: CodePurpose, now: number) {
   return db
     .selectFrom('verification_codes')
     .selectAll()
@@ -438,6 +439,19 @@ export async function approvedShopNames(
     .execute();
 }
 
+export async function supplierIdsByShopName(db: Executor, text: string, limit: number): Promise<string[]> {
+  const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db
+    .selectFrom('supplier_applications')
+    .select('user_id')
+    .distinct()
+    .where('status', '=', 'approved')
+    .where('shop_name', 'like', like)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
 export async function userIdsByContact(db: Executor, text: string, limit: number): Promise<string[]> {
   const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await db
@@ -447,4 +461,27 @@ export async function userIdsByContact(db: Executor, text: string, limit: number
     .limit(limit)
     .execute();
   return rows.map((r) => r.id);
+}
+
+// ─── master-key rotation ───
+
+export function sealedTotpSecrets(db: Executor) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'totp_secret_enc'])
+    .where('totp_secret_enc', 'is not', null)
+    .orderBy('id')
+    .execute();
+}
+
+export async function setTotpSecret(db: Executor, id: string, sealed: string): Promise<void> {
+  await db.updateTable('users').set({ totp_secret_enc: sealed }).where('id', '=', id).execute();
+}
+
+export function sealedOauthApps(db: Executor) {
+  return db.selectFrom('oauth_apps').select(['provider', 'secrets_enc']).where('secrets_enc', 'is not', null).execute();
+}
+
+export async function setOauthAppSecrets(db: Executor, provider: string, sealed: string): Promise<void> {
+  await db.updateTable('oauth_apps').set({ secrets_enc: sealed }).where('provider', '=', provider).execute();
 }

@@ -17,7 +17,15 @@ export {
 } from './oauth-signin.ts';
 export { changePassword, resetPassword } from './passwords.ts';
 export { closeMyAccount, exportMyData } from './personal-data.ts';
-export { type Contact, contactsOf, findShop, sessionUser, shopNamesOf, usersByContact } from './people.ts';
+export {
+  type Contact,
+  contactsOf,
+  findShop,
+  sessionUser,
+  shopNamesOf,
+  suppliersByShopName,
+  usersByContact,
+} from './people.ts';
 export { register, verifyContact } from './registration.ts';
 export {
   authenticate,
@@ -37,4 +45,4 @@ export {
 } from './supplier-applications.ts';
 export { confirmTotp, disableTotp, enrollTotp } from './two-factor.ts';
 export { emailOf, getUser, searchUsers, setRoles, setUserStatus, signupsPerDay } from './users.ts';
-export { sendCode } from './verification-codes.ts';
+export { consumeCode, sendCode, sendOrderLookupCode } from './verification-codes.ts';

@@ -45,9 +45,12 @@ export interface RecoveryCodesTable {
   created_at: Millis;
 }
 
+/** what a code proves: an address of one's own, a password reset, or a guest's orders (the orders module) */
+export type CodePurpose = 'verify' | 'reset' | 'order_lookup';
+
 export interface VerificationCodesTable {
   id: string;
-  purpose: 'verify' | 'reset';
+  purpose: CodePurpose;
   channel: 'email' | 'sms';
   target: string;
   code_hash: string;

@@ -29,6 +29,11 @@ export function usersByContact(db: Executor, text: string, limit = 200): Promise
   return q.userIdsByContact(db, text, limit);
 }
 
+/** The suppliers whose approved shop name contains `text` (at most `limit`), for searching lists by a shop. */
+export function suppliersByShopName(db: Executor, text: string, limit = 200): Promise<string[]> {
+  return q.supplierIdsByShopName(db, text, limit);
+}
+
 /** A shop as buyers see it: a supplier that still sells, under its shop name. */
 export async function findShop(deps: Deps, id: string): Promise<{ id: string; name: string }> {
   const roles = await q.rolesOf(deps.readDb, id);

@@ -11,7 +11,7 @@ import { supplierAccounts } from './account-ids.ts';
 import type { WithdrawalStatus } from './ledger.tables.ts';
 import * as q from './ledger.queries.ts';
 import * as wq from './withdrawals.queries.ts';
-import { toWithdrawalDtos } from './withdrawals.service.ts';
+import { type SupplierFilter, suppliersFor, toWithdrawalDtos } from './withdrawals.service.ts';
 
 const PAGE = 1000;
 
@@ -79,7 +79,10 @@ const WITHDRAWAL_COLUMNS: ExportColumn<WithdrawalDto>[] = [
   { header: '原因 Reason', kind: 'text', value: (w) => w.reason },
 ];
 
-function withdrawals(deps: Deps, f: { supplierId?: string | undefined; status?: WithdrawalStatus | undefined }) {
+function withdrawals(
+  deps: Deps,
+  f: { supplierId?: string | undefined; supplierIds?: string[] | undefined; status?: WithdrawalStatus | undefined },
+) {
   return keysetPages<WithdrawalDto>(PAGE, async (after) => {
     const page = await wq.withdrawalsAfter(deps.db, f, after && { at: after.createdAt, id: after.id }, PAGE);
     return toWithdrawalDtos(deps.db, page);
@@ -88,9 +91,13 @@ function withdrawals(deps: Deps, f: { supplierId?: string | undefined; status?: 
 
 export function exportWithdrawals(
   deps: Deps,
-  f: { supplierId?: string | undefined; status?: WithdrawalStatus | undefined },
+  f: SupplierFilter & { status?: WithdrawalStatus | undefined },
 ): ExportSpec<WithdrawalDto> {
-  return { name: 'withdrawals', columns: WITHDRAWAL_COLUMNS, rows: withdrawals(deps, f) };
+  const { shop, ...rest } = f;
+  const rows = async function* () {
+    yield* withdrawals(deps, { ...rest, supplierIds: await suppliersFor(deps, { shop }) });
+  };
+  return { name: 'withdrawals', columns: WITHDRAWAL_COLUMNS, rows: rows() };
 }
 
 export function exportMyWithdrawals(

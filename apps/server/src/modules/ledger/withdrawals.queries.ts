@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { type Cursor, newestFirstAfter } from '../../platform/db/keyset.ts';
 import { num } from './ledger.queries.ts';
@@ -49,6 +50,8 @@ export async function findWithdrawal(db: Executor, id: string): Promise<Withdraw
 
 export interface WithdrawalFilter {
   supplierId?: string | undefined;
+  /** only these suppliers' (a search by shop name); an empty list matches nothing */
+  supplierIds?: readonly string[] | undefined;
   status?: WithdrawalStatus | undefined;
   limit: number;
   offset: number;
@@ -57,6 +60,8 @@ export interface WithdrawalFilter {
 function filteredWithdrawals(db: Executor, f: Omit<WithdrawalFilter, 'limit' | 'offset'>) {
   let q = db.selectFrom('withdrawals');
   if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
+  if (f.supplierIds)
+    q = f.supplierIds.length ? q.where('supplier_id', 'in', f.supplierIds) : q.where(sql<boolean>`1 = 0`);
   if (f.status) q = q.where('status', '=', f.status);
   return q;
 }
@@ -150,4 +155,14 @@ export async function transitionWithdrawal(
     .where('status', 'in', from)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+// ─── master-key rotation ───
+
+export function sealedPayoutAccounts(db: Executor) {
+  return db.selectFrom('payout_accounts').select(['id', 'account_enc']).orderBy('id').execute();
+}
+
+export async function setPayoutAccount(db: Executor, id: string, sealed: string): Promise<void> {
+  await db.updateTable('payout_accounts').set({ account_enc: sealed }).where('id', '=', id).execute();
 }

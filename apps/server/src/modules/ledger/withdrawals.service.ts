@@ -7,8 +7,9 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { claimOf, type Idempotent, idempotently } from '../../platform/idempotency.ts';
+import { type Rotation, reseal } from '../../platform/master-key.ts';
 import { getSetting } from '../../platform/settings.ts';
-import { type RequestMeta, requireRecentAuth, shopNamesOf } from '../accounts/accounts.service.ts';
+import { type RequestMeta, requireRecentAuth, shopNamesOf, suppliersByShopName } from '../accounts/accounts.service.ts';
 import * as q from './withdrawals.queries.ts';
 import type { WithdrawalStatus } from './ledger.tables.ts';
 import { PAYOUTS_EXTERNAL, supplierAccounts } from './account-ids.ts';
@@ -18,6 +19,13 @@ const MAX_PAYOUT_ACCOUNTS = 10;
 
 function payoutKey(deps: Deps): Buffer {
   return deriveKey(deps.config.masterKey, 'payout-account');
+}
+
+/** A master-key rotation: every payout account sealed again under the new key. */
+export async function rotatePayoutAccounts(r: Rotation): Promise<void> {
+  const rows = await q.sealedPayoutAccounts(r.tx);
+  for (const a of rows) await q.setPayoutAccount(r.tx, a.id, reseal(r, 'payout-account', a.account_enc, a.id));
+  r.count('payout accounts', rows.length);
 }
 
 /** The last four characters a person recognises: of the card or phone number, of an email's local part. */
@@ -212,9 +220,21 @@ export async function myWithdrawal(deps: Deps, auth: AuthContext, id: string): P
   return toWithdrawalDto(deps.db, w);
 }
 
-export async function listWithdrawals(deps: Deps, f: WithdrawalQuery & { supplierId?: string | undefined }) {
+/** An operator's filter: by supplier id, or by part of the shop name. */
+export interface SupplierFilter {
+  supplierId?: string | undefined;
+  shop?: string | undefined;
+}
+
+/** The suppliers a shop-name search means (undefined: no such search). */
+export async function suppliersFor(deps: Deps, f: SupplierFilter): Promise<string[] | undefined> {
+  return f.shop ? suppliersByShopName(deps.db, f.shop) : undefined;
+}
+
+export async function listWithdrawals(deps: Deps, f: WithdrawalQuery & SupplierFilter) {
   const { rows, total } = await q.listWithdrawals(deps.db, {
     supplierId: f.supplierId,
+    supplierIds: await suppliersFor(deps, f),
     status: f.status,
     limit: f.pageSize,
     offset: (f.page - 1) * f.pageSize,

@@ -85,3 +85,17 @@ export async function allNotices(db: Executor, userId: string) {
 export async function deleteNotices(db: Executor, userId: string): Promise<void> {
   await db.deleteFrom('notices').where('user_id', '=', userId).execute();
 }
+
+// ─── master-key rotation ───
+
+export function sealedSmsGateways(db: Executor) {
+  return db
+    .selectFrom('sms_gateways')
+    .select(['provider', 'secrets_enc'])
+    .where('secrets_enc', 'is not', null)
+    .execute();
+}
+
+export async function setSmsGatewaySecrets(db: Executor, provider: string, sealed: string): Promise<void> {
+  await db.updateTable('sms_gateways').set({ secrets_enc: sealed }).where('provider', '=', provider).execute();
+}

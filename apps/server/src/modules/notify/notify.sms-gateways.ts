@@ -17,6 +17,7 @@ import {
 } from '../../platform/credentials.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
+import { type Rotation, reseal } from '../../platform/master-key.ts';
 import type { SmsProvider } from '../../platform/sender.ts';
 import { type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
 import * as q from './notify.queries.ts';
@@ -29,6 +30,17 @@ import { type SmsGatewayConfig, smsProviderFor } from './notify.sms-providers.ts
 type LoadedGateway = ConfiguredProvider<SmsGatewayId>;
 
 const PURPOSE = 'sms-gateways';
+
+/** A master-key rotation: every gateway's secrets sealed again under the new key. */
+export async function rotateSmsGatewaySecrets(r: Rotation): Promise<void> {
+  const rows = await q.sealedSmsGateways(r.tx);
+  for (const g of rows) {
+    if (g.secrets_enc) {
+      await q.setSmsGatewaySecrets(r.tx, g.provider, reseal(r, PURPOSE, g.secrets_enc, `${PURPOSE}:${g.provider}`));
+    }
+  }
+  r.count('SMS gateway secrets', rows.length);
+}
 
 function decode(deps: Pick<Deps, 'config'>, row: q.SmsGatewayRow): LoadedGateway {
   return decodeCredentialRow(deps.config.masterKey, PURPOSE, row);

@@ -33,19 +33,37 @@ export async function deliverOrder(deps: Deps, orderId: string): Promise<void> {
   });
 }
 
-/** Tells the buyer the order is delivered. The keys themselves stay on the site: a mail server is no vault. */
+/**
+ * Tells the buyer the order is delivered, with a link to it: a member's to the order page, a guest's to the
+ * lookup page with the order number filled in (the lookup password stays with the guest). The keys themselves
+ * stay on the site: a mail server is no vault.
+ */
 export async function notifyDelivered(deps: Deps, orderId: string): Promise<void> {
   const order = await q.findOrder(deps.db, orderId);
   if (!order) return;
   let email = order.guest_email;
   if (!email && order.buyer_id) email = await emailOf(deps.db, order.buyer_id);
   if (!email) return;
+  const link = orderLink(deps, order);
+  const how = order.buyer_id ? '登录后查看卡密' : '输入查询密码查看卡密';
+  const howEn = order.buyer_id ? 'sign in to see your keys' : 'enter its lookup password to see your keys';
   await deps.sender.send({
     channel: 'email',
     to: email,
     subject: `卡盟订单 ${order.id} 已发货 / Your Kameng order is delivered`,
-    text: `您的订单 ${order.id} 已发货，请登录卡盟或用订单号和查询密码查看卡密。\nYour order ${order.id} is delivered: sign in (or look it up with its lookup password) to see your keys.`,
+    text: `您的订单 ${order.id} 已发货，打开下面的链接，${how}：\n${link}\n\nYour order ${order.id} is delivered: open the link and ${howEn}.\n${link}\n`,
   });
+}
+
+/**
+ * Where an email sends the buyer for an order: PUBLIC_URL (the address visitors use) and the app's page; with
+ * no PUBLIC_URL configured the path alone, which the buyer opens on the site he bought from.
+ */
+export function orderLink(deps: Deps, order: { id: string; buyer_id: string | null }): string {
+  const path = order.buyer_id
+    ? `/orders/${encodeURIComponent(order.id)}`
+    : `/order-lookup?order=${encodeURIComponent(order.id)}`;
+  return `${deps.config.publicUrl ?? ''}${path}`;
 }
 
 /** Expiry job: an unpaid order past its reservation is cancelled and its keys or stock released. */

@@ -1,3 +1,4 @@
+import { masterKeyRotation } from '../../platform/master-key.ts';
 import type { KamengModule } from '../../platform/module.ts';
 import * as m0016 from './migrations/0016-after-sales.ts';
 import * as m0005 from './migrations/0005-orders.ts';
@@ -9,7 +10,7 @@ import { ordersMetrics } from './orders.metrics.ts';
 import { ordersJobs } from './orders.jobs.ts';
 import { refundOrderPayment } from './orders.refunds.ts';
 import { ordersRoutes } from './orders.routes.ts';
-import { listBuyerOrders } from './orders.views.ts';
+import { listBuyerOrders, rotateDeliveries } from './orders.views.ts';
 
 /** Carts, checkout, the order state machine, reservations, delivery and sales reports. */
 export const ordersModule: KamengModule = {
@@ -28,5 +29,6 @@ export const ordersModule: KamengModule = {
     deps.hooks.provide(paymentRefund, refundOrderPayment, 'order');
     // PIPL: the buyer's orders (the latest 500) in his data export
     deps.hooks.provide(personalDataSection, (d, auth) => listBuyerOrders(d, auth, { limit: 500, offset: 0 }), 'orders');
+    deps.hooks.on(masterKeyRotation, rotateDeliveries);
   },
 };

@@ -130,6 +130,19 @@ function filteredOrders(db: Executor, f: Omit<OrderFilter, 'limit' | 'offset'>) 
   return q;
 }
 
+/** The guest orders bought with this email, newest first. */
+export function guestOrdersOf(db: Executor, email: string, limit: number): Promise<OrderRow[]> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('guest_email', '=', email)
+    .where('buyer_id', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute() as Promise<OrderRow[]>;
+}
+
 export async function listOrders(db: Executor, f: OrderFilter): Promise<{ rows: OrderRow[]; total: number }> {
   const q = filteredOrders(db, f);
   const ordered =
@@ -272,4 +285,14 @@ export async function paidPerDay(
     .groupBy(day)
     .execute();
   return rows.map((r) => ({ day: Number(r.day), orders: Number(r.orders), amountCents: Number(r.amount) }));
+}
+
+// ─── master-key rotation ───
+
+export function sealedDeliveries(db: Executor) {
+  return db.selectFrom('order_deliveries').select(['order_id', 'content_enc']).orderBy('order_id').execute();
+}
+
+export async function setDeliveryContent(db: Executor, orderId: string, sealed: string): Promise<void> {
+  await db.updateTable('order_deliveries').set({ content_enc: sealed }).where('order_id', '=', orderId).execute();
 }

@@ -5,7 +5,11 @@ import {
   createOrderResponseSchema,
   dailySalesSchema,
   daysQuerySchema,
+  guestCodeBodySchema,
+  guestCodeLookupBodySchema,
+  guestCodeSentSchema,
   guestLookupBodySchema,
+  guestOrdersSchema,
   manualDeliveryBodySchema,
   okSchema,
   supplierRefundBodySchema,
@@ -123,6 +127,35 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: 'public', rateLimit: { max: 20, windowMs: MINUTE } },
       },
       async (req) => orders.lookupGuestOrder(deps, req.body.orderId, req.body.lookupPassword, req.ip),
+    );
+
+    app.post(
+      '/orders/lookup/code',
+      {
+        schema: {
+          tags: ['orders'],
+          summary:
+            'Guest order lookup by email: sends a one-time code to the email a guest bought with (the same answer for any address)',
+          body: guestCodeBodySchema,
+          response: { 202: guestCodeSentSchema, ...errorResponses(422) },
+        },
+        config: { auth: 'public', rateLimit: { max: 10, windowMs: MINUTE } },
+      },
+      async (req, reply) => reply.code(202).send(await orders.sendGuestLookupCode(deps, req.body.email, req.ip)),
+    );
+
+    app.post(
+      '/orders/lookup/by-code',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: "Guest order lookup by email and its one-time code: that email's guest orders",
+          body: guestCodeLookupBodySchema,
+          response: { 200: guestOrdersSchema, ...errorResponses(422) },
+        },
+        config: { auth: 'public', rateLimit: { max: 20, windowMs: MINUTE } },
+      },
+      async (req) => orders.lookupGuestOrdersByCode(deps, req.body.email, req.body.code, req.ip),
     );
 
     app.post(

@@ -23,6 +23,8 @@ export {
   listBuyerOrders,
   listSupplierOrders,
   lookupGuestOrder,
+  lookupGuestOrdersByCode,
+  sendGuestLookupCode,
   type OrderView,
   revealOrderKeys,
   searchOrders,

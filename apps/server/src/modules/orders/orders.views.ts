@@ -2,10 +2,18 @@
 import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { decrypt, deriveKey } from '../../platform/crypto.ts';
 import type { Deps } from '../../platform/deps.ts';
+import { type Rotation, reseal } from '../../platform/master-key.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
-import { type Contact, contactsOf, shopNamesOf, usersByContact } from '../accounts/accounts.service.ts';
+import {
+  type Contact,
+  consumeCode,
+  contactsOf,
+  sendOrderLookupCode,
+  shopNamesOf,
+  usersByContact,
+} from '../accounts/accounts.service.ts';
 import { paidPaymentForOrder, refundedCents } from '../payments/payments.service.ts';
 import { revealKeysForOrder, soldKeysOf } from '../vault/vault.service.ts';
 import * as q from './orders.queries.ts';
@@ -76,6 +84,15 @@ async function named(deps: Deps, row: q.OrderRow, view: OrderView, buyer: BuyerS
 /** The key manual deliveries are sealed with. */
 export function deliveryKey(deps: Deps): Buffer {
   return deriveKey(deps.config.masterKey, 'order-delivery');
+}
+
+/** A master-key rotation: what suppliers delivered by hand, sealed again under the new key. */
+export async function rotateDeliveries(r: Rotation): Promise<void> {
+  const rows = await q.sealedDeliveries(r.tx);
+  for (const d of rows) {
+    await q.setDeliveryContent(r.tx, d.order_id, reseal(r, 'order-delivery', d.content_enc, d.order_id));
+  }
+  r.count('manual deliveries', rows.length);
 }
 
 export function toView(o: q.OrderRow, items: q.OrderItemRow[]): OrderView {
@@ -172,6 +189,33 @@ export async function lookupGuestOrder(
   const ok = order?.guest_lookup_hash ? await bcryptVerify(lookupPassword, order.guest_lookup_hash) : false;
   if (!order || !ok) throw new AppError('NOT_FOUND', 'No order matches that number and lookup password');
   return withSecrets(deps, order, await named(deps, order, toView(order, await q.itemsOf(deps.db, orderId)), 'none'));
+}
+
+/** Asks for a code at the email a guest bought with; sent only when it bought something here. */
+export async function sendGuestLookupCode(deps: Deps, email: string, ip: string) {
+  const bought = (await q.guestOrdersOf(deps.db, email, 1)).length > 0;
+  return sendOrderLookupCode(deps, email, bought, { ip });
+}
+
+/**
+ * A guest who lost the lookup password proves the email with its code (single use, 5 minutes, 5 guesses):
+ * the answer is that email's guest orders, keys included, as the lookup password would show them one by one.
+ */
+export async function lookupGuestOrdersByCode(
+  deps: Deps,
+  email: string,
+  code: string,
+  ip: string,
+): Promise<{ items: OrderView[] }> {
+  await deps.limiter.consume(`lookup:ip:${ip}`, { max: 10, windowMs: MINUTE }, 'order lookups');
+  await consumeCode(deps, email, 'order_lookup', code);
+  const rows = await q.guestOrdersOf(deps.db, email, 20);
+  const items: OrderView[] = [];
+  for (const order of rows) {
+    const view = await named(deps, order, toView(order, await q.itemsOf(deps.db, order.id)), 'none');
+    items.push(await withSecrets(deps, order, view));
+  }
+  return { items };
 }
 
 type OwnFilter = Omit<q.OrderFilter, 'buyerId' | 'supplierId' | 'q' | 'buyerIds'>;

@@ -12,6 +12,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { type Rotation, reseal } from '../../platform/master-key.ts';
 import { type RequestMeta, requireRecentAuth } from '../accounts/accounts.service.ts';
 import * as q from './payments.queries.ts';
 import type { ChannelProvider } from './payments.tables.ts';
@@ -41,6 +42,21 @@ export function adapters(deps: Deps): Record<ChannelProvider, ProviderAdapter> {
 
 function channelKey(deps: Pick<Deps, 'config'>): Buffer {
   return deriveKey(deps.config.masterKey, 'payment-channels');
+}
+
+/** A master-key rotation: every channel's secrets sealed again under the new key. */
+export async function rotateChannelSecrets(r: Rotation): Promise<void> {
+  const rows = await q.sealedChannels(r.tx);
+  for (const c of rows) {
+    if (c.secrets_enc) {
+      await q.setChannelSecrets(
+        r.tx,
+        c.provider,
+        reseal(r, 'payment-channels', c.secrets_enc, `channel:${c.provider}`),
+      );
+    }
+  }
+  r.count('payment channel secrets', rows.length);
 }
 
 export interface LoadedChannel extends Channel {

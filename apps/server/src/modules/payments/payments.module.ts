@@ -1,7 +1,9 @@
+import { masterKeyRotation } from '../../platform/master-key.ts';
 import type { KamengModule } from '../../platform/module.ts';
 import * as m0006 from './migrations/0006-payments.ts';
 import * as m0008 from './migrations/0008-payment-channels.ts';
 import * as m0010 from './migrations/0010-payment-channel-providers.ts';
+import { rotateChannelSecrets } from './payments.channels.ts';
 import { paymentPaid, paymentRefund } from './payments.hooks.ts';
 import { paymentsMetrics } from './payments.metrics.ts';
 import { paymentsJobs } from './payments.jobs.ts';
@@ -21,5 +23,6 @@ export const paymentsModule: KamengModule = {
   install: (deps) => {
     deps.hooks.provide(paymentPaid, bookTopUp, 'top_up');
     deps.hooks.provide(paymentRefund, refundTopUp, 'top_up');
+    deps.hooks.on(masterKeyRotation, rotateChannelSecrets);
   },
 };

@@ -340,3 +340,17 @@ export async function listReports(db: Executor, f: ReportFilter & { limit: numbe
 export async function reportsAfter(db: Executor, f: ReportFilter, after: Cursor | undefined, limit: number) {
   return newestFirstAfter(filteredReports(db, f).selectAll(), after).limit(limit).execute();
 }
+
+// ─── master-key rotation ───
+
+export function sealedChannels(db: Executor) {
+  return db
+    .selectFrom('payment_channels')
+    .select(['provider', 'secrets_enc'])
+    .where('secrets_enc', 'is not', null)
+    .execute();
+}
+
+export async function setChannelSecrets(db: Executor, provider: ChannelProvider, sealed: string): Promise<void> {
+  await db.updateTable('payment_channels').set({ secrets_enc: sealed }).where('provider', '=', provider).execute();
+}

@@ -10,6 +10,7 @@ import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { claimOf, idempotently } from '../../platform/idempotency.ts';
 import { enqueue } from '../../platform/jobs/jobs.ts';
+import { requireRecentAuth } from '../accounts/accounts.service.ts';
 import { adapters, isChannelProvider, loadChannel, missingFor, notifyUrl } from './payments.channels.ts';
 import { type OperatorRefund, paymentRefund } from './payments.hooks.ts';
 import { paymentRef } from './payments.intents.ts';
@@ -165,7 +166,8 @@ export async function retryRefund(deps: Deps, auth: AuthContext, refundId: strin
 /**
  * An operator refunds a payment, fully or in part. What may be given back, and from where, belongs to the
  * owner of the payment's purpose (the `paymentRefund` hook): an order's payment through its order and its
- * escrow, a wallet top-up through payments.top-ups.ts.
+ * escrow, a wallet top-up through payments.top-ups.ts. Money leaves the platform, so the operator proves his
+ * password (and TOTP) within the step-up window, as for a withdrawal (PROMISES #24).
  */
 export async function refundPayment(
   deps: Deps,
@@ -175,6 +177,7 @@ export async function refundPayment(
   ip: string,
   idempotencyKey?: string,
 ) {
+  await requireRecentAuth(deps, auth);
   const payment = await q.findPayment(deps.db, paymentId);
   if (!payment) throw new AppError('NOT_FOUND', 'No such payment');
   const claim = claimOf('refund', `u:${auth.userId}`, idempotencyKey, [paymentId, body]);

@@ -1,3 +1,4 @@
+import { masterKeyRotation } from '../../platform/master-key.ts';
 import type { KamengModule } from '../../platform/module.ts';
 import * as m0003 from './migrations/0003-vault.ts';
 import * as m0007 from './migrations/0007-vault-imports.ts';
@@ -5,6 +6,7 @@ import * as m0012 from './migrations/0012-key-reveals.ts';
 import * as m0015 from './migrations/0015-idempotency-and-export-indexes.ts';
 import { stockCounts } from '../catalog/catalog.service.ts';
 import { availableCounts } from './vault.allocation.ts';
+import { rotateVaultKeys } from './vault.data-keys.ts';
 import { vaultMetrics } from './vault.metrics.ts';
 import { vaultJobs } from './vault.jobs.ts';
 import { vaultRoutes } from './vault.routes.ts';
@@ -21,5 +23,8 @@ export const vaultModule: KamengModule = {
   routes: [{ plugin: vaultRoutes }],
   jobs: vaultJobs,
   metrics: vaultMetrics,
-  install: (deps) => deps.hooks.provide(stockCounts, availableCounts),
+  install: (deps) => {
+    deps.hooks.provide(stockCounts, availableCounts);
+    deps.hooks.on(masterKeyRotation, rotateVaultKeys);
+  },
 };

@@ -392,3 +392,28 @@ export async function rearm(db: Executor, productId: string, now: number): Promi
     .where('alerted_at', 'is not', null)
     .execute();
 }
+
+// ─── master-key rotation ───
+
+export function allWrappedDeks(db: Executor) {
+  return db.selectFrom('card_key_batches').select(['id', 'wrapped_dek']).orderBy('id').execute();
+}
+
+export async function setWrappedDek(db: Executor, id: string, wrapped: string): Promise<void> {
+  await db.updateTable('card_key_batches').set({ wrapped_dek: wrapped }).where('id', '=', id).execute();
+}
+
+/** Card keys by id, the `limit` after `afterId`: what a rotation re-hashes page by page. */
+export function cardKeysAfter(db: Executor, afterId: string, limit: number) {
+  return db
+    .selectFrom('card_keys')
+    .select(['id', 'product_id', 'batch_id', 'secret_enc'])
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function setSecretHash(db: Executor, id: string, hash: string): Promise<void> {
+  await db.updateTable('card_keys').set({ secret_hash: hash }).where('id', '=', id).execute();
+}
