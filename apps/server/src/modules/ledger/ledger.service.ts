@@ -28,4 +28,5 @@ export {
   myWalletPostings,
   mySupplierBalance,
   mySupplierPostings,
+  postingsOfRefs,
 } from './statements.ts';

@@ -111,7 +111,7 @@ export async function createOrder(
     deps,
     claim,
     (id) => replay(deps, id),
-    (remember) => placeOrder(deps, auth, input, remember),
+    (remember) => placeOrder(deps, auth, input, remember, ip),
   );
   return { ...r.value, replayed: r.replayed };
 }
@@ -121,6 +121,7 @@ async function placeOrder(
   auth: AuthContext | null,
   input: CreateOrderInput,
   remember: Remember,
+  ip: string,
 ): Promise<{ order: OrderView; payment: PaymentView }> {
   const productIds = [...new Set(input.items.map((i) => i.productId))];
   if (productIds.length !== input.items.length) {
@@ -166,6 +167,7 @@ async function placeOrder(
       completed_at: null,
       closed_at: null,
       needs_attention: 0,
+      created_ip: ip,
       created_at: now,
       updated_at: now,
     };

@@ -2,6 +2,7 @@ import type { KamengModule } from '../../platform/module.ts';
 import * as m0005 from './migrations/0005-orders.ts';
 import { personalDataSection } from '../accounts/accounts.hooks.ts';
 import * as m0015 from './migrations/0015-idempotency-and-export-indexes.ts';
+import * as m0018 from './migrations/0018-order-origin.ts';
 import { paymentPaid, paymentRefund } from '../payments/payments.hooks.ts';
 import { orderPaid } from './orders.checkout.ts';
 import { ordersMetrics } from './orders.metrics.ts';
@@ -13,7 +14,7 @@ import { listBuyerOrders } from './orders.views.ts';
 /** Carts, checkout, the order state machine, reservations, delivery and sales reports. */
 export const ordersModule: KamengModule = {
   name: 'orders',
-  migrations: { '0005-orders': m0005, '0015-idempotency-and-export-indexes': m0015 },
+  migrations: { '0005-orders': m0005, '0015-idempotency-and-export-indexes': m0015, '0018-order-origin': m0018 },
   routes: [{ plugin: ordersRoutes }],
   jobs: ordersJobs,
   metrics: ordersMetrics,

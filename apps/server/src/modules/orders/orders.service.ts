@@ -24,6 +24,7 @@ export {
   listSupplierOrders,
   lookupGuestOrder,
   type OrderView,
+  orderRecord,
   revealOrderKeys,
   searchOrders,
 } from './orders.views.ts';

@@ -28,6 +28,8 @@ export interface OrdersTable {
   completed_at: Millis | null;
   closed_at: Millis | null;
   needs_attention: number;
+  /** the client address the order was placed from (null: placed before 0018) */
+  created_ip: string | null;
   created_at: Millis;
   updated_at: Millis;
 }
