@@ -98,6 +98,22 @@ async function allRows(d: Database): Promise<Record<string, string[]>> {
   return out;
 }
 
+/**
+ * The rows without the columns a later migration added to their table, when those are null in every row that was
+ * there (a non-null one stays, and fails the comparison): a new column must not change an old row.
+ */
+function withoutAddedColumns(rows: string[], before: string[]): string[] {
+  if (before.length === 0) return rows;
+  const known = new Set(Object.keys(JSON.parse(before[0]!) as object));
+  return rows
+    .map((r) => {
+      const o = JSON.parse(r) as Record<string, unknown>;
+      for (const k of Object.keys(o)) if (!known.has(k) && o[k] === null) delete o[k];
+      return JSON.stringify(o);
+    })
+    .sort();
+}
+
 /** Tables, columns, indexes, constraints and triggers, with the schema's name taken out. */
 async function describeSchema(d: Database): Promise<string[]> {
   const db = d.db as Kysely<unknown>;
@@ -145,7 +161,9 @@ describe(`upgrade (${dialectName}) from a database made by main at 3442744`, () 
     await migrate(old.database, MODULES);
     // every table that was there keeps its rows; a table a later migration adds starts empty
     const migrated = await allRows(old.database);
-    for (const [table, rows] of Object.entries(migrated)) expect(rows, table).toEqual(before[table] ?? []);
+    for (const [table, rows] of Object.entries(migrated)) {
+      expect(withoutAddedColumns(rows, before[table] ?? []), table).toEqual(before[table] ?? []);
+    }
     expect(Object.keys(migrated)).toEqual(expect.arrayContaining(Object.keys(before)));
 
     const fresh = await createTestDatabase();

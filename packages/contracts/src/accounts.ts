@@ -96,11 +96,30 @@ export const resetPasswordBodySchema = z.strictObject({
 export const changePasswordBodySchema = z.strictObject({
   currentPassword: z.string().min(1).max(128),
   newPassword: passwordSchema,
+  totp: z
+    .string()
+    .trim()
+    .min(6)
+    .max(32)
+    .optional()
+    .describe('the second factor, unless confirmed within the step-up window'),
+  smsCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/)
+    .optional()
+    .describe('an SMS step-up code (POST /auth/reauth/sms-code)'),
 });
 
 export const reauthBodySchema = z.strictObject({
   password: z.string().min(1).max(128),
   totp: z.string().trim().min(6).max(32).optional(),
+  smsCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/)
+    .optional()
+    .describe('a code texted by POST /auth/reauth/sms-code, when the rule lets SMS be the second factor'),
 });
 
 export const sessionSchema = z.object({

@@ -4,6 +4,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { cstDayOf } from '../../platform/days.ts';
 import type {
   AccountClosuresTable,
+  CodePurpose,
   OauthAppsTable,
   OauthIdentitiesTable,
   OauthStatesTable,
@@ -132,8 +133,21 @@ export async function touchSession(db: Executor, id: string, now: number) {
   await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
 }
 
-export async function setSessionReauth(db: Executor, id: string, now: number) {
-  await db.updateTable('sessions').set({ reauth_at: now, last_seen_at: now }).where('id', '=', id).execute();
+export async function setSessionReauth(
+  db: Executor,
+  id: string,
+  now: number,
+  factor: 'password' | 'totp' | 'sms' | 'oauth',
+) {
+  await db
+    .updateTable('sessions')
+    .set({ reauth_at: now, reauth_factor: factor, last_seen_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function sessionReauth(db: Executor, id: string) {
+  return db.selectFrom('sessions').select(['reauth_at', 'reauth_factor']).where('id', '=', id).executeTakeFirst();
 }
 
 export async function listSessions(db: Executor, userId: string, now: number) {
@@ -169,7 +183,7 @@ export async function revokeAllSessions(db: Executor, userId: string, now: numbe
 
 // verification codes
 
-export async function invalidateCodes(db: Executor, target: string, purpose: 'verify' | 'reset', now: number) {
+export async function invalidateCodes(db: Executor, target: string, purpose: CodePurpose, now: number) {
   await db
     .updateTable('verification_codes')
     .set({ consumed_at: now })
@@ -183,7 +197,7 @@ export async function insertCode(
   db: Executor,
   row: {
     id: string;
-    purpose: 'verify' | 'reset';
+    purpose: CodePurpose;
     channel: 'email' | 'sms';
     target: string;
     code_hash: string;
@@ -197,7 +211,7 @@ export async function insertCode(
     .execute();
 }
 
-export async function findLiveCode(db: Executor, target: string, purpose: 'verify' | 'reset', now: number) {
+export async function findLiveCode(db: Executor, target: string, purpose: CodePurpose, now: number) {
   return db
     .selectFrom('verification_codes')
     .selectAll()

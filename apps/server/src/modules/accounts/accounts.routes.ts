@@ -120,13 +120,30 @@ export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
             200: z.object({
               reauthAt: z.number(),
               stepUpSeconds: z.number().describe('how long sensitive actions go on without asking again'),
+              factor: z.enum(['password', 'totp', 'sms']).describe('the second factor proved (password: none asked)'),
             }),
-            ...errorResponses(401),
+            ...errorResponses(401, 422),
           },
         },
         config: { auth: 'user' },
       },
       async (req) => accounts.reauthenticate(deps, requireAuth(req), req.body, metaOf(req)),
+    );
+
+    app.post(
+      '/auth/reauth/sms-code',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: "Text a step-up code to my verified phone (when the operators' rule lets SMS be the second factor)",
+          response: {
+            200: z.object({ sent: z.literal(true), phone: z.string(), expiresInSeconds: z.number() }),
+            ...errorResponses(401, 409, 422),
+          },
+        },
+        config: { auth: 'user', rateLimit: { max: 5, windowMs: MINUTE, by: 'user' } },
+      },
+      async (req) => accounts.sendStepUpCode(deps, requireAuth(req), metaOf(req)),
     );
 
     app.get(

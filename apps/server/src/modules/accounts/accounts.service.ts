@@ -35,6 +35,7 @@ export {
   listApplicationsForReview,
   myApplications,
 } from './supplier-applications.ts';
+export { requireStepUp, sendStepUpCode } from './step-up.ts';
 export { confirmTotp, disableTotp, enrollTotp } from './two-factor.ts';
 export { emailOf, getUser, searchUsers, setRoles, setUserStatus, signupsPerDay } from './users.ts';
 export { sendCode } from './verification-codes.ts';

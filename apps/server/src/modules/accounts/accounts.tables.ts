@@ -1,5 +1,7 @@
 import type { Millis } from '../../platform/db/schema.ts';
 
+export type CodePurpose = 'verify' | 'reset' | 'step_up';
+
 export interface UsersTable {
   id: string;
   email: string | null;
@@ -32,6 +34,8 @@ export interface SessionsTable {
   last_seen_at: Millis;
   expires_at: Millis;
   reauth_at: Millis;
+  /** how the holder last proved it is him: password, totp, sms, oauth (null: before 0018, a password) */
+  reauth_factor: 'password' | 'totp' | 'sms' | 'oauth' | null;
   revoked_at: Millis | null;
   ip: string | null;
   user_agent: string | null;
@@ -47,7 +51,7 @@ export interface RecoveryCodesTable {
 
 export interface VerificationCodesTable {
   id: string;
-  purpose: 'verify' | 'reset';
+  purpose: CodePurpose;
   channel: 'email' | 'sms';
   target: string;
   code_hash: string;

@@ -6,6 +6,7 @@ import type { RequestMeta } from '../../platform/http/route-helpers.ts';
 import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import type { Channel } from '../../platform/sender.ts';
 import * as q from './accounts.queries.ts';
+import type { CodePurpose } from './accounts.tables.ts';
 
 // The 6-digit codes sent by email or SMS: sending them (only on a channel that reaches someone) and spending them.
 
@@ -41,41 +42,46 @@ export async function sendCode(
     const user = await q.findUserByLogin(deps.db, body.email ? { email: body.email } : { phone: target });
     if (!user) return { sent: true, expiresInSeconds: CODE_TTL_MS / 1000 };
   }
+  await issueCode(deps, channel, target, body.purpose);
+  return { sent: true, expiresInSeconds: CODE_TTL_MS / 1000 };
+}
+
+const PURPOSE_TEXT: Record<CodePurpose, string> = {
+  verify: '验证 / verification',
+  reset: '重置密码 / password reset',
+  step_up: '安全验证 / security check',
+};
+
+/** Records a fresh code (the earlier ones of the purpose stop working) and sends it; the caller applied the limits. */
+export async function issueCode(deps: Deps, channel: Channel, target: string, purpose: CodePurpose): Promise<void> {
   const code = String(randomInt(deps.random, 1_000_000)).padStart(6, '0');
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
-    await q.invalidateCodes(tx, target, body.purpose, now);
+    await q.invalidateCodes(tx, target, purpose, now);
     await q.insertCode(tx, {
       id: newId('vcd', deps.clock, deps.random),
-      purpose: body.purpose,
+      purpose,
       channel,
       target,
-      code_hash: codeHash(deps, target, body.purpose, code),
+      code_hash: codeHash(deps, target, purpose, code),
       expires_at: now + CODE_TTL_MS,
       created_at: now,
     });
   });
-  const what = body.purpose === 'reset' ? '重置密码 / password reset' : '验证 / verification';
   await deps.sender.send({
     channel,
     to: target,
-    subject: `卡盟 Kameng ${what}`,
+    subject: `卡盟 Kameng ${PURPOSE_TEXT[purpose]}`,
     text: `【卡盟】您的验证码是 ${code}，5 分钟内有效。Your Kameng code is ${code}; it expires in 5 minutes.`,
     sms: { template: 'verification', params: { code } },
   });
-  return { sent: true, expiresInSeconds: CODE_TTL_MS / 1000 };
 }
 
 /**
  * Checks and spends a code: single use, 5 minutes, at most 5 wrong guesses. It runs on its own,
  * before the caller's transaction, so a wrong guess is counted even when the caller fails.
  */
-export async function consumeCode(
-  deps: Deps,
-  target: string,
-  purpose: 'verify' | 'reset',
-  code: string,
-): Promise<void> {
+export async function consumeCode(deps: Deps, target: string, purpose: CodePurpose, code: string): Promise<void> {
   const db = deps.db;
   const now = deps.clock.now();
   const row = await q.findLiveCode(db, target, purpose, now);
