@@ -87,6 +87,19 @@ export const verifyContactBodySchema = z
     path: ['email'],
   });
 
+/** An account made by WeChat or QQ sign-in adds an email or phone (with the code sent to it) and a password. */
+export const addCredentialsBodySchema = z
+  .strictObject({
+    email: emailSchema.optional(),
+    phone: phoneSchema.optional(),
+    code: verificationCodeSchema,
+    password: passwordSchema.optional().describe('required when the account has no password yet'),
+  })
+  .refine((b) => (b.email === undefined) !== (b.phone === undefined), {
+    message: 'give exactly one of email or phone',
+    path: ['email'],
+  });
+
 export const resetPasswordBodySchema = z.strictObject({
   login: z.string().trim().min(1).max(254),
   code: verificationCodeSchema,

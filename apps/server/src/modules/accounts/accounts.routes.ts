@@ -14,6 +14,7 @@ import {
   totpEnrollResponseSchema,
   userSchema,
   verifyContactBodySchema,
+  addCredentialsBodySchema,
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -194,6 +195,20 @@ export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: 'user' },
       },
       async (req) => accounts.verifyContact(deps, requireAuth(req), req.body, metaOf(req)),
+    );
+
+    app.post(
+      '/me/credentials',
+      {
+        schema: {
+          tags: ['me'],
+          summary: 'Add an email or phone (with the code sent to it) and a password to an account made by WeChat/QQ',
+          body: addCredentialsBodySchema,
+          response: { 200: userSchema, ...errorResponses(401, 403, 409, 422) },
+        },
+        config: { auth: 'user', rateLimit: { max: 10, windowMs: MINUTE, by: 'user' } },
+      },
+      async (req) => accounts.addSignInCredentials(deps, requireAuth(req), req.body, metaOf(req)),
     );
 
     app.post(

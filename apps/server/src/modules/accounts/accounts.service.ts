@@ -5,6 +5,7 @@
  */
 export type { RequestMeta } from '../../platform/http/route-helpers.ts';
 export { ensureBootstrapAdmin } from './bootstrap-admin.ts';
+export { addSignInCredentials } from './credentials.ts';
 export { activeOauthClient, listOauthAppViews, updateOauthApp } from './oauth-apps.ts';
 export {
   availableProviders,
