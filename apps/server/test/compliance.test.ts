@@ -8,7 +8,7 @@ const DAY = 24 * 3_600_000;
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('营业执照 scan '.repeat(50))]);
 
 async function upload(t: TestApp, token: string, id: string, body: Buffer, type = 'application/pdf') {
-  return call(t.app, 'PUT', `/api/v1/supplier/qualifications/${id}/document?name=licence.pdf`, {
+  return call(t.app, 'POST', `/api/v1/supplier/qualifications/${id}/document?name=licence.pdf`, {
     token,
     body,
     headers: { 'content-type': type },

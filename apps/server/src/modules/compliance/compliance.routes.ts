@@ -55,7 +55,7 @@ export function complianceRoutes(deps: Deps): FastifyPluginAsyncZod {
         reply.status(201).send(await compliance.createQualification(deps, requireAuth(req), req.body, metaOf(req))),
     );
 
-    app.put(
+    app.post(
       '/supplier/qualifications/:id/document',
       {
         schema: {
