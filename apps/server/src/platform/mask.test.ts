@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskEmail, maskIdNumber, maskName, maskPhone } from './mask.ts';
+import { maskContact, maskEmail, maskIdNumber, maskName, maskPhone } from './mask.ts';
 
 describe('masking personal fields', () => {
   it('keeps the first character of a name', () => {
@@ -16,5 +16,7 @@ describe('masking personal fields', () => {
     expect(maskPhone('13912345678')).toBe('139****5678');
     expect(maskPhone('123')).toBe('****');
     expect(maskEmail('abcdef@qq.com')).toBe('ab***@qq.com');
+    expect(maskContact('QQ 88886666')).toBe('QQ******66');
+    expect(maskContact('wx')).toBe('**');
   });
 });

@@ -27,3 +27,10 @@ export function maskEmail(email: string): string {
   const at = email.indexOf('@');
   return at >= 0 ? `${email.slice(0, Math.min(2, at))}***${email.slice(at)}` : '***';
 }
+
+/** A free-text contact (`QQ 123456`, a WeChat id): its first two and last two characters. */
+export function maskContact(contact: string): string {
+  const chars = [...contact.trim()];
+  if (chars.length <= 4) return '*'.repeat(chars.length);
+  return `${chars.slice(0, 2).join('')}${'*'.repeat(Math.min(chars.length - 4, 6))}${chars.slice(-2).join('')}`;
+}

@@ -255,6 +255,28 @@ function ApplicationQueue() {
   const list = useGet<{ items: SupplierApplicationDto[]; total: number }>(
     withParams('/api/v1/admin/supplier-applications', { status, page, pageSize: 20 }),
   );
+  const tc = useComplianceT();
+  const { modal } = App.useApp();
+  // names and contacts come masked; revealing one is audited
+  const reveal = async (a: SupplierApplicationDto) => {
+    try {
+      const r = await api<{ realName: string; contact: string }>(
+        'POST',
+        `/api/v1/admin/supplier-applications/${encodeURIComponent(a.id)}/reveal`,
+      );
+      modal.info({
+        title: tc('q.revealTitle'),
+        content: (
+          <Descriptions column={1} size="small">
+            <Descriptions.Item label={t('reviews.realName')}>{r.realName}</Descriptions.Item>
+            <Descriptions.Item label={t('reviews.contact')}>{r.contact}</Descriptions.Item>
+          </Descriptions>
+        ),
+      });
+    } catch (err) {
+      message.error(errorText(t, err));
+    }
+  };
   const approve = async (a: SupplierApplicationDto) => {
     setApproving(a.id);
     try {
@@ -323,11 +345,14 @@ function ApplicationQueue() {
           {
             title: t('common.actions'),
             key: 'a',
-            width: 160,
+            width: 240,
             fixed: 'right',
             render: (_, a) =>
               a.status === 'pending' ? (
-                <Space>
+                <Space wrap>
+                  <Button size="small" onClick={() => reveal(a)}>
+                    {tc('q.reveal')}
+                  </Button>
                   <Button size="small" type="primary" loading={approving === a.id} onClick={() => approve(a)}>
                     {t('reviews.approve')}
                   </Button>

@@ -35,6 +35,7 @@ export {
   decideSupplierApplication,
   listApplicationsForReview,
   myApplications,
+  revealApplication,
 } from './supplier-applications.ts';
 export { requireStepUp, sendStepUpCode } from './step-up.ts';
 export { confirmTotp, disableTotp, enrollTotp } from './two-factor.ts';
