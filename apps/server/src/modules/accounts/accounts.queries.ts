@@ -146,6 +146,11 @@ export async function setSessionReauth(
     .execute();
 }
 
+/** The session proved a second factor without a new password confirmation: its step-up window stays as it was. */
+export async function setSessionFactor(db: Executor, id: string, factor: 'totp' | 'sms') {
+  await db.updateTable('sessions').set({ reauth_factor: factor }).where('id', '=', id).execute();
+}
+
 export async function sessionReauth(db: Executor, id: string) {
   return db.selectFrom('sessions').select(['reauth_at', 'reauth_factor']).where('id', '=', id).executeTakeFirst();
 }
