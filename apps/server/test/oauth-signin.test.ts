@@ -107,6 +107,63 @@ for (const provider of ['wechat', 'qq'] as const) {
       expect(pw.status).toBeGreaterThanOrEqual(400);
     });
 
+    it('an account made by sign-in adds an email and a password, then signs in with them and may unbind', async () => {
+      const u = fake.user('李雷');
+      const token = await signInAs(u);
+      const email = `oauth.${provider}.${Date.now()}@example.cn`;
+      expect((await call(t.app, 'POST', '/api/v1/auth/codes', { body: { purpose: 'verify', email } })).status).toBe(
+        202,
+      );
+      const code = /\b(\d{6})\b/.exec(t.sender.last(email)!.text)![1]!;
+      const noPassword = await call(t.app, 'POST', '/api/v1/me/credentials', { token, body: { email, code } });
+      expect(noPassword.status).toBe(400);
+      const weak = await call(t.app, 'POST', '/api/v1/me/credentials', {
+        token,
+        body: { email, code, password: '12345678' },
+      });
+      expect(weak.status).toBe(422);
+      const mass = await call(t.app, 'POST', '/api/v1/me/credentials', {
+        token,
+        body: { email, code, password: 'Oauth-Made-Pass-9', roles: ['admin'] },
+      });
+      expect(mass.status).toBe(400);
+      const wrong = await call(t.app, 'POST', '/api/v1/me/credentials', {
+        token,
+        body: { email, code: code === '000000' ? '111111' : '000000', password: 'Oauth-Made-Pass-9' },
+      });
+      expect(wrong.body.error.code).toBe('CODE_INVALID');
+      const added = await call(t.app, 'POST', '/api/v1/me/credentials', {
+        token,
+        body: { email, code, password: 'Oauth-Made-Pass-9' },
+      });
+      expect(added.status).toBe(200);
+      expect(added.body).toMatchObject({ email, emailVerified: true, roles: ['buyer'] });
+      const replay = await call(t.app, 'POST', '/api/v1/me/credentials', {
+        token,
+        body: { email, code, password: 'Oauth-Made-Pass-9' },
+      });
+      expect(replay.status).toBe(409);
+      const ids = await call(t.app, 'GET', '/api/v1/me/oauth', { token });
+      expect(ids.body.hasPassword).toBe(true);
+      const login = await call(t.app, 'POST', '/api/v1/auth/login', {
+        body: { login: email, password: 'Oauth-Made-Pass-9' },
+      });
+      expect(login.status).toBe(200);
+      expect(login.body.user.id).toBe(added.body.id);
+      // someone else's address cannot be taken over this way
+      const other = await registerAndLogin(t.app);
+      const second = await signInAs(fake.user('韩梅梅'));
+      await call(t.app, 'POST', '/api/v1/auth/codes', { body: { purpose: 'verify', email: other.email } });
+      const theirs = /\b(\d{6})\b/.exec(t.sender.last(other.email)!.text)![1]!;
+      const taken = await call(t.app, 'POST', '/api/v1/me/credentials', {
+        token: second,
+        body: { email: other.email, code: theirs, password: 'Oauth-Made-Pass-9' },
+      });
+      expect(taken.status).toBe(409);
+      expect(taken.body.error.code).toBe('ALREADY_EXISTS');
+      expect((await call(t.app, 'DELETE', `/api/v1/me/oauth/${provider}`, { token })).status).toBe(200);
+    });
+
     it('refuses a forged state, a state from another browser and a reused state, and starts no session', async () => {
       const u = fake.user('李四');
       const forged = await callback(fake.consent(u, callbackUrl), 'forged-state-value-000000000000', 'x');

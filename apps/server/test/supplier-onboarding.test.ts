@@ -64,6 +64,43 @@ describe(`supplier onboarding and operator actions (${dialectName})`, () => {
     expect(approval.ip).toBeTruthy();
   });
 
+  it('operators see the real name and contact masked until they reveal them, audited; the applicant sees his own', async () => {
+    const buyer = await registerAndLogin(t.app);
+    const applied = await call(t.app, 'POST', '/api/v1/supplier/applications', {
+      token: buyer.token,
+      body: { shopName: '实名卡行', contact: 'QQ 88886666', realName: '欧阳娜娜' },
+    });
+    expect(applied.body).toMatchObject({ realName: '欧阳娜娜', contact: 'QQ 88886666' });
+    const list = await call(t.app, 'GET', '/api/v1/admin/supplier-applications?status=pending&pageSize=100', {
+      token: admin,
+    });
+    const row = list.body.items.find((a: { id: string }) => a.id === applied.body.id);
+    expect(row).toMatchObject({ realName: '欧***', contact: 'QQ******66' });
+    expect(JSON.stringify(list.body)).not.toContain('88886666');
+    expect(
+      (
+        await call(t.app, 'POST', `/api/v1/admin/supplier-applications/${applied.body.id}/reveal`, {
+          token: buyer.token,
+        })
+      ).status,
+    ).toBe(403);
+    const revealed = await call(t.app, 'POST', `/api/v1/admin/supplier-applications/${applied.body.id}/reveal`, {
+      token: admin,
+    });
+    expect(revealed.body).toEqual({ realName: '欧阳娜娜', contact: 'QQ 88886666' });
+    const audit = await call(
+      t.app,
+      'GET',
+      `/api/v1/admin/audit-log?objectId=${applied.body.id}&action=supplier_application.reveal`,
+      {
+        token: admin,
+      },
+    );
+    expect(audit.body.total).toBe(1);
+    const mine = await call(t.app, 'GET', '/api/v1/supplier/applications', { token: buyer.token });
+    expect(mine.body.items[0]).toMatchObject({ realName: '欧阳娜娜', contact: 'QQ 88886666' });
+  });
+
   it('rejection needs a reason and is visible to the applicant', async () => {
     const buyer = await registerAndLogin(t.app);
     const applied = await call(t.app, 'POST', '/api/v1/supplier/applications', {

@@ -87,6 +87,19 @@ export const verifyContactBodySchema = z
     path: ['email'],
   });
 
+/** An account made by WeChat or QQ sign-in adds an email or phone (with the code sent to it) and a password. */
+export const addCredentialsBodySchema = z
+  .strictObject({
+    email: emailSchema.optional(),
+    phone: phoneSchema.optional(),
+    code: verificationCodeSchema,
+    password: passwordSchema.optional().describe('required when the account has no password yet'),
+  })
+  .refine((b) => (b.email === undefined) !== (b.phone === undefined), {
+    message: 'give exactly one of email or phone',
+    path: ['email'],
+  });
+
 export const resetPasswordBodySchema = z.strictObject({
   login: z.string().trim().min(1).max(254),
   code: verificationCodeSchema,
@@ -96,11 +109,30 @@ export const resetPasswordBodySchema = z.strictObject({
 export const changePasswordBodySchema = z.strictObject({
   currentPassword: z.string().min(1).max(128),
   newPassword: passwordSchema,
+  totp: z
+    .string()
+    .trim()
+    .min(6)
+    .max(32)
+    .optional()
+    .describe('the second factor, unless confirmed within the step-up window'),
+  smsCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/)
+    .optional()
+    .describe('an SMS step-up code (POST /auth/reauth/sms-code)'),
 });
 
 export const reauthBodySchema = z.strictObject({
   password: z.string().min(1).max(128),
   totp: z.string().trim().min(6).max(32).optional(),
+  smsCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/)
+    .optional()
+    .describe('a code texted by POST /auth/reauth/sms-code, when the rule lets SMS be the second factor'),
 });
 
 export const sessionSchema = z.object({

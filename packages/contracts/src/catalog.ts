@@ -192,6 +192,7 @@ export const productManageSchema = productSchema
     lowStockThreshold: z.number().int().nullable(),
     lowStock: z.boolean(),
     rejectReason: z.string().nullable(),
+    takedownReason: z.string().nullable().describe('why an operator took it down (null: not taken down)'),
     revision: z.number().int().describe('bumped by every change that needs review'),
     reviewedBy: z.string().nullable(),
     reviewedAt: millisSchema.nullable(),

@@ -14,3 +14,4 @@ export * from './reports.ts';
 export * from './sms-gateways.ts';
 export * from './vault.ts';
 export * from './site.ts';
+export * from './compliance.ts';

@@ -2,6 +2,7 @@ import type { KamengModule } from '../platform/module.ts';
 import { accountsModule } from './accounts/accounts.module.ts';
 import { backupsModule } from './backups/backups.module.ts';
 import { catalogModule } from './catalog/catalog.module.ts';
+import { complianceModule } from './compliance/compliance.module.ts';
 import { disputesModule } from './disputes/disputes.module.ts';
 import { ledgerModule } from './ledger/ledger.module.ts';
 import { notifyModule } from './notify/notify.module.ts';
@@ -26,5 +27,6 @@ export const MODULES: readonly KamengModule[] = [
   paymentsModule,
   ordersModule,
   disputesModule,
+  complianceModule,
   backupsModule,
 ];

@@ -18,6 +18,13 @@ export const SETTING_DEFAULTS = {
   'disputes.supplierSuspendScore': 80,
   /** after a password (+ TOTP) confirmation, sensitive actions do not ask again for this long */
   'accounts.stepUpMinutes': 5,
+  /**
+   * The second factor sensitive actions (password change, payout-account change, a large withdrawal) ask for:
+   * TOTP only, TOTP or an SMS code to the verified phone, or SMS first (TOTP for accounts without a verified phone)
+   */
+  'accounts.secondFactor': 'totp' as 'totp' | 'totp_or_sms' | 'sms',
+  /** a withdrawal of at least this much needs a second factor confirmed within the step-up window */
+  'withdrawals.stepUpAboveCents': 100_000,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

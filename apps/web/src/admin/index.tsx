@@ -5,6 +5,7 @@ import {
   CreditCardOutlined,
   DashboardOutlined,
   ExceptionOutlined,
+  FileProtectOutlined,
   GlobalOutlined,
   IdcardOutlined,
   MoneyCollectOutlined,
@@ -12,6 +13,7 @@ import {
   SafetyOutlined,
   SettingOutlined,
   ShoppingOutlined,
+  StopOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { Spin } from 'antd';
@@ -24,6 +26,7 @@ import { useT } from './messages.ts';
 import { useJobsT } from './jobs-messages.ts';
 import { usePaymentsT } from './payments-messages.ts';
 import { useSiteT } from './site-messages.ts';
+import { useComplianceT } from '../compliance/messages.ts';
 
 const Dashboard = lazy(() => import('./dashboard.tsx'));
 const Reviews = lazy(() => import('./reviews.tsx'));
@@ -40,6 +43,8 @@ const Arbitration = lazy(() => import('../disputes/arbitration.tsx'));
 const SiteSettings = lazy(() => import('./site.tsx'));
 const DeadJobs = lazy(() => import('./jobs.tsx'));
 const IdentityProviders = lazy(() => import('./identity-providers.tsx'));
+const QualificationReview = lazy(() => import('../compliance/qualification-review.tsx'));
+const BannedGoods = lazy(() => import('../compliance/banned-goods.tsx'));
 
 const pages: Record<string, () => React.ReactNode> = {
   '/admin': () => <Dashboard />,
@@ -57,6 +62,8 @@ const pages: Record<string, () => React.ReactNode> = {
   '/admin/reconciliation': () => <Reconciliation />,
   '/admin/disputes': () => <Arbitration />,
   '/admin/identity': () => <IdentityProviders />,
+  '/admin/qualifications': () => <QualificationReview />,
+  '/admin/banned-goods': () => <BannedGoods />,
 };
 
 /** The operator console: every /admin/* path; loaded on demand, never part of the storefront's first load. */
@@ -66,6 +73,7 @@ export default function AdminConsole({ path }: { path: string }) {
   const ts = useSiteT();
   const tj = useJobsT();
   const ti = useIdentityT();
+  const tc = useComplianceT();
   // payment channels hold the keys that move money: the server serves them to admins only
   const roles = useSession().me?.roles ?? [];
   const isAdmin = roles.includes('admin');
@@ -75,7 +83,9 @@ export default function AdminConsole({ path }: { path: string }) {
     { path: '/admin', label: t('menu.dashboard'), icon: <DashboardOutlined /> },
     { path: '/admin/reviews', label: t('menu.reviews'), icon: <CheckSquareOutlined /> },
     { path: '/admin/withdrawals', label: t('menu.withdrawals'), icon: <MoneyCollectOutlined /> },
+    { path: '/admin/qualifications', label: tc('menu.qualifications'), icon: <FileProtectOutlined /> },
     { path: '/admin/catalog', label: t('menu.catalog'), icon: <BookOutlined /> },
+    { path: '/admin/banned-goods', label: tc('menu.bannedGoods'), icon: <StopOutlined /> },
     { path: '/admin/users', label: t('menu.users'), icon: <TeamOutlined /> },
     { path: '/admin/orders', label: t('menu.orders'), icon: <ShoppingOutlined /> },
     { path: '/admin/ledger', label: t('menu.ledger'), icon: <MoneyCollectOutlined /> },

@@ -12,6 +12,7 @@ import { api } from '../lib/api.ts';
 import { useT } from './messages.ts';
 import { ReasonModal } from './reason-modal.tsx';
 import { Named } from '../console/named.tsx';
+import { useComplianceT } from '../compliance/messages.ts';
 
 type AppStatus = SupplierApplicationDto['status'];
 type ProductStatus = ProductManageDto['status'];
@@ -43,9 +44,21 @@ function ProductQueue() {
   const [open, setOpen] = useState<ProductManageDto | null>(null);
   const [rejecting, setRejecting] = useState<ProductManageDto | null>(null);
   const [approving, setApproving] = useState<string | null>(null);
+  const [takingDown, setTakingDown] = useState<ProductManageDto | null>(null);
+  const tc = useComplianceT();
   const list = useGet<{ items: ProductManageDto[]; total: number }>(
     withParams('/api/v1/admin/products', { status, page, pageSize: 20 }),
   );
+  const liftTakedown = async (p: ProductManageDto) => {
+    try {
+      await api('DELETE', `/api/v1/admin/products/${encodeURIComponent(p.id)}/takedown`);
+      message.success(tc('t.lifted'));
+      setOpen(null);
+      await invalidate('/api/v1/admin/products');
+    } catch (err) {
+      message.error(errorText(t, err));
+    }
+  };
   const approve = async (p: ProductManageDto) => {
     setApproving(p.id);
     try {
@@ -108,7 +121,12 @@ function ProductQueue() {
             title: t('common.status'),
             dataIndex: 'status',
             width: 100,
-            render: (s: ProductStatus) => <Tag color={PRODUCT_STATUS_COLOR[s]}>{t(`product.${s}`)}</Tag>,
+            render: (s: ProductStatus, p: ProductManageDto) => (
+              <Space size={4} wrap>
+                <Tag color={PRODUCT_STATUS_COLOR[s]}>{t(`product.${s}`)}</Tag>
+                {p.takedownReason !== null && <Tag color="red">{tc('t.takenDown')}</Tag>}
+              </Space>
+            ),
           },
           {
             title: t('reviews.updated'),
@@ -119,10 +137,10 @@ function ProductQueue() {
           {
             title: t('common.actions'),
             key: 'a',
-            width: 170,
+            width: 260,
             fixed: 'right',
             render: (_, p) => (
-              <Space>
+              <Space wrap>
                 {p.status !== 'approved' && (
                   <Button size="small" type="primary" loading={approving === p.id} onClick={() => approve(p)}>
                     {t('reviews.approve')}
@@ -131,6 +149,15 @@ function ProductQueue() {
                 <Button size="small" danger onClick={() => setRejecting(p)}>
                   {p.status === 'approved' ? t('reviews.takeDown') : t('reviews.reject')}
                 </Button>
+                {p.takedownReason === null ? (
+                  <Button size="small" danger type="dashed" onClick={() => setTakingDown(p)}>
+                    {tc('t.takedown')}
+                  </Button>
+                ) : (
+                  <Button size="small" onClick={() => liftTakedown(p)}>
+                    {tc('t.lift')}
+                  </Button>
+                )}
               </Space>
             ),
           },
@@ -165,6 +192,9 @@ function ProductQueue() {
               {open.rejectReason && (
                 <Descriptions.Item label={t('reviews.reason')}>{open.rejectReason}</Descriptions.Item>
               )}
+              {open.takedownReason !== null && (
+                <Descriptions.Item label={tc('t.takenDown')}>{open.takedownReason}</Descriptions.Item>
+              )}
             </Descriptions>
             <Typography.Title level={5} style={{ marginTop: 16 }}>
               {t('reviews.description')}
@@ -196,6 +226,19 @@ function ProductQueue() {
         onClose={() => setRejecting(null)}
         onSubmit={(reason) => (rejecting ? reject(rejecting, reason) : Promise.resolve())}
       />
+      <ReasonModal
+        open={takingDown !== null}
+        title={tc('t.takedownTitle', { title: takingDown?.title ?? '' })}
+        okText={tc('t.takedown')}
+        onClose={() => setTakingDown(null)}
+        onSubmit={async (reason) => {
+          if (!takingDown) return;
+          await api('POST', `/api/v1/admin/products/${encodeURIComponent(takingDown.id)}/takedown`, { reason });
+          message.success(tc('t.takenDownOk'));
+          setOpen(null);
+          await invalidate('/api/v1/admin/products');
+        }}
+      />
     </>
   );
 }
@@ -212,6 +255,28 @@ function ApplicationQueue() {
   const list = useGet<{ items: SupplierApplicationDto[]; total: number }>(
     withParams('/api/v1/admin/supplier-applications', { status, page, pageSize: 20 }),
   );
+  const tc = useComplianceT();
+  const { modal } = App.useApp();
+  // names and contacts come masked; revealing one is audited
+  const reveal = async (a: SupplierApplicationDto) => {
+    try {
+      const r = await api<{ realName: string; contact: string }>(
+        'POST',
+        `/api/v1/admin/supplier-applications/${encodeURIComponent(a.id)}/reveal`,
+      );
+      modal.info({
+        title: tc('q.revealTitle'),
+        content: (
+          <Descriptions column={1} size="small">
+            <Descriptions.Item label={t('reviews.realName')}>{r.realName}</Descriptions.Item>
+            <Descriptions.Item label={t('reviews.contact')}>{r.contact}</Descriptions.Item>
+          </Descriptions>
+        ),
+      });
+    } catch (err) {
+      message.error(errorText(t, err));
+    }
+  };
   const approve = async (a: SupplierApplicationDto) => {
     setApproving(a.id);
     try {
@@ -280,11 +345,14 @@ function ApplicationQueue() {
           {
             title: t('common.actions'),
             key: 'a',
-            width: 160,
+            width: 240,
             fixed: 'right',
             render: (_, a) =>
               a.status === 'pending' ? (
-                <Space>
+                <Space wrap>
+                  <Button size="small" onClick={() => reveal(a)}>
+                    {tc('q.reveal')}
+                  </Button>
                   <Button size="small" type="primary" loading={approving === a.id} onClick={() => approve(a)}>
                     {t('reviews.approve')}
                   </Button>

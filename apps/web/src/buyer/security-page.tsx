@@ -23,7 +23,7 @@ export function SecurityPage() {
   return (
     <Flex vertical gap={12}>
       <Contacts />
-      {hasPassword && <ChangePassword />}
+      {hasPassword ? <ChangePassword /> : <AddCredentials />}
       <TwoFactor />
       <ThirdPartyCard />
       <Sessions />
@@ -161,6 +161,65 @@ function ChangePassword() {
         <Typography.Paragraph type="secondary">{t('security.passwordNote')}</Typography.Paragraph>
         <Button type="primary" htmlType="submit" loading={change.isPending}>
           {t('security.changePassword')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+/** An account made by WeChat/QQ sign-in sets an email or phone (proved by its code) and a password. */
+function AddCredentials() {
+  const t = useBuyerT();
+  const { signedIn } = useSession();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ contact: string; code: string; password: string }>();
+  const [error, setError] = useState<string | null>(null);
+  const which = (c: string) => (c.includes('@') ? { email: c.trim().toLowerCase() } : { phone: c.trim() });
+  const send = async () => {
+    setError(null);
+    try {
+      await api('POST', '/api/v1/auth/codes', { purpose: 'verify', ...which(form.getFieldValue('contact') ?? '') });
+      message.success(t('security.codeSent'));
+    } catch (err) {
+      setError(errorText(t, err));
+    }
+  };
+  const add = async (v: { contact: string; code: string; password: string }) => {
+    setError(null);
+    try {
+      const me = await api<Me>('POST', '/api/v1/me/credentials', {
+        ...which(v.contact),
+        code: v.code.trim(),
+        password: v.password,
+      });
+      signedIn(me);
+      message.success(t('security.credentialsAdded'));
+      await refreshMe(signedIn);
+    } catch (err) {
+      setError(errorText(t, err));
+    }
+  };
+  return (
+    <Card size="small" title={t('security.addCredentials')}>
+      <Typography.Paragraph type="secondary">{t('security.addCredentialsNote')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" requiredMark={false} style={{ maxWidth: 400 }} onFinish={add}>
+        <Form.Item
+          name="contact"
+          label={t('security.contact')}
+          rules={[{ required: true, message: t('validate.required') }]}
+        >
+          <Input maxLength={254} autoComplete="username" />
+        </Form.Item>
+        <Button onClick={send} style={{ marginBottom: 16 }}>
+          {t('security.sendCode')}
+        </Button>
+        <Form.Item name="code" label={t('security.code')} rules={[{ required: true, message: t('validate.required') }]}>
+          <Input maxLength={6} inputMode="numeric" autoComplete="one-time-code" />
+        </Form.Item>
+        <NewPasswordFields name="password" label={t('security.newPassword')} />
+        {error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 16 }} />}
+        <Button type="primary" htmlType="submit">
+          {t('security.addCredentials')}
         </Button>
       </Form>
     </Card>

@@ -2,6 +2,7 @@ import {
   AppstoreOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
+  FileProtectOutlined,
   SendOutlined,
   ShoppingOutlined,
   WalletOutlined,
@@ -11,6 +12,7 @@ import { Spin } from 'antd';
 import { linkTo } from '../lib/router.ts';
 import { ConsoleLayout, type MenuEntry, NotFoundPage, RequireRole } from '../console/layout.tsx';
 import { useDisputesT } from '../disputes/messages.ts';
+import { useComplianceT } from '../compliance/messages.ts';
 import { useT } from './messages.ts';
 
 const Dashboard = lazy(() => import('./dashboard.tsx'));
@@ -20,6 +22,7 @@ const CardKeys = lazy(() => import('./card-keys.tsx'));
 const Orders = lazy(() => import('./orders.tsx'));
 const Money = lazy(() => import('./money.tsx'));
 const Disputes = lazy(() => import('../disputes/supplier-queue.tsx'));
+const Qualifications = lazy(() => import('../compliance/my-qualifications.tsx'));
 
 /** Which page a /supplier/* path shows, and its parameter. */
 function route(path: string): { page: keyof typeof pages; id?: string } | null {
@@ -33,6 +36,7 @@ function route(path: string): { page: keyof typeof pages; id?: string } | null {
   if (path === '/supplier/orders') return { page: 'orders' };
   if (path === '/supplier/delivery') return { page: 'delivery' };
   if (path === '/supplier/money') return { page: 'money' };
+  if (path === '/supplier/qualifications') return { page: 'qualifications' };
   if (path === '/supplier/disputes' || path.startsWith('/supplier/disputes/')) return { page: 'disputes' };
   return null;
 }
@@ -46,12 +50,14 @@ const pages = {
   delivery: () => <Orders queue />,
   money: () => <Money />,
   disputes: () => <Disputes />,
+  qualifications: () => <Qualifications />,
 };
 
 /** The supplier console: every /supplier/* path; loaded on demand, never part of the storefront's first load. */
 export default function SupplierConsole({ path }: { path: string }) {
   const t = useT();
   const td = useDisputesT();
+  const tc = useComplianceT();
   const entries: MenuEntry[] = [
     { path: '/supplier', label: t('menu.dashboard'), icon: <DashboardOutlined /> },
     { path: '/supplier/products', label: t('menu.products'), icon: <AppstoreOutlined /> },
@@ -59,6 +65,7 @@ export default function SupplierConsole({ path }: { path: string }) {
     { path: '/supplier/delivery', label: t('menu.delivery'), icon: <SendOutlined /> },
     { path: '/supplier/money', label: t('menu.money'), icon: <WalletOutlined /> },
     { path: '/supplier/disputes', label: td('menu'), icon: <CustomerServiceOutlined /> },
+    { path: '/supplier/qualifications', label: tc('menu.myQualifications'), icon: <FileProtectOutlined /> },
   ];
   const r = route(path);
   return (

@@ -9,6 +9,7 @@ import { pager, ProductStatusFilter } from '../console/table.tsx';
 import { PRODUCT_STATUS_COLOR } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { linkTo } from '../lib/router.ts';
+import { useComplianceT } from '../compliance/messages.ts';
 import { useT } from './messages.ts';
 import { useOnSale } from './on-sale.ts';
 
@@ -16,6 +17,7 @@ const PAGE_SIZE = 20;
 
 export default function Products() {
   const t = useT();
+  const tc = useComplianceT();
   const { locale } = useI18n();
   const [status, setStatus] = useState<ProductStatus | undefined>();
   const [q, setQ] = useState('');
@@ -108,7 +110,11 @@ export default function Products() {
             key: 'status',
             width: 130,
             render: (_, p) =>
-              p.status === 'rejected' && p.rejectReason ? (
+              p.takedownReason !== null ? (
+                <Tooltip title={tc('t.reason', { reason: p.takedownReason })}>
+                  <Tag color="red">{tc('t.takenDown')}</Tag>
+                </Tooltip>
+              ) : p.status === 'rejected' && p.rejectReason ? (
                 <Tooltip title={t('products.rejectReason', { reason: p.rejectReason })}>
                   <Tag color={PRODUCT_STATUS_COLOR[p.status]}>{t(`product.${p.status}`)}</Tag>
                 </Tooltip>

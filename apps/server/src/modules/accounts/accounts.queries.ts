@@ -133,8 +133,26 @@ export async function touchSession(db: Executor, id: string, now: number) {
   await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
 }
 
-export async function setSessionReauth(db: Executor, id: string, now: number) {
-  await db.updateTable('sessions').set({ reauth_at: now, last_seen_at: now }).where('id', '=', id).execute();
+export async function setSessionReauth(
+  db: Executor,
+  id: string,
+  now: number,
+  factor: 'password' | 'totp' | 'sms' | 'oauth',
+) {
+  await db
+    .updateTable('sessions')
+    .set({ reauth_at: now, reauth_factor: factor, last_seen_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The session proved a second factor without a new password confirmation: its step-up window stays as it was. */
+export async function setSessionFactor(db: Executor, id: string, factor: 'totp' | 'sms') {
+  await db.updateTable('sessions').set({ reauth_factor: factor }).where('id', '=', id).execute();
+}
+
+export async function sessionReauth(db: Executor, id: string) {
+  return db.selectFrom('sessions').select(['reauth_at', 'reauth_factor']).where('id', '=', id).executeTakeFirst();
 }
 
 export async function listSessions(db: Executor, userId: string, now: number) {

@@ -14,6 +14,7 @@ import {
   totpEnrollResponseSchema,
   userSchema,
   verifyContactBodySchema,
+  addCredentialsBodySchema,
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -120,13 +121,30 @@ export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
             200: z.object({
               reauthAt: z.number(),
               stepUpSeconds: z.number().describe('how long sensitive actions go on without asking again'),
+              factor: z.enum(['password', 'totp', 'sms']).describe('the second factor proved (password: none asked)'),
             }),
-            ...errorResponses(401),
+            ...errorResponses(401, 422),
           },
         },
         config: { auth: 'user' },
       },
       async (req) => accounts.reauthenticate(deps, requireAuth(req), req.body, metaOf(req)),
+    );
+
+    app.post(
+      '/auth/reauth/sms-code',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: "Text a step-up code to my verified phone (when the operators' rule lets SMS be the second factor)",
+          response: {
+            200: z.object({ sent: z.literal(true), phone: z.string(), expiresInSeconds: z.number() }),
+            ...errorResponses(401, 409, 422),
+          },
+        },
+        config: { auth: 'user', rateLimit: { max: 5, windowMs: MINUTE, by: 'user' } },
+      },
+      async (req) => accounts.sendStepUpCode(deps, requireAuth(req), metaOf(req)),
     );
 
     app.get(
@@ -177,6 +195,20 @@ export function accountsRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: 'user' },
       },
       async (req) => accounts.verifyContact(deps, requireAuth(req), req.body, metaOf(req)),
+    );
+
+    app.post(
+      '/me/credentials',
+      {
+        schema: {
+          tags: ['me'],
+          summary: 'Add an email or phone (with the code sent to it) and a password to an account made by WeChat/QQ',
+          body: addCredentialsBodySchema,
+          response: { 200: userSchema, ...errorResponses(401, 403, 409, 422) },
+        },
+        config: { auth: 'user', rateLimit: { max: 10, windowMs: MINUTE, by: 'user' } },
+      },
+      async (req) => accounts.addSignInCredentials(deps, requireAuth(req), req.body, metaOf(req)),
     );
 
     app.post(

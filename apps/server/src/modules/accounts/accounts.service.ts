@@ -5,6 +5,7 @@
  */
 export type { RequestMeta } from '../../platform/http/route-helpers.ts';
 export { ensureBootstrapAdmin } from './bootstrap-admin.ts';
+export { addSignInCredentials } from './credentials.ts';
 export { activeOauthClient, listOauthAppViews, updateOauthApp } from './oauth-apps.ts';
 export {
   availableProviders,
@@ -42,7 +43,9 @@ export {
   decideSupplierApplication,
   listApplicationsForReview,
   myApplications,
+  revealApplication,
 } from './supplier-applications.ts';
+export { requireStepUp, sendStepUpCode } from './step-up.ts';
 export { confirmTotp, disableTotp, enrollTotp } from './two-factor.ts';
 export { emailOf, getUser, searchUsers, setRoles, setUserStatus, signupsPerDay } from './users.ts';
 export { consumeCode, sendCode, sendOrderLookupCode } from './verification-codes.ts';

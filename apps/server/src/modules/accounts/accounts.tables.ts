@@ -32,6 +32,8 @@ export interface SessionsTable {
   last_seen_at: Millis;
   expires_at: Millis;
   reauth_at: Millis;
+  /** how the holder last proved it is him: password, totp, sms, oauth (null: before 0018, a password) */
+  reauth_factor: 'password' | 'totp' | 'sms' | 'oauth' | null;
   revoked_at: Millis | null;
   ip: string | null;
   user_agent: string | null;
@@ -45,8 +47,8 @@ export interface RecoveryCodesTable {
   created_at: Millis;
 }
 
-/** what a code proves: an address of one's own, a password reset, or a guest's orders (the orders module) */
-export type CodePurpose = 'verify' | 'reset' | 'order_lookup';
+/** what a code proves: an address of one's own, a password reset, a step-up, or a guest's orders (the orders module) */
+export type CodePurpose = 'verify' | 'reset' | 'step_up' | 'order_lookup';
 
 export interface VerificationCodesTable {
   id: string;

@@ -118,7 +118,7 @@ export async function oauthCallback(
     });
     return { kind: 'totp', ticket, returnTo };
   }
-  return { kind: 'session', ...(await signIn(deps, userId, provider, meta)), returnTo };
+  return { kind: 'session', ...(await signIn(deps, userId, provider, meta, 'oauth')), returnTo };
 }
 
 /** The second step after a third-party sign-in into an account with two-step sign-in. */
@@ -146,12 +146,18 @@ export async function completeOauthTotp(
     throw new AppError('TOTP_INVALID', 'The authenticator code is wrong or was already used');
   }
   await spend(deps, body.ticket, browserNonce, ['totp']);
-  return { ...(await signIn(deps, user.id, row.provider, meta)), returnTo: row.return_to ?? '/' };
+  return { ...(await signIn(deps, user.id, row.provider, meta, 'totp')), returnTo: row.return_to ?? '/' };
 }
 
-async function signIn(deps: Deps, userId: string, provider: OauthProvider, meta: RequestMeta) {
+async function signIn(
+  deps: Deps,
+  userId: string,
+  provider: OauthProvider,
+  meta: RequestMeta,
+  factor: 'oauth' | 'totp',
+) {
   return deps.db.transaction().execute(async (tx) => {
-    const session = await createSession(deps, tx, userId, meta);
+    const session = await createSession(deps, tx, userId, meta, factor);
     await writeAudit(tx, deps, {
       actorId: userId,
       action: 'auth.login',

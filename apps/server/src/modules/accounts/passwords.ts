@@ -8,6 +8,7 @@ import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import * as q from './accounts.queries.ts';
 import { isCommonPassword } from './common-passwords.ts';
 import { createSession, type LoginResult } from './sessions.ts';
+import { factorsFor, proveSecondFactor, requireStepUp } from './step-up.ts';
 import { parseLogin, passwordMatches, toUserDto } from './users.ts';
 import { consumeCode, requireChannel } from './verification-codes.ts';
 
@@ -26,7 +27,7 @@ export async function hashPassword(deps: Deps, password: string, context: (strin
 export async function changePassword(
   deps: Deps,
   auth: AuthContext,
-  body: { currentPassword: string; newPassword: string },
+  body: { currentPassword: string; newPassword: string; totp?: string | undefined; smsCode?: string | undefined },
   meta: RequestMeta,
 ): Promise<LoginResult> {
   await deps.limiter.consume(`chpw:user:${auth.userId}`, { max: 10, windowMs: 15 * MINUTE }, 'password changes');
@@ -34,6 +35,10 @@ export async function changePassword(
   if (!user || !(await passwordMatches(body.currentPassword, user.password_hash))) {
     throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong');
   }
+  // the second factor: given here, or confirmed within the step-up window (a sign-in with it counts)
+  if (body.totp || body.smsCode || (await factorsFor(deps, user)).length === 0)
+    await proveSecondFactor(deps, user, body);
+  else await requireStepUp(deps, auth);
   const hash = await hashPassword(deps, body.newPassword, [user.email, user.phone]);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {

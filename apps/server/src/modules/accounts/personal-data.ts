@@ -52,7 +52,7 @@ export async function exportMyData(deps: Deps, auth: AuthContext): Promise<Recor
       nickname: i.nickname,
       createdAt: i.created_at,
     })),
-    supplierApplications: applications.map(toApplicationDto),
+    supplierApplications: applications.map((a) => toApplicationDto(a, 'owner')),
     ...sections,
   };
 }

@@ -11,6 +11,7 @@ import type { RequestMeta } from '../../platform/http/route-helpers.ts';
 import { HOUR, MINUTE } from '../../platform/rate-limit.ts';
 import { getSetting } from '../../platform/settings.ts';
 import * as q from './accounts.queries.ts';
+import { proveSecondFactor } from './step-up.ts';
 import { checkSecondFactor } from './totp.ts';
 import { parseLogin, passwordMatches, toUserDto } from './users.ts';
 
@@ -40,6 +41,7 @@ export async function createSession(
   db: Executor,
   userId: string,
   meta: RequestMeta,
+  factor: 'password' | 'totp' | 'sms' | 'oauth' = 'password',
 ): Promise<{ token: string; csrfToken: string; expiresAt: number }> {
   const now = deps.clock.now();
   const token = newToken(deps.random, 32);
@@ -53,6 +55,7 @@ export async function createSession(
     last_seen_at: now,
     expires_at: expiresAt,
     reauth_at: now,
+    reauth_factor: factor,
     revoked_at: null,
     ip: meta.ip,
     user_agent: meta.userAgent?.slice(0, 300) ?? null,
@@ -94,7 +97,7 @@ export async function login(
     }
   }
   return deps.db.transaction().execute(async (tx) => {
-    const session = await createSession(deps, tx, user.id, meta);
+    const session = await createSession(deps, tx, user.id, meta, user.totp_enabled_at !== null ? 'totp' : 'password');
     await writeAudit(tx, deps, {
       actorId: user.id,
       action: 'auth.login',
@@ -191,9 +194,9 @@ export async function requireRecentAuth(deps: Deps, auth: AuthContext): Promise<
 export async function reauthenticate(
   deps: Deps,
   auth: AuthContext,
-  body: { password: string; totp?: string | undefined },
+  body: { password: string; totp?: string | undefined; smsCode?: string | undefined },
   meta: RequestMeta,
-): Promise<{ reauthAt: number; stepUpSeconds: number }> {
+): Promise<{ reauthAt: number; stepUpSeconds: number; factor: 'password' | 'totp' | 'sms' }> {
   await deps.limiter.consume(
     `reauth:user:${auth.userId}`,
     { max: 10, windowMs: 15 * MINUTE },
@@ -203,21 +206,18 @@ export async function reauthenticate(
   if (!user || !(await passwordMatches(body.password, user.password_hash))) {
     throw new AppError('INVALID_CREDENTIALS', 'Wrong password');
   }
-  if (user.totp_enabled_at !== null) {
-    if (!body.totp) throw new AppError('TOTP_REQUIRED', 'Enter the code from your authenticator app');
-    if (!(await checkSecondFactor(deps, user, body.totp)))
-      throw new AppError('TOTP_INVALID', 'The authenticator code is wrong');
-  }
+  const factor = await proveSecondFactor(deps, user, body);
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
-    await q.setSessionReauth(tx, auth.sessionId, now);
+    await q.setSessionReauth(tx, auth.sessionId, now, factor);
     await writeAudit(tx, deps, {
       actorId: auth.userId,
       action: 'auth.reauth',
       objectType: 'session',
       objectId: auth.sessionId,
       ip: meta.ip,
+      details: { factor },
     });
   });
-  return { reauthAt: now, stepUpSeconds: (await getSetting(deps.db, 'accounts.stepUpMinutes')) * 60 };
+  return { reauthAt: now, stepUpSeconds: (await getSetting(deps.db, 'accounts.stepUpMinutes')) * 60, factor };
 }

@@ -80,6 +80,20 @@ export function supplierApplicationRoutes(deps: Deps): FastifyPluginAsyncZod {
     );
 
     app.post(
+      '/admin/supplier-applications/:id/reveal',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: "The applicant's real name and contact in full (audited); lists show them masked",
+          params: idParams,
+          response: { 200: z.object({ realName: z.string(), contact: z.string() }), ...errorResponses(401, 403, 404) },
+        },
+        config: { auth: operators, rateLimit: { max: 60, windowMs: MINUTE, by: 'user' } },
+      },
+      async (req) => accounts.revealApplication(deps, requireAuth(req), req.params.id, metaOf(req)),
+    );
+
+    app.post(
       '/admin/supplier-applications/:id/reject',
       {
         schema: {

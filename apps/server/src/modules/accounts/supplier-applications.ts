@@ -5,17 +5,19 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { RequestMeta } from '../../platform/http/route-helpers.ts';
+import { maskContact, maskName } from '../../platform/mask.ts';
 import * as q from './accounts.queries.ts';
 
 // A buyer applies to become a supplier; an operator approves (granting the role) or rejects.
 
-export function toApplicationDto(a: q.ApplicationRow) {
+/** The applicant sees his own details; operators see the real name and contact masked until they reveal them. */
+export function toApplicationDto(a: q.ApplicationRow, shown: 'owner' | 'masked' = 'masked') {
   return {
     id: a.id,
     userId: a.user_id,
     shopName: a.shop_name,
-    contact: a.contact,
-    realName: a.real_name,
+    contact: shown === 'owner' ? a.contact : maskContact(a.contact),
+    realName: shown === 'owner' ? a.real_name : maskName(a.real_name),
     note: a.note,
     status: a.status,
     reason: a.reason,
@@ -57,7 +59,7 @@ export async function applyForSupplier(
         objectId: id,
         ip: meta.ip,
       });
-      return toApplicationDto(row);
+      return toApplicationDto(row, 'owner');
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'You already have an application under review');
@@ -67,7 +69,7 @@ export async function applyForSupplier(
 
 export async function myApplications(deps: Deps, auth: AuthContext) {
   const { rows } = await q.listApplications(deps.db, { userId: auth.userId, limit: 50, offset: 0 });
-  return rows.map(toApplicationDto);
+  return rows.map((r) => toApplicationDto(r, 'owner'));
 }
 
 export async function listApplicationsForReview(
@@ -79,7 +81,7 @@ export async function listApplicationsForReview(
     limit: f.pageSize,
     offset: (f.page - 1) * f.pageSize,
   });
-  return { items: rows.map(toApplicationDto), total };
+  return { items: rows.map((r) => toApplicationDto(r)), total };
 }
 
 export async function decideSupplierApplication(
@@ -111,4 +113,19 @@ export async function decideSupplierApplication(
     });
     return toApplicationDto((await q.findApplication(tx, id))!);
   });
+}
+
+/** The applicant's real name and contact in full, for an operator; every reveal is audited. */
+export async function revealApplication(deps: Deps, auth: AuthContext, id: string, meta: RequestMeta) {
+  const app = await q.findApplication(deps.db, id);
+  if (!app) throw new AppError('NOT_FOUND', 'No such application');
+  await writeAudit(deps.db, deps, {
+    actorId: auth.userId,
+    action: 'supplier_application.reveal',
+    objectType: 'supplier_application',
+    objectId: id,
+    ip: meta.ip,
+    details: { userId: app.user_id },
+  });
+  return { realName: app.real_name, contact: app.contact };
 }

@@ -52,6 +52,8 @@ export async function confirmTotp(deps: Deps, auth: AuthContext, code: string, m
   });
   await deps.db.transaction().execute(async (tx) => {
     await q.updateUser(tx, user.id, { totp_enabled_at: now, updated_at: now });
+    // the code just given proves the factor for this session's step-up window (opened by its password)
+    await q.setSessionFactor(tx, auth.sessionId, 'totp');
     await q.replaceRecoveryCodes(
       tx,
       user.id,

@@ -42,8 +42,7 @@ export async function sendCode(
     const user = await q.findUserByLogin(deps.db, body.email ? { email: body.email } : { phone: target });
     if (!user) return { sent: true, expiresInSeconds: CODE_TTL_MS / 1000 };
   }
-  const what = body.purpose === 'reset' ? '重置密码 / password reset' : '验证 / verification';
-  await issueCode(deps, target, channel, body.purpose, what);
+  await issueCode(deps, channel, target, body.purpose);
   return { sent: true, expiresInSeconds: CODE_TTL_MS / 1000 };
 }
 
@@ -62,12 +61,19 @@ export async function sendOrderLookupCode(
   await deps.limiter.consume(`code:ip:${meta.ip}`, { max: 20, windowMs: HOUR }, 'code requests');
   await deps.limiter.consume(`code:target:${email}`, { max: 1, windowMs: MINUTE }, 'codes to this address');
   await deps.limiter.consume(`code:target-day:${email}`, { max: 10, windowMs: 24 * HOUR }, 'codes to this address');
-  if (send) await issueCode(deps, email, 'email', 'order_lookup', '查询订单 / order lookup');
+  if (send) await issueCode(deps, 'email', email, 'order_lookup');
   return { sent: true, expiresInSeconds: CODE_TTL_MS / 1000 };
 }
 
-/** Records a new code for `target` (earlier live ones for the same purpose stop working) and sends it. */
-async function issueCode(deps: Deps, target: string, channel: Channel, purpose: CodePurpose, what: string) {
+const PURPOSE_TEXT: Record<CodePurpose, string> = {
+  verify: '验证 / verification',
+  reset: '重置密码 / password reset',
+  step_up: '安全验证 / security check',
+  order_lookup: '查询订单 / order lookup',
+};
+
+/** Records a fresh code (the earlier ones of the purpose stop working) and sends it; the caller applied the limits. */
+export async function issueCode(deps: Deps, channel: Channel, target: string, purpose: CodePurpose): Promise<void> {
   const code = String(randomInt(deps.random, 1_000_000)).padStart(6, '0');
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
@@ -85,7 +91,7 @@ async function issueCode(deps: Deps, target: string, channel: Channel, purpose: 
   await deps.sender.send({
     channel,
     to: target,
-    subject: `卡盟 Kameng ${what}`,
+    subject: `卡盟 Kameng ${PURPOSE_TEXT[purpose]}`,
     text: `【卡盟】您的验证码是 ${code}，5 分钟内有效。Your Kameng code is ${code}; it expires in 5 minutes.`,
     sms: { template: 'verification', params: { code } },
   });

@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/database.ts';
+import type { Deps } from '../../platform/deps.ts';
 import { defineHook } from '../../platform/hooks.ts';
 
 /** How many keys each of `productIds` has available to sell (products without any are left out). */
@@ -17,5 +18,25 @@ export const stockCounts = defineHook<StockCounts>('catalog.stockCounts');
  */
 export const supplierSuspended = defineHook<(db: Executor, supplierId: string) => Promise<boolean>>(
   'catalog.supplierSuspended',
+  { required: false },
+);
+
+/** A listing as it will be after a create, an edit or a return to sale, for the checks of a higher module. */
+export interface ListingDraft {
+  supplierId: string;
+  categoryId: string;
+  /** the category and its ancestors, the category itself first */
+  categoryPath: string[];
+  title: string;
+  /** the description as plain text */
+  text: string;
+}
+
+/**
+ * Compliance's say on a listing (banned goods, a qualification the category requires): the provider throws
+ * an AppError to refuse. Optional: without a provider every listing passes.
+ */
+export const listingCheck = defineHook<(db: Executor, deps: Deps, listing: ListingDraft) => Promise<void>>(
+  'catalog.listingCheck',
   { required: false },
 );

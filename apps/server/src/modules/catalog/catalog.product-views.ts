@@ -94,6 +94,7 @@ export function toManageDto(r: q.ProductRow, stock: number | null): ProductManag
     lowStockThreshold: r.low_stock_threshold,
     lowStock: stock !== null && r.low_stock_threshold !== null && stock <= r.low_stock_threshold,
     rejectReason: r.reject_reason,
+    takedownReason: r.taken_down_at !== null ? r.takedown_reason : null,
     revision: r.revision,
     reviewedBy: r.reviewed_by,
     reviewedAt: r.reviewed_at,

@@ -14,6 +14,7 @@ import { findBannedWords, sanitizeDescription, textOf } from './catalog.content.
 import { GOODS_TYPE_MODE, type PriceTierValue, parseTiers, toManageDto } from './catalog.product-views.ts';
 import * as q from './catalog.queries.ts';
 import { stockOf } from './catalog.stock.ts';
+import { listingCheck } from './catalog.hooks.ts';
 import { refuseWhileSuspended } from './catalog.suspension.ts';
 import type { DeliveryMode, ProductStatus } from './catalog.tables.ts';
 
@@ -71,6 +72,22 @@ async function checkBannedWords(db: Executor, title: string, descriptionHtml: st
       : []),
   ];
   throw new AppError('UNPROCESSABLE', `Remove the banned words: ${found.join(', ')}`, { words: found, issues });
+}
+
+/** The higher modules' checks (banned goods, qualifications), on the listing as it will be. */
+async function checkListing(
+  db: Executor,
+  deps: Deps,
+  l: { supplierId: string; categoryId: string; title: string; descriptionHtml: string },
+): Promise<void> {
+  if (!deps.hooks.has(listingCheck)) return;
+  await deps.hooks.get(listingCheck)(db, deps, {
+    supplierId: l.supplierId,
+    categoryId: l.categoryId,
+    categoryPath: await categoryPath(db, l.categoryId),
+    title: l.title,
+    text: textOf(l.descriptionHtml),
+  });
 }
 
 async function checkCategoryFits(db: Executor, categoryId: string, mode: DeliveryMode): Promise<void> {
@@ -140,12 +157,21 @@ export async function createProduct(
     reviewed_at: null,
     sales_count: 0,
     cover_file: null,
+    takedown_reason: null,
+    taken_down_at: null,
+    taken_down_by: null,
     created_at: now,
     updated_at: now,
   };
   await deps.db.transaction().execute(async (tx) => {
     await checkBannedWords(tx, row.title, row.description_html);
     await checkCategoryFits(tx, row.category_id, row.delivery_mode);
+    await checkListing(tx, deps, {
+      supplierId: auth.userId,
+      categoryId: row.category_id,
+      title: row.title,
+      descriptionHtml: row.description_html,
+    });
     await q.insertProduct(tx, row);
     await writeAudit(tx, deps, {
       actorId: auth.userId,
@@ -187,7 +213,17 @@ export async function updateProduct(
       tx.selectFrom('products').selectAll().where('id', '=', id),
     ).executeTakeFirst();
     if (!locked || locked.supplier_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such product');
-    if (body.onSale === true && locked.on_sale !== 1) await refuseWhileSuspended(tx, deps, auth.userId);
+    const backOnSale = body.onSale === true && locked.on_sale !== 1;
+    if (backOnSale && locked.taken_down_at !== null) {
+      throw new AppError(
+        'TAKEN_DOWN',
+        'An operator took this product down; it stays off sale until the operator lifts it',
+        {
+          reason: locked.takedown_reason,
+        },
+      );
+    }
+    if (backOnSale) await refuseWhileSuspended(tx, deps, auth.userId);
     const before = locked;
     const beforeTiers = parseTiers(before.price_tiers);
     const mode = body.deliveryMode ?? before.delivery_mode;
@@ -224,6 +260,14 @@ export async function updateProduct(
     }
     if (categoryId !== before.category_id || mode !== before.delivery_mode) {
       await checkCategoryFits(tx, categoryId, mode);
+    }
+    if (
+      backOnSale ||
+      categoryId !== before.category_id ||
+      title !== before.title ||
+      descriptionHtml !== before.description_html
+    ) {
+      await checkListing(tx, deps, { supplierId: auth.userId, categoryId, title, descriptionHtml });
     }
 
     const patch: Partial<q.ProductRow> = {

@@ -16,6 +16,7 @@ import {
   productSearchResultSchema,
   rejectProductBodySchema,
   setBannedWordsBodySchema,
+  takedownBodySchema,
   updateCategoryBodySchema,
   updateProductBodySchema,
 } from '@kameng/contracts';
@@ -330,6 +331,35 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: operators },
       },
       async (req) => catalog.setBannedWords(deps, requireAuth(req), req.body.words, metaOf(req)),
+    );
+
+    app.post(
+      '/admin/products/:id/takedown',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Take a product down (违规下架) with a reason the supplier sees; he cannot put it back on sale',
+          params: idParams,
+          body: takedownBodySchema,
+          response: { 200: productManageSchema, ...errorResponses(401, 403, 404, 409) },
+        },
+        config: { auth: operators },
+      },
+      async (req) => catalog.takeDownProduct(deps, requireAuth(req), req.params.id, req.body.reason, metaOf(req)),
+    );
+
+    app.delete(
+      '/admin/products/:id/takedown',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Lift a takedown; the supplier may then put the product back on sale',
+          params: idParams,
+          response: { 200: productManageSchema, ...errorResponses(401, 403, 404, 409) },
+        },
+        config: { auth: operators },
+      },
+      async (req) => catalog.liftTakedown(deps, requireAuth(req), req.params.id, metaOf(req)),
     );
 
     await app.register(carouselRoutes(deps));

@@ -5,8 +5,9 @@
 export { unitPriceCents } from '@kameng/contracts';
 export { invalidateCatalogCache, invalidateCatalogProducts } from './catalog.cache.ts';
 export { categoryPath, categoryTree, createCategory, deleteCategory, updateCategory } from './catalog.categories.ts';
+export { findBannedWords, textOf } from './catalog.content.ts';
 export { detectImage, MAX_COVER_BYTES, readUpload, uploadCover } from './catalog.covers.ts';
-export { stockCounts, supplierSuspended } from './catalog.hooks.ts';
+export { type ListingDraft, listingCheck, stockCounts, supplierSuspended } from './catalog.hooks.ts';
 export { getProductsForOrder, type ProductForOrder } from './catalog.product-views.ts';
 export { createProduct, getMyProduct, myProducts, updateProduct } from './catalog.products.ts';
 export {
@@ -19,3 +20,4 @@ export {
 export { recordSale, returnManualStock, takeManualStock } from './catalog.stock.ts';
 export { productDetail, searchProducts } from './catalog.storefront.ts';
 export { isSuspended, putBackOnSale, takeSupplierOffSale } from './catalog.suspension.ts';
+export { liftTakedown, takeDownProduct, takeOffSaleInCategories, withDescendants } from './catalog.takedown.ts';

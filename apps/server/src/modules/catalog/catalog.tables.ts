@@ -43,6 +43,10 @@ export interface ProductsTable {
   reviewed_at: Millis | null;
   sales_count: number;
   cover_file: string | null;
+  /** an operator's takedown (违规下架): off sale until an operator lifts it */
+  takedown_reason: string | null;
+  taken_down_at: Millis | null;
+  taken_down_by: string | null;
   created_at: Millis;
   updated_at: Millis;
 }

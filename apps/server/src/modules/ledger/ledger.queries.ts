@@ -479,3 +479,17 @@ export async function deleteRate(db: Executor, scope: CommissionScope, scopeId: 
     .executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
+
+/** The journal entries booked against these references (an order, its payments, its refunds) with their postings. */
+export async function entriesOfRefs(db: Executor, refIds: string[]) {
+  if (refIds.length === 0) return [];
+  return db
+    .selectFrom('journal_entries as e')
+    .innerJoin('postings as p', 'p.entry_id', 'e.id')
+    .select(['e.id as entry_id', 'e.kind', 'e.ref_type', 'e.ref_id', 'e.created_at', 'p.account_id', 'p.amount_cents'])
+    .where('e.ref_id', 'in', refIds)
+    .orderBy('e.created_at')
+    .orderBy('e.id')
+    .orderBy('p.id')
+    .execute();
+}

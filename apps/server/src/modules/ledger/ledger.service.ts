@@ -37,4 +37,5 @@ export {
   myWalletPostings,
   mySupplierBalance,
   mySupplierPostings,
+  postingsOfRefs,
 } from './statements.ts';

@@ -151,3 +151,16 @@ export async function dailySummary(deps: Deps, date: string) {
     },
   };
 }
+
+/** Every posting booked against these references, oldest first (the traceability export of an order). */
+export async function postingsOfRefs(db: Executor, refIds: string[]) {
+  return (await q.entriesOfRefs(db, refIds)).map((r) => ({
+    entryId: r.entry_id,
+    kind: r.kind,
+    refType: r.ref_type,
+    refId: r.ref_id,
+    accountId: r.account_id,
+    amountCents: Number(r.amount_cents),
+    at: Number(r.created_at),
+  }));
+}

@@ -9,7 +9,13 @@ import { AppError } from '../../platform/http/errors.ts';
 import { claimOf, type Idempotent, idempotently } from '../../platform/idempotency.ts';
 import { type Rotation, reseal } from '../../platform/master-key.ts';
 import { getSetting } from '../../platform/settings.ts';
-import { type RequestMeta, requireRecentAuth, shopNamesOf, suppliersByShopName } from '../accounts/accounts.service.ts';
+import {
+  type RequestMeta,
+  requireRecentAuth,
+  requireStepUp,
+  shopNamesOf,
+  suppliersByShopName,
+} from '../accounts/accounts.service.ts';
 import * as q from './withdrawals.queries.ts';
 import type { WithdrawalStatus } from './ledger.tables.ts';
 import { PAYOUTS_EXTERNAL, supplierAccounts } from './account-ids.ts';
@@ -54,7 +60,7 @@ export async function createPayoutAccount(
   body: CreatePayoutAccountBody,
   meta: RequestMeta,
 ): Promise<PayoutAccountDto> {
-  await requireRecentAuth(deps, auth);
+  await requireStepUp(deps, auth);
   const id = newId('pya', deps.clock, deps.random);
   const row: q.PayoutAccountRow = {
     id,
@@ -140,6 +146,8 @@ export async function requestWithdrawal(
   // the supplier guard already demands it; money leaving says so again where it happens
   if (!auth.twoFactor) throw new AppError('TWO_FACTOR_REQUIRED', 'Turn on two-factor sign-in before withdrawing');
   await requireRecentAuth(deps, auth);
+  // a large one needs the second factor the operators' rule names (TOTP or an SMS code), not a password alone
+  if (body.amountCents >= (await getSetting(deps.db, 'withdrawals.stepUpAboveCents'))) await requireStepUp(deps, auth);
   const id = newId('wdr', deps.clock, deps.random);
   const now = deps.clock.now();
   const accounts = supplierAccounts(auth.userId);

@@ -113,7 +113,7 @@ export async function createOrder(
     deps,
     claim,
     (id) => replay(deps, id),
-    (remember) => placeOrder(deps, auth, input, remember),
+    (remember) => placeOrder(deps, auth, input, remember, ip),
   );
   return { ...r.value, replayed: r.replayed };
 }
@@ -123,6 +123,7 @@ async function placeOrder(
   auth: AuthContext | null,
   input: CreateOrderInput,
   remember: Remember,
+  ip: string,
 ): Promise<{ order: OrderView; payment: PaymentView }> {
   const productIds = [...new Set(input.items.map((i) => i.productId))];
   if (productIds.length !== input.items.length) {
@@ -170,6 +171,7 @@ async function placeOrder(
       needs_attention: 0,
       window_extension_ms: 0,
       device_hash: input.deviceHash ?? null,
+      created_ip: ip,
       created_at: now,
       updated_at: now,
     };

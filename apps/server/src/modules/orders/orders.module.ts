@@ -4,6 +4,7 @@ import * as m0016 from './migrations/0016-after-sales.ts';
 import * as m0005 from './migrations/0005-orders.ts';
 import { personalDataSection } from '../accounts/accounts.hooks.ts';
 import * as m0015 from './migrations/0015-idempotency-and-export-indexes.ts';
+import * as m0018 from './migrations/0018-order-origin.ts';
 import { paymentPaid, paymentRefund } from '../payments/payments.hooks.ts';
 import { orderPaid } from './orders.checkout.ts';
 import { ordersMetrics } from './orders.metrics.ts';
@@ -19,6 +20,7 @@ export const ordersModule: KamengModule = {
     '0005-orders': m0005,
     '0015-idempotency-and-export-indexes': m0015,
     '0016-after-sales': m0016,
+    '0018-order-origin': m0018,
   },
   routes: [{ plugin: ordersRoutes }],
   jobs: ordersJobs,

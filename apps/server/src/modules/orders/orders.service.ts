@@ -26,6 +26,7 @@ export {
   lookupGuestOrdersByCode,
   sendGuestLookupCode,
   type OrderView,
+  orderRecord,
   revealOrderKeys,
   searchOrders,
 } from './orders.views.ts';

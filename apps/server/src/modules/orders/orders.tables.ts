@@ -32,6 +32,8 @@ export interface OrdersTable {
   window_extension_ms: number;
   /** keyed hash of the buyer's device (user agent, fingerprint header, /24): a bad-faith signal (0016) */
   device_hash: string | null;
+  /** the client address the order was placed from (null: placed before 0018) */
+  created_ip: string | null;
   created_at: Millis;
   updated_at: Millis;
 }

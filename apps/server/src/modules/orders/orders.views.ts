@@ -1,6 +1,7 @@
 /** What buyers, suppliers and operators see of orders, and the lookups that find them. */
 import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { decrypt, deriveKey } from '../../platform/crypto.ts';
+import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { type Rotation, reseal } from '../../platform/master-key.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
@@ -258,4 +259,12 @@ async function orderPage(deps: Deps, f: q.OrderFilter, buyer: BuyerShown) {
   );
   const views = rows.map((r) => toView(r, items.get(r.id) ?? []));
   return { items: await withNames(deps, rows, views, buyer), total };
+}
+
+/** An order's own record, as stored, with its items and transitions (the traceability export of compliance). */
+export async function orderRecord(db: Executor, orderId: string) {
+  const order = await q.findOrder(db, orderId);
+  if (!order) throw new AppError('NOT_FOUND', 'No such order');
+  const [items, events] = await Promise.all([q.itemsOf(db, orderId), q.eventsOf(db, orderId)]);
+  return { order, items, events };
 }

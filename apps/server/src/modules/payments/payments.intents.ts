@@ -141,6 +141,12 @@ export async function latestPaymentForOrder(db: Executor, orderId: string): Prom
   return (await q.paymentsForOrder(db, orderId)).at(-1);
 }
 
+/** Every payment of an order, oldest first, with its refunds (the traceability export). */
+export async function paymentTrailOfOrder(db: Executor, orderId: string) {
+  const [payments, refunds] = await Promise.all([q.paymentsForOrder(db, orderId), q.refundsForOrder(db, orderId)]);
+  return { payments, refunds };
+}
+
 export async function paidPaymentForOrder(db: Executor, orderId: string): Promise<q.PaymentRow | undefined> {
   const rows = await q.paymentsForOrder(db, orderId);
   return rows.find((p) => p.status === 'paid');

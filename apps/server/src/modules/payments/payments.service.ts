@@ -11,6 +11,7 @@ export {
   type PaidOutcome,
   paidPaymentForOrder,
   paymentRef,
+  paymentTrailOfOrder,
   settlePaid,
 } from './payments.intents.ts';
 export {

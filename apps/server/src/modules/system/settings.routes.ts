@@ -55,6 +55,8 @@ const settingsSchema = z.object({
   'disputes.supplierDelayScore': z.number().int().min(1).max(101),
   'disputes.supplierSuspendScore': z.number().int().min(1).max(101),
   'accounts.stepUpMinutes': z.number().int().min(1).max(60),
+  'accounts.secondFactor': z.enum(['totp', 'totp_or_sms', 'sms']),
+  'withdrawals.stepUpAboveCents': z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
 
 async function readAll(deps: Deps) {
