@@ -44,6 +44,8 @@ export interface LoadResult {
   /** purchase: POST → keys visible, ms */
   visible?: { p50: number; p95: number; p99: number; max: number };
   undelivered?: number;
+  /** autocannon: requests still unanswered STUCK_MS after the run ended (their wait counts as their latency) */
+  unanswered?: number;
   /** flash: one entry per buyer index */
   outcomes?: { i: number; status: number; orderId?: string; code?: string; atMs: number }[];
 }
@@ -277,6 +279,7 @@ async function autocannonLoad(j: Exclude<LoadJob, { kind: 'purchase' }>): Promis
     // so they and the requests stuck at the end overlap: the larger of the two counts
     errors: unexpected + Math.max(result.errors, stuck),
     statuses,
+    unanswered: stuck,
     ...(j.kind === 'mixed' ? { completed } : {}),
     ...(j.kind === 'flash' ? { outcomes } : {}),
   };

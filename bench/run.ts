@@ -22,6 +22,7 @@ import {
   prepareBaseline,
   purchase,
   QUICK,
+  raw,
   SCENARIOS,
   type ScenarioName,
   type ScenarioResult,
@@ -78,6 +79,7 @@ try {
     ['mixed-1000', mixed],
     ['flash-sale', flashSale],
     ['import', importScenario],
+    ['raw', raw],
   ];
   for (const [name, fn] of order) {
     if (!selected.includes(name)) continue;
@@ -117,6 +119,7 @@ const summary = results.map((r) => ({
     p50: spread(r.runs.map((m) => m.p50)),
     p95: spread(r.runs.map((m) => m.p95)),
     p99: spread(r.runs.map((m) => m.p99)),
+    max: spread(r.runs.map((m) => m.max ?? Number.NaN)),
     errors: spread(r.runs.map((m) => m.errors)),
     peakRssMb: spread(r.runs.map((m) => m.peakRssMb)),
   },
