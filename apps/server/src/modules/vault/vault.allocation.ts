@@ -1,6 +1,7 @@
 import { decrypt } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
+import { changeKeyStock } from '../catalog/catalog.service.ts';
 import { batchKeys } from './vault.data-keys.ts';
 import { noteFirstReveal } from './vault.key-history.ts';
 import { checkLowStock } from './vault.low-stock.ts';
@@ -17,12 +18,26 @@ export async function reserveKeys(
   if (ids.length < r.quantity) return { ok: false, available: ids.length };
   const n = await q.reserve(tx, ids, r.orderId, deps.clock.now());
   if (n !== ids.length) throw new Error('reserved keys changed under a lock');
+  await changeKeyStock(tx, r.productId, -n);
   await checkLowStock(tx, deps, r.productId, r.lowStockThreshold);
   return { ok: true, keyIds: ids };
 }
 
 export async function releaseKeys(tx: Executor, _deps: Deps, orderId: string): Promise<number> {
-  return q.release(tx, orderId);
+  return countInStock(tx, await q.release(tx, orderId), +1);
+}
+
+/**
+ * Moves the products' stock counters by the keys that just became available (+1) or stopped being (-1), in
+ * the caller's transaction; returns how many keys in all.
+ */
+export async function countInStock(tx: Executor, byProduct: ReadonlyMap<string, number>, sign: 1 | -1): Promise<number> {
+  let n = 0;
+  for (const [productId, k] of [...byProduct].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    await changeKeyStock(tx, productId, sign * k);
+    n += k;
+  }
+  return n;
 }
 
 export async function markKeysSold(tx: Executor, deps: Deps, orderId: string): Promise<number> {
@@ -49,9 +64,4 @@ export async function revealKeysForOrder(db: Executor, deps: Deps, orderId: stri
     if (!dek) throw new Error(`batch ${r.batch_id} missing`);
     return decrypt(dek, r.secret_enc, r.id).toString('utf8');
   });
-}
-
-/** Provided to the catalog as its `stockCounts` hook. */
-export async function availableCounts(db: Executor, productIds: string[]): Promise<Map<string, number>> {
-  return q.availableCounts(db, productIds);
 }

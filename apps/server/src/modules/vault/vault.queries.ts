@@ -2,7 +2,13 @@ import { CompiledQuery } from 'kysely';
 import type { Dialect, Executor } from '../../platform/db/database.ts';
 import { forUpdate } from '../../platform/db/dialect.ts';
 import { type Cursor, newestFirstAfter } from '../../platform/db/keyset.ts';
-import type { CardKeyBatchesTable, ImportJobsTable, KeyStatus, VaultStockAlertsTable } from './vault.tables.ts';
+import type {
+  CardKeyBatchesTable,
+  ImportJobsTable,
+  KeyStatus,
+  KeyStockDriftsTable,
+  VaultStockAlertsTable,
+} from './vault.tables.ts';
 
 // ─── batches ───
 
@@ -128,15 +134,23 @@ export async function reserve(db: Executor, ids: string[], orderId: string, now:
   return Number(r.numUpdatedRows);
 }
 
-/** Frees an order's reserved keys; returns how many. */
-export async function release(db: Executor, orderId: string): Promise<number> {
-  const r = await db
+/** How many of `rows` belong to each product. */
+export function perProduct(rows: readonly { product_id: string }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of rows) out.set(r.product_id, (out.get(r.product_id) ?? 0) + 1);
+  return out;
+}
+
+/** Frees an order's reserved keys; returns how many of each product. */
+export async function release(db: Executor, orderId: string): Promise<Map<string, number>> {
+  const rows = await db
     .updateTable('card_keys')
     .set({ status: 'available', order_id: null, reserved_at: null })
     .where('order_id', '=', orderId)
     .where('status', '=', 'reserved')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .returning('product_id')
+    .execute();
+  return perProduct(rows);
 }
 
 export async function markSold(db: Executor, orderId: string, now: number): Promise<number> {
@@ -250,17 +264,18 @@ export async function findKey(db: Executor, id: string) {
   return db.selectFrom('card_keys').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Voids the available keys among `ids` that belong to `productIds`; returns how many. */
-export async function voidAvailable(db: Executor, productIds: string[], ids: string[]): Promise<number> {
-  if (ids.length === 0 || productIds.length === 0) return 0;
-  const r = await db
+/** Voids the available keys among `ids` that belong to `productIds`; returns how many of each product. */
+export async function voidAvailable(db: Executor, productIds: string[], ids: string[]): Promise<Map<string, number>> {
+  if (ids.length === 0 || productIds.length === 0) return new Map();
+  const rows = await db
     .updateTable('card_keys')
     .set({ status: 'void' })
     .where('id', 'in', ids)
     .where('product_id', 'in', productIds)
     .where('status', '=', 'available')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .returning('product_id')
+    .execute();
+  return perProduct(rows);
 }
 
 // ─── imports ───
@@ -391,4 +406,18 @@ export async function rearm(db: Executor, productId: string, now: number): Promi
     .where('product_id', '=', productId)
     .where('alerted_at', 'is not', null)
     .execute();
+}
+
+// ─── stock recount ───
+
+export async function insertDrift(db: Executor, row: KeyStockDriftsTable): Promise<void> {
+  await db.insertInto('key_stock_drifts').values(row).execute();
+}
+
+export async function countDrifts(db: Executor): Promise<number> {
+  const r = await db
+    .selectFrom('key_stock_drifts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
