@@ -14,11 +14,13 @@ export async function reserveKeys(
   deps: Deps,
   r: { productId: string; orderId: string; quantity: number; lowStockThreshold?: number | null },
 ): Promise<{ ok: true; keyIds: string[] } | { ok: false; available: number }> {
-  const ids = await q.pickAvailable(tx, deps.dialect, r.productId, r.quantity);
-  if (ids.length < r.quantity) return { ok: false, available: ids.length };
-  const n = await q.reserve(tx, ids, r.orderId, deps.clock.now());
-  if (n !== ids.length) throw new Error('reserved keys changed under a lock');
-  await changeKeyStock(tx, r.productId, -n);
+  const ids = await q.reserveAvailable(tx, deps.dialect, r.productId, r.quantity, r.orderId, deps.clock.now());
+  if (ids.length < r.quantity) {
+    // too few: the caller refuses the order (or refunds a late payment in this transaction), so none is kept
+    await q.unreserve(tx, ids, r.orderId);
+    return { ok: false, available: ids.length };
+  }
+  await changeKeyStock(tx, r.productId, -ids.length);
   await checkLowStock(tx, deps, r.productId, r.lowStockThreshold);
   return { ok: true, keyIds: ids };
 }

@@ -1,4 +1,4 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Dialect, Executor } from '../../platform/db/database.ts';
 import { forUpdate } from '../../platform/db/dialect.ts';
 import { type Cursor, newestFirstAfter } from '../../platform/db/keyset.ts';
@@ -107,9 +107,19 @@ export async function insertKeys(
   return Number(r.numAffectedRows ?? 0);
 }
 
-/** The oldest available keys of a product; on PostgreSQL locked, skipping keys a concurrent buyer holds. */
-export async function pickAvailable(db: Executor, dialect: Dialect, productId: string, n: number): Promise<string[]> {
-  const rows = await forUpdate(
+/**
+ * Takes the oldest `n` available keys of a product for an order in one statement (PostgreSQL: locked with
+ * SKIP LOCKED, so concurrent buyers take different keys); returns the ids taken, possibly fewer than `n`.
+ */
+export async function reserveAvailable(
+  db: Executor,
+  dialect: Dialect,
+  productId: string,
+  n: number,
+  orderId: string,
+  now: number,
+): Promise<string[]> {
+  const pick = forUpdate(
     dialect,
     db
       .selectFrom('card_keys')
@@ -119,19 +129,29 @@ export async function pickAvailable(db: Executor, dialect: Dialect, productId: s
       .orderBy('id')
       .limit(n),
     { skipLocked: true },
-  ).execute();
+  );
+  const rows = await db
+    .updateTable('card_keys')
+    .set({ status: 'reserved', order_id: orderId, reserved_at: now })
+    // PostgreSQL: = any(array(…)) runs the pick once; as `in (…)` the planner may run it again per row and
+    // take more than `n` keys
+    .where((eb) => (dialect === 'postgres' ? sql<boolean>`${eb.ref('id')} = any(array(${pick}))` : eb('id', 'in', pick)))
+    .where('status', '=', 'available')
+    .returning('id')
+    .execute();
   return rows.map((r) => r.id);
 }
 
-export async function reserve(db: Executor, ids: string[], orderId: string, now: number): Promise<number> {
-  if (ids.length === 0) return 0;
-  const r = await db
+/** Gives back keys `reserveAvailable` took for an order that could not have them all. */
+export async function unreserve(db: Executor, ids: string[], orderId: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
     .updateTable('card_keys')
-    .set({ status: 'reserved', order_id: orderId, reserved_at: now })
+    .set({ status: 'available', order_id: null, reserved_at: null })
     .where('id', 'in', ids)
-    .where('status', '=', 'available')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'reserved')
+    .execute();
 }
 
 /** How many of `rows` belong to each product. */
