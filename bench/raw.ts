@@ -121,9 +121,7 @@ async function runSqlite(job: RawJob): Promise<RawRun[]> {
   for (let p = 0; p < job.products; p++) addStock.run(p, job.keysPerProduct);
   db.exec('commit');
   const insertOrder = db.prepare('insert into raw_orders (id, product_id, created_at) values (?, ?, ?)');
-  const pick = db.prepare(
-    "select id from raw_keys where product_id = ? and status = 'available' order by id limit 1",
-  );
+  const pick = db.prepare("select id from raw_keys where product_id = ? and status = 'available' order by id limit 1");
   const sell = db.prepare("update raw_keys set status = 'sold', order_id = ? where id = ?");
   const take = db.prepare('update raw_stock set available = available - 1 where product_id = ? and available >= 1');
   let orderSeq = 0;

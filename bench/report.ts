@@ -75,6 +75,20 @@ export function evaluateTargets(results: Summarised[], dialect: 'sqlite' | 'post
       });
     }
   }
+  const seedsRun = by('seeds');
+  if (seedsRun) {
+    const worst = Math.max(
+      ...['browse', 'search', 'orders', 'order', 'buy', 'login'].map((t) => spread(extra(seedsRun, `${t}P99`)).median),
+    );
+    out.push({
+      target: 'seeds: p99 ≤ 500 ms for every request type',
+      measured: `worst type p99 ${f1(worst)} ms`,
+      met: worst <= 500,
+    });
+    const tps = spread(extra(seedsRun, 'tps')).median;
+    if (dialect === 'postgres')
+      out.push({ target: 'seeds: PostgreSQL ≥ 1,000 transactions/s', measured: `${f0(tps)}/s`, met: tps >= 1000 });
+  }
   const mixed = by('mixed-1000');
   if (mixed) {
     const errors = mixed.runs.reduce((s, m) => s + m.errors, 0);
@@ -159,6 +173,17 @@ export function markdownTable(meta: Record<string, unknown>, results: Summarised
       other.push(`${f0(spread(extra(r, 'purchasesPerS')).median)} purchases/s`);
       other.push(`max ${range(s.max, f1)} ms`);
       other.push(`unanswered ${extra(r, 'unanswered').reduce((a, n) => a + (n || 0), 0)} over ${r.runs.length} runs`);
+    }
+    if (r.name === 'seeds') {
+      for (const type of ['browse', 'search', 'orders', 'order', 'buy', 'login']) {
+        const n = extra(r, `${type}Count`).reduce((a, x) => a + (x || 0), 0);
+        const e = extra(r, `${type}Errors`).reduce((a, x) => a + (x || 0), 0);
+        other.push(
+          `${type} p50 ${f1(spread(extra(r, `${type}P50`)).median)} / p99 ${f1(spread(extra(r, `${type}P99`)).median)} / max ${f1(spread(extra(r, `${type}Max`)).median)} ms (${n} req, ${e} errors)`,
+        );
+      }
+      const tps = spread(extra(r, 'tps'));
+      if (Number.isFinite(tps.median)) other.push(`PostgreSQL ${range(tps)} transactions/s`);
     }
     const loop = spread(extra(r, 'loopP99'));
     if (Number.isFinite(loop.median))

@@ -20,11 +20,11 @@ async function fund(t: TestApp, userId: string, amountCents: number): Promise<vo
 
 async function counter(t: TestApp, productId: string): Promise<number> {
   const r = await t.deps.db
-    .selectFrom('products')
-    .select('key_stock')
-    .where('id', '=', productId)
+    .selectFrom('key_stock')
+    .select('available')
+    .where('product_id', '=', productId)
     .executeTakeFirstOrThrow();
-  return Number(r.key_stock);
+  return Number(r.available);
 }
 
 async function availableKeys(t: TestApp, productId: string): Promise<number> {
@@ -47,6 +47,7 @@ async function stockShown(t: TestApp, productId: string): Promise<number> {
 async function expectInStep(t: TestApp, productId: string, available: number): Promise<void> {
   expect(await availableKeys(t, productId)).toBe(available);
   expect(await counter(t, productId)).toBe(available);
+  await invalidateCatalogProducts(t.deps, [productId]);
   expect(await stockShown(t, productId)).toBe(available);
   expect((await recountKeyStock(t.deps)).drifts).toEqual([]);
 }

@@ -139,7 +139,6 @@ export async function createProduct(
     reviewed_by: null,
     reviewed_at: null,
     sales_count: 0,
-    key_stock: 0,
     cover_file: null,
     created_at: now,
     updated_at: now,

@@ -72,7 +72,7 @@ export async function updateProduct(
   db: Executor,
   id: string,
   seen: Pick<ProductRow, 'revision' | 'updated_at'>,
-  patch: Partial<Omit<ProductRow, 'id' | 'supplier_id' | 'created_at' | 'sales_count' | 'key_stock'>>,
+  patch: Partial<Omit<ProductRow, 'id' | 'supplier_id' | 'created_at' | 'sales_count'>>,
 ): Promise<boolean> {
   const r = await db
     .updateTable('products')
@@ -146,28 +146,12 @@ export async function returnStock(db: Executor, id: string, quantity: number): P
     .execute();
 }
 
-/** The counters a purchase moves on a product's row, in one statement: sales and card-key stock. */
-export async function addToCounters(
-  db: Executor,
-  id: string,
-  d: { sales?: number | undefined; keyStock?: number | undefined },
-): Promise<void> {
-  const sales = d.sales ?? 0;
-  const keyStock = d.keyStock ?? 0;
-  if (sales === 0 && keyStock === 0) return;
+export async function addSales(db: Executor, id: string, quantity: number): Promise<void> {
   await db
     .updateTable('products')
-    .set((eb) => ({
-      ...(sales !== 0 ? { sales_count: eb('sales_count', '+', sales) } : {}),
-      ...(keyStock !== 0 ? { key_stock: eb('key_stock', '+', keyStock) } : {}),
-    }))
+    .set((eb) => ({ sales_count: eb('sales_count', '+', quantity) }))
     .where('id', '=', id)
     .execute();
-}
-
-/** The card-key stock counter of every card-key product (the vault's recount compares it with its keys). */
-export async function keyStocks(db: Executor): Promise<{ id: string; key_stock: number }[]> {
-  return db.selectFrom('products').select(['id', 'key_stock']).where('delivery_mode', '=', 'auto').execute();
 }
 
 export interface ProductFilter {

@@ -6,7 +6,7 @@ export { unitPriceCents } from '@kameng/contracts';
 export { invalidateCatalogCache, invalidateCatalogProducts } from './catalog.cache.ts';
 export { categoryPath, categoryTree, createCategory, deleteCategory, updateCategory } from './catalog.categories.ts';
 export { detectImage, MAX_COVER_BYTES, readUpload, uploadCover } from './catalog.covers.ts';
-export { supplierSuspended } from './catalog.hooks.ts';
+export { stockCounts, supplierSuspended } from './catalog.hooks.ts';
 export { getProductsForOrder, type ProductForOrder } from './catalog.product-views.ts';
 export { createProduct, getMyProduct, myProducts, updateProduct } from './catalog.products.ts';
 export {
@@ -16,12 +16,6 @@ export {
   rejectProduct,
   setBannedWords,
 } from './catalog.review.ts';
-export {
-  changeKeyStock,
-  keyStockCounters,
-  recordSale,
-  returnManualStock,
-  takeManualStock,
-} from './catalog.stock.ts';
+export { recordSale, returnManualStock, takeManualStock } from './catalog.stock.ts';
 export { productDetail, searchProducts } from './catalog.storefront.ts';
 export { isSuspended, putBackOnSale, takeSupplierOffSale } from './catalog.suspension.ts';

@@ -1,8 +1,9 @@
-/** Stock as buyers see it, counted stock taken and returned by orders, card-key stock, and the sales count. */
+/** Stock as buyers see it, counted stock taken and returned by orders, and the sales count. */
 import type { Executor } from '../../platform/db/database.ts';
-import { addToRowLast } from '../../platform/db/hot-rows.ts';
+import { addLast } from '../../platform/db/hot-rows.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { invalidateCatalogProducts } from './catalog.cache.ts';
+import { cached, invalidateCatalogProducts } from './catalog.cache.ts';
+import { stockCounts } from './catalog.hooks.ts';
 import * as q from './catalog.queries.ts';
 
 /** Takes counted stock of a manual or direct product in the caller's transaction; uncounted stock always succeeds. */
@@ -15,48 +16,44 @@ export async function returnManualStock(tx: Executor, productId: string, quantit
 }
 
 /**
- * Every purchase touches its product's row (its sales count, its card-key stock): the additions go last, one
- * update per product however many there are (see hot-rows.ts). Outside such a transaction they run at once.
- */
-function addToProduct(tx: Executor, productId: string, d: { sales?: number; keyStock?: number }): Promise<void> {
-  return addToRowLast(tx, `product:${productId}`, d, (t, sum) =>
-    q.addToCounters(t, productId, { sales: sum.sales, keyStock: sum.keyStock }),
-  );
-}
-
-/**
  * Counts a sale (the "sales" sort). The product's pages and the listings sorted by sales are dropped at once;
  * a read before the caller commits lasts one TTL at most.
  */
 export async function recordSale(tx: Executor, deps: Deps, productId: string, quantity: number): Promise<void> {
-  await addToProduct(tx, productId, { sales: quantity });
+  // every sale of a product touches its row: the count goes up last (see hot-rows.ts)
+  await addLast(tx, `sales:${productId}`, quantity, (t, n) => q.addSales(t, productId, n));
   await invalidateCatalogProducts(deps, [productId], { sold: true });
 }
 
+/** Stock as buyers see it: keys in the vault for card-key goods (counted by `countKeys`), the counter for the rest (null = not counted). */
+async function stockWith(
+  rows: q.ProductRow[],
+  countKeys: (productIds: string[]) => Promise<Map<string, number>>,
+): Promise<Map<string, number | null>> {
+  const autoIds = rows.filter((r) => r.delivery_mode === 'auto').map((r) => r.id);
+  const keys = autoIds.length > 0 ? await countKeys(autoIds) : new Map<string, number>();
+  return new Map(rows.map((r) => [r.id, r.delivery_mode === 'auto' ? (keys.get(r.id) ?? 0) : r.stock]));
+}
+
+/** Stock read through `db` (the primary, or the caller's transaction). */
+export function stockOf(deps: Deps, db: Executor, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
+  const countKeys = deps.hooks.get(stockCounts);
+  return stockWith(rows, (ids) => countKeys(db, ids));
+}
+
 /**
- * The vault changes a card-key product's available stock by `delta` in the transaction that changed its keys'
- * status (the counter is what buyers see: nothing counts keys to show stock). The caller drops the pages.
+ * Stock on public pages: each card-key product's count is cached on its own and dropped with that
+ * product's pages, so refilling the pages after a sale counts the sold product's keys once, not once per
+ * page and not the keys of every product on a listing (a COUNT over a product's keys grows with its keys).
  */
-export async function changeKeyStock(tx: Executor, productId: string, delta: number): Promise<void> {
-  if (delta !== 0) await addToProduct(tx, productId, { keyStock: delta });
-}
-
-/** Every card-key product's stock counter, for the vault's recount. */
-export function keyStockCounters(db: Executor): Promise<{ id: string; key_stock: number }[]> {
-  return q.keyStocks(db);
-}
-
-/** Stock as buyers see it: the key counter for card-key goods, the counted units for the rest (null = not counted). */
-function stockWith(rows: q.ProductRow[]): Map<string, number | null> {
-  return new Map(rows.map((r) => [r.id, r.delivery_mode === 'auto' ? Math.max(0, r.key_stock) : r.stock]));
-}
-
-/** Stock read through `db` (the primary, or the caller's transaction): from the rows the caller read from it. */
-export async function stockOf(_deps: Deps, _db: Executor, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
-  return stockWith(rows);
-}
-
-/** Stock on public pages: the rows' own counters (cached with the page that read them, dropped with it). */
-export async function publicStockOf(_deps: Deps, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
-  return stockWith(rows);
+export function publicStockOf(deps: Deps, rows: q.ProductRow[]): Promise<Map<string, number | null>> {
+  const countKeys = deps.hooks.get(stockCounts);
+  const count = (id: string) =>
+    cached(deps, `stock:${id}`, async () => (await countKeys(deps.readDb, [id])).get(id) ?? 0, {
+      products: [id],
+    });
+  return stockWith(
+    rows,
+    async (ids) => new Map(await Promise.all(ids.map(async (id) => [id, await count(id)] as const))),
+  );
 }

@@ -42,11 +42,6 @@ export interface ProductsTable {
   reviewed_by: string | null;
   reviewed_at: Millis | null;
   sales_count: number;
-  /**
-   * Card-key goods: keys available to sell, kept by the vault in the transaction of every key status change
-   * (import, reservation, release, void, return to stock) and recounted by its drift job; 0 for other goods
-   */
-  key_stock: number;
   cover_file: string | null;
   created_at: Millis;
   updated_at: Millis;

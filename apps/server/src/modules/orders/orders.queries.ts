@@ -116,7 +116,9 @@ export async function transitionWithEvent(
           sql<OrderStatus>`${event.to_status}`.as('to_status'),
           sql<string>`${event.cause}`.as('cause'),
           sql<number>`${event.created_at}::bigint`.as('created_at'),
-          sql<number>`(select coalesce(max(seq), 0) + 1 from order_events where order_id = ${event.order_id})`.as('seq'),
+          sql<number>`(select coalesce(max(seq), 0) + 1 from order_events where order_id = ${event.order_id})`.as(
+            'seq',
+          ),
         ]),
     )
     .executeTakeFirst();

@@ -1,7 +1,7 @@
 import { decrypt } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { changeKeyStock } from '../catalog/catalog.service.ts';
+import { changeKeyStock } from './vault.stock.ts';
 import { batchKeys } from './vault.data-keys.ts';
 import { noteFirstReveal } from './vault.key-history.ts';
 import { checkLowStock } from './vault.low-stock.ts';
@@ -33,7 +33,11 @@ export async function releaseKeys(tx: Executor, _deps: Deps, orderId: string): P
  * Moves the products' stock counters by the keys that just became available (+1) or stopped being (-1), in
  * the caller's transaction; returns how many keys in all.
  */
-export async function countInStock(tx: Executor, byProduct: ReadonlyMap<string, number>, sign: 1 | -1): Promise<number> {
+export async function countInStock(
+  tx: Executor,
+  byProduct: ReadonlyMap<string, number>,
+  sign: 1 | -1,
+): Promise<number> {
   let n = 0;
   for (const [productId, k] of [...byProduct].sort(([a], [b]) => (a < b ? -1 : 1))) {
     await changeKeyStock(tx, productId, sign * k);

@@ -3,7 +3,7 @@ import { newIds } from '../../platform/clock.ts';
 import type { SecretKey } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { changeKeyStock } from '../catalog/catalog.service.ts';
+import { changeKeyStock } from './vault.stock.ts';
 import { prepareKeys, type StepKeys } from './vault.prepare.ts';
 import * as q from './vault.queries.ts';
 import type { Line } from './vault.upload.ts';

@@ -4,6 +4,8 @@ import * as m0007 from './migrations/0007-vault-imports.ts';
 import * as m0012 from './migrations/0012-key-reveals.ts';
 import * as m0015 from './migrations/0015-idempotency-and-export-indexes.ts';
 import * as m0019 from './migrations/0019-key-stock.ts';
+import { stockCounts } from '../catalog/catalog.service.ts';
+import { availableCounts } from './vault.stock.ts';
 import { vaultMetrics } from './vault.metrics.ts';
 import { vaultJobs } from './vault.jobs.ts';
 import { vaultRoutes } from './vault.routes.ts';
@@ -21,4 +23,5 @@ export const vaultModule: KamengModule = {
   routes: [{ plugin: vaultRoutes }],
   jobs: vaultJobs,
   metrics: vaultMetrics,
+  install: (deps) => deps.hooks.provide(stockCounts, availableCounts),
 };

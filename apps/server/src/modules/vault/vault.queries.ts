@@ -135,7 +135,9 @@ export async function reserveAvailable(
     .set({ status: 'reserved', order_id: orderId, reserved_at: now })
     // PostgreSQL: = any(array(…)) runs the pick once; as `in (…)` the planner may run it again per row and
     // take more than `n` keys
-    .where((eb) => (dialect === 'postgres' ? sql<boolean>`${eb.ref('id')} = any(array(${pick}))` : eb('id', 'in', pick)))
+    .where((eb) =>
+      dialect === 'postgres' ? sql<boolean>`${eb.ref('id')} = any(array(${pick}))` : eb('id', 'in', pick),
+    )
     .where('status', '=', 'available')
     .returning('id')
     .execute();
@@ -440,4 +442,66 @@ export async function countDrifts(db: Executor): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** Adds `delta` to a product's counter; false when the product has no counter yet. */
+export async function addKeyStock(db: Executor, productId: string, delta: number): Promise<boolean> {
+  const r = await db
+    .updateTable('key_stock')
+    .set((eb) => ({ available: eb('available', '+', delta) }))
+    .where('product_id', '=', productId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Makes a product's counter from its keys as this transaction sees them (its own changes included). A
+ * concurrent transaction's uncommitted changes are not counted: if it made the row first, this one adds
+ * its own `delta` to that row instead (the insert waits for the other to commit).
+ */
+export async function startKeyStock(db: Executor, productId: string, delta: number): Promise<void> {
+  await db
+    .insertInto('key_stock')
+    .columns(['product_id', 'available'])
+    .expression((eb) =>
+      eb
+        .selectFrom('card_keys')
+        .select([eb.val(productId).as('product_id'), eb.fn.countAll<number>().as('available')])
+        .where('product_id', '=', productId)
+        .where('status', '=', 'available'),
+    )
+    .onConflict((oc) =>
+      oc.column('product_id').doUpdateSet((eb) => ({ available: eb(eb.ref('key_stock.available'), '+', delta) })),
+    )
+    .execute();
+}
+
+/** The counters of `productIds` that exist. */
+export async function keyStocks(db: Executor, productIds: string[]): Promise<Map<string, number>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('key_stock')
+    .select(['product_id', 'available'])
+    .where('product_id', 'in', productIds)
+    .execute();
+  return new Map(rows.map((r) => [r.product_id, Number(r.available)]));
+}
+
+/** Every counter, for the recount. */
+export async function allKeyStocks(db: Executor): Promise<{ product_id: string; available: number }[]> {
+  return db.selectFrom('key_stock').select(['product_id', 'available']).orderBy('product_id').execute();
+}
+
+/** Products that have keys but no counter yet (made before 0019 and untouched since). */
+export async function productsWithoutCounter(db: Executor, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('card_key_batches as b')
+    .select('b.product_id')
+    .distinct()
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('key_stock as s').select('s.product_id').whereRef('s.product_id', '=', 'b.product_id'))),
+    )
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.product_id);
 }

@@ -5,7 +5,7 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { forUpdate } from '../../platform/db/dialect.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { changeKeyStock } from '../catalog/catalog.service.ts';
+import { changeKeyStock } from './vault.stock.ts';
 import { checkLowStock } from './vault.low-stock.ts';
 
 export interface SoldKey {

@@ -7,8 +7,9 @@
 import { newId } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { changeKeyStock, invalidateCatalogProducts, keyStockCounters } from '../catalog/catalog.service.ts';
+import { invalidateCatalogProducts } from '../catalog/catalog.service.ts';
 import * as q from './vault.queries.ts';
+import { changeKeyStock } from './vault.stock.ts';
 
 export interface Drift {
   productId: string;
@@ -21,7 +22,7 @@ const PER_COUNT = 500;
 
 /** Both sides from one snapshot: the counter and the keys commit together, so a committed state agrees. */
 async function compare(db: Executor): Promise<{ checked: number; drifts: Drift[] }> {
-  const counters = await keyStockCounters(db);
+  const counters = (await q.allKeyStocks(db)).map((r) => ({ id: r.product_id, key_stock: Number(r.available) }));
   const drifts: Drift[] = [];
   for (let i = 0; i < counters.length; i += PER_COUNT) {
     const slice = counters.slice(i, i + PER_COUNT);
@@ -38,11 +39,19 @@ async function compare(db: Executor): Promise<{ checked: number; drifts: Drift[]
 }
 
 export async function recountKeyStock(deps: Deps): Promise<{ checked: number; drifts: Drift[] }> {
+  // products from before 0019 whose keys have not changed since get their counter here
+  for (;;) {
+    const missing = await q.productsWithoutCounter(deps.db, 100);
+    if (missing.length === 0) break;
+    await deps.db.transaction().execute(async (tx) => {
+      for (const id of missing) await q.startKeyStock(tx, id, 0);
+    });
+  }
   // PostgreSQL: one snapshot for every statement (read committed would see purchases commit in between);
   // SQLite: a transaction holds the file's write lock, so nothing commits in between
   const begin = deps.db.transaction();
-  const found = await (deps.dialect === 'postgres' ? begin.setIsolationLevel('repeatable read') : begin).execute(
-    (tx) => compare(tx),
+  const found = await (deps.dialect === 'postgres' ? begin.setIsolationLevel('repeatable read') : begin).execute((tx) =>
+    compare(tx),
   );
   if (found.drifts.length === 0) return found;
   const now = deps.clock.now();

@@ -82,6 +82,12 @@ export interface CardKeyRevealsTable {
   revealed_at: Millis;
 }
 
+/** A card-key product's available keys, kept in step with its keys (vault.stock.ts). */
+export interface KeyStockTable {
+  product_id: string;
+  available: number;
+}
+
 /** A product whose stock counter the recount found different from its available keys (then repaired). */
 export interface KeyStockDriftsTable {
   id: string;
@@ -100,6 +106,7 @@ export interface VaultTables {
   import_upload_chunks: ImportUploadChunksTable;
   vault_stock_alerts: VaultStockAlertsTable;
   card_key_reveals: CardKeyRevealsTable;
+  key_stock: KeyStockTable;
   key_stock_drifts: KeyStockDriftsTable;
 }
 

@@ -1,15 +1,18 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect } from '../../../platform/db/database.ts';
 
 /**
- * Fills the products' key-stock counter (catalog's part of 0019 added it) from the keys available now, and
- * keeps a record of every drift the recount finds between the two (a drift is a bug: the counter changes
- * in the transaction of every key status change).
+ * Card-key stock as a counter per product, changed in the transaction of every key status change, so
+ * showing stock never counts keys. Created empty: a product's row is made, counted, the first time one of
+ * its keys changes (or by the recount); until then its stock is counted as before. And a record of every
+ * drift the recount finds (a drift is a bug).
  */
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
-  await sql`update products set key_stock = (select count(*) from card_keys k where k.product_id = products.id and k.status = 'available') where delivery_mode = 'auto'`.execute(
-    db,
-  );
+  await db.schema
+    .createTable('key_stock')
+    .addColumn('product_id', 'text', (c) => c.primaryKey())
+    .addColumn('available', 'bigint', (c) => c.notNull())
+    .execute();
   await db.schema
     .createTable('key_stock_drifts')
     .addColumn('id', 'text', (c) => c.primaryKey())
