@@ -29,7 +29,20 @@ export type LoadJob =
       productIds: string[];
       browsePaths: string[];
     }
-  | { kind: 'flash'; url: string; connections: number; tokens: string[]; productId: string };
+  | { kind: 'flash'; url: string; connections: number; tokens: string[]; productId: string }
+  | {
+      kind: 'seeds';
+      url: string;
+      durationS: number;
+      /** one virtual user per account, each on a connection of its own (as JMeter's threads) */
+      users: { token: string; email: string }[];
+      password: string;
+      productIds: string[];
+      browsePaths: string[];
+      searchTerms: string[];
+      /** think time between two requests of one user, uniform in [min, max] ms */
+      thinkMs: [number, number];
+    };
 
 export interface LoadResult {
   requests: number;
@@ -44,6 +57,10 @@ export interface LoadResult {
   /** purchase: POST → keys visible, ms */
   visible?: { p50: number; p95: number; p99: number; max: number };
   undelivered?: number;
+  /** autocannon: requests still unanswered STUCK_MS after the run ended (their wait counts as their latency) */
+  unanswered?: number;
+  /** seeds: latency per request type */
+  byType?: Record<string, { count: number; errors: number; p50: number; p95: number; p99: number; max: number }>;
   /** flash: one entry per buyer index */
   outcomes?: { i: number; status: number; orderId?: string; code?: string; atMs: number }[];
 }
@@ -70,7 +87,7 @@ function orderBody(productId: string): string {
   return JSON.stringify({ items: [{ productId, quantity: 1 }], paymentMethod: 'balance' });
 }
 
-function requestsFor(j: Exclude<LoadJob, { kind: 'purchase' }>): autocannon.Request[] {
+function requestsFor(j: Exclude<LoadJob, { kind: 'purchase' | 'seeds' }>): autocannon.Request[] {
   switch (j.kind) {
     case 'catalog':
       return [
@@ -207,6 +224,103 @@ async function purchaseLoad(j: Extract<LoadJob, { kind: 'purchase' }>): Promise<
 }
 
 /**
+ * The seeds' load test, as JMeter would run it: `users` virtual users, each on its own connection, each
+ * thinking between requests and choosing what a shopper does next: browse (a listing, a category, a
+ * product page; 40%), search (20%), look at its orders (a list, then one; 25%), buy from its wallet (10%)
+ * or log in again (5%). Every request's latency is kept per type; an answer other than 2xx is an error.
+ */
+async function seedsLoad(j: Extract<LoadJob, { kind: 'seeds' }>): Promise<LoadResult> {
+  const http = new Pool(j.url, { connections: j.users.length, pipelining: 1 });
+  const types = ['browse', 'search', 'orders', 'order', 'buy', 'login'] as const;
+  const by = new Map(types.map((t) => [t, { samples: new Samples(), errors: 0 }]));
+  let errors = 0;
+  const end = performance.now() + j.durationS * 1000;
+  const timed = async (type: (typeof types)[number], opts: Parameters<Pool['request']>[0]) => {
+    const s = performance.now();
+    const slot = by.get(type)!;
+    try {
+      const r = await http.request({ ...opts, headersTimeout: 30_000, bodyTimeout: 30_000 });
+      const body = await r.body.text();
+      const ms = performance.now() - s;
+      latency.add(ms);
+      slot.samples.add(ms);
+      statuses[r.statusCode] = (statuses[r.statusCode] ?? 0) + 1;
+      if (r.statusCode >= 300) {
+        unexpected++;
+        slot.errors++;
+      }
+      return { status: r.statusCode, body };
+    } catch {
+      errors++;
+      slot.errors++;
+      return { status: 0, body: '' };
+    }
+  };
+  const think = () => new Promise((r) => setTimeout(r, j.thinkMs[0] + Math.random() * (j.thinkMs[1] - j.thinkMs[0])));
+  const user = async (u: { token: string; email: string }) => {
+    let token = u.token;
+    const orders: string[] = [];
+    // users start spread over the first think time, not all in the same millisecond
+    await new Promise((r) => setTimeout(r, Math.random() * j.thinkMs[1]));
+    while (performance.now() < end) {
+      const roll = Math.random();
+      if (roll < 0.4) {
+        await timed('browse', { method: 'GET', path: pick(j.browsePaths) });
+      } else if (roll < 0.6) {
+        await timed('search', { method: 'GET', path: `/api/v1/products?q=${encodeURIComponent(pick(j.searchTerms))}` });
+      } else if (roll < 0.85) {
+        const list = await timed('orders', {
+          method: 'GET',
+          path: '/api/v1/orders?pageSize=10',
+          headers: bearer(token),
+        });
+        const id = orders.length ? pick(orders) : (/"id":"(ord_[^"]+)"/.exec(list.body)?.[1] ?? null);
+        if (id) {
+          await think();
+          await timed('order', { method: 'GET', path: `/api/v1/orders/${id}`, headers: bearer(token) });
+        }
+      } else if (roll < 0.95) {
+        const r = await timed('buy', {
+          method: 'POST',
+          path: '/api/v1/orders',
+          headers: json(token),
+          body: orderBody(pick(j.productIds)),
+        });
+        if (r.status === 201) {
+          completed++;
+          orders.push((JSON.parse(r.body) as { id: string }).id);
+        }
+      } else {
+        const r = await timed('login', {
+          method: 'POST',
+          path: '/api/v1/auth/login',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ login: u.email, password: j.password }),
+        });
+        if (r.status === 200) token = (JSON.parse(r.body) as { token: string }).token;
+      }
+      await think();
+    }
+  };
+  t0 = performance.now();
+  await Promise.all(j.users.map(user));
+  const durationS = (performance.now() - t0) / 1000;
+  await http.close();
+  return {
+    requests: latency.count,
+    durationS,
+    reqPerS: latency.count / durationS,
+    latency: latency.summary(),
+    errors: unexpected + errors,
+    statuses,
+    completed,
+    byType: Object.fromEntries(
+      [...by].map(([t, v]) => [t, { count: v.samples.count, errors: v.errors, ...v.samples.summary() }]),
+    ),
+  };
+}
+
+/**
  * Tracks every request handed to autocannon until its answer (autocannon's own `requests.sent` is not
  * reliable without a rate, and it drops what is in flight when the run ends). Each request of ours starts
  * a fresh context object, so the context identifies the request.
@@ -234,7 +348,7 @@ function counted(requests: autocannon.Request[]): autocannon.Request[] {
 /** A request still unanswered after this long when the run ends is an error, and its wait counts as its latency. */
 const STUCK_MS = 1000;
 
-async function autocannonLoad(j: Exclude<LoadJob, { kind: 'purchase' }>): Promise<LoadResult> {
+async function autocannonLoad(j: Exclude<LoadJob, { kind: 'purchase' | 'seeds' }>): Promise<LoadResult> {
   let finish!: (r: autocannon.Result) => void;
   let fail!: (err: Error) => void;
   const done = new Promise<autocannon.Result>((res, rej) => {
@@ -277,11 +391,17 @@ async function autocannonLoad(j: Exclude<LoadJob, { kind: 'purchase' }>): Promis
     // so they and the requests stuck at the end overlap: the larger of the two counts
     errors: unexpected + Math.max(result.errors, stuck),
     statuses,
+    unanswered: stuck,
     ...(j.kind === 'mixed' ? { completed } : {}),
     ...(j.kind === 'flash' ? { outcomes } : {}),
   };
   return out;
 }
 
-const result = job.kind === 'purchase' ? await purchaseLoad(job) : await autocannonLoad(job);
+const result =
+  job.kind === 'purchase'
+    ? await purchaseLoad(job)
+    : job.kind === 'seeds'
+      ? await seedsLoad(job)
+      : await autocannonLoad(job);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -22,6 +22,8 @@ import {
   prepareBaseline,
   purchase,
   QUICK,
+  raw,
+  seeds,
   SCENARIOS,
   type ScenarioName,
   type ScenarioResult,
@@ -76,8 +78,10 @@ try {
     ['catalog', catalog],
     ['purchase', purchase],
     ['mixed-1000', mixed],
+    ['seeds', seeds],
     ['flash-sale', flashSale],
     ['import', importScenario],
+    ['raw', raw],
   ];
   for (const [name, fn] of order) {
     if (!selected.includes(name)) continue;
@@ -117,6 +121,7 @@ const summary = results.map((r) => ({
     p50: spread(r.runs.map((m) => m.p50)),
     p95: spread(r.runs.map((m) => m.p95)),
     p99: spread(r.runs.map((m) => m.p99)),
+    max: spread(r.runs.map((m) => m.max ?? Number.NaN)),
     errors: spread(r.runs.map((m) => m.errors)),
     peakRssMb: spread(r.runs.map((m) => m.peakRssMb)),
   },

@@ -1,11 +1,29 @@
 import type { BaselineRun } from './baseline.ts';
-import { runBaseline, runLoad } from './lib/children.ts';
+import { runBaseline, runLoad, runRaw } from './lib/children.ts';
 import { type Api, pool, until } from './lib/http.ts';
 import { coresWhile, settled } from './lib/cpu.ts';
-import { type Account, addProduct, buyers, importKeys, openShop, type Shop, walletCents } from './lib/seed.ts';
-import type { RunningServer, Target } from './lib/server.ts';
+import {
+  type Account,
+  addProduct,
+  PASSWORD,
+  buyers,
+  importKeys,
+  openShop,
+  type Shop,
+  walletCents,
+} from './lib/seed.ts';
+import { BENCH_METRICS_TOKEN, type RunningServer, type Target } from './lib/server.ts';
 
-export const SCENARIOS = ['catalog', 'purchase', 'mixed-1000', 'flash-sale', 'import', 'baseline'] as const;
+export const SCENARIOS = [
+  'catalog',
+  'purchase',
+  'mixed-1000',
+  'seeds',
+  'flash-sale',
+  'import',
+  'raw',
+  'baseline',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Sizes {
@@ -18,6 +36,7 @@ export interface Sizes {
   keysPerPurchaseProduct: number;
   mixedConnections: number;
   mixedBuyers: number;
+  seedsUsers: number;
   flashBuyers: number;
   flashKeys: number;
   importKeys: number;
@@ -33,6 +52,7 @@ export const FULL: Sizes = {
   keysPerPurchaseProduct: 15_000,
   mixedConnections: 1000,
   mixedBuyers: 1000,
+  seedsUsers: 1000,
   flashBuyers: 5000,
   flashKeys: 1000,
   importKeys: 1_000_000,
@@ -48,6 +68,7 @@ export const QUICK: Sizes = {
   keysPerPurchaseProduct: 5_000,
   mixedConnections: 1000,
   mixedBuyers: 200,
+  seedsUsers: 200,
   flashBuyers: 500,
   flashKeys: 100,
   importKeys: 100_000,
@@ -59,6 +80,7 @@ export interface RunMetrics {
   p50: number;
   p95: number;
   p99: number;
+  max?: number;
   errors: number;
   peakRssMb: number;
   extra: Record<string, number>;
@@ -149,12 +171,28 @@ function ms(t: number): string {
   return `${Math.round(performance.now() - t)} ms`;
 }
 
+/**
+ * The server's event-loop delay since the previous read (`kameng_event_loop_delay_seconds` on /metrics, reset
+ * at each scrape), in ms; read once before a run to start its window. Summed over processes when there are several.
+ */
+async function eventLoopDelay(b: Bench): Promise<Record<string, number>> {
+  const r = await b.api.call('GET', '/metrics', { token: BENCH_METRICS_TOKEN });
+  if (r.status !== 200 || typeof r.body !== 'string') return {};
+  const out: Record<string, number> = {};
+  for (const stat of ['p50', 'p99', 'max']) {
+    const m = new RegExp(`kameng_event_loop_delay_seconds\\{stat="${stat}"\\} ([0-9.eE+-]+)`).exec(r.body);
+    if (m) out[`loop${stat[0]!.toUpperCase()}${stat.slice(1)}`] = Number(m[1]) * 1000;
+  }
+  return out;
+}
+
 async function repeat(b: Bench, name: string, fn: (run: number) => Promise<RunMetrics>): Promise<RunMetrics[]> {
   const out: RunMetrics[] = [];
   for (let r = 0; r < b.sizes.runs; r++) {
     const waited = await settled(() => b.server.pids());
     if (waited > 1000) b.log(`  waited ${Math.round(waited)} ms for the server to finish the previous run's work`);
     b.server.resetPeakRss();
+    await eventLoopDelay(b);
     const {
       result: m,
       serverCores,
@@ -166,6 +204,7 @@ async function repeat(b: Bench, name: string, fn: (run: number) => Promise<RunMe
     );
     m.peakRssMb = m.peakRssMb || b.server.peakRssMb();
     m.extra.serverCores = serverCores;
+    Object.assign(m.extra, await eventLoopDelay(b));
     if (b.target.dialect === 'postgres') m.extra.dbCores = dbCores;
     b.log(
       `  ${name} run ${r + 1}/${b.sizes.runs}: ${m.throughput.toFixed(0)}/s p99 ${m.p99.toFixed(1)} ms errors ${m.errors}${m.statuses ? ` statuses ${JSON.stringify(m.statuses)}` : ''}`,
@@ -262,7 +301,7 @@ export async function mixed(b: Bench): Promise<ScenarioResult> {
       ...r.latency,
       errors: r.errors,
       peakRssMb: 0,
-      extra: { purchasesPerS: (r.completed ?? 0) / r.durationS },
+      extra: { purchasesPerS: (r.completed ?? 0) / r.durationS, unanswered: r.unanswered ?? 0 },
       statuses: r.statuses,
     };
   });
@@ -460,5 +499,125 @@ export async function prepareBaseline(b: Bench): Promise<() => Promise<ScenarioR
         `createOrder (wallet: paid and delivered in one transaction) called on the service, ${b.sizes.purchaseConnections} concurrent lanes, no HTTP, no job queue; latency per purchase`,
       ],
     };
+  };
+}
+
+/**
+ * The minimal purchase transaction in plain SQL on the same database (bench/raw.ts), with as many products as
+ * the purchase scenario and, on PostgreSQL, 50 clients: the figure every purchase is reported against.
+ */
+export async function raw(b: Bench): Promise<ScenarioResult> {
+  const pg = b.target.dialect === 'postgres';
+  const keysPerProduct = Math.ceil((b.sizes.runs * b.sizes.durationS * 8000) / b.sizes.purchaseProducts);
+  const measured = await coresWhile(
+    () => [],
+    pg,
+    () =>
+      runRaw(
+        {
+          dialect: b.target.dialect,
+          ...(pg
+            ? { databaseUrl: b.target.env.DATABASE_URL! }
+            : { sqliteFile: `${b.target.env.DATA_DIR}/raw-bench.sqlite` }),
+          concurrency: 50,
+          durationS: b.sizes.durationS,
+          runs: b.sizes.runs,
+          products: b.sizes.purchaseProducts,
+          keysPerProduct,
+        },
+        b.target.dir,
+      ),
+  );
+  const runs = measured.result.runs.map((r) => ({
+    throughput: r.perS,
+    ...r.latency,
+    errors: r.failures,
+    peakRssMb: 0,
+    extra: {
+      purchases: r.purchases,
+      serverCores: r.cpuS / r.durationS,
+      ...(pg ? { dbCores: measured.dbCores } : {}),
+    },
+  }));
+  for (const [i, m] of runs.entries())
+    b.log(
+      `  raw run ${i + 1}/${b.sizes.runs}: ${m.throughput.toFixed(0)}/s p99 ${m.p99.toFixed(1)} ms errors ${m.errors}`,
+    );
+  return {
+    name: 'raw',
+    unit: 'purchases/s',
+    runs,
+    failures: [],
+    notes: [
+      pg
+        ? `the minimal purchase in plain SQL (order row, SKIP LOCKED key, stock counter; named statements) from 50 clients over ${b.sizes.purchaseProducts} products; CPU "services" is the client process`
+        : `the minimal purchase in plain SQL (order row, key, stock counter) on a file of its own (WAL, synchronous=FULL), one transaction at a time, ${b.sizes.purchaseProducts} products`,
+    ],
+  };
+}
+
+/** Transactions PostgreSQL committed in the benchmark's database so far (every autocommitted statement is one). */
+async function xactCommit(b: Bench): Promise<number> {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: b.target.env.DATABASE_URL });
+  await c.connect();
+  try {
+    const r = await c.query('select xact_commit from pg_stat_database where datname = current_database()');
+    return Number(r.rows[0].xact_commit);
+  } finally {
+    await c.end();
+  }
+}
+
+export const SEEDS_TYPES = ['browse', 'search', 'orders', 'order', 'buy', 'login'] as const;
+
+/**
+ * The seeds' own acceptance test, "JMeter with 1000 concurrent users: response time ≤ 500 ms, database TPS ≥
+ * 1000": 1,000 virtual users with think time (load.ts `seedsLoad`), percentiles per request type, and on
+ * PostgreSQL the transactions committed per second (pg_stat_database.xact_commit over the run).
+ */
+export async function seeds(b: Bench): Promise<ScenarioResult> {
+  const productIds = await purchaseProducts(b);
+  const browsePaths = await catalogPaths(b);
+  const users = (await buyerPool(b, b.sizes.seedsUsers)).map((a) => ({ token: a.token, email: a.email }));
+  const pg = b.target.dialect === 'postgres';
+  const runs = await repeat(b, 'seeds', async () => {
+    const before = pg ? await xactCommit(b) : 0;
+    const t = performance.now();
+    const r = await runLoad(
+      {
+        kind: 'seeds',
+        url: b.server.url,
+        durationS: b.sizes.durationS,
+        users,
+        password: PASSWORD,
+        productIds,
+        browsePaths,
+        searchTerms: ['Q币', '目录商品', '商品 1', '压测', '点卡'],
+        thinkMs: [500, 1500],
+      },
+      b.target.dir,
+    );
+    // backends report their commits to the statistics at most once a second
+    if (pg) await new Promise((res) => setTimeout(res, 1500));
+    const tps = pg ? ((await xactCommit(b)) - before) / ((performance.now() - t) / 1000 - 1.5) : Number.NaN;
+    const extra: Record<string, number> = { purchasesPerS: (r.completed ?? 0) / r.durationS, tps };
+    for (const [type, s] of Object.entries(r.byType ?? {})) {
+      extra[`${type}Count`] = s.count;
+      extra[`${type}Errors`] = s.errors;
+      extra[`${type}P50`] = s.p50;
+      extra[`${type}P99`] = s.p99;
+      extra[`${type}Max`] = s.max;
+    }
+    return { throughput: r.reqPerS, ...r.latency, errors: r.errors, peakRssMb: 0, extra, statuses: r.statuses };
+  });
+  return {
+    name: 'seeds',
+    unit: 'req/s',
+    runs,
+    failures: [],
+    notes: [
+      `${users.length} virtual users, one connection each, 0.5–1.5 s think time: browse 40%, search 20%, orders (list, then one) 25%, buy 10%, log in 5%; per type p50/p99/max; PostgreSQL TPS = pg_stat_database.xact_commit over the run`,
+    ],
   };
 }

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BaselineJob, BaselineRun } from '../baseline.ts';
 import type { LoadJob, LoadResult } from '../load.ts';
+import type { RawJob, RawRun } from '../raw.ts';
 
 const HERE = join(import.meta.dirname, '..');
 let jobSeq = 0;
@@ -48,4 +49,8 @@ export function runBaseline(
     { ...process.env, ...env },
     job.runs * (job.durationS * 1000 + 60_000) + 120_000,
   );
+}
+
+export function runRaw(job: RawJob, dir: string): Promise<{ runs: RawRun[] }> {
+  return runChild('raw.ts', job, dir, process.env, job.runs * (job.durationS * 1000 + 60_000) + 300_000);
 }

@@ -62,7 +62,11 @@ export async function coresWhile<T>(
     const s1 = cpuSeconds(server0);
     if (withDb) sample();
     let db = 0;
-    for (const [pid, sec] of dbLast) db += sec - (dbStart.get(pid) ?? 0);
+    // a pid whose reading went down is a new process that reused an ended one's pid: all its time is in the run
+    for (const [pid, sec] of dbLast) {
+      const start = dbStart.get(pid) ?? 0;
+      db += sec >= start ? sec - start : sec;
+    }
     return { result, serverCores: (s1 - s0) / wall, dbCores: db / wall };
   } finally {
     clearInterval(timer);

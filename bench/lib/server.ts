@@ -12,6 +12,7 @@ const CLI = join(ROOT, 'apps/server/src/cli.ts');
 
 export const ADMIN_EMAIL = 'bench-admin@kameng.local';
 export const ADMIN_PASSWORD = 'Bench-Admin-Passw0rd!';
+export const BENCH_METRICS_TOKEN = `bench-${randomBytes(8).toString('hex')}`;
 
 /** Where a benchmark run keeps its data: a temp SQLite dir, or a fresh PostgreSQL database + its own Redis db. */
 export interface Target {
@@ -45,6 +46,8 @@ export async function prepareTarget(env: NodeJS.ProcessEnv): Promise<Target> {
     BCRYPT_COST: '4',
     LOG_LEVEL: env.BENCH_LOG_LEVEL ?? 'warn',
     HOST: '127.0.0.1',
+    // the bench reads the event loop's delay from /metrics around each run
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
   };
   const redisPrefix = `bench:${randomBytes(4).toString('hex')}:`;
   if (env.REDIS_URL) Object.assign(base, { REDIS_URL: env.REDIS_URL, REDIS_PREFIX: redisPrefix });

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Executor } from './db/database.ts';
 
@@ -178,4 +179,36 @@ export function poolMetrics(stats: (() => PoolStats) | null): MetricSource[] {
       read: one((s) => s.size),
     },
   ];
+}
+
+/**
+ * How late this process's event loop ran its turns since the previous scrape (p50, p99, max; sampled every
+ * 10 ms by libuv's timer): a long turn delays every request this process holds. Reset at each scrape, so
+ * a scrape right before and right after a load run gives the run's figures. In a cluster the children's
+ * figures are summed like every own metric: read them per process (`--processes 1`) to compare.
+ */
+export function eventLoopMetrics(): { sources: MetricSource[]; stop(): void } {
+  const RESOLUTION_MS = 10;
+  const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  h.enable();
+  // the histogram records the time between two timer turns, so an idle loop reads as its resolution
+  const late = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - RESOLUTION_MS) / 1000 : 0);
+  const sources: MetricSource[] = [
+    {
+      name: 'kameng_event_loop_delay_seconds',
+      help: "How late this process's event loop ran since the previous scrape, by statistic (p50, p99, max)",
+      type: 'gauge',
+      labelNames: ['stat'],
+      async read() {
+        const out = [
+          { labels: { stat: 'p50' }, value: late(h.percentile(50)) },
+          { labels: { stat: 'p99' }, value: late(h.percentile(99)) },
+          { labels: { stat: 'max' }, value: late(h.max) },
+        ];
+        h.reset();
+        return out;
+      },
+    },
+  ];
+  return { sources, stop: () => h.disable() };
 }

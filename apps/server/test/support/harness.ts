@@ -31,7 +31,9 @@ export interface TestDatabase {
 }
 
 /** A private database: a fresh PostgreSQL schema, or a fresh SQLite file in a temp directory. */
-export async function createTestDatabase(opts: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  opts: { poolSize?: number; onQuery?: (sql: string) => void } = {},
+): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kameng-test-'));
   let schema: string | undefined;
   if (TEST_DATABASE_URL) {
@@ -46,6 +48,7 @@ export async function createTestDatabase(opts: { poolSize?: number } = {}): Prom
     dataDir,
     ...(schema ? { pgSchema: schema } : {}),
     ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
+    ...(opts.onQuery ? { onQuery: opts.onQuery } : {}),
   });
   await migrate(database, MODULES);
   return {

@@ -46,8 +46,8 @@ import { commissionRateBps, openHold, splitCommission } from '../ledger/ledger.s
 import {
   assertMethodAvailable,
   createPayment,
+  createPaidWalletPayment,
   latestPaymentForOrder,
-  markPaid,
   type PaymentView,
   toPaymentView,
 } from '../payments/payments.service.ts';
@@ -56,7 +56,7 @@ import { markKeysSold, releaseKeys } from '../vault/vault.service.ts';
 import { expireOrderJob, notifyDeliveredJob } from './orders.jobs-spec.ts';
 import * as q from './orders.queries.ts';
 import { refundOrder } from './orders.refunds.ts';
-import { move } from './orders.state.ts';
+import { moveAt } from './orders.state.ts';
 import { reserveItems } from './orders.stock.ts';
 import { type OrderView, toView } from './orders.views.ts';
 
@@ -175,8 +175,7 @@ async function placeOrder(
       created_at: now,
       updated_at: now,
     };
-    await q.insertOrder(tx, order, items);
-    await q.insertEvent(tx, {
+    await q.insertOrder(tx, deps.dialect, order, items, {
       id: newId('oev', deps.clock, deps.random),
       order_id: orderId,
       from_status: null,
@@ -194,21 +193,22 @@ async function placeOrder(
     // a wallet order is paid below, in this transaction, or not made at all: it has nothing to expire
     if (!wallet) await enqueue(tx, deps, expireOrderJob, { orderId }, { runAt: reservedUntil });
 
-    // 5. create the payment
-    const payment = await createPayment(tx, deps, {
-      purpose: 'order',
+    // 5. create the payment; 6. a wallet's is paid as it is written, and the paid tail follows in this transaction
+    const newPayment = {
+      purpose: 'order' as const,
       orderId,
       userId: auth?.userId ?? null,
       provider: input.paymentMethod,
       amountCents: amount,
       expiresAt: reservedUntil,
-    });
-
-    // 6. wallet: paid here, and the paid tail in this same transaction
-    if (wallet) {
-      const paid = await markPaid(tx, deps, payment, payment.id);
-      if (!paid.transitioned) throw new Error(`wallet payment ${payment.id} was already paid`);
-      await payOrder(
+    };
+    let payment: PaymentsTable;
+    // the order as this transaction left it: no need to read back what it just wrote (null: read it)
+    let saved: q.OrderRow | null = order;
+    if (wallet && auth) {
+      const paid = await createPaidWalletPayment(tx, deps, { ...newPayment, userId: auth.userId });
+      payment = paid.payment;
+      saved = await payOrder(
         tx,
         deps,
         order,
@@ -216,12 +216,13 @@ async function placeOrder(
         { id: payment.id, provider: payment.provider, payer: paid.payer },
         'payment_confirmed',
       );
+    } else {
+      payment = await createPayment(tx, deps, newPayment);
     }
     if (auth) await q.removeCartItems(tx, auth.userId, productIds);
     await remember(tx, orderId);
-    const saved = (await q.findOrder(tx, orderId))!;
-    const shown = wallet ? { ...payment, status: 'paid' as const } : payment;
-    return { order: toView(saved, items), payment: toPaymentView(shown) };
+    saved ??= (await q.findOrder(tx, orderId))!;
+    return { order: toView(saved, items), payment: toPaymentView(payment) };
   });
   // stock is shown from the cache; after the commit it must show the reservation (and a wallet sale's count)
   await invalidateCatalogProducts(deps, productIds, { sold: wallet });
@@ -254,7 +255,10 @@ export async function orderPaid(tx: Executor, deps: Deps, payment: PaymentsTable
   }
 }
 
-/** The paid tail (8–11), once per order, in the paying transaction: books the sale into escrow and delivers. */
+/**
+ * The paid tail (8–11), once per order, in the paying transaction: books the sale into escrow and delivers.
+ * Returns the order row as it leaves it, or null when a refund moved it (read it back then).
+ */
 async function payOrder(
   tx: Executor,
   deps: Deps,
@@ -262,12 +266,12 @@ async function payOrder(
   items: q.OrderItemRow[],
   paid: PaidBy,
   cause: string,
-): Promise<void> {
+): Promise<q.OrderRow | null> {
   // 8. paid
   const now = deps.clock.now();
-  if (!(await move(tx, deps, order, ['pending_payment', 'cancelled'], 'paid', cause, { paid_at: now }))) {
-    throw new Error(`order ${order.id} changed state while being paid`);
-  }
+  const paidAt = await moveAt(tx, deps, order, ['pending_payment', 'cancelled'], 'paid', cause, { paid_at: now });
+  if (paidAt === null) throw new Error(`order ${order.id} changed state while being paid`);
+  const paidRow: q.OrderRow = { ...order, status: 'paid', paid_at: now, updated_at: paidAt };
   // 9. escrow
   const first = items[0]!;
   const bps = await commissionRateBps(tx, {
@@ -293,12 +297,13 @@ async function payOrder(
   for (const it of items) await recordSale(tx, deps, it.product_id, it.quantity);
   // 11. the keys: reserved when the order was made, handed over in this same transaction, so a committed
   // payment is a delivered order and no queue sits between paying and seeing the keys
-  if (first.delivery_mode === 'auto') await deliverReservedKeys(tx, deps, { ...order, status: 'paid' }, items, paid);
+  if (first.delivery_mode === 'auto') return deliverReservedKeys(tx, deps, paidRow, items, paid);
+  return paidRow;
 }
 
 /**
  * Hands a paid order its reserved keys, in the caller's transaction. A paid order whose reserved keys are
- * not all there is refunded instead.
+ * not all there is refunded instead. Returns the order row as it leaves it (null: refunded, or not moved).
  */
 export async function deliverReservedKeys(
   tx: Executor,
@@ -306,18 +311,20 @@ export async function deliverReservedKeys(
   order: q.OrderRow,
   items: q.OrderItemRow[],
   payment: { id: string; provider: Provider },
-): Promise<void> {
+): Promise<q.OrderRow | null> {
   const expected = items.filter((i) => i.delivery_mode === 'auto').reduce((s, i) => s + i.quantity, 0);
-  if (expected === 0) return;
+  if (expected === 0) return order;
   const sold = await markKeysSold(tx, deps, order.id);
   if (sold !== expected) {
     deps.log.error({ orderId: order.id, expected, sold }, 'delivery found fewer reserved keys than ordered; refunding');
     await releaseKeys(tx, deps, order.id);
     await refundOrder(tx, deps, order, payment, 'delivery_failed', { fromHold: true });
-    return;
+    return null;
   }
-  await move(tx, deps, order, ['paid'], 'delivered', 'keys_delivered', { delivered_at: deps.clock.now() });
+  const deliveredAt = deps.clock.now();
+  const at = await moveAt(tx, deps, order, ['paid'], 'delivered', 'keys_delivered', { delivered_at: deliveredAt });
   if (order.guest_email || order.buyer_id) await enqueue(tx, deps, notifyDeliveredJob, { orderId: order.id });
+  return at === null ? null : { ...order, status: 'delivered', delivered_at: deliveredAt, updated_at: at };
 }
 
 /** Checks and prices the items against the products as the database has them; client prices do not exist. */

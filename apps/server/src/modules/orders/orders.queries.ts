@@ -8,9 +8,40 @@ import type { OrderItemsTable, OrderStatus, OrdersTable } from './orders.tables.
 export type OrderRow = OrdersTable;
 export type OrderItemRow = OrderItemsTable;
 
-export async function insertOrder(db: Executor, row: OrderRow, items: OrderItemRow[]): Promise<void> {
+export interface EventRow {
+  id: string;
+  order_id: string;
+  from_status: OrderStatus | null;
+  to_status: OrderStatus;
+  cause: string;
+  created_at: number;
+}
+
+/**
+ * A new order, its items and its first event (number 1 of its history). PostgreSQL takes them as one
+ * statement (data-modifying CTEs run once each, whatever the main query reads); SQLite runs in-process, so
+ * its three statements cost no round trip.
+ */
+export async function insertOrder(
+  db: Executor,
+  dialect: Dialect,
+  row: OrderRow,
+  items: OrderItemRow[],
+  created: EventRow,
+): Promise<void> {
+  const event = { ...created, seq: 1 };
+  if (dialect === 'postgres') {
+    await db
+      .with('o', (d) => d.insertInto('orders').values(row).returning('id'))
+      .with('i', (d) => d.insertInto('order_items').values(items).returning('id'))
+      .insertInto('order_events')
+      .values(event)
+      .execute();
+    return;
+  }
   await db.insertInto('orders').values(row).execute();
   await db.insertInto('order_items').values(items).execute();
+  await db.insertInto('order_events').values(event).execute();
 }
 
 export async function findOrder(db: Executor, id: string): Promise<OrderRow | undefined> {
@@ -50,6 +81,48 @@ export async function transition(
     .where('status', 'in', from)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * `transition` and its event: on PostgreSQL one statement (the event is written only if the update moved
+ * the order), on SQLite two. True when the order moved.
+ */
+export async function transitionWithEvent(
+  db: Executor,
+  dialect: Dialect,
+  from: OrderStatus[],
+  patch: Parameters<typeof transition>[4],
+  event: EventRow,
+): Promise<boolean> {
+  const set = { ...patch, status: event.to_status, updated_at: event.created_at };
+  if (dialect !== 'postgres') {
+    if (!(await transition(db, event.order_id, from, event.to_status, patch, event.created_at))) return false;
+    await insertEvent(db, event);
+    return true;
+  }
+  const r = await db
+    .with('moved', (d) =>
+      d.updateTable('orders').set(set).where('id', '=', event.order_id).where('status', 'in', from).returning('id'),
+    )
+    .insertInto('order_events')
+    .columns(['id', 'order_id', 'from_status', 'to_status', 'cause', 'created_at', 'seq'])
+    .expression((eb) =>
+      eb
+        .selectFrom('moved')
+        .select([
+          sql<string>`${event.id}`.as('id'),
+          sql<string>`${event.order_id}`.as('order_id'),
+          sql<OrderStatus | null>`${event.from_status}`.as('from_status'),
+          sql<OrderStatus>`${event.to_status}`.as('to_status'),
+          sql<string>`${event.cause}`.as('cause'),
+          sql<number>`${event.created_at}::bigint`.as('created_at'),
+          sql<number>`(select coalesce(max(seq), 0) + 1 from order_events where order_id = ${event.order_id})`.as(
+            'seq',
+          ),
+        ]),
+    )
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
 /** Appends a transition; runs in the transaction that moved the order, whose row lock orders the writers. */

@@ -17,17 +17,27 @@ export async function move(
   cause: string,
   patch: Parameters<typeof q.transition>[4] = {},
 ): Promise<boolean> {
+  return (await moveAt(tx, deps, order, from, to, cause, patch)) !== null;
+}
+
+/** `move`, telling when it moved the order (its `updated_at`), or null when the order was elsewhere. */
+export async function moveAt(
+  tx: Executor,
+  deps: Deps,
+  order: Pick<q.OrderRow, 'id' | 'status'>,
+  from: OrderStatus[],
+  to: OrderStatus,
+  cause: string,
+  patch: Parameters<typeof q.transition>[4] = {},
+): Promise<number | null> {
   const now = deps.clock.now();
-  const moved = await q.transition(tx, order.id, from, to, patch, now);
-  if (moved) {
-    await q.insertEvent(tx, {
-      id: newId('oev', deps.clock, deps.random),
-      order_id: order.id,
-      from_status: order.status,
-      to_status: to,
-      cause,
-      created_at: now,
-    });
-  }
-  return moved;
+  const moved = await q.transitionWithEvent(tx, deps.dialect, from, patch, {
+    id: newId('oev', deps.clock, deps.random),
+    order_id: order.id,
+    from_status: order.status,
+    to_status: to,
+    cause,
+    created_at: now,
+  });
+  return moved ? now : null;
 }

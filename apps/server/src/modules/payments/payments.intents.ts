@@ -59,6 +59,47 @@ export async function createPayment(
   return row;
 }
 
+/**
+ * A wallet payment, written already paid: the buyer's wallet is the payer and the caller debits it in the
+ * same transaction (too little money rolls the payment back with everything else). What `createPayment`
+ * followed by `markPaid` would leave, in one statement instead of two.
+ */
+export async function createPaidWalletPayment(
+  tx: Executor,
+  deps: Deps,
+  p: { purpose: 'order' | 'top_up'; orderId?: string; userId: string; amountCents: number; expiresAt: number },
+): Promise<{ payment: q.PaymentRow; payer: string }> {
+  if (!Number.isSafeInteger(p.amountCents) || p.amountCents <= 0) {
+    throw new AppError('UNPROCESSABLE', 'Amount must be a positive number of fen');
+  }
+  const now = deps.clock.now();
+  const id = newId('pay', deps.clock, deps.random);
+  const row: q.PaymentRow = {
+    id,
+    purpose: p.purpose,
+    order_id: p.orderId ?? null,
+    user_id: p.userId,
+    provider: 'balance',
+    amount_cents: p.amountCents,
+    status: 'paid',
+    // markPaid's trade id for a wallet payment: its own id
+    provider_trade_id: id,
+    expires_at: p.expiresAt,
+    paid_at: now,
+    created_at: now,
+    updated_at: now,
+    scene: null,
+    pay_url: null,
+    qr_code: null,
+    fee_bps: 0,
+    next_query_at: null,
+    query_attempts: 0,
+    provider_closed_at: null,
+  };
+  await q.insertPayment(tx, row);
+  return { payment: row, payer: `wallet:${p.userId}` };
+}
+
 export type PaidOutcome = { transitioned: true } | { transitioned: false };
 
 /**

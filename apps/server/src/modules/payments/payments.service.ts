@@ -5,6 +5,7 @@
 export { assertMethodAvailable, availableMethods, checkoutPayment } from './payments.checkout.ts';
 export {
   closePendingPayments,
+  createPaidWalletPayment,
   createPayment,
   latestPaymentForOrder,
   markPaid,

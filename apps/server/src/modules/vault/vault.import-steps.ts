@@ -3,6 +3,7 @@ import { newIds } from '../../platform/clock.ts';
 import type { SecretKey } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
+import { changeKeyStock } from './vault.stock.ts';
 import { prepareKeys, type StepKeys } from './vault.prepare.ts';
 import * as q from './vault.queries.ts';
 import type { Line } from './vault.upload.ts';
@@ -71,5 +72,6 @@ export async function insertStep(tx: Executor, dialect: Deps['dialect'], step: P
   const chunk = insertChunk(dialect);
   let imported = 0;
   for (let i = 0; i < n; i += chunk) imported += await q.insertKeys(tx, dialect, step.keys, i, Math.min(n, i + chunk));
+  await changeKeyStock(tx, step.keys.productId, imported);
   return { imported, duplicates: n - imported, rejected: step.rejected };
 }

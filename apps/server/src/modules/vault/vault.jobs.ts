@@ -3,7 +3,7 @@ import type { Deps } from '../../platform/deps.ts';
 import type { JobDefinition } from '../../platform/jobs/jobs.ts';
 import { HOUR } from '../../platform/rate-limit.ts';
 import { importKeysJob } from './vault.jobs-spec.ts';
-import { runImport, sweepOrphanUploads } from './vault.service.ts';
+import { recountKeyStock, runImport, sweepOrphanUploads } from './vault.service.ts';
 
 export function vaultJobs(deps: Deps): JobDefinition[] {
   const importKeys: JobDefinition<{ importId: string }> = {
@@ -21,5 +21,14 @@ export function vaultJobs(deps: Deps): JobDefinition[] {
       await sweepOrphanUploads(deps);
     },
   };
-  return [importKeys as JobDefinition, sweep as JobDefinition];
+  const recount: JobDefinition<Record<string, never>> = {
+    type: 'vault.recount-key-stock',
+    payload: z.object({}).strict() as z.ZodType<Record<string, never>>,
+    everyMs: HOUR,
+    leaseMs: 10 * 60_000,
+    handler: async () => {
+      await recountKeyStock(deps);
+    },
+  };
+  return [importKeys as JobDefinition, sweep as JobDefinition, recount as JobDefinition];
 }

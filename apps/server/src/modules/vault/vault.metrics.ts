@@ -1,5 +1,6 @@
 import type { Deps } from '../../platform/deps.ts';
 import { type MetricSource, samples } from '../../platform/metrics.ts';
+import { countDrifts } from './vault.queries.ts';
 
 /** Card-key stock: keys per state, and products at or below their low-stock threshold (suppliers told). */
 export function vaultMetrics(deps: Deps): MetricSource[] {
@@ -18,6 +19,12 @@ export function vaultMetrics(deps: Deps): MetricSource[] {
             .execute(),
           ['status'],
         ),
+    },
+    {
+      name: 'kameng_key_stock_drifts_total',
+      help: 'Times the recount found a product whose card-key stock counter disagreed with its keys (a bug; repaired)',
+      type: 'counter',
+      read: async () => [{ value: await countDrifts(deps.db) }],
     },
     {
       name: 'kameng_card_keys_low_stock_products',

@@ -4,9 +4,10 @@ import * as m0003 from './migrations/0003-vault.ts';
 import * as m0007 from './migrations/0007-vault-imports.ts';
 import * as m0012 from './migrations/0012-key-reveals.ts';
 import * as m0015 from './migrations/0015-idempotency-and-export-indexes.ts';
+import * as m0019 from './migrations/0019-key-stock.ts';
 import { stockCounts } from '../catalog/catalog.service.ts';
-import { availableCounts } from './vault.allocation.ts';
 import { rotateVaultKeys } from './vault.data-keys.ts';
+import { availableCounts } from './vault.stock.ts';
 import { vaultMetrics } from './vault.metrics.ts';
 import { vaultJobs } from './vault.jobs.ts';
 import { vaultRoutes } from './vault.routes.ts';
@@ -19,6 +20,7 @@ export const vaultModule: KamengModule = {
     '0007-vault-imports': m0007,
     '0012-key-reveals': m0012,
     '0015-idempotency-and-export-indexes': m0015,
+    '0019-key-stock': m0019,
   },
   routes: [{ plugin: vaultRoutes }],
   jobs: vaultJobs,

@@ -1,8 +1,14 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Dialect, Executor } from '../../platform/db/database.ts';
 import { forUpdate } from '../../platform/db/dialect.ts';
 import { type Cursor, newestFirstAfter } from '../../platform/db/keyset.ts';
-import type { CardKeyBatchesTable, ImportJobsTable, KeyStatus, VaultStockAlertsTable } from './vault.tables.ts';
+import type {
+  CardKeyBatchesTable,
+  ImportJobsTable,
+  KeyStatus,
+  KeyStockDriftsTable,
+  VaultStockAlertsTable,
+} from './vault.tables.ts';
 
 // ─── batches ───
 
@@ -101,9 +107,19 @@ export async function insertKeys(
   return Number(r.numAffectedRows ?? 0);
 }
 
-/** The oldest available keys of a product; on PostgreSQL locked, skipping keys a concurrent buyer holds. */
-export async function pickAvailable(db: Executor, dialect: Dialect, productId: string, n: number): Promise<string[]> {
-  const rows = await forUpdate(
+/**
+ * Takes the oldest `n` available keys of a product for an order in one statement (PostgreSQL: locked with
+ * SKIP LOCKED, so concurrent buyers take different keys); returns the ids taken, possibly fewer than `n`.
+ */
+export async function reserveAvailable(
+  db: Executor,
+  dialect: Dialect,
+  productId: string,
+  n: number,
+  orderId: string,
+  now: number,
+): Promise<string[]> {
+  const pick = forUpdate(
     dialect,
     db
       .selectFrom('card_keys')
@@ -113,30 +129,50 @@ export async function pickAvailable(db: Executor, dialect: Dialect, productId: s
       .orderBy('id')
       .limit(n),
     { skipLocked: true },
-  ).execute();
+  );
+  const rows = await db
+    .updateTable('card_keys')
+    .set({ status: 'reserved', order_id: orderId, reserved_at: now })
+    // PostgreSQL: = any(array(…)) runs the pick once; as `in (…)` the planner may run it again per row and
+    // take more than `n` keys
+    .where((eb) =>
+      dialect === 'postgres' ? sql<boolean>`${eb.ref('id')} = any(array(${pick}))` : eb('id', 'in', pick),
+    )
+    .where('status', '=', 'available')
+    .returning('id')
+    .execute();
   return rows.map((r) => r.id);
 }
 
-export async function reserve(db: Executor, ids: string[], orderId: string, now: number): Promise<number> {
-  if (ids.length === 0) return 0;
-  const r = await db
+/** Gives back keys `reserveAvailable` took for an order that could not have them all. */
+export async function unreserve(db: Executor, ids: string[], orderId: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
     .updateTable('card_keys')
-    .set({ status: 'reserved', order_id: orderId, reserved_at: now })
+    .set({ status: 'available', order_id: null, reserved_at: null })
     .where('id', 'in', ids)
-    .where('status', '=', 'available')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'reserved')
+    .execute();
 }
 
-/** Frees an order's reserved keys; returns how many. */
-export async function release(db: Executor, orderId: string): Promise<number> {
-  const r = await db
+/** How many of `rows` belong to each product. */
+export function perProduct(rows: readonly { product_id: string }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of rows) out.set(r.product_id, (out.get(r.product_id) ?? 0) + 1);
+  return out;
+}
+
+/** Frees an order's reserved keys; returns how many of each product. */
+export async function release(db: Executor, orderId: string): Promise<Map<string, number>> {
+  const rows = await db
     .updateTable('card_keys')
     .set({ status: 'available', order_id: null, reserved_at: null })
     .where('order_id', '=', orderId)
     .where('status', '=', 'reserved')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .returning('product_id')
+    .execute();
+  return perProduct(rows);
 }
 
 export async function markSold(db: Executor, orderId: string, now: number): Promise<number> {
@@ -250,17 +286,18 @@ export async function findKey(db: Executor, id: string) {
   return db.selectFrom('card_keys').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Voids the available keys among `ids` that belong to `productIds`; returns how many. */
-export async function voidAvailable(db: Executor, productIds: string[], ids: string[]): Promise<number> {
-  if (ids.length === 0 || productIds.length === 0) return 0;
-  const r = await db
+/** Voids the available keys among `ids` that belong to `productIds`; returns how many of each product. */
+export async function voidAvailable(db: Executor, productIds: string[], ids: string[]): Promise<Map<string, number>> {
+  if (ids.length === 0 || productIds.length === 0) return new Map();
+  const rows = await db
     .updateTable('card_keys')
     .set({ status: 'void' })
     .where('id', 'in', ids)
     .where('product_id', 'in', productIds)
     .where('status', '=', 'available')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .returning('product_id')
+    .execute();
+  return perProduct(rows);
 }
 
 // ─── imports ───
@@ -416,4 +453,80 @@ export function cardKeysAfter(db: Executor, afterId: string, limit: number) {
 
 export async function setSecretHash(db: Executor, id: string, hash: string): Promise<void> {
   await db.updateTable('card_keys').set({ secret_hash: hash }).where('id', '=', id).execute();
+}
+
+// ─── stock recount ───
+
+export async function insertDrift(db: Executor, row: KeyStockDriftsTable): Promise<void> {
+  await db.insertInto('key_stock_drifts').values(row).execute();
+}
+
+export async function countDrifts(db: Executor): Promise<number> {
+  const r = await db
+    .selectFrom('key_stock_drifts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Adds `delta` to a product's counter; false when the product has no counter yet. */
+export async function addKeyStock(db: Executor, productId: string, delta: number): Promise<boolean> {
+  const r = await db
+    .updateTable('key_stock')
+    .set((eb) => ({ available: eb('available', '+', delta) }))
+    .where('product_id', '=', productId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Makes a product's counter from its keys as this transaction sees them (its own changes included). A
+ * concurrent transaction's uncommitted changes are not counted: if it made the row first, this one adds
+ * its own `delta` to that row instead (the insert waits for the other to commit).
+ */
+export async function startKeyStock(db: Executor, productId: string, delta: number): Promise<void> {
+  await db
+    .insertInto('key_stock')
+    .columns(['product_id', 'available'])
+    .expression((eb) =>
+      eb
+        .selectFrom('card_keys')
+        .select([eb.val(productId).as('product_id'), eb.fn.countAll<number>().as('available')])
+        .where('product_id', '=', productId)
+        .where('status', '=', 'available'),
+    )
+    .onConflict((oc) =>
+      oc.column('product_id').doUpdateSet((eb) => ({ available: eb(eb.ref('key_stock.available'), '+', delta) })),
+    )
+    .execute();
+}
+
+/** The counters of `productIds` that exist. */
+export async function keyStocks(db: Executor, productIds: string[]): Promise<Map<string, number>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('key_stock')
+    .select(['product_id', 'available'])
+    .where('product_id', 'in', productIds)
+    .execute();
+  return new Map(rows.map((r) => [r.product_id, Number(r.available)]));
+}
+
+/** Every counter, for the recount. */
+export async function allKeyStocks(db: Executor): Promise<{ product_id: string; available: number }[]> {
+  return db.selectFrom('key_stock').select(['product_id', 'available']).orderBy('product_id').execute();
+}
+
+/** Products that have keys but no counter yet (made before 0019 and untouched since). */
+export async function productsWithoutCounter(db: Executor, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('card_key_batches as b')
+    .select('b.product_id')
+    .distinct()
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('key_stock as s').select('s.product_id').whereRef('s.product_id', '=', 'b.product_id'))),
+    )
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.product_id);
 }

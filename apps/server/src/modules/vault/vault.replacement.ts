@@ -5,6 +5,7 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { forUpdate } from '../../platform/db/dialect.ts';
 import type { Deps } from '../../platform/deps.ts';
+import { changeKeyStock } from './vault.stock.ts';
 import { checkLowStock } from './vault.low-stock.ts';
 
 export interface SoldKey {
@@ -65,6 +66,7 @@ export async function replaceSoldKeys(
     .where('status', '=', 'available')
     .executeTakeFirst();
   if (Number(sold.numUpdatedRows) !== n) throw new Error('replacement keys changed under a lock');
+  await changeKeyStock(tx, r.productId, -n);
   await checkLowStock(tx, deps, r.productId, undefined);
   return { ok: true, keyIds: ids };
 }

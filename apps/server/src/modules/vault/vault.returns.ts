@@ -3,6 +3,8 @@
  * until the supplier puts them back in stock or discards them.
  */
 import type { Executor } from '../../platform/db/database.ts';
+import { countInStock } from './vault.allocation.ts';
+import { perProduct } from './vault.queries.ts';
 
 /** An order's sold keys its buyer has never been shown, oldest first. */
 export async function unrevealedKeysOf(db: Executor, orderId: string): Promise<string[]> {
@@ -31,16 +33,18 @@ export async function takeBackKeys(tx: Executor, orderId: string, keyIds: string
     throw new Error(`order ${orderId}: keys to take back are not all sold to it`);
 }
 
-/** The supplier puts returned keys back in stock. */
+/** The supplier puts returned keys back in stock (and in the products' stock counters). */
 export async function restockKeys(tx: Executor, orderId: string, keyIds: string[]): Promise<number> {
-  const r = await tx
+  if (keyIds.length === 0) return 0;
+  const rows = await tx
     .updateTable('card_keys')
     .set({ status: 'available', order_id: null, reserved_at: null, sold_at: null })
     .where('id', 'in', keyIds)
     .where('order_id', '=', orderId)
     .where('status', '=', 'void')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .returning('product_id')
+    .execute();
+  return countInStock(tx, perProduct(rows), +1);
 }
 
 /** The product each of `keyIds` belongs to. */

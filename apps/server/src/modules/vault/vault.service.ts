@@ -18,3 +18,4 @@ export {
   supplierKeyRecord,
 } from './vault.key-history.ts';
 export { productsOfKeys, restockKeys, takeBackKeys, unrevealedKeysOf } from './vault.returns.ts';
+export { type Drift, recountKeyStock } from './vault.stock-recount.ts';

@@ -6,6 +6,7 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { getProductsForOrder, invalidateCatalogProducts, type ProductForOrder } from '../catalog/catalog.service.ts';
+import { countInStock } from './vault.allocation.ts';
 import { batchKeys } from './vault.data-keys.ts';
 import * as q from './vault.queries.ts';
 import type { KeyStatus } from './vault.tables.ts';
@@ -84,7 +85,7 @@ export async function voidUnsold(
 ): Promise<{ voided: number }> {
   await ownedProduct(deps.db, auth.userId, productId);
   const voided = await deps.db.transaction().execute(async (tx) => {
-    const n = await q.voidAvailable(tx, [productId], ids);
+    const n = await countInStock(tx, await q.voidAvailable(tx, [productId], ids), -1);
     await writeAudit(tx, deps, {
       actorId: auth.userId,
       action: 'card_keys.void',

@@ -82,6 +82,23 @@ export interface CardKeyRevealsTable {
   revealed_at: Millis;
 }
 
+/** A card-key product's available keys, kept in step with its keys (vault.stock.ts). */
+export interface KeyStockTable {
+  product_id: string;
+  available: number;
+}
+
+/** A product whose stock counter the recount found different from its available keys (then repaired). */
+export interface KeyStockDriftsTable {
+  id: string;
+  product_id: string;
+  /** available keys counted */
+  counted: number;
+  /** what the counter said */
+  counter: number;
+  found_at: Millis;
+}
+
 export interface VaultTables {
   card_key_batches: CardKeyBatchesTable;
   card_keys: CardKeysTable;
@@ -89,6 +106,8 @@ export interface VaultTables {
   import_upload_chunks: ImportUploadChunksTable;
   vault_stock_alerts: VaultStockAlertsTable;
   card_key_reveals: CardKeyRevealsTable;
+  key_stock: KeyStockTable;
+  key_stock_drifts: KeyStockDriftsTable;
 }
 
 declare module '../../platform/db/schema.ts' {

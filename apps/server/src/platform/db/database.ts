@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, type KyselyConfig, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { PoolStats } from '../metrics.ts';
 import { preparePoolQueries } from './pg-prepared.ts';
@@ -39,6 +39,21 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to use (tests isolate themselves this way). */
   pgSchema?: string;
   poolSize?: number;
+  /**
+   * Told the text of every statement sent (tests count a purchase's round trips with it). PostgreSQL's
+   * BEGIN and COMMIT are statements too; SQLite's transaction control is the group-commit driver's own.
+   */
+  onQuery?: (sql: string) => void;
+}
+
+function logOption(opts: DatabaseOptions): Pick<KyselyConfig, 'log'> {
+  const onQuery = opts.onQuery;
+  if (!onQuery) return {};
+  return {
+    log: (e) => {
+      if (e.level === 'query') onQuery(e.query.sql);
+    },
+  };
 }
 
 export function openDatabase(opts: DatabaseOptions): Database {
@@ -52,7 +67,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
       }),
     );
     const waits = countWaits(pool, max);
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...logOption(opts) });
     return {
       db,
       dialect: 'postgres',
@@ -69,7 +84,10 @@ export function openDatabase(opts: DatabaseOptions): Database {
   mkdirSync(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, SQLITE_FILE);
   const writer = openSqlite(file);
-  const db = new Kysely<DB>({ dialect: new GroupCommitDialect(writer, openSqlite(file, { reader: true })) });
+  const db = new Kysely<DB>({
+    dialect: new GroupCommitDialect(writer, openSqlite(file, { reader: true })),
+    ...logOption(opts),
+  });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

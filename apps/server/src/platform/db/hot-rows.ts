@@ -3,7 +3,8 @@ import type { Executor } from './database.ts';
 import type { DB } from './schema.ts';
 
 type Apply = (tx: Executor, delta: number) => Promise<void>;
-type Tail = Map<string, { delta: number; apply: Apply }>;
+type ApplyColumns = (tx: Executor, deltas: Readonly<Record<string, number>>) => Promise<void>;
+type Tail = Map<string, { deltas: Record<string, number>; apply: ApplyColumns }>;
 
 const tails = new WeakMap<Executor, Tail>();
 
@@ -24,8 +25,8 @@ export function transactionWithHotRowsLast<T>(db: Kysely<DB>, fn: (tx: Transacti
     try {
       const result = await fn(tx);
       for (const key of [...tail.keys()].sort()) {
-        const { delta, apply } = tail.get(key)!;
-        if (delta !== 0) await apply(tx, delta);
+        const { deltas, apply } = tail.get(key)!;
+        if (Object.values(deltas).some((d) => d !== 0)) await apply(tx, deltas);
       }
       return result;
     } finally {
@@ -45,9 +46,26 @@ export function runsHotRowsLast(tx: Executor): boolean {
  * For additions that cannot be refused (a credit, a count going up); a guarded change stays inline.
  */
 export async function addLast(tx: Executor, key: string, delta: number, apply: Apply): Promise<void> {
+  return addToRowLast(tx, key, { n: delta }, (t, d) => apply(t, d.n ?? 0));
+}
+
+/**
+ * `addLast` for a row with several counters: additions to any of its columns under one `key` become one
+ * update (a purchase's stock change and sales count are one statement). Every caller of a key passes the
+ * same `apply`, which gets every column's total (0 for one nobody added to is left out).
+ */
+export async function addToRowLast(
+  tx: Executor,
+  key: string,
+  deltas: Readonly<Record<string, number>>,
+  apply: ApplyColumns,
+): Promise<void> {
   const tail = tails.get(tx);
-  if (!tail) return apply(tx, delta);
+  if (!tail) return apply(tx, deltas);
   const entry = tail.get(key);
-  if (entry) entry.delta += delta;
-  else tail.set(key, { delta, apply });
+  if (!entry) {
+    tail.set(key, { deltas: { ...deltas }, apply });
+    return;
+  }
+  for (const [column, d] of Object.entries(deltas)) entry.deltas[column] = (entry.deltas[column] ?? 0) + d;
 }

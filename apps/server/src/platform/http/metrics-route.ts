@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
-import { createMetrics, jobMetrics, poolMetrics } from '../metrics.ts';
+import { createMetrics, eventLoopMetrics, jobMetrics, poolMetrics } from '../metrics.ts';
 import { clusterMetrics } from '../metrics-cluster.ts';
 import { AppError } from './errors.ts';
 
@@ -23,9 +23,11 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  */
 export function registerMetrics(app: FastifyInstance, deps: Deps): void {
   const token = deps.config.metricsToken;
+  const loop = eventLoopMetrics();
+  app.addHook('onClose', async () => loop.stop());
   const metrics = createMetrics(
     [...jobMetrics(deps.db, () => deps.clock.now()), ...deps.modules.flatMap((m) => m.metrics?.(deps) ?? [])],
-    poolMetrics(deps.poolStats),
+    [...poolMetrics(deps.poolStats), ...loop.sources],
   );
   // in a cluster child: every child's own figures, summed by the primary
   const ownText = clusterMetrics(metrics.own) ?? (() => metrics.own.metrics());
