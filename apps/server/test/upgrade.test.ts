@@ -145,7 +145,18 @@ describe(`upgrade (${dialectName}) from a database made by main at 3442744`, () 
     await migrate(old.database, MODULES);
     // every table that was there keeps its rows; a table a later migration adds starts empty
     const migrated = await allRows(old.database);
-    for (const [table, rows] of Object.entries(migrated)) expect(rows, table).toEqual(before[table] ?? []);
+    for (const [table, rows] of Object.entries(migrated)) {
+      // a column a later migration adds to an old table (order_items' price rule, 0020) starts null on old rows
+      const known = new Set((before[table] ?? []).flatMap((r) => Object.keys(JSON.parse(r))));
+      const kept = rows
+        .map((r) =>
+          JSON.stringify(
+            Object.fromEntries(Object.entries(JSON.parse(r)).filter(([k, v]) => known.has(k) || v !== null)),
+          ),
+        )
+        .sort();
+      expect(kept, table).toEqual(before[table] ?? []);
+    }
     expect(Object.keys(migrated)).toEqual(expect.arrayContaining(Object.keys(before)));
 
     const fresh = await createTestDatabase();

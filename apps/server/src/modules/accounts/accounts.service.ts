@@ -17,7 +17,15 @@ export {
 } from './oauth-signin.ts';
 export { changePassword, resetPassword } from './passwords.ts';
 export { closeMyAccount, exportMyData } from './personal-data.ts';
-export { type Contact, contactsOf, findShop, sessionUser, shopNamesOf, usersByContact } from './people.ts';
+export {
+  type Contact,
+  contactsOf,
+  findShop,
+  sessionUser,
+  shopNamesOf,
+  userIdByEmailOrPhone,
+  usersByContact,
+} from './people.ts';
 export { register, verifyContact } from './registration.ts';
 export {
   authenticate,

@@ -6,7 +6,14 @@ export { unitPriceCents } from '@kameng/contracts';
 export { invalidateCatalogCache, invalidateCatalogProducts } from './catalog.cache.ts';
 export { categoryPath, categoryTree, createCategory, deleteCategory, updateCategory } from './catalog.categories.ts';
 export { detectImage, MAX_COVER_BYTES, readUpload, uploadCover } from './catalog.covers.ts';
-export { stockCounts, supplierSuspended } from './catalog.hooks.ts';
+export { detailForViewer, listForViewer, pricesForViewer } from './catalog.buyer-prices.ts';
+export {
+  buyerPrices,
+  type PricedListing,
+  type PriceViewer,
+  stockCounts,
+  supplierSuspended,
+} from './catalog.hooks.ts';
 export { getProductsForOrder, type ProductForOrder } from './catalog.product-views.ts';
 export { createProduct, getMyProduct, myProducts, updateProduct } from './catalog.products.ts';
 export {
