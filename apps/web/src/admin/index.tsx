@@ -12,6 +12,7 @@ import {
   SafetyOutlined,
   SettingOutlined,
   ShoppingOutlined,
+  CrownOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { Spin } from 'antd';
@@ -22,6 +23,7 @@ import { useSession } from '../lib/session.ts';
 import { useIdentityT } from './identity-messages.ts';
 import { useT } from './messages.ts';
 import { useJobsT } from './jobs-messages.ts';
+import { useLevelsT } from '../members/messages.ts';
 import { usePaymentsT } from './payments-messages.ts';
 import { useSiteT } from './site-messages.ts';
 
@@ -40,6 +42,7 @@ const Arbitration = lazy(() => import('../disputes/arbitration.tsx'));
 const SiteSettings = lazy(() => import('./site.tsx'));
 const DeadJobs = lazy(() => import('./jobs.tsx'));
 const IdentityProviders = lazy(() => import('./identity-providers.tsx'));
+const Levels = lazy(() => import('./levels.tsx'));
 
 const pages: Record<string, () => React.ReactNode> = {
   '/admin': () => <Dashboard />,
@@ -57,6 +60,7 @@ const pages: Record<string, () => React.ReactNode> = {
   '/admin/reconciliation': () => <Reconciliation />,
   '/admin/disputes': () => <Arbitration />,
   '/admin/identity': () => <IdentityProviders />,
+  '/admin/levels': () => <Levels />,
 };
 
 /** The operator console: every /admin/* path; loaded on demand, never part of the storefront's first load. */
@@ -66,6 +70,7 @@ export default function AdminConsole({ path }: { path: string }) {
   const ts = useSiteT();
   const tj = useJobsT();
   const ti = useIdentityT();
+  const tl = useLevelsT();
   // payment channels hold the keys that move money: the server serves them to admins only
   const roles = useSession().me?.roles ?? [];
   const isAdmin = roles.includes('admin');
@@ -77,6 +82,7 @@ export default function AdminConsole({ path }: { path: string }) {
     { path: '/admin/withdrawals', label: t('menu.withdrawals'), icon: <MoneyCollectOutlined /> },
     { path: '/admin/catalog', label: t('menu.catalog'), icon: <BookOutlined /> },
     { path: '/admin/users', label: t('menu.users'), icon: <TeamOutlined /> },
+    { path: '/admin/levels', label: tl('menu.levels'), icon: <CrownOutlined /> },
     { path: '/admin/orders', label: t('menu.orders'), icon: <ShoppingOutlined /> },
     { path: '/admin/ledger', label: t('menu.ledger'), icon: <MoneyCollectOutlined /> },
     ...(isAdmin ? [{ path: '/admin/payment-channels', label: tp('menu.channels'), icon: <CreditCardOutlined /> }] : []),
