@@ -141,6 +141,25 @@ describe(`member levels and buyer prices (${dialectName})`, () => {
     expect((await priceFor(b.token)).priceCents).toBe(1000);
   });
 
+  it('a partial refund takes only its part off the spend', async () => {
+    const b = await rich();
+    const order = await buy(b.token, 3);
+    expect(await myLevel(b.token)).toMatchObject({ level: { id: silver }, spendCents: 3000 });
+    const refund = await call(t.app, 'POST', `/api/v1/admin/payments/${order.payment.id}/refunds`, {
+      token: admin,
+      headers: { 'idempotency-key': 'part-1' },
+      body: { amountCents: 1500, reason: 'one key was bad', destination: 'wallet' },
+    });
+    expect(refund.status, JSON.stringify(refund.body)).toBe(201);
+    const again = await call(t.app, 'POST', `/api/v1/admin/payments/${order.payment.id}/refunds`, {
+      token: admin,
+      headers: { 'idempotency-key': 'part-1' },
+      body: { amountCents: 1500, reason: 'one key was bad', destination: 'wallet' },
+    });
+    expect(again.status).toBe(200);
+    expect(await myLevel(b.token)).toMatchObject({ level: null, spendCents: 1500 });
+  });
+
   it('a level is bought through a channel once, whatever the notifications replay', async () => {
     const b = await registerAndLogin(t.app);
     const start = await call(t.app, 'POST', '/api/v1/me/level/upgrades', {
