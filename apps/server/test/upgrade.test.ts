@@ -91,6 +91,7 @@ async function tableNames(d: Database): Promise<string[]> {
 const ADDED_COLUMNS: Record<string, Record<string, unknown>> = {
   holds: { frozen_share_cents: 0, frozen_commission_cents: 0 },
   orders: { window_extension_ms: 0, device_hash: null, created_ip: null },
+  order_items: { price_rule: null, platform_unit_cents: null },
   products: { takedown_reason: null, taken_down_at: null, taken_down_by: null },
   sessions: { reauth_factor: null },
 };

@@ -202,10 +202,17 @@ export const productManageSchema = productSchema
   .meta({ id: 'ProductManage' });
 export type ProductManageDto = z.infer<typeof productManageSchema>;
 
+/** For a signed-in buyer, priceCents is his price (orders.pricing.ts); these say what it was before and why. */
+const buyerPriceFields = {
+  listPriceCents: z.number().int().optional().describe("the product's list price, when the buyer's price differs"),
+  priceRule: z.string().optional().describe('which rule gave priceCents for this buyer (contracts/pricing.ts)'),
+};
+
 export const productDetailSchema = productSchema
   .extend({
     categoryPath: z.array(z.object({ id: z.string(), name: z.string() })).describe('top-level category first'),
     shopName: z.string().nullable().describe("the supplier's shop name (null: a supplier without an approved shop)"),
+    ...buyerPriceFields,
     manage: productManageSchema
       .pick({ lowStockThreshold: true, lowStock: true, rejectReason: true, revision: true })
       .optional()
@@ -230,6 +237,7 @@ export const productListItemSchema = productSchema
     maxPerOrder: true,
     createdAt: true,
   })
+  .extend(buyerPriceFields)
   .meta({ id: 'ProductListItem' });
 export type ProductListItemDto = z.infer<typeof productListItemSchema>;
 

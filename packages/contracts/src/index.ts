@@ -6,6 +6,7 @@ export * from './disputes.ts';
 export * from './errors.ts';
 export * from './jobs.ts';
 export * from './ledger.ts';
+export * from './members.ts';
 export * from './oauth.ts';
 export * from './orders.ts';
 export * from './payments.ts';

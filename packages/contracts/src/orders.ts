@@ -75,6 +75,7 @@ export const orderViewSchema = z
         unitPriceCents: z.number().int(),
         amountCents: z.number().int(),
         deliveryMode: z.string(),
+        priceRule: z.string().nullable().optional().describe('which rule gave the unit price (contracts/pricing.ts)'),
       }),
     ),
     shopName: z.string().nullable().optional().describe("the supplier's shop name"),
@@ -150,7 +151,8 @@ export const cartSchema = z.object({
       supplierId: z.string().nullable(),
       shopName: z.string().nullable().describe("the supplier's shop name"),
       available: z.boolean(),
-      unitPriceCents: z.number().int().nullable(),
+      unitPriceCents: z.number().int().nullable().describe('what checkout will charge this buyer per unit'),
+      priceRule: z.string().nullable().optional().describe('which rule gave it (contracts/pricing.ts)'),
     }),
   ),
 });

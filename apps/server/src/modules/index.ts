@@ -5,6 +5,7 @@ import { catalogModule } from './catalog/catalog.module.ts';
 import { complianceModule } from './compliance/compliance.module.ts';
 import { disputesModule } from './disputes/disputes.module.ts';
 import { ledgerModule } from './ledger/ledger.module.ts';
+import { membersModule } from './members/members.module.ts';
 import { notifyModule } from './notify/notify.module.ts';
 import { ordersModule } from './orders/orders.module.ts';
 import { paymentsModule } from './payments/payments.module.ts';
@@ -25,6 +26,7 @@ export const MODULES: readonly KamengModule[] = [
   vaultModule,
   ledgerModule,
   paymentsModule,
+  membersModule,
   ordersModule,
   disputesModule,
   complianceModule,

@@ -14,6 +14,7 @@ import {
   SettingOutlined,
   ShoppingOutlined,
   StopOutlined,
+  CrownOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { Spin } from 'antd';
@@ -24,6 +25,7 @@ import { useSession } from '../lib/session.ts';
 import { useIdentityT } from './identity-messages.ts';
 import { useT } from './messages.ts';
 import { useJobsT } from './jobs-messages.ts';
+import { useLevelsT } from '../members/messages.ts';
 import { usePaymentsT } from './payments-messages.ts';
 import { useSiteT } from './site-messages.ts';
 import { useComplianceT } from '../compliance/messages.ts';
@@ -45,6 +47,7 @@ const DeadJobs = lazy(() => import('./jobs.tsx'));
 const IdentityProviders = lazy(() => import('./identity-providers.tsx'));
 const QualificationReview = lazy(() => import('../compliance/qualification-review.tsx'));
 const BannedGoods = lazy(() => import('../compliance/banned-goods.tsx'));
+const Levels = lazy(() => import('./levels.tsx'));
 
 const pages: Record<string, () => React.ReactNode> = {
   '/admin': () => <Dashboard />,
@@ -64,6 +67,7 @@ const pages: Record<string, () => React.ReactNode> = {
   '/admin/identity': () => <IdentityProviders />,
   '/admin/qualifications': () => <QualificationReview />,
   '/admin/banned-goods': () => <BannedGoods />,
+  '/admin/levels': () => <Levels />,
 };
 
 /** The operator console: every /admin/* path; loaded on demand, never part of the storefront's first load. */
@@ -74,6 +78,7 @@ export default function AdminConsole({ path }: { path: string }) {
   const tj = useJobsT();
   const ti = useIdentityT();
   const tc = useComplianceT();
+  const tl = useLevelsT();
   // payment channels hold the keys that move money: the server serves them to admins only
   const roles = useSession().me?.roles ?? [];
   const isAdmin = roles.includes('admin');
@@ -87,6 +92,7 @@ export default function AdminConsole({ path }: { path: string }) {
     { path: '/admin/catalog', label: t('menu.catalog'), icon: <BookOutlined /> },
     { path: '/admin/banned-goods', label: tc('menu.bannedGoods'), icon: <StopOutlined /> },
     { path: '/admin/users', label: t('menu.users'), icon: <TeamOutlined /> },
+    { path: '/admin/levels', label: tl('menu.levels'), icon: <CrownOutlined /> },
     { path: '/admin/orders', label: t('menu.orders'), icon: <ShoppingOutlined /> },
     { path: '/admin/ledger', label: t('menu.ledger'), icon: <MoneyCollectOutlined /> },
     ...(isAdmin ? [{ path: '/admin/payment-channels', label: tp('menu.channels'), icon: <CreditCardOutlined /> }] : []),

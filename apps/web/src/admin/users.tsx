@@ -10,6 +10,7 @@ import { useAction } from '../console/use-action.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { useSession } from '../lib/session.ts';
+import { UserLevelCard } from '../members/user-level-card.tsx';
 import { useT } from './messages.ts';
 import { ReasonModal } from './reason-modal.tsx';
 
@@ -188,6 +189,7 @@ function UserDrawer(props: { id: string | null; onClose: () => void }) {
             </div>
             <div style={{ marginTop: 8, color: '#888' }}>{t('users.rolesNote')}</div>
           </Card>
+          <UserLevelCard userId={u.id} />
           <ErrorAlert error={error} style={{ marginTop: 12 }} />
           <Button
             style={{ marginTop: 16 }}

@@ -5,12 +5,13 @@ import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { displayName, useLogout, useSession } from '../lib/session.ts';
 import BuyerDisputes from '../disputes/buyer.tsx';
 import { consolesOf } from '../storefront/site-header.tsx';
+import { LevelPage } from '../members/level-page.tsx';
 import { ApplyPage } from './apply-page.tsx';
 import { OrdersPage } from './orders-page.tsx';
 import { SecurityPage } from './security-page.tsx';
 import { WalletPage } from './wallet-page.tsx';
 
-const SECTIONS = ['orders', 'disputes', 'wallet', 'security', 'apply'] as const;
+const SECTIONS = ['orders', 'disputes', 'wallet', 'level', 'security', 'apply'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The buyer centre: every /account/* path; its own chunk, loaded when a signed-in buyer opens it. */
@@ -83,6 +84,7 @@ function SectionPage({ section, caseId }: { section: Section; caseId?: string | 
   if (section === 'orders') return <OrdersPage />;
   if (section === 'disputes') return <BuyerDisputes id={caseId} />;
   if (section === 'wallet') return <WalletPage />;
+  if (section === 'level') return <LevelPage />;
   if (section === 'security') return <SecurityPage />;
   return <ApplyPage />;
 }

@@ -37,13 +37,14 @@ export function CashierPage({ id }: { id: string }) {
   useEffect(() => {
     if (status !== 'paid') return;
     // the money moved: what the buyer sees next is read afresh
-    for (const key of ['wallet', 'postings', 'orders', 'order', 'guest-order']) {
+    for (const key of ['wallet', 'postings', 'orders', 'order', 'guest-order', 'my-level']) {
       void queryClient.invalidateQueries({ queryKey: [key] });
     }
     if (!target) return;
     // paid: go on to what was bought, as the buyer would next look for it
     const timer = setTimeout(() => {
       if ('orderId' in target) navigate(`/orders/${encodeURIComponent(target.orderId)}`, null, { replace: true });
+      else if ('level' in target) navigate('/account/level', null, { replace: true });
       else navigate('/account/wallet', null, { replace: true });
     }, 1200);
     return () => clearTimeout(timer);

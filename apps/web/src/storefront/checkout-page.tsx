@@ -1,5 +1,5 @@
 import type { createOrderBodySchema, createOrderResponseSchema, ProductDetailDto } from '@kameng/contracts';
-import { unitPriceCents } from '@kameng/contracts/pricing';
+import { shownUnitPrice } from '../lib/buyer-price.ts';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Flex, Form, Input, List, Radio, Skeleton, Typography } from 'antd';
 import { useState } from 'react';
@@ -74,7 +74,7 @@ export function CheckoutPage() {
 
   const lines = items.map((item, i) => {
     const p = products[i]?.data as ProductDetailDto;
-    const unit = unitPriceCents(p, item.quantity);
+    const { unit } = shownUnitPrice(p, item.quantity);
     return { ...item, product: p, unit, amount: unit * item.quantity };
   });
   const total = lines.reduce((s, l) => s + l.amount, 0);

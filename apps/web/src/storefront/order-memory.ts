@@ -9,8 +9,8 @@ const PAYMENT_KEY = 'kameng.payment.';
 const PAYS_FOR_KEY = 'kameng.pays-for.';
 const lookupPasswords = new Map<string, string>();
 
-/** What a payment pays for: an order (its id) or a wallet top-up. */
-export type PaysFor = { orderId: string } | { topUp: true };
+/** What a payment pays for: an order (its id), a wallet top-up, or a member level (back to the member page). */
+export type PaysFor = { orderId: string } | { topUp: true } | { level: true };
 
 function store(key: string, value: unknown): void {
   try {
@@ -39,6 +39,10 @@ export function rememberTopUp(payment: PaymentView): void {
   store(PAYS_FOR_KEY + payment.id, { topUp: true });
 }
 
+export function rememberLevelUpgrade(payment: PaymentView): void {
+  store(PAYS_FOR_KEY + payment.id, { level: true });
+}
+
 export function rememberedPayment(orderId: string): { id: string; method: string; payUrl: string | null } | null {
   const v = read(PAYMENT_KEY + orderId);
   if (typeof v === 'object' && v !== null && 'id' in v && typeof v.id === 'string') {
@@ -54,6 +58,7 @@ export function paysFor(paymentId: string): PaysFor | null {
   if (typeof v !== 'object' || v === null) return null;
   if ('orderId' in v && typeof v.orderId === 'string') return { orderId: v.orderId };
   if ('topUp' in v && v.topUp === true) return { topUp: true };
+  if ('level' in v && v.level === true) return { level: true };
   return null;
 }
 

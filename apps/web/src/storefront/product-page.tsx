@@ -1,6 +1,5 @@
 import { ShoppingCartOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import type { ProductDetailDto } from '@kameng/contracts';
-import { unitPriceCents } from '@kameng/contracts/pricing';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -31,6 +30,7 @@ import { useProduct } from './catalog-data.ts';
 import { checkoutPath, type CheckoutState } from './checkout-link.ts';
 import { Cover } from './product-card.tsx';
 import { ShopLink } from './shop-link.tsx';
+import { shownUnitPrice } from '../lib/buyer-price.ts';
 
 export function ProductPage({ id }: { id: string }) {
   const { t } = useI18n();
@@ -65,7 +65,7 @@ function ProductView({ p }: { p: ProductDetailDto }) {
   const descriptionHtml = useMemo(() => safeHtml(p.descriptionHtml), [p.descriptionHtml]);
   const soldOut = p.stock !== null && p.stock < p.minPerOrder;
   const buyable = p.status === 'approved' && p.onSale && !soldOut;
-  const unit = unitPriceCents(p, quantity);
+  const { unit, list } = shownUnitPrice(p, quantity);
   const direct = p.deliveryMode === 'direct';
 
   const addToCart = useMutation({
@@ -124,9 +124,9 @@ function ProductView({ p }: { p: ProductDetailDto }) {
                 <Typography.Text strong style={{ color: '#e4393c', fontSize: 24 }} data-testid="unit-price">
                   {formatCents(unit)}
                 </Typography.Text>
-                {unit !== p.priceCents && (
-                  <Typography.Text delete type="secondary" style={{ marginLeft: 8 }}>
-                    {formatCents(p.priceCents)}
+                {unit !== list && (
+                  <Typography.Text delete type="secondary" style={{ marginLeft: 8 }} data-testid="list-price">
+                    {formatCents(list)}
                   </Typography.Text>
                 )}
               </div>

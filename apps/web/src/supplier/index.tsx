@@ -23,6 +23,7 @@ const Orders = lazy(() => import('./orders.tsx'));
 const Money = lazy(() => import('./money.tsx'));
 const Disputes = lazy(() => import('../disputes/supplier-queue.tsx'));
 const Qualifications = lazy(() => import('../compliance/my-qualifications.tsx'));
+const Prices = lazy(() => import('../members/supplier-prices.tsx'));
 
 /** Which page a /supplier/* path shows, and its parameter. */
 function route(path: string): { page: keyof typeof pages; id?: string } | null {
@@ -31,6 +32,8 @@ function route(path: string): { page: keyof typeof pages; id?: string } | null {
   if (path === '/supplier/products/new') return { page: 'productForm' };
   let m = /^\/supplier\/products\/([^/]+)\/keys$/.exec(path);
   if (m?.[1]) return { page: 'cardKeys', id: decodeURIComponent(m[1]) };
+  m = /^\/supplier\/products\/([^/]+)\/prices$/.exec(path);
+  if (m?.[1]) return { page: 'prices', id: decodeURIComponent(m[1]) };
   m = /^\/supplier\/products\/([^/]+)$/.exec(path);
   if (m?.[1]) return { page: 'productForm', id: decodeURIComponent(m[1]) };
   if (path === '/supplier/orders') return { page: 'orders' };
@@ -46,6 +49,7 @@ const pages = {
   products: () => <Products />,
   productForm: (id?: string) => <ProductForm id={id} />,
   cardKeys: (id?: string) => <CardKeys productId={id ?? ''} />,
+  prices: (id?: string) => <Prices productId={id ?? ''} />,
   orders: () => <Orders queue={false} />,
   delivery: () => <Orders queue />,
   money: () => <Money />,

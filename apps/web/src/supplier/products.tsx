@@ -10,6 +10,7 @@ import { PRODUCT_STATUS_COLOR } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { linkTo } from '../lib/router.ts';
 import { useComplianceT } from '../compliance/messages.ts';
+import { useLevelsT } from '../members/messages.ts';
 import { useT } from './messages.ts';
 import { useOnSale } from './on-sale.ts';
 
@@ -18,6 +19,7 @@ const PAGE_SIZE = 20;
 export default function Products() {
   const t = useT();
   const tc = useComplianceT();
+  const tl = useLevelsT();
   const { locale } = useI18n();
   const [status, setStatus] = useState<ProductStatus | undefined>();
   const [q, setQ] = useState('');
@@ -145,11 +147,12 @@ export default function Products() {
           {
             title: t('common.actions'),
             key: 'actions',
-            width: 150,
+            width: 200,
             fixed: 'right',
             render: (_, p) => (
               <Space size="small">
                 <a {...linkTo(`/supplier/products/${encodeURIComponent(p.id)}`)}>{t('common.edit')}</a>
+                <a {...linkTo(`/supplier/products/${encodeURIComponent(p.id)}/prices`)}>{tl('prices.link')}</a>
                 {p.deliveryMode === 'auto' && (
                   <a {...linkTo(`/supplier/products/${encodeURIComponent(p.id)}/keys`)}>{t('products.keys')}</a>
                 )}

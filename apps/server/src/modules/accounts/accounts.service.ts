@@ -25,6 +25,7 @@ export {
   sessionUser,
   shopNamesOf,
   suppliersByShopName,
+  userIdByEmailOrPhone,
   usersByContact,
 } from './people.ts';
 export { register, verifyContact } from './registration.ts';

@@ -48,3 +48,12 @@ export async function sessionUser(deps: Deps, auth: AuthContext | null): Promise
   const user = await q.findUserById(deps.db, auth.userId);
   return user ? toUserDto(user, auth.roles) : null;
 }
+
+/** The user whose email or phone (+86 accepted) is exactly `login`, or null: for granting one buyer something. */
+export async function userIdByEmailOrPhone(db: Executor, login: string): Promise<string | null> {
+  const text = login.trim();
+  const user = text.includes('@')
+    ? await q.findUserByLogin(db, { email: text.toLowerCase() })
+    : await q.findUserByLogin(db, { phone: text.replace(/^(\+?86)(?=1\d{10}$)/, '') });
+  return user?.id ?? null;
+}

@@ -40,3 +40,31 @@ export const listingCheck = defineHook<(db: Executor, deps: Deps, listing: Listi
   'catalog.listingCheck',
   { required: false },
 );
+
+/** Who looks at the catalog: the signed-in buyer (null: a visitor) and the site he came by (its `Host`). */
+export interface PriceViewer {
+  buyerId: string | null;
+  host?: string | undefined;
+}
+
+export interface PricedListing {
+  id: string;
+  supplierId: string;
+  categoryId: string;
+  priceCents: number;
+  priceTiers: ReadonlyArray<{ minQuantity: number; priceCents: number }>;
+  minPerOrder: number;
+}
+
+/**
+ * The price each listed product has for this viewer (at its minimum quantity), and the rule that gave it.
+ * Prices are decided by orders (orders.pricing.ts, above catalog), which provides this; products whose
+ * price is the list price may be left out. Optional: without a provider everyone sees list prices.
+ */
+export const buyerPrices = defineHook<
+  (
+    deps: Deps,
+    viewer: PriceViewer,
+    products: readonly PricedListing[],
+  ) => Promise<Map<string, { priceCents: number; rule: string }>>
+>('catalog.buyerPrices', { required: false });

@@ -50,6 +50,10 @@ function holds(ifNoneMatch: string | undefined, etag: string): boolean {
  * A cached public response goes out as the bytes it was serialised to when the entry was filled (validated
  * then, against the route's schema): no serialiser runs. A client that already holds them gets 304.
  */
+function viewerOf(req: FastifyRequest): catalog.PriceViewer {
+  return { buyerId: req.auth?.userId ?? null, host: req.headers.host };
+}
+
 function sendEntry(req: FastifyRequest, reply: FastifyReply, entry: JsonEntry<unknown>): FastifyReply {
   reply.header('etag', entry.etag);
   if (holds(req.headers['if-none-match'], entry.etag)) return reply.code(304).send();
@@ -140,7 +144,13 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
         config: { auth: 'public' },
       },
-      async (req, reply) => sendEntry(req, reply, await catalog.searchProducts(deps, req.query)),
+      async (req, reply) => {
+        const entry = await catalog.searchProducts(deps, req.query);
+        const viewer = viewerOf(req);
+        // a buyer with prices of his own gets his copy of the page; everyone else the shared cached one
+        if (!catalog.pricesForViewer(deps, viewer)) return sendEntry(req, reply, entry);
+        return catalog.listForViewer(deps, viewer, entry.value);
+      },
     );
 
     app.get(
@@ -156,7 +166,10 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         const page = await catalog.productDetail(deps, req.auth, req.params.id);
-        return 'public' in page ? sendEntry(req, reply, page.public) : page.own;
+        const viewer = viewerOf(req);
+        if (!catalog.pricesForViewer(deps, viewer))
+          return 'public' in page ? sendEntry(req, reply, page.public) : page.own;
+        return catalog.detailForViewer(deps, viewer, 'public' in page ? page.public.value : page.own);
       },
     );
 

@@ -7,7 +7,16 @@ export { invalidateCatalogCache, invalidateCatalogProducts } from './catalog.cac
 export { categoryPath, categoryTree, createCategory, deleteCategory, updateCategory } from './catalog.categories.ts';
 export { findBannedWords, textOf } from './catalog.content.ts';
 export { detectImage, MAX_COVER_BYTES, readUpload, uploadCover } from './catalog.covers.ts';
-export { type ListingDraft, listingCheck, stockCounts, supplierSuspended } from './catalog.hooks.ts';
+export { detailForViewer, listForViewer, pricesForViewer } from './catalog.buyer-prices.ts';
+export {
+  buyerPrices,
+  type ListingDraft,
+  listingCheck,
+  type PricedListing,
+  type PriceViewer,
+  stockCounts,
+  supplierSuspended,
+} from './catalog.hooks.ts';
 export { getProductsForOrder, type ProductForOrder } from './catalog.product-views.ts';
 export { createProduct, getMyProduct, myProducts, updateProduct } from './catalog.products.ts';
 export {

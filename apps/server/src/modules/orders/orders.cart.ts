@@ -2,7 +2,8 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { shopNamesOf } from '../accounts/accounts.service.ts';
-import { getProductsForOrder, unitPriceCents } from '../catalog/catalog.service.ts';
+import { getProductsForOrder } from '../catalog/catalog.service.ts';
+import { quoteItems } from './orders.pricing.ts';
 import * as q from './orders.queries.ts';
 
 export async function getCart(deps: Deps, auth: AuthContext) {
@@ -15,6 +16,19 @@ export async function getCart(deps: Deps, auth: AuthContext) {
     deps.db,
     [...products.values()].map((p) => p.supplierId),
   );
+  // the prices the checkout will charge this buyer (orders.pricing.ts)
+  const sellable = rows.flatMap((r) => {
+    const p = products.get(r.product_id);
+    return p !== undefined && p.status === 'approved' && p.onSale ? [{ p, quantity: r.quantity }] : [];
+  });
+  const quotes = await quoteItems(
+    deps.db,
+    deps,
+    { buyerId: auth.userId, site: null },
+    sellable.map((s) => s.p),
+    sellable.map((s) => s.quantity),
+  );
+  const priced = new Map(sellable.map((s, i) => [s.p.id, quotes[i]!]));
   return {
     items: rows.map((r) => {
       const p = products.get(r.product_id);
@@ -26,7 +40,8 @@ export async function getCart(deps: Deps, auth: AuthContext) {
         supplierId: p?.supplierId ?? null,
         shopName: p ? (shops.get(p.supplierId) ?? null) : null,
         available,
-        unitPriceCents: available ? unitPriceCents(p, r.quantity) : null,
+        unitPriceCents: priced.get(r.product_id)?.unitPriceCents ?? null,
+        priceRule: priced.get(r.product_id)?.rule ?? null,
       };
     }),
   };

@@ -4,7 +4,7 @@
  *
  *   createOrder                                      one transaction, hot rows last
  *     1. validate: who buys, a method that is on, a repeated Idempotency-Key answers the first order
- *     2. price every item from the database          catalog.getProductsForOrder, unitPriceCents
+ *     2. price every item from the database          catalog.getProductsForOrder, orders.pricing quoteItems
  *     3. write the order and its items
  *     4. reserve its keys or stock                   vault.reserveKeys, catalog.takeManualStock
  *     5. create the payment                          payments.createPayment
@@ -40,9 +40,9 @@ import {
   invalidateCatalogProducts,
   type ProductForOrder,
   recordSale,
-  unitPriceCents,
 } from '../catalog/catalog.service.ts';
-import { commissionRateBps, openHold, splitCommission } from '../ledger/ledger.service.ts';
+import { openHold, splitCommission } from '../ledger/ledger.service.ts';
+import { recordSpend } from '../members/members.service.ts';
 import {
   assertMethodAvailable,
   createPayment,
@@ -54,6 +54,7 @@ import {
 import type { PaymentsTable, Provider } from '../payments/payments.tables.ts';
 import { markKeysSold, releaseKeys } from '../vault/vault.service.ts';
 import { expireOrderJob, notifyDeliveredJob } from './orders.jobs-spec.ts';
+import { commissionBpsFor, quoteItems } from './orders.pricing.ts';
 import * as q from './orders.queries.ts';
 import { refundOrder } from './orders.refunds.ts';
 import { moveAt } from './orders.state.ts';
@@ -140,7 +141,7 @@ async function placeOrder(
     const products = await getProductsForOrder(tx, productIds);
     const now = deps.clock.now();
     const orderId = newId('ord', deps.clock, deps.random);
-    const { items, supplierId, amount } = priceItems(deps, orderId, input, products, auth);
+    const { items, supplierId, amount } = await priceItems(tx, deps, orderId, input, products, auth);
     // a supplier suspended from sale sells nothing, whatever his products' flags say
     if (await isSuspended(tx, deps, supplierId)) {
       throw new AppError('NOT_FOUND', 'These products are not for sale', {
@@ -272,12 +273,18 @@ async function payOrder(
   const paidAt = await moveAt(tx, deps, order, ['pending_payment', 'cancelled'], 'paid', cause, { paid_at: now });
   if (paidAt === null) throw new Error(`order ${order.id} changed state while being paid`);
   const paidRow: q.OrderRow = { ...order, status: 'paid', paid_at: now, updated_at: paidAt };
-  // 9. escrow
+  // the buyer's spend, which his member level follows
+  if (order.buyer_id) {
+    await recordSpend(tx, deps, {
+      userId: order.buyer_id,
+      orderId: order.id,
+      id: `paid:${order.id}`,
+      deltaCents: order.amount_cents,
+    });
+  }
+  // 9. escrow (the supplier's member level takes part of the commission off)
   const first = items[0]!;
-  const bps = await commissionRateBps(tx, {
-    supplierId: order.supplier_id,
-    categoryIds: await categoryPath(tx, first.category_id),
-  });
+  const bps = await commissionBpsFor(tx, order.supplier_id, await categoryPath(tx, first.category_id));
   const split = splitCommission(order.amount_cents, bps);
   const window = await getSetting(tx, 'orders.confirmationWindowHours');
   const held = await openHold(tx, deps, {
@@ -328,14 +335,15 @@ export async function deliverReservedKeys(
 }
 
 /** Checks and prices the items against the products as the database has them; client prices do not exist. */
-function priceItems(
+async function priceItems(
+  tx: Executor,
   deps: Deps,
   orderId: string,
   input: CreateOrderInput,
   products: Map<string, ProductForOrder>,
   auth: AuthContext | null,
-): { items: q.OrderItemRow[]; supplierId: string; amount: number } {
-  const items: q.OrderItemRow[] = [];
+): Promise<{ items: q.OrderItemRow[]; supplierId: string; amount: number }> {
+  const chosen: ProductForOrder[] = [];
   let supplierId: string | null = null;
   let mode: 'auto' | 'manual' | 'direct' | null = null;
   for (const [index, it] of input.items.entries()) {
@@ -362,19 +370,23 @@ function priceItems(
     }
     supplierId = p.supplierId;
     mode = p.deliveryMode;
-    const unit = unitPriceCents(p, it.quantity);
-    items.push({
-      id: newId('oit', deps.clock, deps.random),
-      order_id: orderId,
-      product_id: p.id,
-      category_id: p.categoryId,
-      title: p.title,
-      delivery_mode: p.deliveryMode,
-      quantity: it.quantity,
-      unit_price_cents: unit,
-      amount_cents: unit * it.quantity,
-    });
+    chosen.push(p);
   }
+  const quantities = input.items.map((it) => it.quantity);
+  const quotes = await quoteItems(tx, deps, { buyerId: auth?.userId ?? null, site: null }, chosen, quantities);
+  const items: q.OrderItemRow[] = chosen.map((p, i) => ({
+    id: newId('oit', deps.clock, deps.random),
+    order_id: orderId,
+    product_id: p.id,
+    category_id: p.categoryId,
+    title: p.title,
+    delivery_mode: p.deliveryMode,
+    quantity: quantities[i]!,
+    unit_price_cents: quotes[i]!.unitPriceCents,
+    amount_cents: quotes[i]!.unitPriceCents * quantities[i]!,
+    price_rule: quotes[i]!.rule,
+    platform_unit_cents: quotes[i]!.platformUnitCents,
+  }));
   if (!supplierId || !mode) throw new AppError('VALIDATION_FAILED', 'An order needs at least one item');
   if (mode === 'direct' && !input.recipientAccount) {
     throw new AppError('VALIDATION_FAILED', 'Direct top-up goods need the account to top up', {

@@ -10,7 +10,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { freezeHold, getHold, releaseHoldPart, unfreezeHold } from '../ledger/ledger.service.ts';
 import { recordRefund, refundedCents, refundedCentsFor } from '../payments/payments.service.ts';
 import * as q from './orders.queries.ts';
-import { paymentOf, refundAccounts, refundOrder } from './orders.refunds.ts';
+import { paymentOf, refundAccounts, refundOrder, unspend } from './orders.refunds.ts';
 import { move } from './orders.state.ts';
 
 export interface DisputableOrder {
@@ -176,6 +176,7 @@ export async function refundDisputedOrder(
     fromFrozen: hold.status === 'frozen',
   });
   if (!released) throw new Error(`escrow of order ${r.orderId} cannot give ${r.amountCents} back`);
+  await unspend(tx, deps, order, r.refundId, r.amountCents);
   return { full: false };
 }
 

@@ -12,6 +12,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import type { Remember } from '../../platform/idempotency.ts';
 import { invalidateCatalogCache } from '../catalog/catalog.service.ts';
 import { getHold, postEntry, releaseHoldPart, voidHold } from '../ledger/ledger.service.ts';
+import { recordSpend } from '../members/members.service.ts';
 import type { OperatorRefund } from '../payments/payments.hooks.ts';
 import { paidPaymentForOrder, recordRefund, refundedCents } from '../payments/payments.service.ts';
 import type { PaymentsTable, Provider } from '../payments/payments.tables.ts';
@@ -56,6 +57,8 @@ export async function refundOrder(
         transfers: [{ from: payer, to: destination, amountCents }],
       });
     }
+    // a second payment given back leaves the order (and what it counted) as it was
+    if (!opts.keepStatus) await unspend(tx, deps, order, refundId, amountCents);
   }
   if (!opts.keepStatus) {
     await move(
@@ -71,6 +74,23 @@ export async function refundOrder(
       },
     );
   }
+}
+
+/** What goes back to a buyer no longer counts towards his member level (members.recordSpend). */
+export async function unspend(
+  tx: Executor,
+  deps: Deps,
+  order: q.OrderRow,
+  refundId: string,
+  amountCents: number,
+): Promise<void> {
+  if (!order.buyer_id) return;
+  await recordSpend(tx, deps, {
+    userId: order.buyer_id,
+    orderId: order.id,
+    id: `refund:${refundId}`,
+    deltaCents: -amountCents,
+  });
 }
 
 /** Where a refund's money comes from and goes: registered buyers' wallets unless sent back through the channel. */
@@ -149,6 +169,7 @@ export async function refundOrderByOperator(
         destination: kind,
         reason: 'operator_partial_refund',
       });
+      await unspend(tx, deps, order, refundId, body.amountCents);
     }
     await remember(tx, refundId);
     await writeAudit(tx, deps, {

@@ -48,6 +48,10 @@ export interface OrderItemsTable {
   quantity: number;
   unit_price_cents: number;
   amount_cents: number;
+  /** the rule that gave unit_price_cents (contracts/pricing.ts PriceRule); null before 0020 */
+  price_rule: string | null;
+  /** what the supplier's sale is worth per unit; null before 0020 (= unit_price_cents) */
+  platform_unit_cents: number | null;
 }
 
 export interface OrderEventsTable {

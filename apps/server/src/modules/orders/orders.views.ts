@@ -117,6 +117,7 @@ export function toView(o: q.OrderRow, items: q.OrderItemRow[]): OrderView {
       unitPriceCents: i.unit_price_cents,
       amountCents: i.amount_cents,
       deliveryMode: i.delivery_mode,
+      priceRule: i.price_rule,
     })),
   };
 }

@@ -20,7 +20,7 @@ export async function createPayment(
   tx: Executor,
   deps: Deps,
   p: {
-    purpose: 'order' | 'top_up';
+    purpose: 'order' | 'top_up' | 'level_upgrade';
     orderId?: string;
     userId: string | null;
     provider: Provider;
@@ -157,11 +157,16 @@ export async function applyPaid(
   return { transitioned: true };
 }
 
+const SUBJECTS: Partial<Record<q.PaymentRow['purpose'], string>> = {
+  top_up: '卡盟钱包充值 Kameng wallet top-up',
+  level_upgrade: '卡盟会员升级 Kameng member level',
+};
+
 export function paymentRef(p: q.PaymentRow): PaymentRef {
   return {
     id: p.id,
     amountCents: p.amount_cents,
-    subject: p.purpose === 'top_up' ? '卡盟钱包充值 Kameng wallet top-up' : `卡盟订单 Kameng order ${p.order_id}`,
+    subject: SUBJECTS[p.purpose] ?? `卡盟订单 Kameng order ${p.order_id}`,
     expiresAt: p.expires_at,
     createdAt: p.created_at,
     providerTradeId: p.provider_trade_id,
