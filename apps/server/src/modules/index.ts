@@ -1,5 +1,6 @@
 import type { KamengModule } from '../platform/module.ts';
 import { accountsModule } from './accounts/accounts.module.ts';
+import { agentsModule } from './agents/agents.module.ts';
 import { backupsModule } from './backups/backups.module.ts';
 import { catalogModule } from './catalog/catalog.module.ts';
 import { disputesModule } from './disputes/disputes.module.ts';
@@ -24,6 +25,7 @@ export const MODULES: readonly KamengModule[] = [
   vaultModule,
   ledgerModule,
   paymentsModule,
+  agentsModule,
   ordersModule,
   disputesModule,
   backupsModule,

@@ -18,6 +18,12 @@ export const SETTING_DEFAULTS = {
   'disputes.supplierSuspendScore': 80,
   /** after a password (+ TOTP) confirmation, sensitive actions do not ask again for this long */
   'accounts.stepUpMinutes': 5,
+  /** the platform's domain for 分站 subdomains; null: KAMENG_SITE_DOMAIN */
+  'agents.siteDomain': null as string | null,
+  /** how many levels of agents below the platform (a top agent is level 1) */
+  'agents.maxDepth': 3 as number,
+  /** the fee to open a 分站, paid through a payment channel; 0: none */
+  'agents.openingFeeCents': 0 as number,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

@@ -1,6 +1,17 @@
 import type { Executor } from '../../platform/db/database.ts';
-import { type AccountId, PLATFORM_COMMISSION, supplierAccounts } from './account-ids.ts';
+import { type AccountId, agentAccounts, PLATFORM_COMMISSION, supplierAccounts } from './account-ids.ts';
 import { type Ctx, type PostResult, postEntry, type Transfer } from './entries.ts';
+import {
+  type AgentShareInput,
+  checkShares,
+  insertShares,
+  proportion,
+  reduceShares,
+  shareOpenTransfers,
+  shareSettleTransfers,
+  sharesOf,
+  shareVoidTransfers,
+} from './hold-shares.ts';
 import * as q from './ledger.queries.ts';
 import type { HoldStatus } from './ledger.tables.ts';
 
@@ -14,6 +25,8 @@ export interface OpenHoldInput {
   commissionCents: number;
   payer: AccountId;
   releaseAt: number;
+  /** 分站 sales: each agent's margin, held with the supplier's share (hold-shares.ts) */
+  agentShares?: readonly AgentShareInput[] | undefined;
 }
 
 /**
@@ -27,11 +40,16 @@ export async function openHold(tx: Executor, deps: Ctx, h: OpenHoldInput): Promi
   ] as const) {
     if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`hold ${h.orderId}: ${name} ${v}`);
   }
-  if (h.supplierShareCents + h.commissionCents <= 0) throw new RangeError(`hold ${h.orderId}: nothing to hold`);
+  const shares = h.agentShares ?? [];
+  checkShares(h.orderId, shares);
+  const sharesTotal = shares.reduce((s, a) => s + a.amountCents, 0);
+  if (h.supplierShareCents + h.commissionCents + sharesTotal <= 0)
+    throw new RangeError(`hold ${h.orderId}: nothing to hold`);
   const held = supplierAccounts(h.supplierId).held;
   const transfers: Transfer[] = [];
   if (h.supplierShareCents > 0) transfers.push({ from: h.payer, to: held, amountCents: h.supplierShareCents });
   if (h.commissionCents > 0) transfers.push({ from: h.payer, to: PLATFORM_COMMISSION, amountCents: h.commissionCents });
+  transfers.push(...shareOpenTransfers(h.payer, shares));
   const result = await postEntry(tx, deps, {
     id: `hold:${h.orderId}`,
     kind: 'sale_hold',
@@ -51,6 +69,7 @@ export async function openHold(tx: Executor, deps: Ctx, h: OpenHoldInput): Promi
     resolved_at: null,
     created_at: deps.clock.now(),
   });
+  await insertShares(tx, h.orderId, shares);
   return result;
 }
 
@@ -59,17 +78,20 @@ export async function settleHold(tx: Executor, deps: Ctx, orderId: string): Prom
   const hold = await q.findHold(tx, orderId);
   if (!hold) return false;
   if (!(await q.transitionHold(tx, orderId, ['pending'], 'posted', deps.clock.now()))) return false;
-  if (hold.share_cents > 0) {
-    const accounts = supplierAccounts(hold.supplier_id);
+  const accounts = supplierAccounts(hold.supplier_id);
+  const transfers: Transfer[] = [];
+  if (hold.share_cents > 0)
+    transfers.push({ from: accounts.held, to: accounts.available, amountCents: hold.share_cents });
+  transfers.push(...(await shareSettleTransfers(tx, orderId)));
+  if (transfers.length > 0) {
     const r = await postEntry(tx, deps, {
       id: `hold-settle:${orderId}`,
       kind: 'hold_settle',
       refType: 'order',
       refId: orderId,
-      transfers: [{ from: accounts.held, to: accounts.available, amountCents: hold.share_cents }],
+      transfers,
     });
-    if (r.status === 'insufficient_funds')
-      throw new Error(`escrow of order ${orderId} is missing from ${accounts.held}`);
+    if (r.status === 'insufficient_funds') throw new Error(`escrow of order ${orderId} is missing from ${r.accountId}`);
   }
   return true;
 }
@@ -88,6 +110,8 @@ export async function voidHold(tx: Executor, deps: Ctx, orderId: string, refundT
   if (hold.commission_cents > 0) {
     transfers.push({ from: PLATFORM_COMMISSION, to: refundTo, amountCents: hold.commission_cents });
   }
+  transfers.push(...(await shareVoidTransfers(tx, orderId, refundTo)));
+  if (transfers.length === 0) return true;
   const r = await postEntry(tx, deps, {
     id: `hold-void:${orderId}`,
     kind: 'hold_void',
@@ -111,17 +135,39 @@ export async function releaseHoldPart(
   p: { orderId: string; amountCents: number; refundTo: AccountId; entryId: string },
 ): Promise<boolean> {
   const hold = await q.findHold(tx, p.orderId);
-  const total = hold ? hold.share_cents + hold.commission_cents : 0;
+  const agents = hold ? await sharesOf(tx, p.orderId) : [];
+  const agentsTotal = agents.reduce((s, a) => s + a.amountCents, 0);
+  const total = hold ? hold.share_cents + hold.commission_cents + agentsTotal : 0;
   if (!hold || !Number.isSafeInteger(p.amountCents) || p.amountCents <= 0 || p.amountCents >= total) return false;
-  const commission = Number(
-    (BigInt(p.amountCents) * BigInt(hold.commission_cents) * 2n + BigInt(total)) / (2n * BigInt(total)),
-  );
-  const share = p.amountCents - commission;
+  let commission: number;
+  let share: number;
+  let agentParts: Array<{ agentId: string; amountCents: number }> = [];
+  if (agentsTotal === 0) {
+    commission = Number(
+      (BigInt(p.amountCents) * BigInt(hold.commission_cents) * 2n + BigInt(total)) / (2n * BigInt(total)),
+    );
+    share = p.amountCents - commission;
+  } else {
+    // every share gives back its proportion, in whole fen that add up to the amount exactly
+    const parts = proportion(p.amountCents, [
+      hold.share_cents,
+      hold.commission_cents,
+      ...agents.map((a) => a.amountCents),
+    ]);
+    share = parts[0]!;
+    commission = parts[1]!;
+    agentParts = agents.map((a, i) => ({ agentId: a.agentId, amountCents: parts[i + 2]! }));
+  }
   if (!(await q.reduceHold(tx, p.orderId, share, commission))) return false;
+  if (!(await reduceShares(tx, p.orderId, agentParts))) throw new Error(`agent shares of ${p.orderId} hold less`);
   const held = supplierAccounts(hold.supplier_id).held;
   const transfers: Transfer[] = [];
   if (share > 0) transfers.push({ from: held, to: p.refundTo, amountCents: share });
   if (commission > 0) transfers.push({ from: PLATFORM_COMMISSION, to: p.refundTo, amountCents: commission });
+  for (const a of agentParts) {
+    if (a.amountCents > 0)
+      transfers.push({ from: agentAccounts(a.agentId).held, to: p.refundTo, amountCents: a.amountCents });
+  }
   const r = await postEntry(tx, deps, {
     id: p.entryId,
     kind: 'hold_void',

@@ -49,6 +49,7 @@ export async function findWithdrawal(db: Executor, id: string): Promise<Withdraw
 
 export interface WithdrawalFilter {
   supplierId?: string | undefined;
+  payeeKind?: 'supplier' | 'agent' | undefined;
   status?: WithdrawalStatus | undefined;
   limit: number;
   offset: number;
@@ -57,6 +58,7 @@ export interface WithdrawalFilter {
 function filteredWithdrawals(db: Executor, f: Omit<WithdrawalFilter, 'limit' | 'offset'>) {
   let q = db.selectFrom('withdrawals');
   if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
+  if (f.payeeKind) q = q.where('payee_kind', '=', f.payeeKind);
   if (f.status) q = q.where('status', '=', f.status);
   return q;
 }

@@ -53,6 +53,9 @@ import {
 } from '../payments/payments.service.ts';
 import type { PaymentsTable, Provider } from '../payments/payments.tables.ts';
 import { markKeysSold, releaseKeys } from '../vault/vault.service.ts';
+import { type AgentSite, orderAgentShares, recordOrderSite } from '../agents/agents.service.ts';
+import type { PriceDecision } from '@kameng/contracts';
+import { quoteItems } from './orders.pricing.ts';
 import { expireOrderJob, notifyDeliveredJob } from './orders.jobs-spec.ts';
 import * as q from './orders.queries.ts';
 import { refundOrder } from './orders.refunds.ts';
@@ -70,6 +73,8 @@ export interface CreateOrderInput {
   paymentMethod: Provider;
   recipientAccount?: string | undefined;
   guest?: { email: string; lookupPassword: string } | undefined;
+  /** the 分站 of the request's Host (resolved by the route, never sent by the client); null: the main site */
+  site?: AgentSite | null | undefined;
 }
 
 /** The payment that paid an order, as the paid tail needs it: the payer is the ledger account the money left. */
@@ -137,7 +142,15 @@ async function placeOrder(
     const products = await getProductsForOrder(tx, productIds);
     const now = deps.clock.now();
     const orderId = newId('ord', deps.clock, deps.random);
-    const { items, supplierId, amount } = priceItems(deps, orderId, input, products, auth);
+    const site = input.site ?? null;
+    const quotes = await quoteItems(
+      tx,
+      deps,
+      { buyerId: auth?.userId ?? null, site },
+      products,
+      new Map(input.items.map((i) => [i.productId, i.quantity])),
+    );
+    const { items, supplierId, amount } = priceItems(deps, orderId, input, products, auth, quotes);
     // a supplier suspended from sale sells nothing, whatever his products' flags say
     if (await isSuspended(tx, deps, supplierId)) {
       throw new AppError('NOT_FOUND', 'These products are not for sale', {
@@ -170,6 +183,15 @@ async function placeOrder(
       updated_at: now,
     };
     await q.insertOrder(tx, order, items);
+    if (site) {
+      // a 分站 sale: each agent's share of each item, as priced above (the escrow takes them when paid)
+      const shares = items.map((i) => ({
+        itemId: i.id,
+        quantity: i.quantity,
+        shares: quotes.get(i.product_id)!.agentShares,
+      }));
+      await recordOrderSite(tx, orderId, site.userId, shares, now);
+    }
     await q.insertEvent(tx, {
       id: newId('oev', deps.clock, deps.random),
       order_id: orderId,
@@ -268,7 +290,9 @@ async function payOrder(
     supplierId: order.supplier_id,
     categoryIds: await categoryPath(tx, first.category_id),
   });
-  const split = splitCommission(order.amount_cents, bps);
+  // on a 分站 each agent's margin is his; the supplier's sale (and the commission on it) is the rest
+  const agentShares = await orderAgentShares(tx, order.id);
+  const split = splitCommission(order.amount_cents - agentShares.reduce((s, a) => s + a.amountCents, 0), bps);
   const window = await getSetting(tx, 'orders.confirmationWindowHours');
   const held = await openHold(tx, deps, {
     orderId: order.id,
@@ -277,6 +301,7 @@ async function payOrder(
     commissionCents: split.commissionCents,
     payer: paid.payer,
     releaseAt: now + window * HOUR,
+    agentShares,
   });
   if (held.status === 'insufficient_funds') {
     throw new AppError('INSUFFICIENT_FUNDS', 'Your wallet balance is not enough for this order', {
@@ -321,13 +346,15 @@ function priceItems(
   input: CreateOrderInput,
   products: Map<string, ProductForOrder>,
   auth: AuthContext | null,
+  quotes: ReadonlyMap<string, PriceDecision>,
 ): { items: q.OrderItemRow[]; supplierId: string; amount: number } {
   const items: q.OrderItemRow[] = [];
   let supplierId: string | null = null;
   let mode: 'auto' | 'manual' | 'direct' | null = null;
   for (const [index, it] of input.items.entries()) {
     const p = products.get(it.productId);
-    if (p?.status !== 'approved' || !p.onSale) {
+    // on a 分站, a product its agent does not sell is not for sale there
+    if (p?.status !== 'approved' || !p.onSale || (input.site && !quotes.has(p.id))) {
       throw new AppError('NOT_FOUND', `Product ${it.productId} is not for sale`, {
         issues: [{ path: ['items', index, 'productId'], message: 'not for sale' }],
       });
@@ -349,7 +376,7 @@ function priceItems(
     }
     supplierId = p.supplierId;
     mode = p.deliveryMode;
-    const unit = unitPriceCents(p, it.quantity);
+    const unit = quotes.get(p.id)?.unitPriceCents ?? unitPriceCents(p, it.quantity);
     items.push({
       id: newId('oit', deps.clock, deps.random),
       order_id: orderId,
@@ -382,6 +409,7 @@ function requestOf(input: CreateOrderInput) {
     paymentMethod: input.paymentMethod,
     recipientAccount: input.recipientAccount ?? null,
     guest: input.guest ? [input.guest.email, input.guest.lookupPassword] : null,
+    site: input.site?.id ?? null,
   };
 }
 
