@@ -94,6 +94,14 @@ describe(`分站: agents, markups and the money of a sale (${dialectName})`, () 
     expect(await balanceCents(t.deps.db, `wallet:${b.userId}`)).toBe(50_000 - 2400);
     await expectBalanced(t, admin);
 
+    // the storefront on his Host lists and shows his price; the main site the platform's
+    const listed = await call(t.app, 'GET', '/api/v1/products?pageSize=100', { headers: host(a.sub) });
+    expect(listed.body.items.find((i: { id: string }) => i.id === shop.productId).priceCents).toBe(1200);
+    const detail = await call(t.app, 'GET', `/api/v1/products/${shop.productId}`, { headers: host(a.sub) });
+    expect(detail.body.priceCents).toBe(1200);
+    const mainDetail = await call(t.app, 'GET', `/api/v1/products/${shop.productId}`);
+    expect(mainDetail.body.priceCents).toBe(1000);
+
     // on the main site the same product is at the platform's price
     const m = await order(b.token, null, 1);
     expect(m.body.amountCents).toBe(1000);
@@ -106,6 +114,26 @@ describe(`分站: agents, markups and the money of a sale (${dialectName})`, () 
     ]);
     const customers = await call(t.app, 'GET', '/api/v1/agent/customers', { token: a.token });
     expect(customers.body.items).toEqual([expect.objectContaining({ userId: b.userId, orders: 1, spentCents: 2400 })]);
+    await expectBalanced(t, admin);
+  });
+
+  it('a product the agent does not sell is not listed, shown or sold on his 分站', async () => {
+    const a = await agent(`n${++n}x${Date.now() % 100000}`);
+    const other = await openShop(t, { keyCount: 2, priceCents: 500 });
+    await markup(a, [{ productId: shop.productId, markupBps: 100 }]);
+    const listed = await call(t.app, 'GET', '/api/v1/products?pageSize=100', { headers: host(a.sub) });
+    const ids = listed.body.items.map((i: { id: string }) => i.id);
+    expect(ids).toContain(shop.productId);
+    expect(ids).not.toContain(other.productId);
+    const detail = await call(t.app, 'GET', `/api/v1/products/${other.productId}`, { headers: host(a.sub) });
+    expect(detail.status).toBe(404);
+    const b = await buyer();
+    const r = await call(t.app, 'POST', '/api/v1/orders', {
+      token: b.token,
+      body: { items: [{ productId: other.productId, quantity: 1 }], paymentMethod: 'balance' },
+      headers: host(a.sub),
+    });
+    expect(r.status).toBe(404);
     await expectBalanced(t, admin);
   });
 

@@ -1,3 +1,4 @@
+import type { Deps } from '../../platform/deps.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { defineHook } from '../../platform/hooks.ts';
 
@@ -19,3 +20,23 @@ export const supplierSuspended = defineHook<(db: Executor, supplierId: string) =
   'catalog.supplierSuspended',
   { required: false },
 );
+
+/** A product's prices as one site shows them to one buyer: the unit price and each quantity tier's. */
+export interface SitePrice {
+  priceCents: number;
+  priceTiers: Array<{ minQuantity: number; priceCents: number }>;
+}
+
+/**
+ * On an agent's 分站 (the request's Host; agents and orders, above catalog, decide): the prices of listed
+ * products for this buyer there; a product missing from the map is not sold on that site. null: the
+ * platform's own site, whose cached pages answer as they are. Optional: without a provider, no 分站.
+ */
+export const sitePrices = defineHook<
+  (
+    deps: Deps,
+    host: string | undefined,
+    buyerId: string | null,
+    products: ReadonlyArray<{ id: string; priceTiers: ReadonlyArray<{ minQuantity: number }> }>,
+  ) => Promise<Map<string, SitePrice> | null>
+>('catalog.sitePrices', { required: false });

@@ -29,6 +29,8 @@ import { siteOrigin } from '../../platform/http/web-pages.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import { carouselRoutes } from './carousel.routes.ts';
 import type { JsonEntry } from './catalog.cache.ts';
+import { sitePrices } from './catalog.hooks.ts';
+import { AppError } from '../../platform/http/errors.ts';
 import { sitemapXml } from './catalog.seo.ts';
 import * as catalog from './catalog.service.ts';
 
@@ -49,6 +51,16 @@ function holds(ifNoneMatch: string | undefined, etag: string): boolean {
  * A cached public response goes out as the bytes it was serialised to when the entry was filled (validated
  * then, against the route's schema): no serialiser runs. A client that already holds them gets 304.
  */
+/** The prices on the request's 分站, or null on the platform's own site (catalog.sitePrices). */
+async function sitePricesOf(
+  deps: Deps,
+  req: FastifyRequest,
+  items: ReadonlyArray<{ id: string; priceTiers: ReadonlyArray<{ minQuantity: number }> }>,
+) {
+  if (!deps.hooks.has(sitePrices)) return null;
+  return deps.hooks.get(sitePrices)(deps, req.headers.host, req.auth?.userId ?? null, items);
+}
+
 function sendEntry(req: FastifyRequest, reply: FastifyReply, entry: JsonEntry<unknown>): FastifyReply {
   reply.header('etag', entry.etag);
   if (holds(req.headers['if-none-match'], entry.etag)) return reply.code(304).send();
@@ -139,7 +151,18 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
         config: { auth: 'public' },
       },
-      async (req, reply) => sendEntry(req, reply, await catalog.searchProducts(deps, req.query)),
+      async (req, reply) => {
+        const entry = await catalog.searchProducts(deps, req.query);
+        const prices = await sitePricesOf(deps, req, entry.value.items);
+        if (!prices) return sendEntry(req, reply, entry);
+        // an agent's 分站: only what he sells, at his prices for this buyer
+        const items = entry.value.items.flatMap((i) => {
+          const p = prices.get(i.id);
+          return p ? [{ ...i, ...p }] : [];
+        });
+        reply.header('vary', 'host');
+        return { ...entry.value, items, total: entry.value.total - (entry.value.items.length - items.length) };
+      },
     );
 
     app.get(
@@ -155,7 +178,13 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         const page = await catalog.productDetail(deps, req.auth, req.params.id);
-        return 'public' in page ? sendEntry(req, reply, page.public) : page.own;
+        const shown = 'public' in page ? page.public.value : page.own;
+        const prices = await sitePricesOf(deps, req, [shown]);
+        if (!prices) return 'public' in page ? sendEntry(req, reply, page.public) : page.own;
+        const p = prices.get(shown.id);
+        if (!p) throw new AppError('NOT_FOUND', 'No such product');
+        reply.header('vary', 'host');
+        return { ...shown, ...p };
       },
     );
 

@@ -8,6 +8,8 @@ import { ordersMetrics } from './orders.metrics.ts';
 import { ordersJobs } from './orders.jobs.ts';
 import { refundOrderPayment } from './orders.refunds.ts';
 import { ordersRoutes } from './orders.routes.ts';
+import { sitePrices } from '../catalog/catalog.hooks.ts';
+import { sitePricesFor } from './orders.pricing.ts';
 import { listBuyerOrders } from './orders.views.ts';
 
 /** Carts, checkout, the order state machine, reservations, delivery and sales reports. */
@@ -21,6 +23,8 @@ export const ordersModule: KamengModule = {
     // a paid order payment runs the rest of the purchase (orders.checkout.ts); its refund goes through the order
     deps.hooks.provide(paymentPaid, orderPaid, 'order');
     deps.hooks.provide(paymentRefund, refundOrderPayment, 'order');
+    // an agent's 分站 lists and shows products at the prices checkout charges there (orders.pricing.ts)
+    deps.hooks.provide(sitePrices, sitePricesFor);
     // PIPL: the buyer's orders (the latest 500) in his data export
     deps.hooks.provide(personalDataSection, (d, auth) => listBuyerOrders(d, auth, { limit: 500, offset: 0 }), 'orders');
   },
