@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, registerAndLogin } from './support/client.ts';
+import { call, reauthAdmin, registerAndLogin } from './support/client.ts';
 import {
   addShopProduct,
   answer,
@@ -95,6 +95,7 @@ describe(`after-sales escrow and keys (${dialectName})`, () => {
 
     // an operator cannot give back the settled part either: only what is still in escrow
     const detail = await call(t.app, 'GET', `/api/v1/admin/orders/${id}`, { token: w.shop.admin });
+    await reauthAdmin(t, w.shop.admin);
     const opRefund = await call(t.app, 'POST', `/api/v1/admin/payments/${detail.body.paymentId}/refunds`, {
       token: w.shop.admin,
       body: { amountCents: 2000, reason: 'buyer asked', destination: 'wallet' },
