@@ -1,4 +1,5 @@
 export * from './accounts.ts';
+export * from './agents.ts';
 export * from './carousel.ts';
 export * from './catalog.ts';
 export * from './common.ts';

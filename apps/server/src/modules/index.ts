@@ -1,5 +1,6 @@
 import type { KamengModule } from '../platform/module.ts';
 import { accountsModule } from './accounts/accounts.module.ts';
+import { agentsModule } from './agents/agents.module.ts';
 import { backupsModule } from './backups/backups.module.ts';
 import { catalogModule } from './catalog/catalog.module.ts';
 import { complianceModule } from './compliance/compliance.module.ts';
@@ -27,6 +28,7 @@ export const MODULES: readonly KamengModule[] = [
   ledgerModule,
   paymentsModule,
   membersModule,
+  agentsModule,
   ordersModule,
   disputesModule,
   complianceModule,
