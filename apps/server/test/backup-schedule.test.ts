@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBackupHeader, restoreBackup } from '../src/platform/backup.ts';
+import { readBackupHeader, restoreBackup, writeBackup } from '../src/platform/backup.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { registerAndLogin } from './support/client.ts';
 import { scheduledBackup } from '../src/platform/backup-schedule.ts';
@@ -119,6 +119,23 @@ describe(`scheduled backups and retention (${dialectName})`, () => {
     expect(s3.refused).toBe(1);
     await s3.close();
   });
+
+  it.skipIf(TEST_DATABASE_URL)(
+    'builds on a full the schedule wrote before incrementals (-daily/-weekly) and keeps it while needed',
+    async () => {
+      const dir = join(work, 'upgraded');
+      mkdirSync(dir);
+      const target = { dataDir: t.db.dataDir, databaseUrl: undefined, masterKey: Buffer.from(MASTER, 'hex') };
+      await writeBackup(target, join(dir, 'kameng-2026-11-02-daily.kmb'));
+      await registerAndLogin(t.app);
+      const r = await scheduledBackup(target, dir, MONDAY + DAY, { daily: 1, weekly: 0 });
+      expect(r.written).toBe('kameng-2026-11-03-incr.kmb');
+      expect(r.removed).toEqual([]);
+      expect(readBackupHeader(join(dir, 'kameng-2026-11-03-incr.kmb')).header.chain).toBe(
+        readBackupHeader(join(dir, 'kameng-2026-11-02-daily.kmb')).header.sha256,
+      );
+    },
+  );
 
   // the job backs up DATABASE_URL whole; on PostgreSQL that is every test's schema, so it runs on SQLite here
   it.skipIf(TEST_DATABASE_URL)('is a recurring worker job that writes into BACKUP_DIR', async () => {

@@ -13,7 +13,8 @@ export interface Retention {
   weekly: number;
 }
 
-const NAME = /^kameng-(\d{4}-\d{2}-\d{2})-(full|incr)\.kmb$/;
+/** `-daily`/`-weekly` are fulls the schedule wrote before it made incrementals: kept and retired like fulls */
+const NAME = /^kameng-(\d{4}-\d{2}-\d{2})-(full|incr|daily|weekly)\.kmb$/;
 
 interface Archive {
   name: string;
