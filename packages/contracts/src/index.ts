@@ -17,3 +17,4 @@ export * from './sms-gateways.ts';
 export * from './vault.ts';
 export * from './site.ts';
 export * from './compliance.ts';
+export * from './exports.ts';

@@ -5,6 +5,7 @@ import { backupsModule } from './backups/backups.module.ts';
 import { catalogModule } from './catalog/catalog.module.ts';
 import { complianceModule } from './compliance/compliance.module.ts';
 import { disputesModule } from './disputes/disputes.module.ts';
+import { exportsModule } from './exports/exports.module.ts';
 import { ledgerModule } from './ledger/ledger.module.ts';
 import { membersModule } from './members/members.module.ts';
 import { notifyModule } from './notify/notify.module.ts';
@@ -32,5 +33,6 @@ export const MODULES: readonly KamengModule[] = [
   ordersModule,
   disputesModule,
   complianceModule,
+  exportsModule,
   backupsModule,
 ];
