@@ -192,10 +192,14 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.get(
       '/cart',
       {
-        schema: { tags: ['cart'], summary: 'My cart', response: { 200: cartSchema, ...errorResponses(401) } },
+        schema: {
+          tags: ['cart'],
+          summary: "My cart, priced for the Host's site (an agent's 分站: his prices)",
+          response: { 200: cartSchema, ...errorResponses(401) },
+        },
         config: { auth: 'user' },
       },
-      async (req) => orders.getCart(deps, requireAuth(req)),
+      async (req) => orders.getCart(deps, requireAuth(req), await resolveSite(deps, req.headers.host)),
     );
 
     app.put(
@@ -209,7 +213,14 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
         config: { auth: 'user' },
       },
-      async (req) => orders.setCartQuantity(deps, requireAuth(req), req.body.productId, req.body.quantity),
+      async (req) =>
+        orders.setCartQuantity(
+          deps,
+          requireAuth(req),
+          req.body.productId,
+          req.body.quantity,
+          await resolveSite(deps, req.headers.host),
+        ),
     );
 
     app.get(
