@@ -384,6 +384,11 @@ describe(`分站: the contract, opening fees, disputes, cart and custom domains 
     await call(t.app, 'POST', `/api/v1/admin/agent-domains/${bAsked.body.id}/reject`, { token: admin });
     const site = await call(t.app, 'GET', '/api/v1/site', { headers: { host: bDomain } });
     expect(site.body.agentSite ?? null).toBeNull();
+    // and the name is free again for whoever really holds it
+    const c = await agent(uniqueSub('h'));
+    const cAsked = await ask(c, bDomain);
+    expect(cAsked.status).toBe(200);
+    expect(cAsked.body).toMatchObject({ customDomain: bDomain, customDomainStatus: 'pending' });
 
     // the Host only chooses prices and branding: no answer sends the browser elsewhere
     for (const h of [domain, 'evil.example', `${a.sub}.kameng.local`]) {

@@ -199,8 +199,10 @@ export async function decideDomain(
     const r = await q.findAgent(tx, id);
     if (!r?.custom_domain) throw new AppError('NOT_FOUND', 'No such domain request');
     if (r.custom_domain_status !== 'pending') throw new AppError('INVALID_STATE', 'This domain was decided');
+    // a rejected domain is nobody's: the name is freed for whoever really holds it
     await q.updateAgent(tx, id, {
       custom_domain_status: decision === 'approve' ? 'approved' : 'rejected',
+      ...(decision === 'reject' ? { custom_domain: null } : {}),
       updated_at: deps.clock.now(),
     });
     await writeAudit(tx, deps, {
