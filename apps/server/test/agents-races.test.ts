@@ -110,6 +110,43 @@ describe(`分站 races: settlement against withdrawal and refund (${dialectName}
     await soundBook();
   });
 
+  it('two wallet payments of one opening fee at once: the site opens once, the other payment comes back', async () => {
+    const fee = await call(t.app, 'PUT', '/api/v1/admin/agent-settings', {
+      token: shop.admin,
+      body: { siteDomain: 'kameng.local', maxDepth: 3, openingFeeCents: 2000 },
+    });
+    expect(fee.status).toBe(200);
+    try {
+      const u = await registerAndLogin(t.app);
+      await topUp(t, u.token, 3000);
+      const applied = await call(t.app, 'POST', '/api/v1/agent/applications', {
+        token: u.token,
+        body: { siteName: '并发开通', subdomain: `fee${++n}x${Date.now() % 100000}` },
+      });
+      const ok = await call(t.app, 'POST', `/api/v1/admin/agent-applications/${applied.body.id}/approve`, {
+        token: shop.admin,
+      });
+      expect(ok.body.status).toBe('awaiting_fee');
+      const pay = () =>
+        call(t.app, 'POST', '/api/v1/agent/opening-fee', { token: u.token, body: { paymentMethod: 'balance' } });
+      const results = await Promise.all([pay(), pay(), pay()]);
+      // one paid and opened the site; the others waited for it and found nothing left to pay
+      expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+      expect(results.filter((r) => r.status !== 201).map((r) => r.body.error.code)).toEqual([
+        'INVALID_STATE',
+        'INVALID_STATE',
+      ]);
+      expect((await call(t.app, 'GET', '/api/v1/agent/application', { token: u.token })).body.status).toBe('approved');
+      expect(await balanceCents(t.deps.db, `wallet:${u.userId}`)).toBe(1000);
+      await soundBook();
+    } finally {
+      await call(t.app, 'PUT', '/api/v1/admin/agent-settings', {
+        token: shop.admin,
+        body: { siteDomain: 'kameng.local', maxDepth: 3, openingFeeCents: 0 },
+      });
+    }
+  });
+
   it("an operator's refund racing the settlement: the agent's margin is refunded or settled, never both", async () => {
     await drainJobs(t);
     for (let round = 0; round < 3; round++) {

@@ -63,7 +63,8 @@ async function startPaying(
   remember: Remember,
 ): Promise<{ payment: PaymentView }> {
   const out = await transactionWithHotRowsLast(deps.db, async (tx) => {
-    const agent = await q.agentOfUser(tx, auth.userId);
+    // locked: two payments started at once open the site once; the second finds nothing left to pay
+    const agent = await q.agentOfUserForUpdate(tx, deps.dialect, auth.userId);
     if (!agent) throw new AppError('NOT_FOUND', 'You have not applied');
     if (agent.status !== 'awaiting_fee') {
       throw new AppError('INVALID_STATE', `Your application is ${agent.status}; there is no fee to pay`);

@@ -1,4 +1,5 @@
-import type { Executor } from '../../platform/db/database.ts';
+import type { Dialect, Executor } from '../../platform/db/database.ts';
+import { forUpdate } from '../../platform/db/dialect.ts';
 import type { AgentMarkupsTable, AgentStatus, AgentsTable, OrderAgentSharesTable } from './agents.tables.ts';
 
 export type AgentRow = AgentsTable;
@@ -24,6 +25,15 @@ export async function findAgent(db: Executor, id: string): Promise<AgentRow | un
 
 export async function agentOfUser(db: Executor, userId: string): Promise<AgentRow | undefined> {
   const r = await db.selectFrom('agents').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  return r && num(r);
+}
+
+/** The user's application, its row locked until the transaction ends (PostgreSQL; SQLite's writer lock serialises). */
+export async function agentOfUserForUpdate(db: Executor, dialect: Dialect, userId: string) {
+  const r = await forUpdate(
+    dialect,
+    db.selectFrom('agents').selectAll().where('user_id', '=', userId),
+  ).executeTakeFirst();
   return r && num(r);
 }
 
