@@ -237,6 +237,22 @@ describe(`分站: the contract, opening fees, disputes, cart and custom domains 
         .execute();
       expect(refunds.map((r) => [Number(r.amount_cents), r.destination])).toEqual([[5000, 'original']]);
       await expectBalanced(t, admin);
+
+      // the operators drop the fee: whoever was still waiting to pay it opens without paying
+      const y = await registerAndLogin(t.app);
+      const ySub = uniqueSub('y');
+      const yApp = await call(t.app, 'POST', '/api/v1/agent/applications', {
+        token: y.token,
+        body: { siteName: '免费分站', subdomain: ySub },
+      });
+      await call(t.app, 'POST', `/api/v1/admin/agent-applications/${yApp.body.id}/approve`, { token: admin });
+      expect(await priceOn(host(ySub))).toBe(1000);
+      await settings({ openingFeeCents: 0 });
+      expect((await call(t.app, 'GET', '/api/v1/agent/application', { token: y.token })).body.status).toBe('approved');
+      expect((await call(t.app, 'GET', '/api/v1/site', { headers: host(ySub) })).body.agentSite.siteName).toBe(
+        '免费分站',
+      );
+      expect((await pay(y.token, { paymentMethod: 'balance' })).status).toBe(409);
     } finally {
       await settings({ openingFeeCents: 0 });
     }

@@ -246,6 +246,8 @@ export async function setAgentSettings(
     await setSetting(tx, 'agents.siteDomain', body.siteDomain, now);
     await setSetting(tx, 'agents.maxDepth', body.maxDepth, now);
     if (body.openingFeeCents !== undefined) await setSetting(tx, 'agents.openingFeeCents', body.openingFeeCents, now);
+    // no fee any more: whoever was waiting to pay it opens now (a payment still under way is given back)
+    if (body.openingFeeCents === 0) await q.approveAwaitingFee(tx, now);
     await writeAudit(tx, deps, {
       actorId: auth.userId,
       action: 'agent.settings',

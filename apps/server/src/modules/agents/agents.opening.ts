@@ -70,12 +70,9 @@ async function startPaying(
       throw new AppError('INVALID_STATE', `Your application is ${agent.status}; there is no fee to pay`);
     }
     const fee = await openingFeeCents(tx);
+    // dropping the fee opens the applications waiting for it (setAgentSettings): none is left here
+    if (fee <= 0) throw new AppError('INVALID_STATE', 'There is no opening fee to pay');
     const now = deps.clock.now();
-    if (fee <= 0) {
-      // the operators dropped the fee after approving: nothing to pay, the site opens
-      await q.transitionAgent(tx, agent.id, ['awaiting_fee'], { status: 'approved', updated_at: now });
-      return null;
-    }
     const payment = await createPayment(tx, deps, {
       purpose: 'agent_opening',
       userId: auth.userId,
@@ -91,7 +88,6 @@ async function startPaying(
     await bookOpeningFee(tx, deps, payment, paid.payer);
     return { payment: toPaymentView({ ...payment, status: 'paid' }) };
   });
-  if (!out) throw new AppError('INVALID_STATE', 'There is no fee to pay any more; your 分站 is open');
   forgetSites(deps);
   return out;
 }

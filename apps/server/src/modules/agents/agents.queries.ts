@@ -80,6 +80,16 @@ export async function transitionAgent(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Opens every application still waiting for an opening fee (the operators dropped the fee). */
+export async function approveAwaitingFee(db: Executor, now: number): Promise<number> {
+  const r = await db
+    .updateTable('agents')
+    .set({ status: 'approved', updated_at: now })
+    .where('status', '=', 'awaiting_fee')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export async function updateAgent(db: Executor, id: string, patch: Partial<AgentRow>): Promise<void> {
   await db.updateTable('agents').set(patch).where('id', '=', id).execute();
 }
