@@ -355,8 +355,27 @@ describe(`分站: the contract, opening fees, disputes, cart and custom domains 
       headers: host(a.sub),
     });
     expect(wrong.status).toBe(404);
+    // a signed-in buyer checks out his cart on the 分站 and finds the order in his list there
+    await topUp(t, b.token, 10_000);
+    const placed = await call(t.app, 'POST', '/api/v1/orders', {
+      token: b.token,
+      body: { items: [{ productId: w.shop.productId, quantity: 3 }], paymentMethod: 'balance' },
+      headers: host(a.sub),
+    });
+    expect(placed.body.amountCents).toBe(3300);
+    const listed = await call(t.app, 'GET', '/api/v1/orders', { token: b.token, headers: host(a.sub) });
+    expect(listed.body.items.map((o: { id: string }) => o.id)).toContain(placed.body.id);
+    const shown = await call(t.app, 'GET', `/api/v1/orders/${placed.body.id}`, {
+      token: b.token,
+      headers: host(a.sub),
+    });
+    expect(shown.body).toMatchObject({ amountCents: 3300, status: 'delivered' });
+    expect(shown.body.cardKeys).toHaveLength(3);
     const mine = await call(t.app, 'GET', '/api/v1/agent/orders', { token: a.token });
-    expect(mine.body.items).toEqual([expect.objectContaining({ orderId: g.body.id, marginCents: 100 })]);
+    const margins = Object.fromEntries(
+      mine.body.items.map((o: { orderId: string; marginCents: number }) => [o.orderId, o.marginCents]),
+    );
+    expect(margins).toEqual({ [placed.body.id]: 300, [g.body.id]: 100 });
     await expectBalanced(t, admin);
   });
 
