@@ -152,8 +152,8 @@ async function* statementRows(deps: Deps, userId: string, range: { from: number;
 function settle(row: StatementRow): StatementRow {
   return {
     ...row,
-    inCents: row.amountCents > 0 ? row.amountCents : 0,
-    outCents: row.amountCents < 0 ? -row.amountCents : 0,
+    inCents: Math.max(0, row.amountCents),
+    outCents: Math.max(0, -row.amountCents),
   };
 }
 
