@@ -19,6 +19,8 @@ export type LoadJob =
       productIds: string[];
       /** how long a buyer waits between two reads of the order while its keys are not there yet */
       pollMs: number;
+      /** the Host header of every request: an agent's 分站 (his prices, his share of each sale) */
+      host?: string;
     }
   | {
       kind: 'mixed';
@@ -179,6 +181,7 @@ async function purchaseLoad(j: Extract<LoadJob, { kind: 'purchase' }>): Promise<
       return { status: 0, body: '' };
     }
   };
+  const onHost = (h: Record<string, string>) => (j.host ? { ...h, host: j.host } : h);
   const user = async () => {
     while (performance.now() < end) {
       const token = j.tokens[next++ % j.tokens.length]!;
@@ -186,13 +189,13 @@ async function purchaseLoad(j: Extract<LoadJob, { kind: 'purchase' }>): Promise<
       const created = await timed({
         method: 'POST',
         path: '/api/v1/orders',
-        headers: json(token),
+        headers: onHost(json(token)),
         body: orderBody(pick(j.productIds)),
       });
       if (created.status !== 201) continue;
       const id = (JSON.parse(created.body) as { id: string }).id;
       for (const deadline = t + 10_000; ; ) {
-        const got = await timed({ method: 'GET', path: `/api/v1/orders/${id}`, headers: bearer(token) });
+        const got = await timed({ method: 'GET', path: `/api/v1/orders/${id}`, headers: onHost(bearer(token)) });
         if (got.status === 200 && got.body.includes('"cardKeys":["')) {
           completed++;
           visible.add(performance.now() - t);

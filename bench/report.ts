@@ -41,6 +41,16 @@ export function evaluateTargets(results: Summarised[], dialect: 'sqlite' | 'post
       met: visible <= 100,
     });
   }
+  const site = by('agent-site');
+  if (site) {
+    const pct = extra(site, 'sitePctOfMain').sort((x, y) => x - y);
+    const median = pct[Math.floor(pct.length / 2)] ?? Number.NaN;
+    out.push({
+      target: '分站 purchase within 15% of the main site’s (same run)',
+      measured: `${f0(median)}% (${pct.map((p) => f0(p)).join(', ')})`,
+      met: Number.isFinite(median) ? median >= 85 : null,
+    });
+  }
   if (purchase && baseline) {
     const ratio = purchase.summary.throughput.median / baseline.summary.throughput.median;
     out.push({

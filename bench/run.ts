@@ -28,6 +28,7 @@ import {
   type ScenarioName,
   type ScenarioResult,
 } from './scenarios.ts';
+import { agentSite } from './agent-site.ts';
 import { evaluateTargets, markdownTable } from './report.ts';
 
 const { values } = parseArgs({
@@ -82,6 +83,7 @@ try {
     ['flash-sale', flashSale],
     ['import', importScenario],
     ['raw', raw],
+    ['agent-site', agentSite],
   ];
   for (const [name, fn] of order) {
     if (!selected.includes(name)) continue;

@@ -23,6 +23,7 @@ export const SCENARIOS = [
   'import',
   'raw',
   'baseline',
+  'agent-site',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -186,7 +187,7 @@ async function eventLoopDelay(b: Bench): Promise<Record<string, number>> {
   return out;
 }
 
-async function repeat(b: Bench, name: string, fn: (run: number) => Promise<RunMetrics>): Promise<RunMetrics[]> {
+export async function repeat(b: Bench, name: string, fn: (run: number) => Promise<RunMetrics>): Promise<RunMetrics[]> {
   const out: RunMetrics[] = [];
   for (let r = 0; r < b.sizes.runs; r++) {
     const waited = await settled(() => b.server.pids());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paymentMethodSchema, paymentViewSchema } from './orders.ts';
 import { MAX_MARKUP_BPS } from './pricing.ts';
 
 /** A 分站's subdomain label: lower-case letters, digits and inner hyphens, 3–32 long. */
@@ -62,6 +63,11 @@ export const agentApplicationSchema = z
     customDomain: z.string().nullable(),
     customDomainStatus: z.enum(['pending', 'approved', 'rejected']).nullable(),
     openingPaymentId: z.string().nullable(),
+    openingFeeCents: z
+      .number()
+      .int()
+      .optional()
+      .describe('the opening fee this application pays before its 分站 opens (status awaiting_fee)'),
     createdAt: z.number(),
   })
   .meta({ id: 'AgentApplication' });
@@ -130,3 +136,7 @@ export const customDomainBodySchema = z.strictObject({
 export const agentBalanceSchema = z
   .object({ availableCents: z.number().int(), heldCents: z.number().int(), withdrawingCents: z.number().int() })
   .meta({ id: 'AgentBalance' });
+
+/** Paying the opening fee of an approved application (status awaiting_fee): the wallet at once, a channel at its cashier. */
+export const agentOpeningFeeBodySchema = z.strictObject({ paymentMethod: paymentMethodSchema });
+export const agentOpeningFeeResponseSchema = z.object({ payment: paymentViewSchema });

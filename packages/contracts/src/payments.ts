@@ -119,7 +119,7 @@ export const operatorPaymentSchema = z.object({
   scene: z.string().nullable().optional(),
   payUrl: z.string().optional(),
   qrCode: z.string().optional(),
-  purpose: z.enum(['order', 'top_up', 'level_upgrade']),
+  purpose: z.enum(['order', 'top_up', 'level_upgrade', 'agent_opening']),
   orderId: z.string().nullable(),
   userId: z.string().nullable(),
   providerTradeId: z.string().nullable(),

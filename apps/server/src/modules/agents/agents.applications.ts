@@ -104,7 +104,9 @@ export async function apply(
 export async function myApplication(deps: Deps, auth: AuthContext): Promise<AgentApplicationDto> {
   const r = await q.agentOfUser(deps.db, auth.userId);
   if (!r) throw new AppError('NOT_FOUND', 'You have not applied');
-  return toApplication(r);
+  const view = toApplication(r);
+  if (r.status !== 'awaiting_fee') return view;
+  return { ...view, openingFeeCents: await getSetting(deps.db, 'agents.openingFeeCents') };
 }
 
 export async function listApplications(
@@ -138,8 +140,10 @@ export async function decide(
       }
     }
     const now = deps.clock.now();
-    const moved = await q.transitionAgent(tx, id, ['pending'], {
-      status: decision === 'approve' ? 'approved' : 'rejected',
+    // with an opening fee set, an approved application opens its site once the fee is paid (agents.opening.ts)
+    const fee = decision === 'approve' ? await getSetting(tx, 'agents.openingFeeCents') : 0;
+    const moved = await q.transitionAgent(tx, id, decision === 'approve' ? ['pending'] : ['pending', 'awaiting_fee'], {
+      status: decision === 'reject' ? 'rejected' : fee > 0 ? 'awaiting_fee' : 'approved',
       reason,
       decided_by: auth.userId,
       decided_at: now,
@@ -195,8 +199,10 @@ export async function decideDomain(
     const r = await q.findAgent(tx, id);
     if (!r?.custom_domain) throw new AppError('NOT_FOUND', 'No such domain request');
     if (r.custom_domain_status !== 'pending') throw new AppError('INVALID_STATE', 'This domain was decided');
+    // a rejected domain is nobody's: the name is freed for whoever really holds it
     await q.updateAgent(tx, id, {
       custom_domain_status: decision === 'approve' ? 'approved' : 'rejected',
+      ...(decision === 'reject' ? { custom_domain: null } : {}),
       updated_at: deps.clock.now(),
     });
     await writeAudit(tx, deps, {
@@ -225,19 +231,23 @@ export async function agentSettings(deps: Deps) {
   return {
     siteDomain: (await getSetting(deps.db, 'agents.siteDomain')) ?? deps.config.siteDomain,
     maxDepth: await getSetting(deps.db, 'agents.maxDepth'),
+    openingFeeCents: await getSetting(deps.db, 'agents.openingFeeCents'),
   };
 }
 
 export async function setAgentSettings(
   deps: Deps,
   auth: AuthContext,
-  body: { siteDomain: string; maxDepth: number },
+  body: { siteDomain: string; maxDepth: number; openingFeeCents?: number | undefined },
   meta: RequestMeta,
 ) {
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
     await setSetting(tx, 'agents.siteDomain', body.siteDomain, now);
     await setSetting(tx, 'agents.maxDepth', body.maxDepth, now);
+    if (body.openingFeeCents !== undefined) await setSetting(tx, 'agents.openingFeeCents', body.openingFeeCents, now);
+    // no fee any more: whoever was waiting to pay it opens now (a payment still under way is given back)
+    if (body.openingFeeCents === 0) await q.approveAwaitingFee(tx, now);
     await writeAudit(tx, deps, {
       actorId: auth.userId,
       action: 'agent.settings',

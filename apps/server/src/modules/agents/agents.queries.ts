@@ -1,4 +1,5 @@
-import type { Executor } from '../../platform/db/database.ts';
+import type { Dialect, Executor } from '../../platform/db/database.ts';
+import { forUpdate } from '../../platform/db/dialect.ts';
 import type { AgentMarkupsTable, AgentStatus, AgentsTable, OrderAgentSharesTable } from './agents.tables.ts';
 
 export type AgentRow = AgentsTable;
@@ -24,6 +25,15 @@ export async function findAgent(db: Executor, id: string): Promise<AgentRow | un
 
 export async function agentOfUser(db: Executor, userId: string): Promise<AgentRow | undefined> {
   const r = await db.selectFrom('agents').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  return r && num(r);
+}
+
+/** The user's application, its row locked until the transaction ends (PostgreSQL; SQLite's writer lock serialises). */
+export async function agentOfUserForUpdate(db: Executor, dialect: Dialect, userId: string) {
+  const r = await forUpdate(
+    dialect,
+    db.selectFrom('agents').selectAll().where('user_id', '=', userId),
+  ).executeTakeFirst();
   return r && num(r);
 }
 
@@ -68,6 +78,16 @@ export async function transitionAgent(
     .where('status', 'in', from)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** Opens every application still waiting for an opening fee (the operators dropped the fee). */
+export async function approveAwaitingFee(db: Executor, now: number): Promise<number> {
+  const r = await db
+    .updateTable('agents')
+    .set({ status: 'approved', updated_at: now })
+    .where('status', '=', 'awaiting_fee')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 export async function updateAgent(db: Executor, id: string, patch: Partial<AgentRow>): Promise<void> {

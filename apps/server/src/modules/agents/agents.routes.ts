@@ -2,6 +2,8 @@ import {
   agentApplicationBodySchema,
   agentApplicationSchema,
   agentBalanceSchema,
+  agentOpeningFeeBodySchema,
+  agentOpeningFeeResponseSchema,
   agentSiteInputSchema,
   agentSiteSchema,
   agentStatusSchema,
@@ -27,6 +29,11 @@ import * as agents from './agents.service.ts';
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 const operators = ['operator', 'admin'] as const;
 const applications = z.object({ items: z.array(agentApplicationSchema) });
+const agentSettingsAnswer = z.object({
+  siteDomain: z.string(),
+  maxDepth: z.number().int(),
+  openingFeeCents: z.number().int().describe('the fee to open a 分站; 0: none'),
+});
 const markupsAnswer = z.object({
   items: z.array(
     z.object({
@@ -66,6 +73,27 @@ export function agentRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: 'user' },
       },
       async (req) => agents.myApplication(deps, requireAuth(req)),
+    );
+    app.post(
+      '/agent/opening-fee',
+      {
+        schema: {
+          tags: ['agent'],
+          summary: 'Pay the opening fee of my approved application: the wallet at once, a channel at its cashier',
+          headers: idempotencyHeaders,
+          body: agentOpeningFeeBodySchema,
+          response: {
+            201: agentOpeningFeeResponseSchema,
+            200: agentOpeningFeeResponseSchema,
+            ...errorResponses(401, 404, 409, 422),
+          },
+        },
+        config: { auth: 'user' },
+      },
+      async (req, reply) => {
+        const r = await agents.payOpeningFee(deps, requireAuth(req), req.body, req.headers['idempotency-key']);
+        return reply.status(r.replayed ? 200 : 201).send(r.value);
+      },
     );
     app.get(
       '/agent/site',
@@ -371,7 +399,7 @@ export function agentAdminRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags: ['admin'],
           summary: "The platform's domain for 分站 and the depth of sub-agents",
           response: {
-            200: z.object({ siteDomain: z.string(), maxDepth: z.number().int() }),
+            200: agentSettingsAnswer,
             ...errorResponses(401, 403),
           },
         },
@@ -393,9 +421,10 @@ export function agentAdminRoutes(deps: Deps): FastifyPluginAsyncZod {
               .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9-]{2,63}$/)
               .max(253),
             maxDepth: z.number().int().min(1).max(10),
+            openingFeeCents: z.number().int().min(0).max(100_000_000).optional(),
           }),
           response: {
-            200: z.object({ siteDomain: z.string(), maxDepth: z.number().int() }),
+            200: agentSettingsAnswer,
             ...errorResponses(401, 403, 422),
           },
         },

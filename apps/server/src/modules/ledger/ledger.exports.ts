@@ -7,7 +7,7 @@ import type { WithdrawalDto } from '@kameng/contracts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { type ExportColumn, type ExportSpec, keysetPages } from '../../platform/http/export.ts';
-import { supplierAccounts } from './account-ids.ts';
+import { supplierAccounts, walletAccount } from './account-ids.ts';
 import type { WithdrawalStatus } from './ledger.tables.ts';
 import * as q from './ledger.queries.ts';
 import * as wq from './withdrawals.queries.ts';
@@ -60,6 +60,26 @@ export function exportMySupplierPostings(
   const { account, ...rest } = f;
   const accountIds = account ? [a[account]] : [a.held, a.available, a.withdrawing];
   return { name: 'my-postings', columns: POSTING_COLUMNS, rows: postings(deps, { ...rest, accountIds }) };
+}
+
+/**
+ * A user's wallet postings in [from, to), newest first, page by page: what a monthly statement of his
+ * purchases lists (orders' module adds what each order bought).
+ */
+export function walletPostingPages(deps: Deps, userId: string, range: { from: number; to: number }) {
+  const f = { ...range, accountIds: [walletAccount(userId)] };
+  return pagesOf<q.PostingListRow>(PAGE, (after) => q.postingsAfter(deps.db, f, after, PAGE));
+}
+
+/** Like keysetPages, a page at a time: the caller decorates a whole page with one query. */
+async function* pagesOf<R>(pageSize: number, page: (after: R | undefined) => Promise<R[]>) {
+  let after: R | undefined;
+  for (;;) {
+    const rows = await page(after);
+    if (rows.length > 0) yield rows;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1];
+  }
 }
 
 const WITHDRAWAL_COLUMNS: ExportColumn<WithdrawalDto>[] = [

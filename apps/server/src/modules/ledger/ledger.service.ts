@@ -18,7 +18,9 @@ export {
   exportMyWithdrawals,
   exportPostings,
   exportWithdrawals,
+  walletPostingPages,
 } from './ledger.exports.ts';
+export type { PostingListRow } from './ledger.queries.ts';
 export {
   freezeHold,
   getHold,

@@ -2,11 +2,16 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { shopNamesOf } from '../accounts/accounts.service.ts';
+import type { AgentSite } from '../agents/agents.service.ts';
 import { getProductsForOrder } from '../catalog/catalog.service.ts';
 import { quoteItems } from './orders.pricing.ts';
 import * as q from './orders.queries.ts';
 
-export async function getCart(deps: Deps, auth: AuthContext) {
+/**
+ * The cart, priced as checkout on this site will charge: on an agent's 分站 (`site`, from the Host) his
+ * prices, and a product he does not sell shows as unavailable there.
+ */
+export async function getCart(deps: Deps, auth: AuthContext, site: AgentSite | null = null) {
   const rows = await q.cartOf(deps.db, auth.userId);
   const products = await getProductsForOrder(
     deps.db,
@@ -24,15 +29,15 @@ export async function getCart(deps: Deps, auth: AuthContext) {
   const quotes = await quoteItems(
     deps.db,
     deps,
-    { buyerId: auth.userId, site: null },
+    { buyerId: auth.userId, site },
     sellable.map((s) => s.p),
     sellable.map((s) => s.quantity),
   );
-  const priced = new Map(sellable.map((s, i) => [s.p.id, quotes[i]!]));
+  const priced = new Map(sellable.flatMap((s, i) => (quotes[i] ? [[s.p.id, quotes[i]] as const] : [])));
   return {
     items: rows.map((r) => {
       const p = products.get(r.product_id);
-      const available = p !== undefined && p.status === 'approved' && p.onSale;
+      const available = p !== undefined && p.status === 'approved' && p.onSale && priced.has(r.product_id);
       return {
         productId: r.product_id,
         quantity: r.quantity,
@@ -47,7 +52,13 @@ export async function getCart(deps: Deps, auth: AuthContext) {
   };
 }
 
-export async function setCartQuantity(deps: Deps, auth: AuthContext, productId: string, quantity: number) {
+export async function setCartQuantity(
+  deps: Deps,
+  auth: AuthContext,
+  productId: string,
+  quantity: number,
+  site: AgentSite | null = null,
+) {
   if (quantity === 0) {
     await q.removeCartItems(deps.db, auth.userId, [productId]);
   } else {
@@ -55,5 +66,5 @@ export async function setCartQuantity(deps: Deps, auth: AuthContext, productId: 
     if (p?.status !== 'approved' || !p.onSale) throw new AppError('NOT_FOUND', 'That product is not for sale');
     await q.setCartItem(deps.db, auth.userId, productId, quantity, deps.clock.now());
   }
-  return getCart(deps, auth);
+  return getCart(deps, auth, site);
 }

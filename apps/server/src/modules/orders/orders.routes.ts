@@ -25,7 +25,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { EXPORT_LIMIT, exportFileSchema, exportFormatSchema, sendExport } from '../../platform/http/export.ts';
 import { requestDevice } from '../../platform/http/device.ts';
-import { errorResponses, idempotencyHeaders } from '../../platform/http/route-helpers.ts';
+import { errorResponses, idempotencyHeaders, metaOf } from '../../platform/http/route-helpers.ts';
 import { MINUTE } from '../../platform/rate-limit.ts';
 import * as orders from './orders.service.ts';
 
@@ -118,6 +118,55 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
       async (req) => orders.revealOrderKeys(deps, requireAuth(req), req.params.id),
     );
 
+    app.get(
+      '/orders/:id/keys/file',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'My order’s keys as a download (txt: one key a line; csv), recorded as a reveal and audited',
+          params: idParams,
+          querystring: z.strictObject({ format: z.enum(['txt', 'csv']).default('txt') }),
+          response: { 200: exportFileSchema, ...errorResponses(401, 404, 409) },
+        },
+        config: { auth: 'user', rateLimit: EXPORT_LIMIT },
+      },
+      async (req, reply) => {
+        const { format } = req.query;
+        const { keys } = await orders.orderKeysForFile(deps, requireAuth(req), req.params.id, format, metaOf(req));
+        const spec = orders.keysCsv(req.params.id, keys);
+        if (format === 'csv') return sendExport(reply, 'csv', spec, deps.clock.now());
+        return reply
+          .header('content-type', 'text/plain; charset=utf-8')
+          .header('content-disposition', `attachment; filename="keys-${req.params.id}.txt"`)
+          .header('cache-control', 'no-store')
+          .send(orders.keysAsText(keys));
+      },
+    );
+
+    app.get(
+      '/me/statements',
+      {
+        schema: {
+          tags: ['orders'],
+          summary:
+            'My statement of one month (China Standard Time): every wallet posting with what each order bought, and the total',
+          querystring: z.strictObject({
+            month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM'),
+            format: exportFormatSchema,
+          }),
+          response: { 200: exportFileSchema, ...errorResponses(401) },
+        },
+        config: { auth: 'user', rateLimit: EXPORT_LIMIT },
+      },
+      async (req, reply) =>
+        sendExport(
+          reply,
+          req.query.format,
+          orders.myMonthlyStatement(deps, requireAuth(req), req.query.month),
+          deps.clock.now(),
+        ),
+    );
+
     app.post(
       '/orders/lookup',
       {
@@ -192,10 +241,14 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.get(
       '/cart',
       {
-        schema: { tags: ['cart'], summary: 'My cart', response: { 200: cartSchema, ...errorResponses(401) } },
+        schema: {
+          tags: ['cart'],
+          summary: "My cart, priced for the Host's site (an agent's 分站: his prices)",
+          response: { 200: cartSchema, ...errorResponses(401) },
+        },
         config: { auth: 'user' },
       },
-      async (req) => orders.getCart(deps, requireAuth(req)),
+      async (req) => orders.getCart(deps, requireAuth(req), await resolveSite(deps, req.headers.host)),
     );
 
     app.put(
@@ -209,7 +262,14 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
         config: { auth: 'user' },
       },
-      async (req) => orders.setCartQuantity(deps, requireAuth(req), req.body.productId, req.body.quantity),
+      async (req) =>
+        orders.setCartQuantity(
+          deps,
+          requireAuth(req),
+          req.body.productId,
+          req.body.quantity,
+          await resolveSite(deps, req.headers.host),
+        ),
     );
 
     app.get(

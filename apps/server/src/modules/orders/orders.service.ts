@@ -16,6 +16,7 @@ export {
   notifyDelivered,
 } from './orders.lifecycle.ts';
 export { exportOrdersForOperator, exportSupplierOrders } from './orders.exports.ts';
+export { keysAsText, keysCsv, myMonthlyStatement, orderKeysForFile } from './orders.statements.ts';
 export { platformSalesPerDay, supplierSalesPerDay } from './orders.sales.ts';
 export {
   getOrderForBuyer,

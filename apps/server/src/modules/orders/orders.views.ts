@@ -126,7 +126,7 @@ export function toView(o: q.OrderRow, items: q.OrderItemRow[]): OrderView {
  * Reveals the order's keys under its row lock, so a reveal and a return of unrevealed keys (which locks the
  * order too) run one after the other: a key taken back is never shown, a key shown is never taken back.
  */
-async function revealUnderLock(deps: Deps, orderId: string): Promise<string[]> {
+export async function revealUnderLock(deps: Deps, orderId: string): Promise<string[]> {
   return deps.db.transaction().execute(async (tx) => {
     const locked = await q.findOrderForUpdate(tx, deps.dialect, orderId);
     if (!locked || !['delivered', 'completed', 'disputed'].includes(locked.status)) return [];

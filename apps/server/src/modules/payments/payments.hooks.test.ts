@@ -6,7 +6,12 @@ import { paymentPaid, paymentRefund } from './payments.hooks.ts';
 import type { PaymentsTable } from './payments.tables.ts';
 
 // a Record over the purpose type: a new purpose does not compile until it is listed here
-const PURPOSES: Record<PaymentsTable['purpose'], true> = { order: true, top_up: true, level_upgrade: true };
+const PURPOSES: Record<PaymentsTable['purpose'], true> = {
+  order: true,
+  top_up: true,
+  level_upgrade: true,
+  agent_opening: true,
+};
 
 describe('payment hooks', () => {
   it('every purpose a payment can have is booked when paid and refunded by some module', () => {

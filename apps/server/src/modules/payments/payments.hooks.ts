@@ -2,7 +2,7 @@
  * What payments asks of the modules whose money it takes. A payment has a purpose (an order, a wallet
  * top-up); payments knows when it is paid and how to give money back to a channel, but what a paid or
  * refunded payment means belongs to the owner of its purpose, which provides these hooks keyed by it
- * (orders for "order", payments.top-ups.ts for "top_up", members for "level_upgrade").
+ * (orders for "order", payments.top-ups.ts for "top_up", members for "level_upgrade", agents for "agent_opening").
  */
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';

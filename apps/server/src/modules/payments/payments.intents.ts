@@ -20,7 +20,7 @@ export async function createPayment(
   tx: Executor,
   deps: Deps,
   p: {
-    purpose: 'order' | 'top_up' | 'level_upgrade';
+    purpose: 'order' | 'top_up' | 'level_upgrade' | 'agent_opening';
     orderId?: string;
     userId: string | null;
     provider: Provider;
@@ -160,6 +160,7 @@ export async function applyPaid(
 const SUBJECTS: Partial<Record<q.PaymentRow['purpose'], string>> = {
   top_up: '卡盟钱包充值 Kameng wallet top-up',
   level_upgrade: '卡盟会员升级 Kameng member level',
+  agent_opening: '卡盟分站开通费 Kameng sub-site opening fee',
 };
 
 export function paymentRef(p: q.PaymentRow): PaymentRef {

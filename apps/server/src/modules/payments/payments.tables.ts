@@ -6,7 +6,7 @@ export type Provider = 'balance' | 'sandbox' | ChannelProvider;
 
 export interface PaymentsTable {
   id: string;
-  purpose: 'order' | 'top_up' | 'level_upgrade';
+  purpose: 'order' | 'top_up' | 'level_upgrade' | 'agent_opening';
   order_id: string | null;
   user_id: string | null;
   provider: Provider;
