@@ -54,7 +54,7 @@ export default function BuyerCentre({ path }: { path: string }) {
       <Card size="small" styles={{ body: { padding: '8px 12px 0' } }}>
         <Flex justify="space-between" align="center" gap={8}>
           <Typography.Text type="secondary" ellipsis style={{ minWidth: 0 }}>
-            {t('signedInAs', { name: displayName(me) })}
+            {t('signedInAs', { name: displayName(me, t('thirdPartyAccount')) })}
           </Typography.Text>
           <Flex gap={8} wrap justify="end">
             {consoles.map((c) => (
