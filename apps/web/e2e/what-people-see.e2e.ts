@@ -317,6 +317,27 @@ describe('an operator', () => {
       await snap(page, 'admin-order');
       await page.keyboard.press('Escape');
 
+      // a buyer who signed up by phone is shown masked to operators; 显示 asks for the number (audited)
+      if (viewport === DESKTOP) {
+        await page.goto('/admin/users');
+        await page.getByPlaceholder('邮箱、手机号或用户编号').fill('13912345678');
+        await page.getByPlaceholder('邮箱、手机号或用户编号').press('Enter');
+        await expect.poll(() => page.getByRole('button', { name: '139****5678' }).isVisible()).toBe(true);
+        expect(await page.locator('main, .ant-layout').first().innerText()).not.toContain('13912345678');
+        await page.getByRole('button', { name: '139****5678' }).click();
+        const phone = page.getByTestId('user-phone');
+        await expect.poll(() => phone.innerText()).toContain('139****5678');
+        await snap(page, 'admin-user-masked');
+        await phone.getByRole('button', { name: '显示' }).click();
+        await expect.poll(() => phone.innerText()).toBe('13912345678');
+        const audit = await http.call<{ total: number }>('GET', '/api/v1/admin/audit-log?action=user.contact_reveal', {
+          token: shop.admin,
+        });
+        expect(audit.total).toBeGreaterThan(0);
+        await page.keyboard.press('Escape');
+        await page.goto('/admin/orders');
+      }
+
       // a delivered guest order: a part refund back through the channel, then its notice sent again
       const paid = await guestOrder(shop.product.id);
       const search = page.getByPlaceholder('订单号、买家邮箱或手机号');
