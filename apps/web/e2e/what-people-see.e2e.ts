@@ -1,7 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { expectClean, launch, newVisitor, SCREENSHOT_DIR, shoot } from './support/browser.ts';
+import { expectClean, launch, newVisitor, shoot, shootAsIs } from './support/browser.ts';
 import { approvedSupplier, signIn, waitFor } from './support/console.ts';
 import { adminFactor, Http, PASSWORD, type SeededShop, seedShop, uniqueEmail } from './support/seed.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type RunningServer, startServer } from './support/server.ts';
@@ -31,17 +30,7 @@ afterAll(async () => {
 });
 
 /** The page as it is at its own width (people-<name>-<width>.png), checked for what no page may show. */
-async function snap(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  // a drawer or dialog still sliding or zooming in (or a toast fading) is painted half-way: wait for it to end
-  await page.waitForFunction(() =>
-    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
-  );
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const width = page.viewportSize()?.width ?? 0;
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `people-${name}-${width}.png`), fullPage: true });
-  await expectClean(page, `${name} at ${width}`);
-}
+const snap = (page: Page, name: string) => shootAsIs(page, `people-${name}`);
 
 /** A table's row at a desk, its card on a phone (consoles turn rows into cards on narrow screens). */
 function rowOf(page: Page, text: string) {
