@@ -11,6 +11,7 @@ import type { TrustProxy } from './platform/config.ts';
 import type { Deps } from './platform/deps.ts';
 import { REDACT_PATHS } from './platform/deps.ts';
 import { checkCsrf, enforceGuard, readToken } from './platform/http/auth.ts';
+import { registerCompression } from './platform/http/compress.ts';
 import { AppError } from './platform/http/errors.ts';
 import { errorHandler } from './platform/http/error-handler.ts';
 import { registerMetrics } from './platform/http/metrics-route.ts';
@@ -62,6 +63,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     reply.header('x-request-id', req.id);
     done();
   });
+  // before every route, so each (API, pages, /openapi.json, errors) gets it
+  registerCompression(app);
   await app.register(fastifyCookie);
 
   await app.register(fastifySwagger, {

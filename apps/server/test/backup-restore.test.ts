@@ -10,7 +10,8 @@ import { MODULES } from '../src/modules/index.ts';
 import { call, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, TEST_DATABASE_URL, type TestApp, type TestDatabase } from './support/harness.ts';
 import { createPgDatabase } from './support/pg-database.ts';
-import { expectBalanced, openShop, type Shop, topUp } from './support/trade.ts';
+import { expectRestoredShop } from './support/restore-drill.ts';
+import { openShop, type Shop, topUp } from './support/trade.ts';
 
 const MASTER = randomBytes(32).toString('hex');
 
@@ -95,32 +96,15 @@ describe(`restore drill (${dialectName}): a live shop backed up mid-trade, resto
       };
       const r = await createTestApp({ db, env: { KAMENG_SANDBOX: 'on', KAMENG_MASTER_KEY: MASTER } });
       try {
-        // every order paid before the backup began is there, delivered, its key decrypting to what was sold
-        for (const o of before) {
-          const got = await call(r.app, 'GET', `/api/v1/orders/${o.order.body.id}`, { token: o.token });
-          expect(got.status).toBe(200);
-          expect(got.body.status).toBe('delivered');
-          expect(got.body.cardKeys).toHaveLength(1);
-          expect(shop.keys).toContain(got.body.cardKeys[0]);
-        }
-        // each restored buyer's balance is the top-up less the orders the snapshot holds, and every order's keys open
-        const restoredOrders = await r.deps.db
-          .selectFrom('orders')
-          .select(['id', 'buyer_id', 'amount_cents'])
-          .execute();
-        expect(restoredOrders.length).toBeGreaterThanOrEqual(before.length);
-        for (const b of buyers) {
-          const mine = restoredOrders.filter((o) => o.buyer_id === b.userId);
-          const wallet = await call(r.app, 'GET', '/api/v1/wallet', { token: b.token });
-          expect(wallet.body.balanceCents).toBe(10_000 - mine.reduce((s, o) => s + Number(o.amount_cents), 0));
-          for (const o of mine) {
-            const got = await call(r.app, 'GET', `/api/v1/orders/${o.id}`, { token: b.token });
-            for (const k of got.body.cardKeys) expect(shop.keys).toContain(k);
-          }
-        }
-        const stock = await call(r.app, 'GET', `/api/v1/products/${shop.productId}`);
-        expect(stock.body.stock).toBe(shop.keys.length - restoredOrders.length);
-        await expectBalanced(r, shop.admin);
+        // every order paid before the backup began is there, delivered, its key decrypting to what was sold; each
+        // restored buyer's balance is the top-up less the orders the snapshot holds; the ledger balances
+        await expectRestoredShop(
+          r,
+          shop,
+          buyers,
+          before.map((o) => ({ id: o.order.body.id as string, token: o.token })),
+          10_000,
+        );
       } finally {
         await r.close();
       }

@@ -74,6 +74,16 @@ describe('an operator exports the orders list', () => {
     });
     expect(ids).toContain(order.id);
 
+    // 后台导出: the same export as a job; its progress, then its download link
+    await page.getByTestId('export-job').click();
+    await page.getByRole('menuitem', { name: 'CSV' }).click();
+    await expect.poll(() => page.getByTestId('export-job-download').isVisible()).toBe(true);
+    await shootConsole(page, 'admin-orders-export-job');
+    const job = await download(page, 'export-job-download');
+    expect(job.name).toMatch(/^orders-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect([...job.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(job.bytes.toString('utf8')).toContain(order.id);
+
     // the list's filter goes with the export: a status with no orders exports only the header
     await page.getByPlaceholder('订单号、买家邮箱或手机号').fill('ord_nothing_like_this');
     await page.getByPlaceholder('订单号、买家邮箱或手机号').press('Enter');

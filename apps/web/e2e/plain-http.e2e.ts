@@ -2,6 +2,7 @@ import { networkInterfaces } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, newVisitor, shoot } from './support/browser.ts';
+import { describeFigures, measureHomePage } from './support/measure.ts';
 import { Http, loginAdmin } from './support/seed.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 
@@ -96,53 +97,12 @@ describe('a trial shop over plain HTTP by IP', () => {
   it("measures the home page's transferred JavaScript and its first paint (cold cache)", async () => {
     const figures: string[] = [];
     for (const viewport of [PHONE, DESKTOP]) {
-      const { page, context } = await newVisitor(browser, origins()[0] as string, viewport);
-      const scripts: { url: string; wire: number; raw: number }[] = [];
-      const pending: Promise<void>[] = [];
-      const onResponse = (r: import('playwright-core').Response) => {
-        if (r.request().resourceType() !== 'script') return;
-        pending.push(
-          (async () => {
-            const sizes = await r.request().sizes();
-            const raw = (await r.body()).length;
-            scripts.push({ url: r.url(), wire: sizes.responseBodySize + sizes.responseHeadersSize, raw });
-          })(),
-        );
-      };
-      page.on('response', onResponse);
-      // the moment the app first puts something in its root: the first render a visitor sees
-      await page.addInitScript(() => {
-        const w = window as unknown as { __firstRender?: number };
-        new MutationObserver((_, observer) => {
-          if (document.getElementById('root')?.querySelector('header, main, footer')) {
-            w.__firstRender = performance.now();
-            observer.disconnect();
-          }
-        }).observe(document, { childList: true, subtree: true });
-      });
-      await page.goto('/', { waitUntil: 'networkidle' });
-      page.off('response', onResponse);
-      await Promise.all(pending);
-      const paint = await page.evaluate(() => {
-        const entries = performance.getEntriesByType('paint');
-        const at = (name: string) => entries.find((e) => e.name === name)?.startTime ?? null;
-        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-        const render = (window as unknown as { __firstRender?: number }).__firstRender ?? null;
-        return { fcp: at('first-contentful-paint'), render, dcl: nav?.domContentLoadedEventEnd ?? null };
-      });
-      const wire = scripts.reduce((s, x) => s + x.wire, 0);
-      const raw = scripts.reduce((s, x) => s + x.raw, 0);
-      figures.push(
-        `${viewport.width} px: ${scripts.length} scripts, ${(wire / 1024).toFixed(1)} KB transferred ` +
-          `(${(raw / 1024).toFixed(1)} KB uncompressed); first render ${paint.render?.toFixed(0)} ms, ` +
-          `first contentful paint ${paint.fcp === null ? 'not reported' : `${paint.fcp.toFixed(0)} ms`}, ` +
-          `DOMContentLoaded ${paint.dcl?.toFixed(0)} ms`,
-      );
+      const f = await measureHomePage(browser, origins()[0] as string, viewport);
+      figures.push(describeFigures(f));
       // compressed on the wire, and no chart code for a visitor
-      expect(wire).toBeLessThan(raw / 2);
-      expect(scripts.some((s) => /\/chart-/.test(s.url))).toBe(false);
-      expect(paint.render).not.toBeNull();
-      await context.close();
+      expect(f.wire).toBeLessThan(f.raw / 2);
+      expect(f.scripts.some((s) => /\/chart-/.test(s.url))).toBe(false);
+      expect(f.render).not.toBeNull();
     }
     process.stdout.write(`[home page over plain HTTP] ${figures.join(' | ')}\n`);
   });

@@ -1,4 +1,5 @@
 export * from './accounts.ts';
+export * from './agents.ts';
 export * from './carousel.ts';
 export * from './catalog.ts';
 export * from './common.ts';
@@ -16,3 +17,4 @@ export * from './sms-gateways.ts';
 export * from './vault.ts';
 export * from './site.ts';
 export * from './compliance.ts';
+export * from './exports.ts';

@@ -101,6 +101,17 @@ export const siteSettingsSchema = z
     hasTerms: z.boolean(),
     hasPrivacy: z.boolean(),
     updatedAt: millisSchema.nullable(),
+    /** on an agent's 分站 (the request's Host): his branding */
+    agentSite: z
+      .object({
+        siteName: z.string(),
+        logoUrl: z.string().nullable(),
+        notice: z.string().nullable(),
+        contact: z.string().nullable(),
+        carousel: z.array(z.object({ imageUrl: z.string(), link: z.string().nullable().optional() })),
+      })
+      .nullable()
+      .optional(),
   })
   .meta({ id: 'SiteSettings' });
 export type SiteSettingsDto = z.infer<typeof siteSettingsSchema>;

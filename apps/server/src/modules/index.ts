@@ -1,9 +1,11 @@
 import type { KamengModule } from '../platform/module.ts';
 import { accountsModule } from './accounts/accounts.module.ts';
+import { agentsModule } from './agents/agents.module.ts';
 import { backupsModule } from './backups/backups.module.ts';
 import { catalogModule } from './catalog/catalog.module.ts';
 import { complianceModule } from './compliance/compliance.module.ts';
 import { disputesModule } from './disputes/disputes.module.ts';
+import { exportsModule } from './exports/exports.module.ts';
 import { ledgerModule } from './ledger/ledger.module.ts';
 import { membersModule } from './members/members.module.ts';
 import { notifyModule } from './notify/notify.module.ts';
@@ -27,8 +29,10 @@ export const MODULES: readonly KamengModule[] = [
   ledgerModule,
   paymentsModule,
   membersModule,
+  agentsModule,
   ordersModule,
   disputesModule,
   complianceModule,
+  exportsModule,
   backupsModule,
 ];

@@ -41,6 +41,8 @@ export const envSchema = z.object({
       .optional(),
   ),
   KAMENG_ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email().optional()),
+  /** the platform's own domain; agents' 分站 are its subdomains (an operator may change it in the console) */
+  KAMENG_SITE_DOMAIN: z.string().trim().toLowerCase().min(1).max(253).default('kameng.local'),
   KAMENG_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8).max(128).optional()),
   KAMENG_SANDBOX: z.preprocess(emptyAsUndefined, onOff.default(false)),
   KAMENG_WORKERS: z.preprocess(emptyAsUndefined, onOff.default(true)),
@@ -120,6 +122,8 @@ export interface Config {
   masterKeyGenerated: boolean;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
+  /** KAMENG_SITE_DOMAIN */
+  siteDomain: string;
   sandbox: boolean;
   runWorkers: boolean;
   /** how many API (serve) or worker processes one command starts */
@@ -273,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     masterKeyGenerated: master.generated,
     adminEmail: e.KAMENG_ADMIN_EMAIL,
     adminPassword: e.KAMENG_ADMIN_PASSWORD,
+    siteDomain: e.KAMENG_SITE_DOMAIN,
     sandbox: e.KAMENG_SANDBOX,
     runWorkers: e.KAMENG_WORKERS,
     processes: e.KAMENG_PROCESSES,

@@ -25,6 +25,12 @@ export const SETTING_DEFAULTS = {
   'accounts.secondFactor': 'totp' as 'totp' | 'totp_or_sms' | 'sms',
   /** a withdrawal of at least this much needs a second factor confirmed within the step-up window */
   'withdrawals.stepUpAboveCents': 100_000,
+  /** the platform's domain for 分站 subdomains; null: KAMENG_SITE_DOMAIN */
+  'agents.siteDomain': null as string | null,
+  /** how many levels of agents below the platform (a top agent is level 1) */
+  'agents.maxDepth': 3 as number,
+  /** the fee to open a 分站, paid through a payment channel; 0: none */
+  'agents.openingFeeCents': 0 as number,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

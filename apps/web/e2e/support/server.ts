@@ -48,10 +48,10 @@ function freePort(): Promise<number> {
  * The real server (`apps/server/src/main.ts`: API, built web app and job workers in one process) on SQLite
  * in a fresh temp directory, with the sandbox gateway on and rate limits off, on a random free port (listening on
  * 127.0.0.1, or `host`: 0.0.0.0 to be reached by the machine's other addresses too).
- * `E2E_WEB_DIST` points it at another build of the web app (default apps/web/dist).
+ * `webDist`, or else `E2E_WEB_DIST`, points it at another build of the web app (default apps/web/dist).
  */
-export async function startServer(opts: { host?: string } = {}): Promise<RunningServer> {
-  const webDist = process.env.E2E_WEB_DIST ?? join(ROOT, 'apps/web/dist');
+export async function startServer(opts: { host?: string; webDist?: string } = {}): Promise<RunningServer> {
+  const webDist = opts.webDist ?? process.env.E2E_WEB_DIST ?? join(ROOT, 'apps/web/dist');
   if (!existsSync(join(webDist, 'index.html'))) {
     throw new Error(`no built web app at ${webDist}: run \`npm run build:web\` first (npm run test:browser does)`);
   }

@@ -2,6 +2,7 @@ import type { UserContactDto } from '@kameng/contracts';
 import { Card, DatePicker, Descriptions, Drawer, Input, Segmented, Space, Tag, Timeline, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { BackgroundExport } from '../console/background-export.tsx';
 import { ExportButtons } from '../console/export-buttons.tsx';
 import { formatTime } from '../console/format.ts';
 import { eventCause } from '../console/i18n.ts';
@@ -91,6 +92,7 @@ export default function Orders() {
             }}
           />
           <ExportButtons path="/api/v1/admin/orders/export" params={filters} />
+          <BackgroundExport path="/api/v1/admin/orders/export-jobs" filters={filters} />
         </Space>
         <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
         <OrdersTable<OrderView>

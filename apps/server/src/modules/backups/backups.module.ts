@@ -6,8 +6,8 @@ import { s3Store } from '../../platform/offsite.ts';
 import type { KamengModule } from '../../platform/module.ts';
 
 /**
- * Scheduled backups run by the workers: a daily archive into BACKUP_DIR (the Sunday one kept as weekly) with
- * retention. Off when BACKUP_DIR is unset. It names no module's tables: the archive is the whole database.
+ * Scheduled backups run by the workers into BACKUP_DIR: on SQLite a weekly full (Sunday) and daily incrementals,
+ * on PostgreSQL a daily full, with retention that keeps what the kept archives need. Off when BACKUP_DIR is unset. It names no module's tables: the archive is the whole database.
  */
 export const backupsModule: KamengModule = {
   name: 'backups',
@@ -32,6 +32,12 @@ export const backupsModule: KamengModule = {
           },
           backupOffsite ? s3Store(backupOffsite) : undefined,
         );
+        if (r.fellBackToFull) {
+          deps.log.warn(
+            { reason: r.fellBackToFull, dir: backupDir },
+            'scheduled backup: the chain did not rebuild, made a full',
+          );
+        }
         deps.log.info({ written: r.written, removed: r.removed, dir: backupDir }, 'scheduled backup');
       },
     }),

@@ -56,15 +56,23 @@ export interface PricedListing {
   minPerOrder: number;
 }
 
+/** What one viewer pays for listed products on the site he came by (the `buyerPrices` hook's answer). */
+export interface ViewerPrices {
+  /** true on an agent's 分站: a product missing from `prices` is not sold there */
+  site: boolean;
+  /** each product's unit price at its minimum quantity, the rule that gave it, and each quantity tier's price */
+  prices: Map<
+    string,
+    { priceCents: number; rule: string; priceTiers: Array<{ minQuantity: number; priceCents: number }> }
+  >;
+}
+
 /**
- * The price each listed product has for this viewer (at its minimum quantity), and the rule that gave it.
- * Prices are decided by orders (orders.pricing.ts, above catalog), which provides this; products whose
- * price is the list price may be left out. Optional: without a provider everyone sees list prices.
+ * The prices listed products have for this viewer on this site (its Host: the platform's or an agent's 分站).
+ * Prices are decided by orders (orders.pricing.ts, above catalog), which provides this; on the platform's
+ * site a product missing from the answer has its list price. null: list prices for everyone (a visitor on
+ * the platform's own site), so the shared cached page answers. Optional: without a provider, list prices.
  */
 export const buyerPrices = defineHook<
-  (
-    deps: Deps,
-    viewer: PriceViewer,
-    products: readonly PricedListing[],
-  ) => Promise<Map<string, { priceCents: number; rule: string }>>
+  (deps: Deps, viewer: PriceViewer, products: readonly PricedListing[]) => Promise<ViewerPrices | null>
 >('catalog.buyerPrices', { required: false });

@@ -146,10 +146,11 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         const entry = await catalog.searchProducts(deps, req.query);
-        const viewer = viewerOf(req);
-        // a buyer with prices of his own gets his copy of the page; everyone else the shared cached one
-        if (!catalog.pricesForViewer(deps, viewer)) return sendEntry(req, reply, entry);
-        return catalog.listForViewer(deps, viewer, entry.value);
+        // a buyer with prices of his own, or a 分站 (its Host), gets his copy; everyone else the shared cached one
+        const mine = await catalog.listForViewer(deps, viewerOf(req), entry.value);
+        if (!mine) return sendEntry(req, reply, entry);
+        reply.header('vary', 'host');
+        return mine;
       },
     );
 
@@ -166,10 +167,11 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         const page = await catalog.productDetail(deps, req.auth, req.params.id);
-        const viewer = viewerOf(req);
-        if (!catalog.pricesForViewer(deps, viewer))
-          return 'public' in page ? sendEntry(req, reply, page.public) : page.own;
-        return catalog.detailForViewer(deps, viewer, 'public' in page ? page.public.value : page.own);
+        const shown = 'public' in page ? page.public.value : page.own;
+        const mine = await catalog.detailForViewer(deps, viewerOf(req), shown);
+        if (!mine) return 'public' in page ? sendEntry(req, reply, page.public) : page.own;
+        reply.header('vary', 'host');
+        return mine;
       },
     );
 

@@ -7,13 +7,14 @@ export { invalidateCatalogCache, invalidateCatalogProducts } from './catalog.cac
 export { categoryPath, categoryTree, createCategory, deleteCategory, updateCategory } from './catalog.categories.ts';
 export { findBannedWords, textOf } from './catalog.content.ts';
 export { detectImage, MAX_COVER_BYTES, readUpload, uploadCover } from './catalog.covers.ts';
-export { detailForViewer, listForViewer, pricesForViewer } from './catalog.buyer-prices.ts';
+export { detailForViewer, listForViewer } from './catalog.buyer-prices.ts';
 export {
   buyerPrices,
   type ListingDraft,
   listingCheck,
   type PricedListing,
   type PriceViewer,
+  type ViewerPrices,
   stockCounts,
   supplierSuspended,
 } from './catalog.hooks.ts';

@@ -18,7 +18,27 @@ export const supplierAccounts = (supplierId: string) => ({
   withdrawing: `supplier_withdrawing:${supplierId}`,
 });
 
-const USER_KINDS = new Set<AccountKind>(['wallet', 'supplier_held', 'supplier_available', 'supplier_withdrawing']);
+/** An agent's margins on 分站 sales: held with the supplier's share, available once settled, withdrawing. */
+export const agentAccounts = (agentUserId: string) => ({
+  held: `agent_held:${agentUserId}`,
+  available: `agent_available:${agentUserId}`,
+  withdrawing: `agent_withdrawing:${agentUserId}`,
+});
+
+/** Who a withdrawal pays: a supplier (his sales) or an agent (his 分站 margins). */
+export type PayeeKind = 'supplier' | 'agent';
+export const payeeAccounts = (kind: PayeeKind, userId: string) =>
+  kind === 'agent' ? agentAccounts(userId) : supplierAccounts(userId);
+
+const USER_KINDS = new Set<AccountKind>([
+  'wallet',
+  'supplier_held',
+  'supplier_available',
+  'supplier_withdrawing',
+  'agent_held',
+  'agent_available',
+  'agent_withdrawing',
+]);
 const SYSTEM_KINDS = new Set<AccountKind>(['platform', 'clearing', 'payouts']);
 const ACCOUNT_ID = /^([a-z_]+):([A-Za-z0-9_.-]{1,80})$/;
 

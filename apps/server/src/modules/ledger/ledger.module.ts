@@ -3,6 +3,7 @@ import type { KamengModule } from '../../platform/module.ts';
 import * as m0016 from './migrations/0016-after-sales.ts';
 import { accountClosing, personalDataSection } from '../accounts/accounts.hooks.ts';
 import * as m0004 from './migrations/0004-ledger.ts';
+import * as m0021 from './migrations/0021-agents.ts';
 import { refuseClosingWithMoney, walletOf } from './closing.ts';
 import { ledgerJobs } from './ledger.jobs.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
@@ -11,7 +12,7 @@ import { rotatePayoutAccounts } from './withdrawals.service.ts';
 /** The double-entry book, escrow holds, settlement, commissions and withdrawals. */
 export const ledgerModule: KamengModule = {
   name: 'ledger',
-  migrations: { '0004-ledger': m0004, '0016-after-sales': m0016 },
+  migrations: { '0004-ledger': m0004, '0016-after-sales': m0016, '0021-agents': m0021 },
   routes: [{ plugin: ledgerRoutes }],
   jobs: ledgerJobs,
   install: (deps) => {

@@ -3,7 +3,8 @@
  * lives in its own file (account ids, entries and the trial balance, escrow holds, commissions,
  * statements); import from here, not from them.
  */
-export { PAYOUTS_EXTERNAL, supplierAccounts } from './account-ids.ts';
+export { agentAccounts, PAYOUTS_EXTERNAL, type PayeeKind, payeeAccounts, supplierAccounts } from './account-ids.ts';
+export { type AgentShareInput, sharesOf as holdSharesOf } from './hold-shares.ts';
 export {
   commissionRateBps,
   deleteCommissionRate,
@@ -39,3 +40,4 @@ export {
   mySupplierPostings,
   postingsOfRefs,
 } from './statements.ts';
+export { createPayoutAccount, myPayoutAccounts, myWithdrawals, requestWithdrawal } from './withdrawals.service.ts';

@@ -6,6 +6,9 @@ export type AccountKind =
   | 'supplier_held'
   | 'supplier_available'
   | 'supplier_withdrawing'
+  | 'agent_held'
+  | 'agent_available'
+  | 'agent_withdrawing'
   | 'platform'
   | 'clearing'
   | 'payouts';
@@ -61,6 +64,22 @@ export interface HoldsTable {
   created_at: Millis;
 }
 
+/**
+ * An agent's margin inside a sale's hold (0021): it settles to his available balance with the supplier's
+ * share and goes back to the buyer when the hold is voided; a partial refund takes its proportion.
+ */
+export interface HoldSharesTable {
+  order_id: string;
+  /** the agent's user id */
+  agent_id: string;
+  /** what is still held for him */
+  amount_cents: number;
+  /** what the sale gave him */
+  original_cents: number;
+  /** of amount_cents, what an after-sales case holds back (0 unless the hold is frozen) */
+  frozen_cents: number;
+}
+
 export type CommissionScope = 'platform' | 'category' | 'supplier';
 
 export interface CommissionRatesTable {
@@ -88,7 +107,10 @@ export type WithdrawalStatus = 'pending' | 'approved' | 'paid' | 'rejected' | 'f
 
 export interface WithdrawalsTable {
   id: string;
+  /** the payee's user id (a supplier's, or an agent's when payee_kind is 'agent') */
   supplier_id: string;
+  /** whose balance it is paid from (0021): 'supplier' or 'agent' */
+  payee_kind: 'supplier' | 'agent';
   amount_cents: number;
   payout_account_id: string;
   status: WithdrawalStatus;
@@ -116,6 +138,7 @@ export interface LedgerTables {
   journal_entries: JournalEntriesTable;
   postings: PostingsTable;
   holds: HoldsTable;
+  hold_shares: HoldSharesTable;
   commission_rates: CommissionRatesTable;
   payout_accounts: PayoutAccountsTable;
   withdrawals: WithdrawalsTable;

@@ -52,6 +52,7 @@ export interface WithdrawalFilter {
   supplierId?: string | undefined;
   /** only these suppliers' (a search by shop name); an empty list matches nothing */
   supplierIds?: readonly string[] | undefined;
+  payeeKind?: 'supplier' | 'agent' | undefined;
   status?: WithdrawalStatus | undefined;
   limit: number;
   offset: number;
@@ -62,6 +63,7 @@ function filteredWithdrawals(db: Executor, f: Omit<WithdrawalFilter, 'limit' | '
   if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
   if (f.supplierIds)
     q = f.supplierIds.length ? q.where('supplier_id', 'in', f.supplierIds) : q.where(sql<boolean>`1 = 0`);
+  if (f.payeeKind) q = q.where('payee_kind', '=', f.payeeKind);
   if (f.status) q = q.where('status', '=', f.status);
   return q;
 }

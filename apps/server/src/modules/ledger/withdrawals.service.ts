@@ -19,7 +19,7 @@ import {
 } from '../accounts/accounts.service.ts';
 import * as q from './withdrawals.queries.ts';
 import type { WithdrawalStatus } from './ledger.tables.ts';
-import { PAYOUTS_EXTERNAL, supplierAccounts } from './account-ids.ts';
+import { PAYOUTS_EXTERNAL, type PayeeKind, payeeAccounts } from './account-ids.ts';
 import { balanceCents, postEntry } from './entries.ts';
 
 const MAX_PAYOUT_ACCOUNTS = 10;
@@ -150,6 +150,7 @@ export async function requestWithdrawal(
   body: { amountCents: number; payoutAccountId: string },
   meta: RequestMeta,
   idempotencyKey?: string,
+  payee: PayeeKind = 'supplier',
 ): Promise<Idempotent<WithdrawalDto>> {
   // the supplier guard already demands it; money leaving says so again where it happens
   if (!auth.twoFactor) throw new AppError('TWO_FACTOR_REQUIRED', 'Turn on two-factor sign-in before withdrawing');
@@ -158,8 +159,12 @@ export async function requestWithdrawal(
   if (body.amountCents >= (await getSetting(deps.db, 'withdrawals.stepUpAboveCents'))) await requireStepUp(deps, auth);
   const id = newId('wdr', deps.clock, deps.random);
   const now = deps.clock.now();
-  const accounts = supplierAccounts(auth.userId);
-  const claim = claimOf('withdrawal', `u:${auth.userId}`, idempotencyKey, [body.amountCents, body.payoutAccountId]);
+  const accounts = payeeAccounts(payee, auth.userId);
+  const claim = claimOf('withdrawal', `u:${auth.userId}`, idempotencyKey, [
+    body.amountCents,
+    body.payoutAccountId,
+    payee,
+  ]);
   const load = async (wid: string) => toWithdrawalDto(deps.db, (await q.findWithdrawal(deps.db, wid))!, 'owner');
   return idempotently(deps, claim, load, (remember) =>
     deps.db.transaction().execute(async (tx) => {
@@ -180,6 +185,7 @@ export async function requestWithdrawal(
       const row: q.WithdrawalRow = {
         id,
         supplier_id: auth.userId,
+        payee_kind: payee,
         amount_cents: body.amountCents,
         payout_account_id: payout.id,
         status: 'pending',
@@ -219,9 +225,10 @@ interface WithdrawalQuery {
   pageSize: number;
 }
 
-export async function myWithdrawals(deps: Deps, auth: AuthContext, f: WithdrawalQuery) {
+export async function myWithdrawals(deps: Deps, auth: AuthContext, f: WithdrawalQuery, payee: PayeeKind = 'supplier') {
   const { rows, total } = await q.listWithdrawals(deps.db, {
     supplierId: auth.userId,
+    payeeKind: payee,
     status: f.status,
     limit: f.pageSize,
     offset: (f.page - 1) * f.pageSize,
@@ -363,7 +370,11 @@ export async function markWithdrawalPaid(
       refType: 'withdrawal',
       refId: id,
       transfers: [
-        { from: supplierAccounts(w.supplier_id).withdrawing, to: PAYOUTS_EXTERNAL, amountCents: w.amount_cents },
+        {
+          from: payeeAccounts(w.payee_kind, w.supplier_id).withdrawing,
+          to: PAYOUTS_EXTERNAL,
+          amountCents: w.amount_cents,
+        },
       ],
     });
     if (r.status === 'insufficient_funds') throw new Error(`withdrawal ${id} is missing from ${r.accountId}`);
@@ -400,7 +411,7 @@ async function voidWithdrawal(
       updated_at: now,
     });
     if (!moved) throw wrongState(w, outcome === 'rejected' ? 'rejected' : 'marked failed');
-    const accounts = supplierAccounts(w.supplier_id);
+    const accounts = payeeAccounts(w.payee_kind, w.supplier_id);
     const r = await postEntry(tx, deps, {
       id: `withdrawal-void:${id}`,
       kind: 'withdrawal_void',

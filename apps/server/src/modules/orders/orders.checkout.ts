@@ -53,6 +53,8 @@ import {
 } from '../payments/payments.service.ts';
 import type { PaymentsTable, Provider } from '../payments/payments.tables.ts';
 import { markKeysSold, releaseKeys } from '../vault/vault.service.ts';
+import { type AgentSite, orderAgentShares, recordOrderSite } from '../agents/agents.service.ts';
+import type { PriceDecision } from '@kameng/contracts';
 import { expireOrderJob, notifyDeliveredJob } from './orders.jobs-spec.ts';
 import { commissionBpsFor, quoteItems } from './orders.pricing.ts';
 import * as q from './orders.queries.ts';
@@ -73,6 +75,8 @@ export interface CreateOrderInput {
   guest?: { email: string; lookupPassword: string } | undefined;
   /** the buyer's device, hashed (platform/device.ts): a bad-faith signal for after-sales */
   deviceHash?: string | null | undefined;
+  /** the 分站 of the request's Host (resolved by the route, never sent by the client); null: the main site */
+  site?: AgentSite | null | undefined;
 }
 
 /** The payment that paid an order, as the paid tail needs it: the payer is the ledger account the money left. */
@@ -141,7 +145,7 @@ async function placeOrder(
     const products = await getProductsForOrder(tx, productIds);
     const now = deps.clock.now();
     const orderId = newId('ord', deps.clock, deps.random);
-    const { items, supplierId, amount } = await priceItems(tx, deps, orderId, input, products, auth);
+    const { items, supplierId, amount, quotes } = await priceItems(tx, deps, orderId, input, products, auth);
     // a supplier suspended from sale sells nothing, whatever his products' flags say
     if (await isSuspended(tx, deps, supplierId)) {
       throw new AppError('NOT_FOUND', 'These products are not for sale', {
@@ -184,6 +188,11 @@ async function placeOrder(
       cause: 'created',
       created_at: now,
     });
+    if (input.site) {
+      // a 分站 sale: each agent's share of each item, as priced above (the escrow takes them when paid)
+      const shares = items.map((i, n) => ({ itemId: i.id, quantity: i.quantity, shares: quotes[n]!.agentShares }));
+      await recordOrderSite(tx, orderId, input.site.userId, shares, now);
+    }
 
     // 4. reserve
     if (!(await reserveItems(tx, deps, orderId, items, products))) {
@@ -285,7 +294,13 @@ async function payOrder(
   // 9. escrow (the supplier's member level takes part of the commission off)
   const first = items[0]!;
   const bps = await commissionBpsFor(tx, order.supplier_id, await categoryPath(tx, first.category_id));
-  const split = splitCommission(order.amount_cents, bps);
+  // on a 分站 each agent's margin is his; the supplier's sale (and the commission on it) is the rest. Only a
+  // sale above the platform's price has margins, so a main-site sale does not look for them.
+  const onSite = items.some(
+    (i) => i.platform_unit_cents !== null && Number(i.platform_unit_cents) !== Number(i.unit_price_cents),
+  );
+  const agentShares = onSite ? await orderAgentShares(tx, order.id) : [];
+  const split = splitCommission(order.amount_cents - agentShares.reduce((s, a) => s + a.amountCents, 0), bps);
   const window = await getSetting(tx, 'orders.confirmationWindowHours');
   const held = await openHold(tx, deps, {
     orderId: order.id,
@@ -294,6 +309,7 @@ async function payOrder(
     commissionCents: split.commissionCents,
     payer: paid.payer,
     releaseAt: now + window * HOUR,
+    agentShares,
   });
   if (held.status === 'insufficient_funds') {
     throw new AppError('INSUFFICIENT_FUNDS', 'Your wallet balance is not enough for this order', {
@@ -342,7 +358,7 @@ async function priceItems(
   input: CreateOrderInput,
   products: Map<string, ProductForOrder>,
   auth: AuthContext | null,
-): Promise<{ items: q.OrderItemRow[]; supplierId: string; amount: number }> {
+): Promise<{ items: q.OrderItemRow[]; supplierId: string; amount: number; quotes: PriceDecision[] }> {
   const chosen: ProductForOrder[] = [];
   let supplierId: string | null = null;
   let mode: 'auto' | 'manual' | 'direct' | null = null;
@@ -373,7 +389,15 @@ async function priceItems(
     chosen.push(p);
   }
   const quantities = input.items.map((it) => it.quantity);
-  const quotes = await quoteItems(tx, deps, { buyerId: auth?.userId ?? null, site: null }, chosen, quantities);
+  const party = { buyerId: auth?.userId ?? null, site: input.site ?? null };
+  const quoted = await quoteItems(tx, deps, party, chosen, quantities);
+  // on a 分站, a product its agent does not sell is not for sale there
+  const quotes = quoted.map((d, index) => {
+    if (d) return d;
+    throw new AppError('NOT_FOUND', `Product ${chosen[index]!.id} is not for sale`, {
+      issues: [{ path: ['items', index, 'productId'], message: 'not for sale' }],
+    });
+  });
   const items: q.OrderItemRow[] = chosen.map((p, i) => ({
     id: newId('oit', deps.clock, deps.random),
     order_id: orderId,
@@ -397,7 +421,7 @@ async function priceItems(
   const amount = items.reduce((s, i) => s + i.amount_cents, 0);
   if (!Number.isSafeInteger(amount) || amount <= 0)
     throw new AppError('UNPROCESSABLE', 'The order total must be positive');
-  return { items, supplierId, amount };
+  return { items, supplierId, amount, quotes };
 }
 
 /** What must be the same for a repeated Idempotency-Key to answer the first order. */
@@ -407,6 +431,7 @@ function requestOf(input: CreateOrderInput) {
     paymentMethod: input.paymentMethod,
     recipientAccount: input.recipientAccount ?? null,
     guest: input.guest ? [input.guest.email, input.guest.lookupPassword] : null,
+    site: input.site?.id ?? null,
   };
 }
 

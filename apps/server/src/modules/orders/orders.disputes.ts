@@ -105,7 +105,7 @@ export async function resumeDisputedOrder(
 async function escrowLeft(tx: Executor, order: q.OrderRow, paymentId: string): Promise<number> {
   const hold = await getHold(tx, order.id);
   const inEscrow = hold?.status === 'pending' || hold?.status === 'frozen';
-  const held = inEscrow ? hold.supplierShareCents + hold.commissionCents : 0;
+  const held = inEscrow ? hold.heldCents : 0;
   return Math.min(order.amount_cents - (await refundedCents(tx, paymentId)), held);
 }
 

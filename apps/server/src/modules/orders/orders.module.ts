@@ -33,7 +33,7 @@ export const ordersModule: KamengModule = {
     // a paid order payment runs the rest of the purchase (orders.checkout.ts); its refund goes through the order
     deps.hooks.provide(paymentPaid, orderPaid, 'order');
     deps.hooks.provide(paymentRefund, refundOrderPayment, 'order');
-    // the catalog's pages show each buyer the price checkout will charge him
+    // the catalog's pages show each buyer, on the platform's site or an agent's 分站, what checkout will charge
     deps.hooks.provide(buyerPrices, listingPrices);
     // PIPL: the buyer's orders (the latest 500) in his data export
     deps.hooks.provide(personalDataSection, (d, auth) => listBuyerOrders(d, auth, { limit: 500, offset: 0 }), 'orders');

@@ -137,7 +137,7 @@ export async function refundOrderByOperator(
     const payment = await paymentOf(tx, orderId);
     const left = order.amount_cents - (await refundedCents(tx, payment.id));
     // what is still in escrow: less than what is left once a part settled on time during an after-sales case
-    const inEscrow = Math.min(left, hold.supplierShareCents + hold.commissionCents);
+    const inEscrow = Math.min(left, hold.heldCents);
     if (body.amountCents > inEscrow) {
       throw new AppError('UNPROCESSABLE', 'More than what is left to refund', { refundableCents: inEscrow });
     }

@@ -19,6 +19,7 @@ import {
   orderViewSchema,
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { resolveSite } from '../agents/agents.service.ts';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
@@ -54,7 +55,9 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: 'public', rateLimit: { max: 60, windowMs: MINUTE } },
       },
       async (req, reply) => {
-        const input = { ...req.body, deviceHash: requestDevice(deps.config.masterKey, req) };
+        // the 分站 comes from the Host alone; the body has no field for it (strict schema)
+        const site = await resolveSite(deps, req.headers.host);
+        const input = { ...req.body, site, deviceHash: requestDevice(deps.config.masterKey, req) };
         const r = await orders.createOrder(deps, req.auth, input, req.headers['idempotency-key'], req.ip);
         return reply.status(r.replayed ? 200 : 201).send({ ...r.order, payment: r.payment });
       },

@@ -13,6 +13,7 @@ import { requireAuth } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
 import { siteOrigin } from '../../platform/http/web-pages.ts';
+import { siteOverlay } from './site.hooks.ts';
 import { robotsTxt } from './site.pages.ts';
 import * as site from './site.service.ts';
 
@@ -28,7 +29,18 @@ export function siteRoutes(deps: Deps): FastifyPluginAsyncZod {
         },
         config: { auth: 'public' },
       },
-      async () => site.siteSettings(deps),
+      async (req) => {
+        const settings = await site.siteSettings(deps);
+        const overlay = deps.hooks.has(siteOverlay) ? await deps.hooks.get(siteOverlay)(deps, req.headers.host) : null;
+        if (!overlay) return settings;
+        // an agent's 分站: his name and logo over the platform's; the record numbers stay the platform's
+        return {
+          ...settings,
+          name: overlay.siteName,
+          logoUrl: overlay.logoUrl ?? settings.logoUrl,
+          agentSite: overlay,
+        };
+      },
     );
 
     app.get(

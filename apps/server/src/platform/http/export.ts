@@ -156,12 +156,17 @@ export function exportStream<R>(format: ExportFormat, spec: ExportSpec<R>): Read
   return out;
 }
 
-/** Sends the export as a download named `<name>-<CST date>.<format>`. */
-export function sendExport<R>(reply: FastifyReply, format: ExportFormat, spec: ExportSpec<R>, now: number) {
-  const file = `${spec.name}-${cstTime(now).slice(0, 10)}.${format}`;
+/** Sends `body` as a download of an export named `<name>-<CST date>.<format>`. */
+export function sendExportFile(reply: FastifyReply, format: ExportFormat, name: string, now: number, body: Readable) {
+  const file = `${name}-${cstTime(now).slice(0, 10)}.${format}`;
   return reply
     .header('content-type', format === 'csv' ? CSV_MIME : XLSX_MIME)
     .header('content-disposition', `attachment; filename="${file}"`)
     .header('cache-control', 'no-store')
-    .send(exportStream(format, spec));
+    .send(body);
+}
+
+/** Sends the export, streamed as it is read, as a download named `<name>-<CST date>.<format>`. */
+export function sendExport<R>(reply: FastifyReply, format: ExportFormat, spec: ExportSpec<R>, now: number) {
+  return sendExportFile(reply, format, spec.name, now, exportStream(format, spec));
 }
