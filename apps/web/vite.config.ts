@@ -66,7 +66,15 @@ export default defineConfig({
     emptyOutDir: true,
     // antd alone is ~650 kB minified (~200 kB gzip); warn only if a chunk grows well past that
     chunkSizeWarningLimit: 800,
-    rollupOptions: { output: { manualChunks: vendorChunk } },
+    rollupOptions: {
+      output: { manualChunks: vendorChunk },
+      // zod 4 writes explanatory comments beside its `@__PURE__` marks, which Rollup reports (and drops) on every
+      // build; nothing of ours is affected, so only that warning about files under node_modules is left unsaid
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/')) return;
+        warn(warning);
+      },
+    },
   },
   server: {
     proxy: { '/api': api, '/healthz': api, '/readyz': api, '/docs': api, '/openapi.json': api, '/sandbox': api },

@@ -446,6 +446,22 @@ describe(`payout accounts and withdrawals (${dialectName})`, () => {
   it('an operator sees the full payout account to make the transfer, and the look is audited', async () => {
     const s = await readySupplier(10_000);
     const w = await withdraw(s.token, 2_000, s.payoutAccountId);
+    // the supplier sees his own holder name whole; the operators' list, detail and export show it masked
+    expect(w.body.payoutAccount.holderName).toBe('王五');
+    const own = await call(t.app, 'GET', `/api/v1/supplier/withdrawals/${w.body.id}`, { token: s.token });
+    expect(own.body.payoutAccount.holderName).toBe('王五');
+    const listed = await call(t.app, 'GET', `/api/v1/admin/withdrawals?supplierId=${s.userId}`, { token: operator2 });
+    expect(listed.body.items[0].payoutAccount).toMatchObject({ holderName: '王*', accountMasked: '****6789' });
+    const detail = await call(t.app, 'GET', `/api/v1/admin/withdrawals/${w.body.id}`, { token: operator2 });
+    expect(detail.body.payoutAccount.holderName).toBe('王*');
+    const csv = await call(t.app, 'GET', `/api/v1/admin/withdrawals/export?format=csv&supplierId=${s.userId}`, {
+      token: operator2,
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.body).toContain('王*');
+    expect(csv.body).not.toContain('王五');
+    const mine = await call(t.app, 'GET', '/api/v1/supplier/withdrawals/export?format=csv', { token: s.token });
+    expect(mine.body).toContain('王五');
     const shown = await call(t.app, 'POST', `/api/v1/admin/withdrawals/${w.body.id}/payout-account`, {
       token: operator2,
     });

@@ -485,6 +485,11 @@ describe('operators at their desks', () => {
     const wd = page.getByRole('row').filter({ hasText: supplier.userId });
     await expect.poll(() => wd.isVisible()).toBe(true);
     await expect.poll(() => wd.getByText('大额').isVisible()).toBe(true);
+    // the payout holder's name comes masked; 显示 asks for it and the account whole (recorded in the audit log)
+    expect(await wd.innerText()).toContain('李*');
+    expect(await wd.innerText()).not.toContain('lisi@example.cn');
+    await wd.getByRole('button', { name: '显示' }).click();
+    await expect.poll(() => wd.getByText('lisi@example.cn · 李四', { exact: false }).isVisible()).toBe(true);
     await wd.getByRole('button', { name: '批准' }).click();
     // approving moves money: it asks first
     await page

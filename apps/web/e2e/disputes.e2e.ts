@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, launch, newVisitor, PHONE, shoot } from './support/browser.ts';
-import { adminToken, approvedSupplier, shootConsole, signIn } from './support/console.ts';
+import { DESKTOP, launch, newVisitor, PHONE, shoot, shootAsIs } from './support/browser.ts';
+import { adminToken, approvedSupplier, shootConsole, signIn, waitFor } from './support/console.ts';
 import { enrolTwoFactor, Http, PASSWORD, uniqueEmail } from './support/seed.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 
@@ -135,5 +135,89 @@ describe('after-sales: buyer → supplier → platform', () => {
     const seen = await http.call<{ status: string }>('GET', `/api/v1/disputes/${caseId}`, { token: supplier.token });
     expect(seen.status).toBe('resolved_refund');
     for (const v of [buyer, desk, arbitrator]) expect(v.errors).toEqual([]);
+  });
+});
+
+describe('returning keys never viewed', () => {
+  it('a buyer gives back unviewed keys from the order page and is refunded to his wallet, at 390 and 1366 px', async () => {
+    const admin = await adminToken(http);
+    const supplier = await approvedSupplier(http, admin, '退回测试店');
+    const cat = await http.call<{ id: string }>('POST', '/api/v1/admin/categories', {
+      token: admin,
+      body: { name: `退回点卡 ${Date.now()}` },
+    });
+    const product = await http.call<{ id: string }>('POST', '/api/v1/supplier/products', {
+      token: supplier.token,
+      body: {
+        categoryId: cat.id,
+        title: '骏网一卡通 10元',
+        description: '<p>自动发货</p>',
+        priceCents: 1000,
+        deliveryMode: 'auto',
+      },
+    });
+    await http.call('POST', `/api/v1/supplier/products/${product.id}/card-keys`, {
+      token: supplier.token,
+      body: { keys: ['JW-RETURN-000001', 'JW-RETURN-000002', 'JW-RETURN-000003', 'JW-RETURN-000004'] },
+    });
+    await http.call('POST', `/api/v1/admin/products/${product.id}/approve`, { token: admin });
+    const buyerEmail = uniqueEmail('return-buyer');
+    await http.call('POST', '/api/v1/auth/register', { body: { email: buyerEmail, password: PASSWORD } });
+    const buyer = await http.login(buyerEmail, PASSWORD);
+    const topUp = await http.call<{ payment: { id: string } }>('POST', '/api/v1/wallet/top-ups', {
+      token: buyer,
+      body: { amountCents: 5000, paymentMethod: 'sandbox' },
+    });
+    await http.call('POST', `/sandbox/payments/${topUp.payment.id}/complete`, { body: {} });
+    const wallet = () =>
+      http.call<{ balanceCents: number }>('GET', '/api/v1/wallet', { token: buyer }).then((w) => w.balanceCents);
+    await waitFor(wallet, (c) => c === 5000, 'the top-up');
+
+    // at 390 px one of two keys goes back; at 1366 px both of the other order's
+    for (const [viewport, give] of [
+      [{ width: 390, height: 844 }, 1],
+      [{ width: 1366, height: 900 }, 2],
+    ] as const) {
+      const order = await http.call<{ id: string }>('POST', '/api/v1/orders', {
+        token: buyer,
+        body: { items: [{ productId: product.id, quantity: 2 }], paymentMethod: 'balance' },
+      });
+      await waitFor(
+        () => http.call<{ status: string }>('GET', `/api/v1/orders/${order.id}?keys=hidden`, { token: buyer }),
+        (o) => o.status === 'delivered',
+        'the delivery',
+      );
+      const before = await wallet();
+      const { page, errors, context } = await newVisitor(browser, server.baseUrl, viewport);
+      await page.setViewportSize(DESKTOP);
+      await signIn(page, buyerEmail, PASSWORD, `/orders/${order.id}`);
+      await page.setViewportSize(viewport);
+      await page.getByRole('link', { name: '退回未查看的卡密' }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe(`/account/returns/${order.id}`);
+      await expect.poll(() => page.getByText('骏网一卡通 10元 × 2').isVisible()).toBe(true);
+      await page.getByLabel('退回数量（最多 2 张）').fill(String(give));
+      await shootAsIs(page, 'key-return');
+      await page.getByRole('button', { name: '确认退回' }).click();
+      await page.locator('.ant-popconfirm').getByRole('button', { name: '确认退回' }).click();
+      const done = `已退回 ${give} 张卡密，退款 ¥${give * 10}.00 已到钱包`;
+      await expect.poll(() => page.getByText(done).isVisible()).toBe(true);
+      await shootAsIs(page, 'key-return-done');
+      expect(await wallet()).toBe(before + give * 1000);
+      // the supplier is asked what becomes of them
+      const returns = await http.call<{ items: { orderId: string; keys: number; status: string }[] }>(
+        'GET',
+        '/api/v1/supplier/key-returns',
+        { token: supplier.token },
+      );
+      expect(returns.items.find((r) => r.orderId === order.id)).toMatchObject({ keys: give, status: 'pending' });
+      // the order page offers the return no longer once no key is left to return
+      await page.getByRole('link', { name: '返回订单' }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe(`/orders/${order.id}`);
+      if (give === 2) {
+        await expect.poll(() => page.getByRole('link', { name: '退回未查看的卡密' }).count()).toBe(0);
+      }
+      expect(errors).toEqual([]);
+      await context.close();
+    }
   });
 });

@@ -1,10 +1,11 @@
-import type { Browser } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAliyunSms, startFakeAliyunSms } from '../../server/test/support/fake-aliyun-sms.ts';
 import { type FakeOauth, startFakeOauth } from '../../server/test/support/fake-oauth.ts';
-import { DESKTOP, launch, newVisitor, PHONE, shoot } from './support/browser.ts';
-import { adminFactor, adminToken, shootConsole, signIn } from './support/console.ts';
-import { Http, PASSWORD } from './support/seed.ts';
+import { DESKTOP, expectClean, launch, newVisitor, PHONE, SCREENSHOT_DIR, shoot } from './support/browser.ts';
+import { adminFactor, adminToken, shootConsole, signIn, waitFor } from './support/console.ts';
+import { Http, PASSWORD, uniqueEmail } from './support/seed.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 
 // A buyer signs in with WeChat (the server's fake WeChat Open Platform, configured by the operator through the
@@ -124,4 +125,83 @@ describe('third-party sign-in', () => {
     expect(buyer.errors).toEqual([]);
     await buyer.context.close();
   });
+});
+
+describe('an account made by QQ sign-in sets a sign-in email or phone and a password', () => {
+  const shotAt = async (page: Page, name: string) => {
+    // a full-page shot of a scrolled page paints the sticky header mid-page
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `credentials-${name}.png`), fullPage: true });
+  };
+
+  // at 390 px an email (its code from the server's sandbox log), at 1366 px a phone (its code through the Aliyun
+  // gateway the operator enabled above)
+  for (const width of [390, 1366] as const) {
+    it(`at ${width} px adds them with a code, then signs in with them without QQ`, async () => {
+      const viewport = { width, height: width === 390 ? 844 : 900 };
+      const login = width === 390 ? uniqueEmail('qq-buyer') : `136${String(Date.now()).slice(-8)}`;
+      const { page, errors, context } = await newVisitor(browser, server.baseUrl, viewport);
+      await page.goto('/login');
+      await page.getByRole('link', { name: /QQ 登录/ }).click();
+      await expect.poll(() => page.url()).toContain('/oauth-sandbox/qq');
+      await page.getByLabel('沙箱用户昵称').fill(`凭证买家${width}`);
+      await page.getByRole('button', { name: /同意授权并登录/ }).click();
+      await expect.poll(() => page.url()).toBe(`${server.baseUrl}/`);
+
+      await page.goto('/account/security');
+      const card = page.locator('.ant-card').filter({ hasText: '设置登录邮箱/手机号和密码' });
+      await expect.poll(() => card.isVisible()).toBe(true);
+      expect(await page.getByText('修改密码').count()).toBe(0);
+      // an account with neither email nor phone is named in words, not by its id
+      await expect.poll(() => page.getByText('已登录：微信/QQ 登录的账户').isVisible()).toBe(true);
+      expect(await page.locator('body').innerText()).not.toMatch(/usr_[0-9a-z]/);
+      await card.getByLabel('邮箱或手机号').fill(login);
+      await card.getByRole('button', { name: '发送验证码' }).click();
+      await expect.poll(() => page.getByText('验证码已发送').isVisible()).toBe(true);
+      const code =
+        width === 390
+          ? await server.codeSentTo(login)
+          : (await waitFor(
+              async () => sms.sent.find((m) => m.phone === login),
+              (m) => m !== undefined,
+              'the SMS code',
+            ))!.params.code!;
+      // a wrong code is refused next to the form, and nothing is set
+      await card.getByLabel('验证码').fill(code === '000000' ? '111111' : '000000');
+      await card.getByLabel('新密码').fill(PASSWORD);
+      await card.getByLabel('确认密码').fill(PASSWORD);
+      await card.getByRole('button', { name: '设置登录邮箱/手机号和密码' }).click();
+      await expect.poll(() => card.getByRole('alert').isVisible()).toBe(true);
+      await shotAt(page, `wrong-code-${width}`);
+      await card.getByLabel('验证码').fill(code);
+      await shotAt(page, `form-${width}`);
+      await card.getByRole('button', { name: '设置登录邮箱/手机号和密码' }).click();
+      await expect.poll(() => page.getByText('已设置，可用邮箱或手机号和密码登录').isVisible()).toBe(true);
+      // the account now has a password: the card gives way to 修改密码, and the QQ identity may be unbound
+      await expect.poll(() => card.count()).toBe(0);
+      await expect.poll(() => page.getByText('修改密码').first().isVisible()).toBe(true);
+      await expect.poll(() => page.getByRole('button', { name: '解绑' }).isEnabled()).toBe(true);
+      await shotAt(page, `done-${width}`);
+      await expectClean(page, `credentials at ${width}`);
+      expect(errors).toEqual([]);
+      await context.close();
+
+      // another browser signs in with what was set, no QQ involved
+      const next = await newVisitor(browser, server.baseUrl, viewport);
+      await next.page.goto('/login');
+      await next.page.getByLabel('邮箱或手机号').fill(login);
+      await next.page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+      await next.page.getByLabel('密码', { exact: true }).press('Enter');
+      await expect.poll(() => new URL(next.page.url()).pathname).not.toBe('/login');
+      const me = await next.page.evaluate(async () => (await fetch('/api/v1/me')).json());
+      expect(me).toMatchObject(
+        width === 390 ? { email: login, emailVerified: true } : { phone: login, phoneVerified: true },
+      );
+      await next.page.goto('/account/security');
+      await expect.poll(() => next.page.getByText('已绑定：凭证买家', { exact: false }).isVisible()).toBe(true);
+      await shotAt(next.page, `signed-in-${width}`);
+      expect(next.errors).toEqual([]);
+      await next.context.close();
+    });
+  }
 });

@@ -47,7 +47,7 @@ export const userSchema = z
   .object({
     id: z.string(),
     email: z.string().nullable(),
-    phone: z.string().nullable(),
+    phone: z.string().nullable().describe("masked (139****5678) in operators' answers: POST /admin/users/:id/contact"),
     roles: z.array(roleSchema),
     status: z.enum(['active', 'frozen']),
     emailVerified: z.boolean(),
@@ -57,6 +57,10 @@ export const userSchema = z
   })
   .meta({ id: 'User' });
 export type UserDto = z.infer<typeof userSchema>;
+
+/** What an operator's audited reveal answers: the contact fields lists and details show masked. */
+export const userContactSchema = z.object({ email: z.string().nullable(), phone: z.string().nullable() });
+export type UserContactDto = z.infer<typeof userContactSchema>;
 
 export const loginResponseSchema = z.object({
   token: z.string().describe('session token; also set as an httpOnly cookie'),

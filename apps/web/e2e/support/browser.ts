@@ -109,4 +109,22 @@ export async function shoot(page: Page, name: string): Promise<void> {
   await expectClean(page, name);
 }
 
+/**
+ * The page at its own width as it is now (`<name>-<width>.png`), once a dialog or drawer has finished moving in,
+ * checked for what no page may show.
+ */
+export async function shootAsIs(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.waitForLoadState('networkidle');
+  // a drawer or dialog still sliding or zooming in (or a toast fading) is painted half-way: wait for it to end
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+  );
+  // a full-page shot of a scrolled page paints the sticky header mid-page
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const width = page.viewportSize()?.width ?? 0;
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
+  await expectClean(page, `${name} at ${width}`);
+}
+
 export const messages = { zhCN, enUS };

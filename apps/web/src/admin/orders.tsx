@@ -1,3 +1,4 @@
+import type { UserContactDto } from '@kameng/contracts';
 import { Card, DatePicker, Descriptions, Drawer, Input, Segmented, Space, Tag, Timeline, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -13,6 +14,8 @@ import { OrderStatusFilter, pageOf } from '../console/table.tsx';
 import { ORDER_STATUS_COLOR, type OrderStatus, type OrdersPage, type OrderView } from '../console/types.ts';
 import { useI18n } from '../i18n/index.ts';
 import { Named } from '../console/named.tsx';
+import { RevealText } from '../console/reveal-text.tsx';
+import { api } from '../lib/api.ts';
 import { useT } from './messages.ts';
 import { OrderActions } from './order-actions.tsx';
 
@@ -126,6 +129,23 @@ export default function Orders() {
   );
 }
 
+/** The buyer as operators see him: his email, or his phone masked with an audited 显示. */
+function BuyerContact({ order }: { order: OperatorOrder }) {
+  const t = useT();
+  const { buyerId, buyerContact } = order;
+  if (!buyerId || !buyerContact?.includes('*')) return <>{buyerContact ?? order.guestEmail ?? t('orders.guest')}</>;
+  return (
+    <RevealText
+      masked={buyerContact}
+      testId="buyer-contact"
+      reveal={async () => {
+        const c = await api<UserContactDto>('POST', `/api/v1/admin/users/${encodeURIComponent(buyerId)}/contact`);
+        return c.email ?? c.phone;
+      }}
+    />
+  );
+}
+
 function OrderDrawer(props: { id: string | null; onClose: () => void }) {
   const t = useT();
   const { locale } = useI18n();
@@ -143,7 +163,7 @@ function OrderDrawer(props: { id: string | null; onClose: () => void }) {
         <>
           <OrderFacts
             order={o}
-            buyer={<Named name={o.buyerContact ?? o.guestEmail ?? t('orders.guest')} id={o.buyerId} />}
+            buyer={<Named name={<BuyerContact order={o} />} id={o.buyerId} />}
             extra={
               <>
                 <Descriptions.Item label={t('orders.supplier')}>

@@ -1,9 +1,10 @@
-import type { Role, UserDto } from '@kameng/contracts';
+import type { Role, UserContactDto, UserDto } from '@kameng/contracts';
 import { App, Button, Card, Checkbox, Descriptions, Drawer, Input, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { formatTime } from '../console/format.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate, withParams } from '../console/query.ts';
+import { RevealText } from '../console/reveal-text.tsx';
 import { FilterSelect, ID_LINK, PagedTable, pageOf } from '../console/table.tsx';
 import { ROLE_LIST } from '../console/types.ts';
 import { useAction } from '../console/use-action.ts';
@@ -153,7 +154,17 @@ function UserDrawer(props: { id: string | null; onClose: () => void }) {
                 (u.emailVerified ? <Tag color="green">{t('users.verified')}</Tag> : <Tag>{t('users.unverified')}</Tag>)}
             </Descriptions.Item>
             <Descriptions.Item label={t('users.phone')}>
-              {u.phone ?? '—'}{' '}
+              {u.phone?.includes('*') ? (
+                <RevealText
+                  masked={u.phone}
+                  testId="user-phone"
+                  reveal={async () =>
+                    (await api<UserContactDto>('POST', `/api/v1/admin/users/${encodeURIComponent(u.id)}/contact`)).phone
+                  }
+                />
+              ) : (
+                (u.phone ?? '—')
+              )}{' '}
               {u.phone &&
                 (u.phoneVerified ? <Tag color="green">{t('users.verified')}</Tag> : <Tag>{t('users.unverified')}</Tag>)}
             </Descriptions.Item>

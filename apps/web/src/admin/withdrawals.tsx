@@ -15,6 +15,7 @@ import { api } from '../lib/api.ts';
 import { useSession } from '../lib/session.ts';
 import { useT } from './messages.ts';
 import { ReasonModal } from './reason-modal.tsx';
+import { RevealText } from '../console/reveal-text.tsx';
 
 type Status = WithdrawalDto['status'];
 type Revealed = { account: string; holderName: string; bankName: string | null; kind: 'alipay' | 'bank' };
@@ -125,8 +126,20 @@ export default function Withdrawals() {
               title: t('wd.to'),
               width: 260,
               key: 'to',
-              render: (_, w) =>
-                `${t(`payout.${w.payoutAccount.kind}`)} ${w.payoutAccount.bankName ?? ''} ${w.payoutAccount.accountMasked} · ${w.payoutAccount.holderName}`,
+              // the holder's name and the number come masked; 显示 asks for both whole, which is audited
+              render: (_, w) => {
+                const line = (account: string, holder: string) =>
+                  `${t(`payout.${w.payoutAccount.kind}`)} ${w.payoutAccount.bankName ?? ''} ${account} · ${holder}`;
+                return (
+                  <RevealText
+                    masked={line(w.payoutAccount.accountMasked, w.payoutAccount.holderName)}
+                    reveal={async () => {
+                      const r = await api<Revealed>('POST', path(w, 'payout-account'));
+                      return line(r.account, r.holderName);
+                    }}
+                  />
+                );
+              },
             },
             {
               title: t('wd.approvals'),

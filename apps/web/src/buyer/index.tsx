@@ -4,6 +4,7 @@ import { useDateLocale } from '../lib/date-locale.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
 import { displayName, useLogout, useSession } from '../lib/session.ts';
 import BuyerDisputes from '../disputes/buyer.tsx';
+import { KeyReturnPage } from '../disputes/key-return.tsx';
 import { consolesOf } from '../storefront/site-header.tsx';
 import { LevelPage } from '../members/level-page.tsx';
 import { ApplyPage } from './apply-page.tsx';
@@ -21,8 +22,11 @@ export default function BuyerCentre({ path }: { path: string }) {
   const { logout, leaving } = useLogout();
   useDateLocale();
   const caseId = /^\/account\/disputes\/([^/]+)$/.exec(path)?.[1];
+  // an order's unviewed keys go back from /account/returns/<order>, under 售后
+  const returnOf = /^\/account\/returns\/([^/]+)$/.exec(path)?.[1];
   const section =
-    SECTIONS.find((s) => path === `/account/${s}`) ?? (path === '/account' ? 'orders' : caseId ? 'disputes' : null);
+    SECTIONS.find((s) => path === `/account/${s}`) ??
+    (path === '/account' ? 'orders' : caseId || returnOf ? 'disputes' : null);
   if (me === undefined) return <Skeleton active />;
   // a supplier or operator already has a console: 供货商入驻 is only for those who have not
   const consoles = consolesOf(me);
@@ -54,7 +58,7 @@ export default function BuyerCentre({ path }: { path: string }) {
       <Card size="small" styles={{ body: { padding: '8px 12px 0' } }}>
         <Flex justify="space-between" align="center" gap={8}>
           <Typography.Text type="secondary" ellipsis style={{ minWidth: 0 }}>
-            {t('signedInAs', { name: displayName(me) })}
+            {t('signedInAs', { name: displayName(me, t('thirdPartyAccount')) })}
           </Typography.Text>
           <Flex gap={8} wrap justify="end">
             {consoles.map((c) => (
@@ -75,7 +79,11 @@ export default function BuyerCentre({ path }: { path: string }) {
           tabBarStyle={{ marginBottom: 0 }}
         />
       </Card>
-      <SectionPage section={section} caseId={caseId ? decodeURIComponent(caseId) : undefined} />
+      {returnOf ? (
+        <KeyReturnPage orderId={decodeURIComponent(returnOf)} />
+      ) : (
+        <SectionPage section={section} caseId={caseId ? decodeURIComponent(caseId) : undefined} />
+      )}
     </Flex>
   );
 }

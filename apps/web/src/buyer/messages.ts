@@ -4,6 +4,7 @@ import { combine, defineMessages, shopMessages, type Translation, useMessages } 
 // read the storefront's strings through the same translator.
 export const zhCN = {
   signedInAs: '已登录：{name}',
+  thirdPartyAccount: '微信/QQ 登录的账户',
   'orders.time': '下单时间',
   'orders.status': '订单状态',
   'orders.emptyFiltered': '没有符合条件的订单，试试清除筛选',
@@ -92,6 +93,7 @@ export const zhCN = {
 
 export const enUS: Translation<typeof zhCN> = {
   signedInAs: 'Signed in as {name}',
+  thirdPartyAccount: 'an account made by WeChat/QQ sign-in',
   'orders.time': 'Order date',
   'orders.status': 'Status',
   'orders.emptyFiltered': 'No orders match; try clearing the filters',

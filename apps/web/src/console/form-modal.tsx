@@ -36,7 +36,8 @@ export function FormModal<V extends object>(props: {
   return (
     <Modal
       open={props.open}
-      title={props.title}
+      // a title with an order number is one long word on a phone: it wraps, clear of the close button
+      title={<div style={{ paddingRight: 24, overflowWrap: 'anywhere' }}>{props.title}</div>}
       okText={props.okText}
       okButtonProps={{ danger: props.danger ?? false }}
       cancelText={t('common.cancel')}

@@ -1,7 +1,8 @@
 import { Typography } from 'antd';
+import type { ReactNode } from 'react';
 
 /** A name first; the id it stands for only as a small line to copy. */
-export function Named({ name, id }: { name: string; id: string | null }) {
+export function Named({ name, id }: { name: ReactNode; id: string | null }) {
   return (
     <>
       <div>{name}</div>

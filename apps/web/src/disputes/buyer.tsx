@@ -12,6 +12,12 @@ import { useDisputesT } from './messages.ts';
 const REASONS = ['invalid_key', 'wrong_item', 'not_received', 'other'] as const;
 
 /** 申请售后 on a delivered order: the reason, a message and (for card keys) which keys; then the case page. */
+/** Keys never viewed go back without a case: the return page, under 售后 in the buyer centre. */
+export function ReturnKeysButton({ orderId }: { orderId: string }) {
+  const t = useDisputesT();
+  return <Button {...linkTo(`/account/returns/${encodeURIComponent(orderId)}`)}>{t('return.entry')}</Button>;
+}
+
 export function OpenCaseButton({ orderId, keys }: { orderId: string; keys: readonly string[] }) {
   const t = useDisputesT();
   const [open, setOpen] = useState(false);

@@ -87,6 +87,23 @@ const zhCN = {
   'rates.cases': '售后',
   'rates.lost': '判买家胜',
   'rates.rate': '售后率',
+  'return.entry': '退回未查看的卡密',
+  'return.title': '退回未查看的卡密',
+  'return.hint':
+    '从未查看过的卡密可以在发货后的退回期限内直接退回，无需申请售后：按购买单价退款到钱包，卡密作废。查看过卡密后不能再退回。',
+  'return.order': '订单号',
+  'return.items': '商品',
+  'return.keys': '卡密数量',
+  'return.quantity': '退回数量（最多 {max} 张）',
+  'return.quantityRule': '请输入 1 到最大数量之间的整数',
+  'return.confirm': '退回后这些卡密作废，不能再查看。确定退回吗？',
+  'return.submit': '确认退回',
+  'return.cancel': '再想想',
+  'return.notReturnable': '这个订单没有可以退回的卡密：只有已发货、卡密从未查看过的订单可以退回。',
+  'return.done': '已退回 {n} 张卡密，退款 {amount} 已到钱包',
+  'return.doneHint': '卖家会收到通知。如有其他问题，可在订单页申请售后。',
+  'return.wallet': '查看钱包',
+  'return.backToOrder': '返回订单',
 } as const;
 
 const enUS: Translation<typeof zhCN> = {
@@ -175,6 +192,24 @@ const enUS: Translation<typeof zhCN> = {
   'rates.cases': 'Cases',
   'rates.lost': 'Won by buyers',
   'rates.rate': 'Case rate',
+  'return.entry': 'Return unviewed keys',
+  'return.title': 'Return keys you have not viewed',
+  'return.hint':
+    'Keys you never viewed can be returned within the return window after delivery, without an after-sales case: you are refunded to your wallet at the price you paid and the keys are voided. Once viewed, keys cannot be returned.',
+  'return.order': 'Order',
+  'return.items': 'Items',
+  'return.keys': 'Keys',
+  'return.quantity': 'How many to return (at most {max})',
+  'return.quantityRule': 'Enter a whole number from 1 to the most allowed',
+  'return.confirm': 'Returned keys are voided and cannot be viewed. Return them?',
+  'return.submit': 'Return keys',
+  'return.cancel': 'Not now',
+  'return.notReturnable':
+    'This order has no keys to return: only a delivered order whose keys were never viewed can return them.',
+  'return.done': '{n} keys returned; {amount} refunded to your wallet',
+  'return.doneHint': 'The seller is told. For any other problem, request after-sales on the order page.',
+  'return.wallet': 'Open wallet',
+  'return.backToOrder': 'Back to the order',
 };
 
 export const disputesMessages = defineMessages(zhCN, enUS);

@@ -22,8 +22,9 @@ export function useSession(): Session {
   return useContext(SessionContext);
 }
 
-export function displayName(me: Me): string {
-  return me.email ?? me.phone ?? me.id;
+/** How a signed-in user is named to himself; an account made by WeChat/QQ sign-in has neither email nor phone. */
+export function displayName(me: Me, noContact: string): string {
+  return me.email ?? me.phone ?? noContact;
 }
 
 /** Signing out from a button: busy while it runs, and a failure is said in a message (the session stays). */

@@ -26,7 +26,7 @@ import { linkTo, navigate } from '../lib/router.ts';
 import { ShopLink } from './shop-link.tsx';
 import { useSession } from '../lib/session.ts';
 import { formatTime } from '../lib/time.ts';
-import { MyCasesButton, OpenCaseButton } from '../disputes/buyer.tsx';
+import { MyCasesButton, OpenCaseButton, ReturnKeysButton } from '../disputes/buyer.tsx';
 import { OrderKeys } from './order-keys.tsx';
 import { type PaymentView, rememberedLookup, rememberedPayment, rememberLookup } from './order-memory.ts';
 
@@ -137,6 +137,9 @@ function BuyerOrder({ id, onFound }: { id: string; onFound: (lookupPassword: str
               </Popconfirm>
             )}
             {o.status === 'delivered' && <OpenCaseButton orderId={o.id} keys={keyLabels} />}
+            {o.status === 'delivered' && !o.cardKeys && (o.cardKeyCount ?? 0) > 0 && (
+              <ReturnKeysButton orderId={o.id} />
+            )}
             {o.status === 'disputed' && <MyCasesButton />}
             <Button {...linkTo('/account/orders')}>{t('order.allOrders')}</Button>
           </Flex>

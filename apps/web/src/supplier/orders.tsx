@@ -214,10 +214,11 @@ function DeliverModal(props: { order: OrderView | null; onClose: () => void }) {
           {o.recipientAccount ? ` · ${t('orders.recipient')}: ${o.recipientAccount}` : ''}
         </Typography.Paragraph>
       )}
+      {/* the hint goes above the box: under it, the character count would sit on top of it */}
+      <Typography.Paragraph type="secondary">{t('orders.contentHint')}</Typography.Paragraph>
       <Form.Item
         name="content"
         label={t('orders.content')}
-        extra={t('orders.contentHint')}
         rules={[{ required: true, whitespace: true, message: t('common.required') }]}
       >
         <Input.TextArea autoSize={{ minRows: 4, maxRows: 10 }} maxLength={10_000} showCount />

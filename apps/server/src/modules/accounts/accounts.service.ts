@@ -48,5 +48,13 @@ export {
 } from './supplier-applications.ts';
 export { requireStepUp, sendStepUpCode } from './step-up.ts';
 export { confirmTotp, disableTotp, enrollTotp } from './two-factor.ts';
-export { emailOf, getUser, searchUsers, setRoles, setUserStatus, signupsPerDay } from './users.ts';
+export {
+  emailOf,
+  getUser,
+  revealUserContact,
+  searchUsers,
+  setRoles,
+  setUserStatus,
+  signupsPerDay,
+} from './users.ts';
 export { consumeCode, sendCode, sendOrderLookupCode } from './verification-codes.ts';

@@ -7,6 +7,7 @@ import {
   setRolesBodySchema,
   setUserStatusBodySchema,
   userSchema,
+  userContactSchema,
   usersPageSchema,
 } from '@kameng/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -15,6 +16,7 @@ import { listAudit } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
+import { MINUTE } from '../../platform/rate-limit.ts';
 import * as accounts from './accounts.service.ts';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -70,6 +72,21 @@ export function usersRoutes(deps: Deps): FastifyPluginAsyncZod {
         config: { auth: operators },
       },
       async (req) => accounts.getUser(deps, req.params.id),
+    );
+
+    app.post(
+      '/admin/users/:id/contact',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: "A user's email and phone in full (audited); lists and details show the phone masked",
+          params: idParams,
+          body: z.strictObject({}).nullish().describe('nothing: the reveal is recorded under the caller'),
+          response: { 200: userContactSchema, ...errorResponses(401, 403, 404) },
+        },
+        config: { auth: operators, rateLimit: { max: 60, windowMs: MINUTE, by: 'user' } },
+      },
+      async (req) => accounts.revealUserContact(deps, requireAuth(req), req.params.id, metaOf(req)),
     );
 
     app.put(

@@ -7,6 +7,7 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { RequestMeta } from '../../platform/http/route-helpers.ts';
+import { maskPhone } from '../../platform/mask.ts';
 import * as q from './accounts.queries.ts';
 
 // Who a user is (the view every answer shows, the login typed at the box) and what operators do to users.
@@ -26,11 +27,15 @@ export function parseLogin(raw: string): Login | null {
   return /^1[3-9]\d{9}$/.test(phone) ? { phone } : null;
 }
 
-export function toUserDto(u: q.UserRow, roles: Role[]): UserDto {
+/**
+ * The user sees himself whole; operators see the phone number masked (PIPL: it reaches a person wherever he is)
+ * and reveal it by an audited call. Email stays whole for operators: it is how they find accounts and orders.
+ */
+export function toUserDto(u: q.UserRow, roles: Role[], shown: 'owner' | 'operator' = 'owner'): UserDto {
   return {
     id: u.id,
     email: u.email,
-    phone: u.phone,
+    phone: u.phone === null || shown === 'owner' ? u.phone : maskPhone(u.phone),
     roles,
     status: u.status,
     emailVerified: u.email_verified_at !== null,
@@ -60,13 +65,27 @@ export async function searchUsers(
     deps.db,
     rows.map((r) => r.id),
   );
-  return { items: rows.map((r) => toUserDto(r, roles.get(r.id) ?? [])), total };
+  return { items: rows.map((r) => toUserDto(r, roles.get(r.id) ?? [], 'operator')), total };
 }
 
 export async function getUser(deps: Deps, id: string) {
   const user = await q.findUserById(deps.db, id);
   if (!user) throw new AppError('NOT_FOUND', 'No such user');
-  return toUserDto(user, await q.rolesOf(deps.db, id));
+  return toUserDto(user, await q.rolesOf(deps.db, id), 'operator');
+}
+
+/** A user's email and phone in full, for an operator; every reveal is audited. */
+export async function revealUserContact(deps: Deps, auth: AuthContext, id: string, meta: RequestMeta) {
+  const user = await q.findUserById(deps.db, id);
+  if (!user) throw new AppError('NOT_FOUND', 'No such user');
+  await writeAudit(deps.db, deps, {
+    actorId: auth.userId,
+    action: 'user.contact_reveal',
+    objectType: 'user',
+    objectId: id,
+    ip: meta.ip,
+  });
+  return { email: user.email, phone: user.phone };
 }
 
 /** Only an admin sets roles, and nobody changes their own. */
@@ -90,7 +109,7 @@ export async function setRoles(deps: Deps, auth: AuthContext, userId: string, ro
       ip: meta.ip,
       details: { before, after: wanted },
     });
-    return toUserDto(user, await q.rolesOf(tx, userId));
+    return toUserDto(user, await q.rolesOf(tx, userId), 'operator');
   });
 }
 
@@ -120,7 +139,7 @@ export async function setUserStatus(
       ip: meta.ip,
       details: { reason: body.reason },
     });
-    return toUserDto((await q.findUserById(tx, userId))!, targetRoles);
+    return toUserDto((await q.findUserById(tx, userId))!, targetRoles, 'operator');
   });
 }
 

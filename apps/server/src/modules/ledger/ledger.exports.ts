@@ -99,13 +99,15 @@ const WITHDRAWAL_COLUMNS: ExportColumn<WithdrawalDto>[] = [
   { header: '原因 Reason', kind: 'text', value: (w) => w.reason },
 ];
 
+/** Operators' exports show the payout holder's name masked, as their list does; a supplier's own, whole. */
 function withdrawals(
   deps: Deps,
   f: { supplierId?: string | undefined; supplierIds?: string[] | undefined; status?: WithdrawalStatus | undefined },
+  shown: 'owner' | 'operator',
 ) {
   return keysetPages<WithdrawalDto>(PAGE, async (after) => {
     const page = await wq.withdrawalsAfter(deps.db, f, after && { at: after.createdAt, id: after.id }, PAGE);
-    return toWithdrawalDtos(deps.db, page);
+    return toWithdrawalDtos(deps.db, page, shown);
   });
 }
 
@@ -115,7 +117,7 @@ export function exportWithdrawals(
 ): ExportSpec<WithdrawalDto> {
   const { shop, ...rest } = f;
   const rows = async function* () {
-    yield* withdrawals(deps, { ...rest, supplierIds: await suppliersFor(deps, { shop }) });
+    yield* withdrawals(deps, { ...rest, supplierIds: await suppliersFor(deps, { shop }) }, 'operator');
   };
   return { name: 'withdrawals', columns: WITHDRAWAL_COLUMNS, rows: rows() };
 }
@@ -128,6 +130,6 @@ export function exportMyWithdrawals(
   return {
     name: 'my-withdrawals',
     columns: WITHDRAWAL_COLUMNS,
-    rows: withdrawals(deps, { ...f, supplierId: auth.userId }),
+    rows: withdrawals(deps, { ...f, supplierId: auth.userId }, 'owner'),
   };
 }

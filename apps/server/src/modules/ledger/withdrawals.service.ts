@@ -7,6 +7,7 @@ import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { claimOf, type Idempotent, idempotently } from '../../platform/idempotency.ts';
+import { maskName } from '../../platform/mask.ts';
 import { type Rotation, reseal } from '../../platform/master-key.ts';
 import { getSetting } from '../../platform/settings.ts';
 import {
@@ -40,11 +41,14 @@ function lastFour(account: string): string {
   return local.slice(-4);
 }
 
-function toPayoutAccountDto(r: q.PayoutAccountRow): PayoutAccountDto {
+/** Who sees a payout account: its owner whole; operators reviewing a withdrawal see the holder's name masked. */
+type Shown = 'owner' | 'operator';
+
+function toPayoutAccountDto(r: q.PayoutAccountRow, shown: Shown = 'owner'): PayoutAccountDto {
   return {
     id: r.id,
     kind: r.kind,
-    holderName: r.holder_name,
+    holderName: shown === 'owner' ? r.holder_name : maskName(r.holder_name),
     bankName: r.bank_name,
     accountMasked: `****${r.account_last4}`,
     createdAt: r.created_at,
@@ -90,12 +94,16 @@ export async function createPayoutAccount(
 }
 
 export async function myPayoutAccounts(deps: Deps, auth: AuthContext): Promise<PayoutAccountDto[]> {
-  return (await q.payoutAccountsOf(deps.db, auth.userId)).map(toPayoutAccountDto);
+  return (await q.payoutAccountsOf(deps.db, auth.userId)).map((r) => toPayoutAccountDto(r));
 }
 
 // ─── withdrawals ───
 
-export async function toWithdrawalDtos(db: Executor, rows: q.WithdrawalRow[]): Promise<WithdrawalDto[]> {
+export async function toWithdrawalDtos(
+  db: Executor,
+  rows: q.WithdrawalRow[],
+  shown: Shown = 'operator',
+): Promise<WithdrawalDto[]> {
   const accounts = await q.payoutAccountsByIds(db, [...new Set(rows.map((r) => r.payout_account_id))]);
   return rows.map((w) => {
     const approvals: WithdrawalDto['approvals'] = [];
@@ -110,7 +118,7 @@ export async function toWithdrawalDtos(db: Executor, rows: q.WithdrawalRow[]): P
       supplierId: w.supplier_id,
       amountCents: w.amount_cents,
       status: w.status,
-      payoutAccount: toPayoutAccountDto(accounts.get(w.payout_account_id)!),
+      payoutAccount: toPayoutAccountDto(accounts.get(w.payout_account_id)!, shown),
       requiredApprovals: w.required_approvals,
       approvals,
       reason: w.reason,
@@ -124,8 +132,8 @@ export async function toWithdrawalDtos(db: Executor, rows: q.WithdrawalRow[]): P
   });
 }
 
-async function toWithdrawalDto(db: Executor, row: q.WithdrawalRow): Promise<WithdrawalDto> {
-  return (await toWithdrawalDtos(db, [row]))[0]!;
+async function toWithdrawalDto(db: Executor, row: q.WithdrawalRow, shown: Shown = 'operator'): Promise<WithdrawalDto> {
+  return (await toWithdrawalDtos(db, [row], shown))[0]!;
 }
 
 async function approvalsNeeded(db: Executor, amountCents: number): Promise<number> {
@@ -157,7 +165,7 @@ export async function requestWithdrawal(
     body.payoutAccountId,
     payee,
   ]);
-  const load = async (wid: string) => toWithdrawalDto(deps.db, (await q.findWithdrawal(deps.db, wid))!);
+  const load = async (wid: string) => toWithdrawalDto(deps.db, (await q.findWithdrawal(deps.db, wid))!, 'owner');
   return idempotently(deps, claim, load, (remember) =>
     deps.db.transaction().execute(async (tx) => {
       const payout = await q.findPayoutAccount(tx, body.payoutAccountId);
@@ -206,7 +214,7 @@ export async function requestWithdrawal(
         details: { amountCents: body.amountCents, payoutAccountId: payout.id },
       });
       await remember(tx, id);
-      return toWithdrawalDto(tx, row);
+      return toWithdrawalDto(tx, row, 'owner');
     }),
   );
 }
@@ -225,14 +233,14 @@ export async function myWithdrawals(deps: Deps, auth: AuthContext, f: Withdrawal
     limit: f.pageSize,
     offset: (f.page - 1) * f.pageSize,
   });
-  return { items: await toWithdrawalDtos(deps.db, rows), total };
+  return { items: await toWithdrawalDtos(deps.db, rows, 'owner'), total };
 }
 
 /** Another supplier's withdrawal is simply not found. */
 export async function myWithdrawal(deps: Deps, auth: AuthContext, id: string): Promise<WithdrawalDto> {
   const w = await q.findWithdrawal(deps.db, id);
   if (!w || w.supplier_id !== auth.userId) throw new AppError('NOT_FOUND', 'No such withdrawal');
-  return toWithdrawalDto(deps.db, w);
+  return toWithdrawalDto(deps.db, w, 'owner');
 }
 
 /** An operator's filter: by supplier id, or by part of the shop name. */
@@ -433,7 +441,7 @@ export function markWithdrawalFailed(deps: Deps, auth: AuthContext, id: string, 
   return voidWithdrawal(deps, auth, id, reason, meta, 'failed');
 }
 
-/** The full account number, for the operator making the transfer; every look is audited. */
+/** The full account number and holder's name, for the operator making the transfer; every look is audited. */
 export async function revealPayoutAccount(deps: Deps, auth: AuthContext, withdrawalId: string, meta: RequestMeta) {
   return deps.db.transaction().execute(async (tx) => {
     const w = await forDecision(tx, auth, withdrawalId);

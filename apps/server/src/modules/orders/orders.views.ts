@@ -3,6 +3,7 @@ import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { decrypt, deriveKey } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
+import { maskEmail, maskPhone } from '../../platform/mask.ts';
 import { type Rotation, reseal } from '../../platform/master-key.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -48,14 +49,15 @@ export interface OrderView {
   deliveryContent?: string;
 }
 
-/** How much of the buyer a viewer sees: the buyer nothing (it is him), the supplier a masked contact, operators all. */
-type BuyerShown = 'none' | 'masked' | 'full';
+/**
+ * How much of the buyer a viewer sees: the buyer nothing (it is him); the supplier a masked contact; operators the
+ * email whole (how they find orders) and a phone masked, revealed by the audited POST /admin/users/:id/contact.
+ */
+type BuyerShown = 'none' | 'masked' | 'operator';
 
-/** `ab***@qq.com`, `139****5678`: enough for a supplier to tell buyers apart, not to reach them elsewhere. */
-export function maskContact(contact: string): string {
-  const at = contact.indexOf('@');
-  if (at >= 0) return `${contact.slice(0, Math.min(2, at))}***${contact.slice(at)}`;
-  return contact.length >= 7 ? `${contact.slice(0, 3)}****${contact.slice(-4)}` : '****';
+function shownContact(contact: string, buyer: BuyerShown): string {
+  if (contact.includes('@')) return buyer === 'masked' ? maskEmail(contact) : contact;
+  return maskPhone(contact);
 }
 
 /** Names instead of ids: the shop's name, and the buyer's email or phone as far as the viewer may see it. */
@@ -73,7 +75,7 @@ async function withNames(deps: Deps, rows: q.OrderRow[], views: OrderView[], buy
     return {
       ...v,
       shopName: shops.get(row.supplier_id) ?? null,
-      ...(buyer === 'none' ? {} : { buyerContact: contact && buyer === 'masked' ? maskContact(contact) : contact }),
+      ...(buyer === 'none' ? {} : { buyerContact: contact && shownContact(contact, buyer) }),
     };
   });
 }
@@ -238,7 +240,7 @@ export async function getOrderForOperator(deps: Deps, orderId: string) {
   return {
     paymentId: payment?.id ?? null,
     refundableCents: payment ? order.amount_cents - (await refundedCents(deps.db, payment.id)) : 0,
-    ...(await named(deps, order, toView(order, await q.itemsOf(deps.db, orderId)), 'full')),
+    ...(await named(deps, order, toView(order, await q.itemsOf(deps.db, orderId)), 'operator')),
     buyerId: order.buyer_id,
     guestEmail: order.guest_email,
     needsAttention: order.needs_attention === 1,
@@ -249,7 +251,7 @@ export async function getOrderForOperator(deps: Deps, orderId: string) {
 /** Operators search by order number, buyer id, a guest's email, or part of a buyer's email or phone. */
 export async function searchOrders(deps: Deps, f: Omit<q.OrderFilter, 'buyerId' | 'supplierId' | 'buyerIds'>) {
   const buyerIds = f.q && f.q.length >= 3 ? await usersByContact(deps.db, f.q) : [];
-  return orderPage(deps, { ...f, buyerIds }, 'full');
+  return orderPage(deps, { ...f, buyerIds }, 'operator');
 }
 
 async function orderPage(deps: Deps, f: q.OrderFilter, buyer: BuyerShown) {
