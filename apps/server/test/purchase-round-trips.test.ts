@@ -26,7 +26,7 @@ describe(`a wallet purchase's statements (${dialectName})`, () => {
         if (recording) statements.push(sql);
       },
     });
-    t = await createTestApp({ db, log: pino({ level: 'error' }) });
+    t = await createTestApp({ db, log: pino({ level: 'silent' }) });
     shop = await openShop(t, { keyCount: 10, priceCents: 500 });
   });
   afterAll(async () => {
@@ -52,7 +52,7 @@ describe(`a wallet purchase's statements (${dialectName})`, () => {
         body: { items: [{ productId: shop.productId, quantity: 1 }], paymentMethod: 'balance' },
       });
       recording = false;
-      expect(r.status, statements.join('\n')).toBe(201);
+      expect(r.status).toBe(201);
       expect(r.body.status).toBe('delivered');
       expect(r.body.payment.status).toBe('paid');
     }

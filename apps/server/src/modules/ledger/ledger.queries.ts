@@ -42,7 +42,10 @@ export async function ensureAccounts(
 ): Promise<void> {
   const adapter = db.getExecutor().adapter;
   let known = knownAccounts.get(adapter);
-  if (!known || known.size > KNOWN_MAX) knownAccounts.set(adapter, (known = new Set()));
+  if (!known || known.size > KNOWN_MAX) {
+    known = new Set();
+    knownAccounts.set(adapter, known);
+  }
   const made = madeHere.get(db);
   const unknown = rows.filter((r) => !known.has(r.id) || made?.has(r.id));
   if (unknown.length === 0) return;
@@ -87,11 +90,9 @@ export function addUnrefusable(
     .insertInto('ledger_accounts')
     .values({ ...account, balance_cents: delta, created_at: now })
     .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet((eb) => ({
-          balance_cents: eb('ledger_accounts.balance_cents', '+', eb.ref('excluded.balance_cents')),
-        })),
+      oc.column('id').doUpdateSet((eb) => ({
+        balance_cents: eb('ledger_accounts.balance_cents', '+', eb.ref('excluded.balance_cents')),
+      })),
     )
     .returning('id');
 }
