@@ -1,3 +1,4 @@
+import { createOrderResponseSchema } from '@kameng/contracts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postEntry } from '../src/modules/ledger/ledger.service.ts';
@@ -58,6 +59,8 @@ describe(`a wallet purchase's statements (${dialectName})`, () => {
       expect(r.status).toBe(201);
       expect(r.body.status).toBe('delivered');
       expect(r.body.payment.status).toBe('paid');
+      // the compiled serialiser writes what the zod schema would have
+      expect(createOrderResponseSchema.parse(r.body)).toEqual(r.body);
     }
     const listed = statements.map((s, i) => `${i + 1}. ${s.slice(0, 120)}`).join('\n');
     expect(statements.length, listed).toBeLessThanOrEqual(BUDGET[dialectName]);
