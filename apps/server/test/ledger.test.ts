@@ -15,6 +15,7 @@ import {
   unfreezeHold,
   voidHold,
 } from '../src/modules/ledger/ledger.service.ts';
+import { categoryPath } from '../src/modules/catalog/catalog.service.ts';
 import type { Executor } from '../src/platform/db/database.ts';
 import { approvedSupplier, call, loginAdmin, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
@@ -568,6 +569,9 @@ describe(`ledger over HTTP (${dialectName})`, () => {
     });
     expect(child.status).toBe(201);
     const path = [child.body.id, parent.body.id];
+    // the path up is one query (a purchase asks for it), nearest first
+    expect(await categoryPath(t.deps.db, child.body.id)).toEqual(path);
+    expect(await categoryPath(t.deps.db, 'cat_none')).toEqual([]);
     const rate = () => commissionRateBps(t.deps.db, { supplierId: s.userId, categoryIds: path });
 
     expect(await rate()).toBe(500);
