@@ -93,6 +93,28 @@ describe(`ledger: postEntry (${dialectName})`, () => {
     ]);
   });
 
+  it('an account a rolled-back transaction made is made again (only committed accounts are remembered)', async () => {
+    const user = fakeUser();
+    const fund = (id: string, amountCents: number) => ({
+      id,
+      kind: 'test_funding',
+      transfers: [{ from: 'clearing:test' as const, to: `wallet:${user}` as const, amountCents }],
+    });
+    await expect(
+      t.deps.db.transaction().execute(async (tx) => {
+        await postEntry(tx, t.deps, fund(`rb1:${user}`, 100));
+        // the second entry finds the account this transaction made
+        await postEntry(tx, t.deps, fund(`rb2:${user}`, 100));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(
+      await t.deps.db.selectFrom('ledger_accounts').select('id').where('id', '=', `wallet:${user}`).execute(),
+    ).toEqual([]);
+    expect(await h.post(fund(`rb3:${user}`, 100))).toEqual({ status: 'posted' });
+    expect(await h.bal(`wallet:${user}`)).toBe(100);
+  });
+
   it('given the database instead of a transaction, postEntry still writes all or nothing', async () => {
     const user = fakeUser();
     const entry: EntryInput = {
