@@ -161,7 +161,8 @@ export async function insertEntry(
       .insertInto('postings')
       .columns(['id', 'entry_id', 'account_id', 'amount_cents', 'created_at'])
       .expression(
-        sql`select v.id, e.id, v.account_id, v.amount_cents, ${row.created_at}::bigint from e cross join (values ${sql.join(values)}) as v (id, account_id, amount_cents)`,
+        sql`select v.id, e.id, v.account_id, v.amount_cents, ${row.created_at}::bigint
+          from e cross join (values ${sql.join(values)}) as v (id, account_id, amount_cents)`,
       )
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;

@@ -37,6 +37,16 @@ async function runInOrder(tx: Executor, statements: TailStatement[]): Promise<vo
   for (const [i, s] of statements.entries()) if (changed[i] === 0 && s.whenNone) await s.whenNone(tx);
 }
 
+/**
+ * A transaction that changes rows many transactions change at once (the platform's commission account,
+ * a supplier's escrow, a product's sales count) last, just before COMMIT. On PostgreSQL a row lock is
+ * held from the update until the commit, so every statement after it is time no other buyer can pay; run
+ * last, the hot updates hold their locks for one round trip (one statement, see `runInOrder`). They run in
+ * key order, so two such transactions always lock the same rows in the same order and cannot deadlock.
+ *
+ * Only additions that cannot fail go in the tail (see `addLast`): what the transaction decides never
+ * depends on them, so running them later changes nothing but how long the locks are held.
+ */
 export function transactionWithHotRowsLast<T>(db: Kysely<DB>, fn: (tx: Transaction<DB>) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (tx) => {
     const tail: Tail = new Map();
@@ -62,8 +72,9 @@ export function runsHotRowsLast(tx: Executor): boolean {
 }
 
 /**
- * Adds `delta` to the counter named `key` with the statement `build` makes: at the end of the transaction when it was opened
- * by `transactionWithHotRowsLast` (several additions to one key become one update), otherwise at once.
+ * Adds `delta` to the counter named `key` with the statement `build` makes: at the end of the transaction
+ * when it was opened by `transactionWithHotRowsLast` (several additions to one key become one update),
+ * otherwise at once.
  * For additions that cannot be refused (a credit, a count going up); a guarded change stays inline. At the
  * end, the tail's statements run in key order, as one round trip on PostgreSQL.
  */
