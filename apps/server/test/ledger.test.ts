@@ -15,6 +15,7 @@ import {
   unfreezeHold,
   voidHold,
 } from '../src/modules/ledger/ledger.service.ts';
+import { categoryPath } from '../src/modules/catalog/catalog.service.ts';
 import type { Executor } from '../src/platform/db/database.ts';
 import { approvedSupplier, call, loginAdmin, registerAndLogin } from './support/client.ts';
 import { createTestApp, dialectName, ManualClock, type TestApp } from './support/harness.ts';
@@ -90,6 +91,28 @@ describe(`ledger: postEntry (${dialectName})`, () => {
       ['clearing:test', -1000],
       [`wallet:${user}`, 1000],
     ]);
+  });
+
+  it('an account a rolled-back transaction made is made again (only committed accounts are remembered)', async () => {
+    const user = fakeUser();
+    const fund = (id: string, amountCents: number) => ({
+      id,
+      kind: 'test_funding',
+      transfers: [{ from: 'clearing:test' as const, to: `wallet:${user}` as const, amountCents }],
+    });
+    await expect(
+      t.deps.db.transaction().execute(async (tx) => {
+        await postEntry(tx, t.deps, fund(`rb1:${user}`, 100));
+        // the second entry finds the account this transaction made
+        await postEntry(tx, t.deps, fund(`rb2:${user}`, 100));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(
+      await t.deps.db.selectFrom('ledger_accounts').select('id').where('id', '=', `wallet:${user}`).execute(),
+    ).toEqual([]);
+    expect(await h.post(fund(`rb3:${user}`, 100))).toEqual({ status: 'posted' });
+    expect(await h.bal(`wallet:${user}`)).toBe(100);
   });
 
   it('given the database instead of a transaction, postEntry still writes all or nothing', async () => {
@@ -568,6 +591,9 @@ describe(`ledger over HTTP (${dialectName})`, () => {
     });
     expect(child.status).toBe(201);
     const path = [child.body.id, parent.body.id];
+    // the path up is one query (a purchase asks for it), nearest first
+    expect(await categoryPath(t.deps.db, child.body.id)).toEqual(path);
+    expect(await categoryPath(t.deps.db, 'cat_none')).toEqual([]);
     const rate = () => commissionRateBps(t.deps.db, { supplierId: s.userId, categoryIds: path });
 
     expect(await rate()).toBe(500);

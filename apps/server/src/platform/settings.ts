@@ -35,9 +35,45 @@ export const SETTING_DEFAULTS = {
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
 
-export async function getSetting<K extends SettingKey>(db: Executor, key: K): Promise<(typeof SETTING_DEFAULTS)[K]> {
+/**
+ * Settings are read by every purchase and change seldom: each process keeps what it read for
+ * SETTINGS_TTL_MS, per database. A write drops the key at once in the writing process (and its transaction
+ * reads its own value, uncached); other processes see it within the TTL.
+ */
+export const SETTINGS_TTL_MS = 1000;
+const cache = new WeakMap<object, Map<string, { value: unknown; until: number }>>();
+const writtenIn = new WeakMap<Executor, Set<string>>();
+
+function cacheOf(db: Executor): Map<string, { value: unknown; until: number }> {
+  const adapter = db.getExecutor().adapter;
+  let byKey = cache.get(adapter);
+  if (!byKey) {
+    byKey = new Map();
+    cache.set(adapter, byKey);
+  }
+  return byKey;
+}
+
+/** A setting's value; `fresh` reads the table (what an audit records as the value before a change). */
+export async function getSetting<K extends SettingKey>(
+  db: Executor,
+  key: K,
+  opts: { fresh?: boolean } = {},
+): Promise<(typeof SETTING_DEFAULTS)[K]> {
+  type V = (typeof SETTING_DEFAULTS)[K];
+  const byKey = cacheOf(db);
+  const ownWrite = writtenIn.get(db)?.has(key) ?? false;
+  const hit = ownWrite || opts.fresh ? undefined : byKey.get(key);
+  if (hit && hit.until > performance.now()) return hit.value as V;
   const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-  return row ? (JSON.parse(row.value) as (typeof SETTING_DEFAULTS)[K]) : SETTING_DEFAULTS[key];
+  const value = row ? (JSON.parse(row.value) as V) : SETTING_DEFAULTS[key];
+  if (!ownWrite) byKey.set(key, { value, until: performance.now() + SETTINGS_TTL_MS });
+  return value;
+}
+
+/** Drops what this process remembers of the settings (after a transaction that changed them commits). */
+export function forgetSettings(db: Executor): void {
+  cacheOf(db).clear();
 }
 
 export async function setSetting<K extends SettingKey>(
@@ -46,6 +82,8 @@ export async function setSetting<K extends SettingKey>(
   value: (typeof SETTING_DEFAULTS)[K],
   now: number,
 ): Promise<void> {
+  if (db.isTransaction) writtenIn.set(db, (writtenIn.get(db) ?? new Set()).add(key));
+  cacheOf(db).delete(key);
   await db
     .insertInto('settings')
     .values({ key, value: JSON.stringify(value), updated_at: now })

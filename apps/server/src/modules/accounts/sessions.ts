@@ -124,7 +124,7 @@ export async function authenticate(
   return {
     userId: s.user_id,
     sessionId: s.session_id,
-    roles: await q.rolesOf(deps.db, s.user_id),
+    roles: s.roles,
     twoFactor: s.totp_enabled_at !== null,
     reauthAt: s.reauth_at,
     via,

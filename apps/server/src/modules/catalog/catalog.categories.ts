@@ -23,15 +23,7 @@ function isForeignKeyViolation(err: unknown): boolean {
 
 /** The category and its ancestors, nearest first: [categoryId, parentId, …, top-level id]. */
 export async function categoryPath(db: Executor, categoryId: string): Promise<string[]> {
-  const path: string[] = [];
-  let id: string | null = categoryId;
-  while (id !== null && path.length <= MAX_CATEGORY_DEPTH) {
-    const row = await q.parentOf(db, id);
-    if (!row) break;
-    path.push(id);
-    id = row.parent_id;
-  }
-  return path;
+  return q.pathUp(db, categoryId, MAX_CATEGORY_DEPTH);
 }
 
 // ─── categories ───

@@ -16,8 +16,15 @@ export async function findCategory(db: Executor, id: string): Promise<CategoryRo
   return db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function parentOf(db: Executor, id: string): Promise<{ parent_id: string | null } | undefined> {
-  return db.selectFrom('categories').select('parent_id').where('id', '=', id).executeTakeFirst();
+/** A category and its ancestors, nearest first, at most `maxUp` levels above it (one query: a purchase asks). */
+export async function pathUp(db: Executor, id: string, maxUp: number): Promise<string[]> {
+  const r = await sql<{ id: string }>`with recursive up (id, parent_id, depth) as (
+      select id, parent_id, 0 from categories where id = ${id}
+      union all
+      select c.id, c.parent_id, up.depth + 1 from categories c join up on c.id = up.parent_id where up.depth < ${maxUp}
+    )
+    select id from up order by depth`.execute(db);
+  return r.rows.map((row) => row.id);
 }
 
 export async function insertCategory(db: Executor, row: CategoryRow): Promise<void> {
@@ -146,12 +153,13 @@ export async function returnStock(db: Executor, id: string, quantity: number): P
     .execute();
 }
 
-export async function addSales(db: Executor, id: string, quantity: number): Promise<void> {
-  await db
+/** Counts sold units (a statement for the hot-rows tail: it runs last, with the transaction's other hot rows). */
+export function addSales(db: Executor, id: string, quantity: number) {
+  return db
     .updateTable('products')
     .set((eb) => ({ sales_count: eb('sales_count', '+', quantity) }))
     .where('id', '=', id)
-    .execute();
+    .returning('id');
 }
 
 export interface ProductFilter {

@@ -1,3 +1,4 @@
+import { compiledSerializer } from '../../platform/http/compiled-serializer.ts';
 import {
   approveProductBodySchema,
   bannedWordsSchema,
@@ -142,6 +143,7 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
           querystring: productSearchQuerySchema,
           response: { 200: productSearchResultSchema, ...errorResponses() },
         },
+        serializerCompiler: compiledSerializer,
         config: { auth: 'public' },
       },
       async (req, reply) => {
@@ -163,6 +165,7 @@ export function catalogRoutes(deps: Deps): FastifyPluginAsyncZod {
           params: idParams,
           response: { 200: productDetailSchema, ...errorResponses(404) },
         },
+        serializerCompiler: compiledSerializer,
         config: { auth: 'public' },
       },
       async (req, reply) => {

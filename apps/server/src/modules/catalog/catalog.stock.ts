@@ -21,7 +21,7 @@ export async function returnManualStock(tx: Executor, productId: string, quantit
  */
 export async function recordSale(tx: Executor, deps: Deps, productId: string, quantity: number): Promise<void> {
   // every sale of a product touches its row: the count goes up last (see hot-rows.ts)
-  await addLast(tx, `sales:${productId}`, quantity, (t, n) => q.addSales(t, productId, n));
+  await addLast(tx, `sales:${productId}`, quantity, (t, n) => ({ query: q.addSales(t, productId, n) }));
   await invalidateCatalogProducts(deps, [productId], { sold: true });
 }
 

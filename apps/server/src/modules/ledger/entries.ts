@@ -2,6 +2,7 @@ import type { TrialBalanceDto } from '@kameng/contracts';
 import { newId } from '../../platform/clock.ts';
 import { sha256Hex } from '../../platform/crypto.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { dialectOf } from '../../platform/db/dialect.ts';
 import { addLast, runsHotRowsLast } from '../../platform/db/hot-rows.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -77,27 +78,34 @@ async function replayOutcome(tx: Executor, id: string, hash: string): Promise<Po
   return { status: 'duplicate' };
 }
 
+function accountRow(id: AccountId) {
+  const a = parseAccountId(id);
+  return { id, kind: a.kind, owner_id: a.ownerId, may_go_negative: a.mayGoNegative ? 1 : 0 };
+}
+
 /**
  * Posts one balanced journal entry inside the caller's transaction.
  *
  * How it stays correct under concurrency, on both databases:
- * - Balances change only through `applyGuardedDelta`, whose WHERE clause refuses to take a wallet or
- *   supplier account below zero. On PostgreSQL the UPDATE locks the row until the caller commits and
- *   re-evaluates the condition against the latest committed balance after waiting, so two debits can
+ * - A debit that may be refused (a wallet's, a supplier's) changes a balance only through
+ *   `applyGuardedDelta`, whose WHERE clause refuses to take the account below zero (an account never used
+ *   has no money: refused). On PostgreSQL the UPDATE locks the row until the caller commits
+ *   and re-evaluates the condition against the latest committed balance after waiting, so two debits can
  *   never both spend the same money; SQLite has a single writer (BEGIN IMMEDIATE), so they simply queue.
+ *   Accounts are made on first use (`ensureAccounts`, which remembers the ones it has seen).
  * - Accounts are updated in id order, so two entries touching the same accounts lock them in the same
  *   order and cannot deadlock each other. In a transaction opened by `transactionWithHotRowsLast`, the
- *   changes no balance can refuse (credits, debits of accounts that may go negative) wait for its end
- *   and run there in key order (platform/db/hot-rows.ts); only the refusable debits run here.
- * - Nothing else is written until every balance update has succeeded. If one is refused, the deltas
+ *   changes no balance can refuse wait for its end and run there in key order (platform/db/hot-rows.ts);
+ *   only the refusable debits run here.
+ * - Nothing else is written until every refusable debit has succeeded. If one is refused, the deltas
  *   already applied are taken back (we still hold their row locks, so the compensating update restores
  *   exactly the previous value) and no journal row or posting exists: the entry leaves nothing behind
- *   and the caller's transaction may go on or roll back. Only the empty account rows created on first
- *   use remain, which hold no money.
- * - Idempotency: an entry id seen before returns `duplicate` when its transfers hash matches and throws
- *   CONFLICT otherwise. Two racing posts of one new id both get past the first check; the journal
- *   insert settles it (PostgreSQL makes the second wait for the first to commit), and the loser takes
- *   back its deltas and answers like a replay.
+ *   and the caller's transaction may go on or roll back. Only the empty account rows made on first use
+ *   remain, which hold no money.
+ * - Idempotency: the journal insert settles it (ON CONFLICT DO NOTHING; PostgreSQL makes a second writer
+ *   of one id wait for the first to commit). An entry id seen before returns `duplicate` when its transfers
+ *   hash matches and throws CONFLICT otherwise: its deltas are taken back first. A refused debit also asks
+ *   whether the entry exists, so a replay answers `duplicate` even when the money has been spent since.
  */
 export async function postEntry(tx: Executor, deps: Ctx, entry: EntryInput): Promise<PostResult> {
   validateEntry(entry);
@@ -106,17 +114,12 @@ export async function postEntry(tx: Executor, deps: Ctx, entry: EntryInput): Pro
     return tx.transaction().execute((inner) => postEntry(inner, deps, entry));
   }
   const hash = transfersHash(entry.transfers);
-  const replay = await replayOutcome(tx, entry.id, hash);
-  if (replay) return replay;
-
   const now = deps.clock.now();
   const deltas = netDeltas(entry.transfers);
+  // postings name their accounts: every account exists before the entry is written
   await q.ensureAccounts(
     tx,
-    deltas.map(([id]) => {
-      const a = parseAccountId(id);
-      return { id, kind: a.kind, owner_id: a.ownerId, may_go_negative: a.mayGoNegative ? 1 : 0 };
-    }),
+    deltas.map(([id]) => accountRow(id)),
     now,
   );
 
@@ -130,57 +133,58 @@ export async function postEntry(tx: Executor, deps: Ctx, entry: EntryInput): Pro
   const deferring = runsHotRowsLast(tx);
   for (const [id, delta] of deltas) {
     if (delta === 0) continue;
-    if (deferring && (delta > 0 || parseAccountId(id).mayGoNegative)) {
-      unrefusable.push([id, delta]);
+    if (delta > 0 || parseAccountId(id).mayGoNegative) {
+      if (deferring) unrefusable.push([id, delta]);
+      else {
+        await addUnrefusable(tx, id, delta, now);
+        applied.push([id, delta]);
+      }
       continue;
     }
     if (!(await q.applyGuardedDelta(tx, id, delta))) {
       await undo();
-      return { status: 'insufficient_funds', accountId: id };
+      return (await replayOutcome(tx, entry.id, hash)) ?? { status: 'insufficient_funds', accountId: id };
     }
     applied.push([id, delta]);
   }
 
-  const inserted = await q.insertEntry(tx, {
-    id: entry.id,
-    kind: entry.kind,
-    ref_type: entry.refType ?? null,
-    ref_id: entry.refId ?? null,
-    memo: entry.memo ?? null,
-    transfers_hash: hash,
-    created_at: now,
+  const posting = (accountId: AccountId, amountCents: number) => ({
+    id: newId('pst', deps.clock, deps.random),
+    account_id: accountId,
+    amount_cents: amountCents,
   });
+  const inserted = await q.insertEntry(
+    tx,
+    dialectOf(tx),
+    {
+      id: entry.id,
+      kind: entry.kind,
+      ref_type: entry.refType ?? null,
+      ref_id: entry.refId ?? null,
+      memo: entry.memo ?? null,
+      transfers_hash: hash,
+      created_at: now,
+    },
+    entry.transfers.flatMap((t) => [posting(t.from, -t.amountCents), posting(t.to, t.amountCents)]),
+  );
   if (!inserted) {
     await undo();
     const outcome = await replayOutcome(tx, entry.id, hash);
     if (!outcome) throw new Error(`journal entry ${entry.id} neither inserted nor found`);
     return outcome;
   }
-  for (const [id, delta] of unrefusable) await addLast(tx, `ledger:${id}`, delta, (t, d) => applyUnrefusable(t, id, d));
-  await q.insertPostings(
-    tx,
-    entry.transfers.flatMap((t) => [
-      {
-        id: newId('pst', deps.clock, deps.random),
-        entry_id: entry.id,
-        account_id: t.from,
-        amount_cents: -t.amountCents,
-        created_at: now,
-      },
-      {
-        id: newId('pst', deps.clock, deps.random),
-        entry_id: entry.id,
-        account_id: t.to,
-        amount_cents: t.amountCents,
-        created_at: now,
-      },
-    ]),
-  );
+  for (const [id, delta] of unrefusable) {
+    await addLast(tx, `ledger:${id}`, delta, (t, d) => ({
+      query: q.addUnrefusable(t, accountRow(id), d, now),
+      whenNone: () => Promise.reject(new Error(`balance of ${id} refused a change of ${d}`)),
+    }));
+  }
   return { status: 'posted' };
 }
 
-async function applyUnrefusable(tx: Executor, id: AccountId, delta: number): Promise<void> {
-  if (!(await q.applyGuardedDelta(tx, id, delta))) throw new Error(`balance of ${id} refused a change of ${delta}`);
+async function addUnrefusable(tx: Executor, id: AccountId, delta: number, now: number): Promise<void> {
+  const changed = await q.addUnrefusable(tx, accountRow(id), delta, now).execute();
+  if (changed.length !== 1) throw new Error(`balance of ${id} refused a change of ${delta}`);
 }
 
 /** An account's balance; 0 for an account that has never been used. */

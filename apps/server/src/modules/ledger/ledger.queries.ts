@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/db/database.ts';
+import type { Dialect, Executor } from '../../platform/db/database.ts';
 import { newestFirstAfter } from '../../platform/db/keyset.ts';
 import type {
   CommissionRatesTable,
@@ -25,13 +25,30 @@ export function num(v: unknown): number {
 
 // ─── accounts ───
 
+/**
+ * Accounts known to exist, per database (its adapter, which its transactions share): accounts are never
+ * deleted, so once a committed row has been seen it need not be looked for again. Rows this transaction
+ * made are not remembered (it may roll back); the set is dropped when it grows large.
+ */
+const knownAccounts = new WeakMap<object, Set<string>>();
+const madeHere = new WeakMap<Executor, Set<string>>();
+const KNOWN_MAX = 50_000;
+
 /** Creates the accounts that do not exist yet; existing rows are left alone (and not locked). */
 export async function ensureAccounts(
   db: Executor,
   rows: Omit<AccountRow, 'balance_cents' | 'created_at'>[],
   now: number,
 ): Promise<void> {
-  if (rows.length === 0) return;
+  const adapter = db.getExecutor().adapter;
+  let known = knownAccounts.get(adapter);
+  if (!known || known.size > KNOWN_MAX) {
+    known = new Set();
+    knownAccounts.set(adapter, known);
+  }
+  const made = madeHere.get(db);
+  const unknown = rows.filter((r) => !known.has(r.id) || made?.has(r.id));
+  if (unknown.length === 0) return;
   // look first: on PostgreSQL an INSERT … ON CONFLICT meeting a row another transaction is updating waits
   // for that transaction, and the platform's accounts are updated by every sale; a read does not wait
   const existing = await db
@@ -40,17 +57,44 @@ export async function ensureAccounts(
     .where(
       'id',
       'in',
-      rows.map((r) => r.id),
+      unknown.map((r) => r.id),
     )
     .execute();
   const have = new Set(existing.map((r) => r.id));
-  const missing = rows.filter((r) => !have.has(r.id));
+  for (const id of have) if (!made?.has(id)) known.add(id);
+  const missing = unknown.filter((r) => !have.has(r.id));
   if (missing.length === 0) return;
   await db
     .insertInto('ledger_accounts')
     .values(missing.map((r) => ({ ...r, balance_cents: 0, created_at: now })))
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
+  if (db.isTransaction) {
+    const set = made ?? new Set<string>();
+    for (const r of missing) set.add(r.id);
+    madeHere.set(db, set);
+  }
+}
+
+/**
+ * Adds a change no balance can refuse (a credit, a debit of an account that may go negative), making the
+ * account on first use; returns its row. A statement, so the hot-rows tail can run it with the others.
+ */
+export function addUnrefusable(
+  db: Executor,
+  account: Omit<AccountRow, 'balance_cents' | 'created_at'>,
+  delta: number,
+  now: number,
+) {
+  return db
+    .insertInto('ledger_accounts')
+    .values({ ...account, balance_cents: delta, created_at: now })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        balance_cents: eb('ledger_accounts.balance_cents', '+', eb.ref('excluded.balance_cents')),
+      })),
+    )
+    .returning('id');
 }
 
 /**
@@ -95,19 +139,41 @@ export async function findEntry(db: Executor, id: string): Promise<EntryRow | un
   return db.selectFrom('journal_entries').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** False when an entry with this id exists already (on PostgreSQL, after waiting for its writer to commit). */
-export async function insertEntry(db: Executor, row: EntryRow): Promise<boolean> {
-  const r = await db
+/**
+ * The entry and its postings; false, and nothing written, when an entry with this id exists already (on
+ * PostgreSQL, after waiting for its writer to commit). PostgreSQL takes both as one statement: the postings
+ * are selected from the entry the CTE inserted, so none are written when it inserted nothing.
+ */
+export async function insertEntry(
+  db: Executor,
+  dialect: Dialect,
+  row: EntryRow,
+  postings: Omit<PostingsTable, 'entry_id' | 'created_at'>[],
+): Promise<boolean> {
+  const entry = db
     .insertInto('journal_entries')
     .values(row)
-    .onConflict((oc) => oc.column('id').doNothing())
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
-}
-
-export async function insertPostings(db: Executor, rows: PostingsTable[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insertInto('postings').values(rows).execute();
+    .onConflict((oc) => oc.column('id').doNothing());
+  if (dialect === 'postgres') {
+    const values = postings.map((p) => sql`(${p.id}, ${p.account_id}, ${p.amount_cents}::bigint)`);
+    const r = await db
+      .with('e', () => entry.returning('id'))
+      .insertInto('postings')
+      .columns(['id', 'entry_id', 'account_id', 'amount_cents', 'created_at'])
+      .expression(
+        sql`select v.id, e.id, v.account_id, v.amount_cents, ${row.created_at}::bigint
+          from e cross join (values ${sql.join(values)}) as v (id, account_id, amount_cents)`,
+      )
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+  const r = await entry.executeTakeFirst();
+  if (Number(r.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+  await db
+    .insertInto('postings')
+    .values(postings.map((p) => ({ ...p, entry_id: row.id, created_at: row.created_at })))
+    .execute();
+  return true;
 }
 
 export interface PostingFilter {

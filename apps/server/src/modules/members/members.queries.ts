@@ -1,4 +1,6 @@
-import type { Executor } from '../../platform/db/database.ts';
+import { type OnConflictBuilder, sql } from 'kysely';
+import type { Dialect, Executor } from '../../platform/db/database.ts';
+import type { DB } from '../../platform/db/schema.ts';
 import type {
   MemberLevelDiscountsTable,
   MemberLevelPricesTable,
@@ -14,8 +16,19 @@ export type MemberRow = MemberUsersTable;
 
 // ── levels ──
 
-export function listLevels(db: Executor): Promise<LevelRow[]> {
-  return db.selectFrom('member_levels').selectAll().orderBy('rank', 'asc').execute();
+/** The levels as a transaction read them: a purchase asks for them twice (its price, the supplier's fee). */
+const levelsOfTx = new WeakMap<Executor, Promise<LevelRow[]>>();
+
+/** The levels, lowest rank first; inside a transaction read once and kept until it changes a level. */
+export async function listLevels(db: Executor): Promise<LevelRow[]> {
+  if (!db.isTransaction) return db.selectFrom('member_levels').selectAll().orderBy('rank', 'asc').execute();
+  let read = levelsOfTx.get(db);
+  if (!read) {
+    read = db.selectFrom('member_levels').selectAll().orderBy('rank', 'asc').execute();
+    levelsOfTx.set(db, read);
+    read.catch(() => levelsOfTx.delete(db));
+  }
+  return [...(await read)];
 }
 
 export function findLevel(db: Executor, id: string): Promise<LevelRow | undefined> {
@@ -27,15 +40,18 @@ export function findLevelByRank(db: Executor, rank: number): Promise<LevelRow | 
 }
 
 export async function insertLevel(db: Executor, row: LevelRow): Promise<void> {
+  levelsOfTx.delete(db);
   await db.insertInto('member_levels').values(row).execute();
 }
 
 export async function updateLevel(db: Executor, id: string, patch: Omit<LevelRow, 'id' | 'created_at'>) {
+  levelsOfTx.delete(db);
   const r = await db.updateTable('member_levels').set(patch).where('id', '=', id).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 export async function deleteLevel(db: Executor, id: string): Promise<boolean> {
+  levelsOfTx.delete(db);
   await db.deleteFrom('member_level_discounts').where('level_id', '=', id).execute();
   await db.deleteFrom('member_level_prices').where('level_id', '=', id).execute();
   await db
@@ -96,17 +112,59 @@ export async function setGrant(
     .execute();
 }
 
-/** Records one spend change once (by its id); false when it was recorded before. */
-export async function insertSpend(
+/**
+ * Records one spend change once (by its id) and adds it to the member's spend, making him a member on
+ * first use; false, and nothing changed, when it was recorded before. PostgreSQL takes it as one statement
+ * (the member upsert selects from the spend the CTE inserted; a racing writer of the same id waits for the
+ * first to commit and inserts nothing); SQLite runs in-process, so its two statements cost no round trip.
+ */
+export async function addSpendOnce(
   db: Executor,
+  dialect: Dialect,
   row: { id: string; user_id: string; order_id: string; delta_cents: number; created_at: number },
 ): Promise<boolean> {
-  const r = await db
+  const spend = db
     .insertInto('member_spend')
     .values(row)
-    .onConflict((oc) => oc.column('id').doNothing())
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+    .onConflict((oc) => oc.column('id').doNothing());
+  const member = {
+    user_id: row.user_id,
+    spend_cents: row.delta_cents,
+    granted_level_id: null,
+    granted_by: null,
+    granted_at: null,
+    updated_at: row.created_at,
+  };
+  const add = (oc: OnConflictBuilder<DB, 'member_users'>) =>
+    oc.column('user_id').doUpdateSet((eb) => ({
+      spend_cents: eb('member_users.spend_cents', '+', eb.ref('excluded.spend_cents')),
+      updated_at: eb.ref('excluded.updated_at'),
+    }));
+  if (dialect === 'postgres') {
+    const r = await db
+      .with('s', () => spend.returning('id'))
+      .insertInto('member_users')
+      .columns(['user_id', 'spend_cents', 'granted_level_id', 'granted_by', 'granted_at', 'updated_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('s')
+          .select([
+            sql<string>`${member.user_id}`.as('user_id'),
+            sql<number>`${member.spend_cents}::bigint`.as('spend_cents'),
+            sql<null>`null`.as('granted_level_id'),
+            sql<null>`null`.as('granted_by'),
+            sql<null>`null::bigint`.as('granted_at'),
+            sql<number>`${member.updated_at}::bigint`.as('updated_at'),
+          ]),
+      )
+      .onConflict(add)
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+  const r = await spend.executeTakeFirst();
+  if (Number(r.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+  await db.insertInto('member_users').values(member).onConflict(add).execute();
+  return true;
 }
 
 export async function spendOfOrder(db: Executor, orderId: string): Promise<number> {
@@ -116,14 +174,6 @@ export async function spendOfOrder(db: Executor, orderId: string): Promise<numbe
     .where('order_id', '=', orderId)
     .executeTakeFirst();
   return Number(r?.s ?? 0);
-}
-
-export async function addSpend(db: Executor, userId: string, delta: number, now: number): Promise<void> {
-  await db
-    .updateTable('member_users')
-    .set((eb) => ({ spend_cents: eb('spend_cents', '+', delta), updated_at: now }))
-    .where('user_id', '=', userId)
-    .execute();
 }
 
 // ── upgrades ──

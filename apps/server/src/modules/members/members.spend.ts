@@ -5,6 +5,7 @@
  */
 import type { Executor } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
+import { dialectOf } from '../../platform/db/dialect.ts';
 import * as q from './members.queries.ts';
 
 export interface SpendChange {
@@ -23,18 +24,12 @@ export async function recordSpend(tx: Executor, deps: Pick<Deps, 'clock'>, c: Sp
   // a refund of an order that never counted (paid late with no stock, a second payment) changes nothing
   if (delta < 0) delta = Math.max(delta, -(await q.spendOfOrder(tx, c.orderId)));
   if (delta === 0) return 0;
-  const now = deps.clock.now();
-  await q.ensureMember(tx, c.userId, now);
-  if (
-    !(await q.insertSpend(tx, {
-      id: c.id,
-      user_id: c.userId,
-      order_id: c.orderId,
-      delta_cents: delta,
-      created_at: now,
-    }))
-  )
-    return 0;
-  await q.addSpend(tx, c.userId, delta, now);
-  return delta;
+  const counted = await q.addSpendOnce(tx, dialectOf(tx), {
+    id: c.id,
+    user_id: c.userId,
+    order_id: c.orderId,
+    delta_cents: delta,
+    created_at: deps.clock.now(),
+  });
+  return counted ? delta : 0;
 }

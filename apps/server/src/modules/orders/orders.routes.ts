@@ -1,3 +1,4 @@
+import { compiledSerializer } from '../../platform/http/compiled-serializer.ts';
 import {
   cartItemBodySchema,
   cartSchema,
@@ -52,6 +53,7 @@ export function ordersRoutes(deps: Deps): FastifyPluginAsyncZod {
             ...errorResponses(401, 404, 409, 422),
           },
         },
+        serializerCompiler: compiledSerializer,
         config: { auth: 'public', rateLimit: { max: 60, windowMs: MINUTE } },
       },
       async (req, reply) => {

@@ -4,7 +4,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { requireAuth } from '../../platform/http/auth.ts';
 import { errorResponses, metaOf } from '../../platform/http/route-helpers.ts';
-import { getSetting, SETTING_DEFAULTS, type SettingKey, setSetting } from '../../platform/settings.ts';
+import { forgetSettings, getSetting, SETTING_DEFAULTS, type SettingKey, setSetting } from '../../platform/settings.ts';
 
 const settingsSchema = z.object({
   'orders.reservationMinutes': z
@@ -61,7 +61,8 @@ const settingsSchema = z.object({
 
 async function readAll(deps: Deps) {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(SETTING_DEFAULTS) as SettingKey[]) out[key] = await getSetting(deps.db, key);
+  for (const key of Object.keys(SETTING_DEFAULTS) as SettingKey[])
+    out[key] = await getSetting(deps.db, key, { fresh: true });
   return out as z.infer<typeof settingsSchema>;
 }
 
@@ -98,7 +99,7 @@ export function settingsRoutes(deps: Deps): FastifyPluginAsyncZod {
         await deps.db.transaction().execute(async (tx) => {
           for (const [key, value] of Object.entries(req.body) as [SettingKey, never][]) {
             if (value === undefined) continue;
-            const before = await getSetting(tx, key);
+            const before = await getSetting(tx, key, { fresh: true });
             await setSetting(tx, key, value, now);
             await writeAudit(tx, deps, {
               actorId: auth.userId,
@@ -110,6 +111,7 @@ export function settingsRoutes(deps: Deps): FastifyPluginAsyncZod {
             });
           }
         });
+        forgetSettings(deps.db);
         return readAll(deps);
       },
     );

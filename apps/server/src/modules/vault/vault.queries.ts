@@ -470,13 +470,13 @@ export async function countDrifts(db: Executor): Promise<number> {
 }
 
 /** Adds `delta` to a product's counter; false when the product has no counter yet. */
-export async function addKeyStock(db: Executor, productId: string, delta: number): Promise<boolean> {
-  const r = await db
+/** Adds to a product's counter; returns its row when it has one (a statement for the hot-rows tail). */
+export function addKeyStock(db: Executor, productId: string, delta: number) {
+  return db
     .updateTable('key_stock')
     .set((eb) => ({ available: eb('available', '+', delta) }))
     .where('product_id', '=', productId)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+    .returning('product_id');
 }
 
 /**

@@ -11,10 +11,11 @@ import * as q from './vault.queries.ts';
 
 export async function changeKeyStock(tx: Executor, productId: string, delta: number): Promise<void> {
   if (delta === 0) return;
-  await addLast(tx, `keystock:${productId}`, delta, async (t, d) => {
+  await addLast(tx, `keystock:${productId}`, delta, (t, d) => ({
+    query: q.addKeyStock(t, productId, d),
     // a product whose keys have not changed since 0019 has no counter yet: count it now, in this transaction
-    if (!(await q.addKeyStock(t, productId, d))) await q.startKeyStock(t, productId, d);
-  });
+    whenNone: (t2) => q.startKeyStock(t2, productId, d),
+  }));
 }
 
 /** Provided to the catalog as its `stockCounts` hook: the counters, and a count for a product without one. */

@@ -1,4 +1,4 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { PostgresAdapter, type SelectQueryBuilder, sql } from 'kysely';
 import type { Dialect, Executor } from './database.ts';
 
 /**
@@ -45,4 +45,9 @@ export function isUniqueViolation(err: unknown, on?: UniqueIndex): boolean {
   const failed = (m[1] ?? '').split(',').map((c) => c.trim());
   const expected = on.columns.map((c) => `${on.table}.${c}`);
   return failed.length === expected.length && expected.every((c) => failed.includes(c));
+}
+
+/** The dialect a database or transaction speaks, from its adapter (for functions that are given no `deps`). */
+export function dialectOf(db: Executor): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
