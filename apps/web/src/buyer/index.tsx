@@ -1,4 +1,5 @@
 import { Button, Card, Flex, Result, Skeleton, Tabs, Typography } from 'antd';
+import { lazy, Suspense } from 'react';
 import { useBuyerT } from './messages.ts';
 import { useDateLocale } from '../lib/date-locale.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
@@ -7,11 +8,14 @@ import BuyerDisputes from '../disputes/buyer.tsx';
 import { consolesOf } from '../storefront/site-header.tsx';
 import { LevelPage } from '../members/level-page.tsx';
 import { ApplyPage } from './apply-page.tsx';
+import { useIsAgent } from '../lib/agent.ts';
+
+const AgentApplyPage = lazy(() => import('../agents/apply-page.tsx'));
 import { OrdersPage } from './orders-page.tsx';
 import { SecurityPage } from './security-page.tsx';
 import { WalletPage } from './wallet-page.tsx';
 
-const SECTIONS = ['orders', 'disputes', 'wallet', 'level', 'security', 'apply'] as const;
+const SECTIONS = ['orders', 'disputes', 'wallet', 'level', 'security', 'apply', 'agent'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The buyer centre: every /account/* path; its own chunk, loaded when a signed-in buyer opens it. */
@@ -19,14 +23,15 @@ export default function BuyerCentre({ path }: { path: string }) {
   const t = useBuyerT();
   const { me } = useSession();
   const { logout, leaving } = useLogout();
+  const agent = useIsAgent(!!me);
   useDateLocale();
   const caseId = /^\/account\/disputes\/([^/]+)$/.exec(path)?.[1];
   const section =
     SECTIONS.find((s) => path === `/account/${s}`) ?? (path === '/account' ? 'orders' : caseId ? 'disputes' : null);
   if (me === undefined) return <Skeleton active />;
   // a supplier or operator already has a console: 供货商入驻 is only for those who have not
-  const consoles = consolesOf(me);
-  const sections = SECTIONS.filter((s) => s !== 'apply' || consoles.length === 0);
+  const consoles = consolesOf(me, agent);
+  const sections = SECTIONS.filter((s) => s !== 'apply' || consolesOf(me).length === 0);
   if (me === null) {
     return (
       <Result
@@ -86,5 +91,11 @@ function SectionPage({ section, caseId }: { section: Section; caseId?: string | 
   if (section === 'wallet') return <WalletPage />;
   if (section === 'level') return <LevelPage />;
   if (section === 'security') return <SecurityPage />;
+  if (section === 'agent')
+    return (
+      <Suspense fallback={<Skeleton active />}>
+        <AgentApplyPage />
+      </Suspense>
+    );
   return <ApplyPage />;
 }
