@@ -1,3 +1,4 @@
+import { randomUuid } from '../lib/uuid.ts';
 import { PlusOutlined } from '@ant-design/icons';
 import type { CreatePayoutAccountBody, PayoutAccountDto, WithdrawalDto } from '@kameng/contracts';
 import {
@@ -233,12 +234,12 @@ function WithdrawModal(props: { open: boolean; onClose: () => void; available: n
   const [form] = Form.useForm<WithdrawValues>();
   const [pending, setPending] = useState<WithdrawValues | null>(null);
   // one key per withdrawal: a request sent again (after a password check, a lost answer) withdraws once
-  const key = useRef(crypto.randomUUID());
+  const key = useRef(randomUuid());
   const send = async () => {
     if (!pending) return;
     const body = { amountCents: yuanToCents(pending.amount), payoutAccountId: pending.payoutAccountId };
     await api('POST', `${props.base}/withdrawals`, body, { 'idempotency-key': key.current });
-    key.current = crypto.randomUUID();
+    key.current = randomUuid();
     message.success(t('money.requested'));
     form.resetFields();
     props.onClose();
