@@ -125,6 +125,9 @@ export default function Markups() {
       />
       <ErrorAlert error={site.error ?? saved.error ?? products.error ?? tree.error} />
       <Typography.Paragraph type="secondary">
+        <Tag color={current.length === 0 ? 'green' : 'orange'} data-testid="sell-scope">
+          {current.length === 0 ? t('markups.sellAll') : t('markups.sellChosen')}
+        </Tag>
         {t('markups.sellHint')} · {t('markups.costNote')}
       </Typography.Paragraph>
       <Card
