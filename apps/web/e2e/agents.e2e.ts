@@ -185,6 +185,12 @@ describe('分站: apply, approve, brand, mark up, sell on the subdomain', () => 
     await page.goto('/agent/customers');
     await expect.poll(() => page.getByRole('button', { name: '设置密价' }).count()).toBe(1);
     await shoot(page, 'agent-customers');
+    // English too: the console in the other language, nothing left untranslated
+    await page.goto('/agent');
+    await page.getByRole('button', { name: messages.zhCN.languageLabel }).click();
+    await expect.poll(() => page.getByText('Available income').isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('menuitem', { name: 'Products & markups' }).isVisible()).toBe(true);
+    await shoot(page, 'agent-overview-en');
     expect(errors).toEqual([]);
     await context.close();
   });
