@@ -4,7 +4,6 @@ import type { Translation } from '../i18n/dictionary.ts';
 // 分站 (agents): the application in 我的, the agent's console at /agent and the operators' agents page. One
 // dictionary over the consoles' shared strings; it ships in the chunks that use it.
 export const zhCN = {
-  title: '分站管理',
   'menu.overview': '概览',
   'menu.site': '分站设置',
   'menu.products': '商品与加价',
@@ -36,7 +35,6 @@ export const zhCN = {
   'apply.console': '进入分站管理',
   'apply.waiting': '审核通过后即可在这里进入分站管理。',
   'apply.fee': '平台要求支付开通费，支付完成后分站即开通。',
-  'apply.signIn': '登录后申请开分站',
   'overview.available': '可提现收入',
   'overview.held': '冻结中收入',
   'overview.heldHint': '随供货商结算一同解冻',
@@ -121,7 +119,6 @@ export const zhCN = {
   'sub.approved': '已通过',
   'sub.rejected': '已驳回',
   'sub.none': '还没有下级分站',
-  'money.balance': '分站收入',
   'money.withdrawing': '提现中',
   'gate.signIn': '登录后管理你的分站',
   'gate.none': '你还没有开通分站',
@@ -155,12 +152,9 @@ export const zhCN = {
   'admin.maxDepth': '分站最多层级',
   'admin.maxDepthHint': '1 表示只有平台直属分站；至少 3 级才能形成完整的代理链',
   'admin.settingsSaved': '分站设置已保存',
-  'nav.agent': '我的分站',
-  'account.tab': '分站',
 };
 
 export const enUS: Translation<typeof zhCN> = {
-  title: 'My sub-site',
   'menu.overview': 'Overview',
   'menu.site': 'Site settings',
   'menu.products': 'Products & markups',
@@ -192,7 +186,6 @@ export const enUS: Translation<typeof zhCN> = {
   'apply.console': 'Open my sub-site console',
   'apply.waiting': 'Once approved, your console opens from here.',
   'apply.fee': 'The platform asks for an opening fee; the site opens once it is paid.',
-  'apply.signIn': 'Sign in to apply for a sub-site',
   'overview.available': 'Available income',
   'overview.held': 'Held income',
   'overview.heldHint': "Released with the supplier's settlement",
@@ -279,7 +272,6 @@ export const enUS: Translation<typeof zhCN> = {
   'sub.approved': 'Approved',
   'sub.rejected': 'Rejected',
   'sub.none': 'No sub-agents yet',
-  'money.balance': 'Sub-site income',
   'money.withdrawing': 'Being withdrawn',
   'gate.signIn': 'Sign in to manage your sub-site',
   'gate.none': 'You have no sub-site yet',
@@ -314,8 +306,6 @@ export const enUS: Translation<typeof zhCN> = {
   'admin.maxDepth': 'Levels of sub-agents',
   'admin.maxDepthHint': '1 allows only agents under the platform; a full chain needs at least 3',
   'admin.settingsSaved': 'Sub-site settings saved',
-  'nav.agent': 'My sub-site',
-  'account.tab': 'Sub-site',
 };
 
 export const messages = defineConsoleMessages(zhCN, enUS);
