@@ -17,8 +17,7 @@ describe(`分站 application info (${dialectName})`, () => {
     await t.close();
   });
 
-  const info = (host?: string) =>
-    call(t.app, 'GET', '/api/v1/agent/apply-info', host ? { headers: { host } } : {});
+  const info = (host?: string) => call(t.app, 'GET', '/api/v1/agent/apply-info', host ? { headers: { host } } : {});
 
   it('answers the platform domain, and the parent site only on an approved 分站 Host', async () => {
     const plain = await info();
