@@ -74,8 +74,10 @@ export function SiteHeader({ phoneSearch = true }: { phoneSearch?: boolean }) {
             display: 'flex',
             alignItems: 'center',
             gap: 6,
-            minWidth: 0,
-            maxWidth: wide ? 280 : 150,
+            // the platform's name never shrinks; an agent's long 分站 name gives way to the buttons
+            flexShrink: branding ? 1 : 0,
+            minWidth: branding ? 0 : undefined,
+            maxWidth: branding ? (wide ? 280 : 150) : undefined,
             overflow: 'hidden',
           }}
         >
