@@ -1,5 +1,5 @@
 import { bpsOf, type CategoryNodeDto } from '@kameng/contracts';
-import { App, Button, Card, Flex, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { centsToYuanText, formatCents, yuanToCents } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
@@ -7,6 +7,7 @@ import { errorText } from '../console/i18n.ts';
 import { ErrorAlert, PageHeader } from '../console/layout.tsx';
 import { useGet, useInvalidate } from '../console/query.ts';
 import { api } from '../lib/api.ts';
+import { useSite } from '../lib/site.ts';
 import { type SearchResult, useCategoryTree, useProductSearch } from '../storefront/catalog-data.ts';
 import { useAgentsT } from './messages.ts';
 import { type AgentSiteDto, type MarkupItem, markupText, pctToBps } from './types.ts';
@@ -67,6 +68,8 @@ export default function Markups() {
   const saved = useGet<{ items: MarkupItem[] }>('/api/v1/agent/site/markups');
   const products = useProductSearch({ pageSize: 100 });
   const tree = useCategoryTree();
+  // on a 分站's Host the catalog answers that site's prices, markups included: not this agent's cost
+  const onSubsite = !!useSite().data?.agentSite;
   const [items, setItems] = useState<MarkupItem[] | null>(null);
   const [editing, setEditing] = useState<Listing | 'category' | null>(null);
   const [busy, setBusy] = useState(false);
@@ -124,6 +127,7 @@ export default function Markups() {
         }
       />
       <ErrorAlert error={site.error ?? saved.error ?? products.error ?? tree.error} />
+      {onSubsite && <Alert type="warning" showIcon message={t('markups.onSubsite')} style={{ marginBottom: 12 }} />}
       <Typography.Paragraph type="secondary">
         <Tag color={current.length === 0 ? 'green' : 'orange'} data-testid="sell-scope">
           {current.length === 0 ? t('markups.sellAll') : t('markups.sellChosen')}

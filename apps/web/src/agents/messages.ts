@@ -89,6 +89,8 @@ export const zhCN = {
   'markups.saved': '加价已保存',
   'markups.costNote': '成本按你的会员等级在平台的价格计算；上级分站的加价另计',
   'markups.none': '平台还没有在售商品',
+  'markups.onSubsite':
+    '你正在分站域名上打开后台：这里的商品价格已含加价，成本一栏不准确。请在平台主站打开分站后台设置加价。',
   'orders.sub': '通过你的分站及下级分站成交的订单，利润随供货商结算后可提现。',
   'orders.order': '订单号',
   'orders.amount': '成交金额',
@@ -240,6 +242,8 @@ export const enUS: Translation<typeof zhCN> = {
   'markups.saved': 'Markups saved',
   'markups.costNote': "Cost is the platform's price at your member level; a parent site's markup comes on top",
   'markups.none': 'The platform has no products on sale yet',
+  'markups.onSubsite':
+    'This console is open on a sub-site’s address, where prices already include markups, so the cost column is not your cost. Open it on the platform’s own site to set markups.',
   'orders.sub':
     'Orders on your sub-site and your sub-agents’ sites; margins become available with the supplier’s settlement.',
   'orders.order': 'Order',
