@@ -36,6 +36,7 @@ const BuyerCentre = lazy(() => import('./buyer/index.tsx'));
 // The consoles are separate chunks: a buyer's first load never carries them.
 const SupplierConsole = lazy(() => import('./supplier/index.tsx'));
 const AdminConsole = lazy(() => import('./admin/index.tsx'));
+const AgentConsole = lazy(() => import('./agents/index.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -169,14 +170,26 @@ function storefrontPage(path: string): ReactNode {
 function Shell() {
   const { t } = useI18n();
   const path = usePath().replace(/(.)\/+$/, '$1');
-  const consoleKind = /^\/supplier(\/|$)/.test(path) ? 'supplier' : /^\/admin(\/|$)/.test(path) ? 'admin' : null;
+  const consoleKind = /^\/supplier(\/|$)/.test(path)
+    ? 'supplier'
+    : /^\/admin(\/|$)/.test(path)
+      ? 'admin'
+      : /^\/agent(\/|$)/.test(path)
+        ? 'agent'
+        : null;
   if (consoleKind) {
     return (
       <Layout style={{ minHeight: '100vh' }}>
         <SandboxBanner />
         <SiteHeader phoneSearch={false} />
         <Suspense fallback={pageFallback}>
-          {consoleKind === 'supplier' ? <SupplierConsole path={path} /> : <AdminConsole path={path} />}
+          {consoleKind === 'supplier' ? (
+            <SupplierConsole path={path} />
+          ) : consoleKind === 'agent' ? (
+            <AgentConsole path={path} />
+          ) : (
+            <AdminConsole path={path} />
+          )}
         </Suspense>
       </Layout>
     );

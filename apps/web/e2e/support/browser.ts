@@ -14,7 +14,8 @@ export const DESKTOP = { width: 1280, height: 900 };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function launch(): Promise<Browser> {
+/** Chromium headless; `extraArgs` adds switches (e.g. `--host-resolver-rules` to open a 分站's subdomain). */
+export function launch(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -26,6 +27,7 @@ export function launch(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...extraArgs,
     ],
   });
 }

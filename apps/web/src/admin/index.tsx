@@ -1,4 +1,5 @@
 import {
+  ApartmentOutlined,
   AuditOutlined,
   BookOutlined,
   CheckSquareOutlined,
@@ -26,6 +27,7 @@ import { useIdentityT } from './identity-messages.ts';
 import { useT } from './messages.ts';
 import { useJobsT } from './jobs-messages.ts';
 import { useLevelsT } from '../members/messages.ts';
+import { useAgentsT } from '../agents/messages.ts';
 import { usePaymentsT } from './payments-messages.ts';
 import { useSiteT } from './site-messages.ts';
 import { useComplianceT } from '../compliance/messages.ts';
@@ -48,6 +50,7 @@ const IdentityProviders = lazy(() => import('./identity-providers.tsx'));
 const QualificationReview = lazy(() => import('../compliance/qualification-review.tsx'));
 const BannedGoods = lazy(() => import('../compliance/banned-goods.tsx'));
 const Levels = lazy(() => import('./levels.tsx'));
+const Agents = lazy(() => import('../agents/admin.tsx'));
 
 const pages: Record<string, () => React.ReactNode> = {
   '/admin': () => <Dashboard />,
@@ -68,6 +71,7 @@ const pages: Record<string, () => React.ReactNode> = {
   '/admin/qualifications': () => <QualificationReview />,
   '/admin/banned-goods': () => <BannedGoods />,
   '/admin/levels': () => <Levels />,
+  '/admin/agents': () => <Agents />,
 };
 
 /** The operator console: every /admin/* path; loaded on demand, never part of the storefront's first load. */
@@ -79,6 +83,7 @@ export default function AdminConsole({ path }: { path: string }) {
   const ti = useIdentityT();
   const tc = useComplianceT();
   const tl = useLevelsT();
+  const ta = useAgentsT();
   // payment channels hold the keys that move money: the server serves them to admins only
   const roles = useSession().me?.roles ?? [];
   const isAdmin = roles.includes('admin');
@@ -93,6 +98,7 @@ export default function AdminConsole({ path }: { path: string }) {
     { path: '/admin/banned-goods', label: tc('menu.bannedGoods'), icon: <StopOutlined /> },
     { path: '/admin/users', label: t('menu.users'), icon: <TeamOutlined /> },
     { path: '/admin/levels', label: tl('menu.levels'), icon: <CrownOutlined /> },
+    { path: '/admin/agents', label: ta('menu.agents'), icon: <ApartmentOutlined /> },
     { path: '/admin/orders', label: t('menu.orders'), icon: <ShoppingOutlined /> },
     { path: '/admin/ledger', label: t('menu.ledger'), icon: <MoneyCollectOutlined /> },
     ...(isAdmin ? [{ path: '/admin/payment-channels', label: tp('menu.channels'), icon: <CreditCardOutlined /> }] : []),

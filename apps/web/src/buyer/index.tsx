@@ -1,4 +1,5 @@
 import { Button, Card, Flex, Result, Skeleton, Tabs, Typography } from 'antd';
+import { lazy, Suspense } from 'react';
 import { useBuyerT } from './messages.ts';
 import { useDateLocale } from '../lib/date-locale.ts';
 import { linkTo, navigate, withQuery } from '../lib/router.ts';
@@ -8,11 +9,14 @@ import { KeyReturnPage } from '../disputes/key-return.tsx';
 import { consolesOf } from '../storefront/site-header.tsx';
 import { LevelPage } from '../members/level-page.tsx';
 import { ApplyPage } from './apply-page.tsx';
+import { useIsAgent } from '../lib/agent.ts';
+
+const AgentApplyPage = lazy(() => import('../agents/apply-page.tsx'));
 import { OrdersPage } from './orders-page.tsx';
 import { SecurityPage } from './security-page.tsx';
 import { WalletPage } from './wallet-page.tsx';
 
-const SECTIONS = ['orders', 'disputes', 'wallet', 'level', 'security', 'apply'] as const;
+const SECTIONS = ['orders', 'disputes', 'wallet', 'level', 'security', 'apply', 'agent'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The buyer centre: every /account/* path; its own chunk, loaded when a signed-in buyer opens it. */
@@ -20,6 +24,7 @@ export default function BuyerCentre({ path }: { path: string }) {
   const t = useBuyerT();
   const { me } = useSession();
   const { logout, leaving } = useLogout();
+  const agent = useIsAgent(!!me);
   useDateLocale();
   const caseId = /^\/account\/disputes\/([^/]+)$/.exec(path)?.[1];
   // an order's unviewed keys go back from /account/returns/<order>, under 售后
@@ -29,8 +34,8 @@ export default function BuyerCentre({ path }: { path: string }) {
     (path === '/account' ? 'orders' : caseId || returnOf ? 'disputes' : null);
   if (me === undefined) return <Skeleton active />;
   // a supplier or operator already has a console: 供货商入驻 is only for those who have not
-  const consoles = consolesOf(me);
-  const sections = SECTIONS.filter((s) => s !== 'apply' || consoles.length === 0);
+  const consoles = consolesOf(me, agent);
+  const sections = SECTIONS.filter((s) => s !== 'apply' || consolesOf(me).length === 0);
   if (me === null) {
     return (
       <Result
@@ -94,5 +99,11 @@ function SectionPage({ section, caseId }: { section: Section; caseId?: string | 
   if (section === 'wallet') return <WalletPage />;
   if (section === 'level') return <LevelPage />;
   if (section === 'security') return <SecurityPage />;
+  if (section === 'agent')
+    return (
+      <Suspense fallback={<Skeleton active />}>
+        <AgentApplyPage />
+      </Suspense>
+    );
   return <ApplyPage />;
 }

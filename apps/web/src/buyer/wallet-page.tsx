@@ -1,3 +1,4 @@
+import { randomUuid } from '../lib/uuid.ts';
 import { type paymentViewSchema, type postingsPageSchema, topUpBodySchema } from '@kameng/contracts';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import {
@@ -97,12 +98,12 @@ function TopUp() {
   const [custom, setCustom] = useState('');
   const [invalid, setInvalid] = useState(false);
   // one key per top-up: a retried or double-clicked request answers the same top-up
-  const key = useRef(crypto.randomUUID());
+  const key = useRef(randomUuid());
   const start = useMutation({
     mutationFn: (v: { amountCents: number; paymentMethod: TopUpMethod }) =>
       api<{ payment: Payment }>('POST', '/api/v1/wallet/top-ups', v, { 'idempotency-key': key.current }),
     onSuccess: (r) => {
-      key.current = crypto.randomUUID();
+      key.current = randomUuid();
       rememberTopUp(r.payment);
       navigate(`/cashier/${encodeURIComponent(r.payment.id)}`);
     },

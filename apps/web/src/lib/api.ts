@@ -1,3 +1,4 @@
+import { randomUuid } from './uuid.ts';
 export interface ApiError {
   code: string;
   message: string;
@@ -68,7 +69,7 @@ function deviceId(): string | null {
   try {
     let id = localStorage.getItem(DEVICE_STORE);
     if (!id) {
-      id = crypto.randomUUID();
+      id = randomUuid();
       localStorage.setItem(DEVICE_STORE, id);
     }
     return id;

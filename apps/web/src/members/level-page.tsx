@@ -1,3 +1,4 @@
+import { randomUuid } from '../lib/uuid.ts';
 import type { LevelDto, UserLevelDto } from '@kameng/contracts';
 import { CrownOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -103,14 +104,14 @@ function UpgradeModal({ level, onClose }: { level: LevelDto | null; onClose: () 
   const client = useQueryClient();
   const methods = usePaymentMethods();
   const [method, setMethod] = useState<string | null>(null);
-  const key = useRef(crypto.randomUUID());
+  const key = useRef(randomUuid());
   const options = methods.data?.map((m) => m.method) ?? [];
   const chosen = method ?? options[0] ?? null;
   const buy = useMutation({
     mutationFn: (v: { levelId: string; paymentMethod: string }) =>
       api<{ payment: PaymentView }>('POST', '/api/v1/me/level/upgrades', v, { 'idempotency-key': key.current }),
     onSuccess: async (r) => {
-      key.current = crypto.randomUUID();
+      key.current = randomUuid();
       if (r.payment.status === 'paid') {
         message.success(t('me.upgraded', { name: level?.name ?? '' }));
         for (const k of ['my-level', 'wallet']) await client.invalidateQueries({ queryKey: [k] });

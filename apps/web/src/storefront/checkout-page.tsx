@@ -1,3 +1,4 @@
+import { randomUuid } from '../lib/uuid.ts';
 import type { createOrderBodySchema, createOrderResponseSchema, ProductDetailDto } from '@kameng/contracts';
 import { shownUnitPrice } from '../lib/buyer-price.ts';
 import { useQueries, useQuery } from '@tanstack/react-query';
@@ -38,7 +39,7 @@ export function CheckoutPage() {
   const search = useSearch();
   const [items] = useState(() => parseCheckoutItems(search.get('items')));
   // one key per visit: a double click or a retried request gives the same order, not two
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey] = useState(() => randomUuid());
   const [form] = Form.useForm<CheckoutValues>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -12,6 +12,8 @@ import { consolesOf } from './site-header.tsx';
 
 const HOT_COUNT = 12;
 const HomeCarousel = lazy(() => import('./home-carousel.tsx'));
+// an agent's 分站: his carousel, notice and contact (GET /site's agentSite for this Host)
+const AgentBanner = lazy(() => import('./agent-banner.tsx'));
 // the 公告 block (antd's Collapse) loads only when there is something to announce
 const Announcements = lazy(() => import('./announcements.tsx'));
 // the pop-out category menu is for wide screens only; a phone shows the top categories as buttons
@@ -24,7 +26,9 @@ export function HomePage() {
   const hot = useProductSearch({ sort: 'sales', pageSize: HOT_COUNT });
   // the carousel is a nicety: when it cannot load, the home page simply goes without it
   const slides = useCarousel().data?.items ?? [];
-  const hasAnnouncements = (useSite().data?.announcements.length ?? 0) > 0;
+  const site = useSite().data;
+  const hasAnnouncements = (site?.announcements.length ?? 0) > 0;
+  const agentSite = site?.agentSite ?? null;
   const slideHeight = screens.md ? 240 : 150;
   const categories = tree.data ?? [];
   return (
@@ -56,7 +60,13 @@ export function HomePage() {
         </Col>
         <Col xs={24} md={18}>
           <Flex vertical gap={12}>
-            {slides.length > 0 && (
+            {agentSite && (
+              <Suspense fallback={<Skeleton active paragraph={{ rows: 2 }} />}>
+                <AgentBanner site={agentSite} height={slideHeight} />
+              </Suspense>
+            )}
+            {/* the platform's slots show its own prices: an agent's 分站 shows his carousel instead */}
+            {!agentSite && slides.length > 0 && (
               <Suspense fallback={<Skeleton.Node active style={{ width: '100%', height: slideHeight }} />}>
                 <HomeCarousel items={slides} height={slideHeight} />
               </Suspense>
@@ -68,7 +78,7 @@ export function HomePage() {
             )}
             <Card size="small">
               <Typography.Title level={4} style={{ margin: 0 }}>
-                {t('tagline')}
+                {agentSite ? agentSite.siteName : t('tagline')}
               </Typography.Title>
               <FacetLinks categories={categories} />
             </Card>

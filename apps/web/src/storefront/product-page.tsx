@@ -124,7 +124,7 @@ function ProductView({ p }: { p: ProductDetailDto }) {
                 <Typography.Text strong style={{ color: '#e4393c', fontSize: 24 }} data-testid="unit-price">
                   {formatCents(unit)}
                 </Typography.Text>
-                {unit !== list && (
+                {unit < list && (
                   <Typography.Text delete type="secondary" style={{ marginLeft: 8 }} data-testid="list-price">
                     {formatCents(list)}
                   </Typography.Text>

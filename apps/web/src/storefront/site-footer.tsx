@@ -22,6 +22,16 @@ export function SiteFooter() {
   const hasSupport = contacts.length > 0 || support.url;
   return (
     <Flex vertical align="center" gap={4} data-testid="site-footer">
+      {site.agentSite?.contact && (
+        <Flex wrap justify="center" gap="4px 12px" style={small} data-testid="agent-contact">
+          <Typography.Text strong style={small}>
+            {t('agentSite.contact')}
+          </Typography.Text>
+          <Typography.Text type="secondary" style={small}>
+            {site.agentSite.contact}
+          </Typography.Text>
+        </Flex>
+      )}
       {hasSupport && (
         <Flex wrap justify="center" gap="4px 12px" style={small}>
           <Typography.Text strong style={small}>

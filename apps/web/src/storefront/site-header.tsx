@@ -4,7 +4,9 @@ import { Badge, Button, Flex, Grid, Layout } from 'antd';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { linkTo } from '../lib/router.ts';
+import { useIsAgent } from '../lib/agent.ts';
 import { type Me, useLogout, useSession } from '../lib/session.ts';
+import { useSite } from '../lib/site.ts';
 import { SearchBox } from './search-box.tsx';
 
 const light = { color: '#fff' } as const;
@@ -12,11 +14,14 @@ const light = { color: '#fff' } as const;
 /** Where a person's console is: operators and admins run the platform at /admin, suppliers their shop at /supplier. */
 export function consolesOf(
   me: Me | null | undefined,
-): { path: '/admin' | '/supplier'; key: 'nav.admin' | 'nav.supplier' }[] {
+  agent = false,
+): { path: '/admin' | '/supplier' | '/agent'; key: 'nav.admin' | 'nav.supplier' | 'nav.agent' }[] {
   if (!me) return [];
-  const out: { path: '/admin' | '/supplier'; key: 'nav.admin' | 'nav.supplier' }[] = [];
+  const out: { path: '/admin' | '/supplier' | '/agent'; key: 'nav.admin' | 'nav.supplier' | 'nav.agent' }[] = [];
   if (me.roles.includes('operator') || me.roles.includes('admin')) out.push({ path: '/admin', key: 'nav.admin' });
   if (me.roles.includes('supplier')) out.push({ path: '/supplier', key: 'nav.supplier' });
+  // an agent's 分站 console: his application is approved (agents hold no role of their own)
+  if (agent) out.push({ path: '/agent', key: 'nav.agent' });
   return out;
 }
 
@@ -40,6 +45,9 @@ export function SiteHeader({ phoneSearch = true }: { phoneSearch?: boolean }) {
   const { logout, leaving } = useLogout();
   const screens = Grid.useBreakpoint();
   const cartCount = useCartCount(!!me);
+  const agent = useIsAgent(!!me);
+  const site = useSite().data;
+  const branding = site?.agentSite ?? null;
   const wide = !!screens.md;
   // between a tablet and a desk the words make room for the search box: icons only below lg
   const roomy = !!screens.lg;
@@ -55,8 +63,27 @@ export function SiteHeader({ phoneSearch = true }: { phoneSearch?: boolean }) {
       }}
     >
       <Flex align="center" gap={8} style={{ minHeight: 56 }}>
-        <a {...linkTo('/')} style={{ color: '#fff', fontSize: 20, fontWeight: 600, whiteSpace: 'nowrap' }}>
-          {t('brand')}
+        <a
+          {...linkTo('/')}
+          data-testid="site-brand"
+          style={{
+            color: '#fff',
+            fontSize: 20,
+            fontWeight: 600,
+            whiteSpace: 'nowrap',
+            display: 'flex',
+            alignItems: 'center',
+            gap: 6,
+            // the platform's name never shrinks; an agent's long 分站 name gives way to the buttons
+            flexShrink: branding ? 1 : 0,
+            minWidth: branding ? 0 : undefined,
+            maxWidth: branding ? (wide ? 280 : 150) : undefined,
+            overflow: 'hidden',
+          }}
+        >
+          {/* on an agent's 分站 his name and logo, as GET /site answers for this Host */}
+          {branding?.logoUrl && <img src={branding.logoUrl} alt="" style={{ height: 28, maxWidth: 56 }} />}
+          <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{branding?.siteName ?? t('brand')}</span>
         </a>
         {wide ? (
           <div style={{ flex: 1, minWidth: 0, maxWidth: 480, margin: '0 16px' }}>
@@ -76,7 +103,7 @@ export function SiteHeader({ phoneSearch = true }: { phoneSearch?: boolean }) {
           {/* a phone has room for the words (search has its own row); a tablet gives it to the search box */}
           {!wide || roomy ? t('nav.lookup') : null}
         </Button>
-        {consolesOf(me).map((c) => (
+        {consolesOf(me, agent).map((c) => (
           <Button
             key={c.path}
             type="text"

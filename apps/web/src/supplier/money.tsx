@@ -1,3 +1,4 @@
+import { randomUuid } from '../lib/uuid.ts';
 import { PlusOutlined } from '@ant-design/icons';
 import type { CreatePayoutAccountBody, PayoutAccountDto, WithdrawalDto } from '@kameng/contracts';
 import {
@@ -149,13 +150,21 @@ function accountName(t: ReturnType<typeof useT>, id: string): string {
   return id;
 }
 
-function Withdrawals({ available }: { available: number }) {
+/** Where a payee's money routes live: a supplier's, or an agent's (分站) margins. */
+export type PayeeBase = '/api/v1/supplier' | '/api/v1/agent';
+
+/** A payee's payout accounts: the supplier's routes answer `{items}`, the agent's a plain list. */
+function accountsOf(d: { items: PayoutAccountDto[] } | PayoutAccountDto[] | undefined): PayoutAccountDto[] {
+  return d === undefined ? [] : Array.isArray(d) ? d : d.items;
+}
+
+export function Withdrawals({ available, base = '/api/v1/supplier' }: { available: number; base?: PayeeBase }) {
   const t = useT();
   const { locale } = useI18n();
   const { me } = useSession();
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState(false);
-  const list = useGet<WithdrawalsPage>(withParams('/api/v1/supplier/withdrawals', { page, pageSize: 20 }));
+  const list = useGet<WithdrawalsPage>(withParams(`${base}/withdrawals`, { page, pageSize: 20 }));
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
@@ -165,7 +174,7 @@ function Withdrawals({ available }: { available: number }) {
         <Typography.Text type="secondary">
           {t('money.availableNow', { amount: formatCents(available) })}
         </Typography.Text>
-        <ExportButtons path="/api/v1/supplier/withdrawals/export" />
+        {base === '/api/v1/supplier' && <ExportButtons path="/api/v1/supplier/withdrawals/export" />}
       </Space>
       <ErrorAlert error={list.error} onRetry={() => list.refetch()} />
       <PagedTable<WithdrawalDto>
@@ -204,7 +213,7 @@ function Withdrawals({ available }: { available: number }) {
           },
         ]}
       />
-      <WithdrawModal open={open} onClose={() => setOpen(false)} available={available} />
+      <WithdrawModal open={open} onClose={() => setOpen(false)} available={available} base={base} />
     </>
   );
 }
@@ -214,24 +223,27 @@ interface WithdrawValues {
   payoutAccountId: string;
 }
 
-function WithdrawModal(props: { open: boolean; onClose: () => void; available: number }) {
+function WithdrawModal(props: { open: boolean; onClose: () => void; available: number; base: PayeeBase }) {
   const t = useT();
   const { message } = App.useApp();
   const invalidate = useInvalidate();
-  const accounts = useGet<{ items: PayoutAccountDto[] }>(props.open ? '/api/v1/supplier/payout-accounts' : null);
+  const accounts = useGet<{ items: PayoutAccountDto[] } | PayoutAccountDto[]>(
+    props.open ? `${props.base}/payout-accounts` : null,
+  );
+  const accountList = accountsOf(accounts.data);
   const [form] = Form.useForm<WithdrawValues>();
   const [pending, setPending] = useState<WithdrawValues | null>(null);
   // one key per withdrawal: a request sent again (after a password check, a lost answer) withdraws once
-  const key = useRef(crypto.randomUUID());
+  const key = useRef(randomUuid());
   const send = async () => {
     if (!pending) return;
     const body = { amountCents: yuanToCents(pending.amount), payoutAccountId: pending.payoutAccountId };
-    await api('POST', '/api/v1/supplier/withdrawals', body, { 'idempotency-key': key.current });
-    key.current = crypto.randomUUID();
+    await api('POST', `${props.base}/withdrawals`, body, { 'idempotency-key': key.current });
+    key.current = randomUuid();
     message.success(t('money.requested'));
     form.resetFields();
     props.onClose();
-    await invalidate('/api/v1/supplier/');
+    await invalidate(`${props.base}/`);
   };
   return (
     <>
@@ -244,7 +256,7 @@ function WithdrawModal(props: { open: boolean; onClose: () => void; available: n
         onCancel={props.onClose}
       >
         <ErrorAlert error={accounts.error} />
-        {accounts.data && accounts.data.items.length === 0 && (
+        {accounts.data && accountList.length === 0 && (
           <Alert type="info" showIcon message={t('money.addAccountFirst')} style={{ marginBottom: 12 }} />
         )}
         <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => setPending(v)}>
@@ -272,7 +284,7 @@ function WithdrawModal(props: { open: boolean; onClose: () => void; available: n
           >
             <Select
               loading={accounts.isPending}
-              options={(accounts.data?.items ?? []).map((a) => ({
+              options={accountList.map((a) => ({
                 value: a.id,
                 label: `${t(`payout.${a.kind}`)} ${a.bankName ?? ''} ${a.accountMasked} · ${a.holderName}`,
               }))}
@@ -297,23 +309,23 @@ interface AccountValues {
   account: string;
 }
 
-function PayoutAccounts() {
+export function PayoutAccounts({ base = '/api/v1/supplier' }: { base?: PayeeBase }) {
   const t = useT();
   const { locale } = useI18n();
   const { message } = App.useApp();
   const invalidate = useInvalidate();
-  const list = useGet<{ items: PayoutAccountDto[] }>('/api/v1/supplier/payout-accounts');
+  const list = useGet<{ items: PayoutAccountDto[] } | PayoutAccountDto[]>(`${base}/payout-accounts`);
   const [adding, setAdding] = useState(false);
   const [pending, setPending] = useState<CreatePayoutAccountBody | null>(null);
   const [form] = Form.useForm<AccountValues>();
   const kind = Form.useWatch('kind', form) ?? 'alipay';
   const send = async () => {
     if (!pending) return;
-    await api('POST', '/api/v1/supplier/payout-accounts', pending);
+    await api('POST', `${base}/payout-accounts`, pending);
     message.success(t('money.accountAdded'));
     form.resetFields();
     setAdding(false);
-    await invalidate('/api/v1/supplier/payout-accounts');
+    await invalidate(`${base}/payout-accounts`);
   };
   const toBody = (v: AccountValues): CreatePayoutAccountBody =>
     v.kind === 'bank'
@@ -334,7 +346,7 @@ function PayoutAccounts() {
         size="small"
         rowKey="id"
         loading={list.isFetching}
-        dataSource={list.data?.items ?? []}
+        dataSource={accountsOf(list.data)}
         pagination={false}
         scroll={{ x: 600 }}
         locale={{ emptyText: t('money.noAccounts') }}

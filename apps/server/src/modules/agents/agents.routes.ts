@@ -63,6 +63,25 @@ export function agentRoutes(deps: Deps): FastifyPluginAsyncZod {
         reply.status(201).send(await agents.apply(deps, requireAuth(req), req.body, req.headers.host, metaOf(req))),
     );
     app.get(
+      '/agent/apply-info',
+      {
+        schema: {
+          tags: ['agent'],
+          summary:
+            "Where a 分站 opens: the platform's domain, and on an agent's 分站 Host that agent's site (the parent)",
+          response: { 200: z.object({ siteDomain: z.string(), parentSiteName: z.string().nullable() }) },
+        },
+        config: { auth: 'public' },
+      },
+      async (req) => {
+        const [settings, parent] = await Promise.all([
+          agents.agentSettings(deps),
+          agents.resolveSite(deps, req.headers.host),
+        ]);
+        return { siteDomain: settings.siteDomain, parentSiteName: parent?.siteName ?? null };
+      },
+    );
+    app.get(
       '/agent/application',
       {
         schema: {
