@@ -92,6 +92,19 @@ export async function copyTemplate(
   }
 }
 
+/** Lays a PostgreSQL template down as the `public` schema of a whole, empty database (what the CLI commands use). */
+export async function copyTemplateToDatabase(template: DbTemplate, databaseUrl: string): Promise<void> {
+  if (template.dialect !== 'postgres') throw new Error('a SQLite template does not fit a PostgreSQL database');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const sql = template.sql.replace(`CREATE SCHEMA ${SCHEMA_NAME};`, '').replaceAll(SCHEMA_NAME, 'public');
+    await client.query(`BEGIN;\nSET LOCAL synchronous_commit = off;\n${sql}\nCOMMIT;`);
+  } finally {
+    await client.end();
+  }
+}
+
 export function dropTemplate(template: DbTemplate | undefined): void {
   if (template?.dialect === 'sqlite') rmSync(template.dir, { recursive: true, force: true });
 }
