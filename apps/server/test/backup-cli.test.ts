@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { MODULES } from '../src/modules/index.ts';
 import { kameng } from './support/cli.ts';
+import { copyTemplateToDatabase } from './support/db-template.ts';
 import { call, registerAndLogin } from './support/client.ts';
 import { createTestApp, TEST_DATABASE_URL, type TestApp, type TestDatabase } from './support/harness.ts';
 import { createPgDatabase } from './support/pg-database.ts';
@@ -123,8 +124,11 @@ describe.skipIf(TEST_DATABASE_URL)('kameng backup / restore / master-key export 
 async function wholeDatabase(tag: string): Promise<TestDatabase & { url: string }> {
   const created = await createPgDatabase(tag);
   const dataDir = mkdtempSync(join(tmpdir(), `kameng-${tag}-`));
+  // the run's migrated template (support/db-template.ts) when there is one, as every test database is
+  const template = inject('kamengDbTemplate');
+  if (template) await copyTemplateToDatabase(template, created.url);
   const database = openDatabase({ databaseUrl: created.url, dataDir });
-  await migrate(database, MODULES);
+  if (!template) await migrate(database, MODULES);
   return {
     database,
     dataDir,

@@ -11,13 +11,16 @@ import {
   TEST_REDIS_URL,
   type TestDatabase,
 } from './support/harness.ts';
+import { compileCache } from './support/cli.ts';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
 
 /** `kameng health` as a container runs it: a fresh process with only the environment it is given. */
 function health(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, 'health'], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [CLI, 'health'], {
+      env: { PATH: process.env.PATH ?? '', ...compileCache(), ...env },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invalidateCatalogProducts } from '../src/modules/catalog/catalog.service.ts';
 import { postEntry } from '../src/modules/ledger/ledger.service.ts';
 import { recountKeyStock } from '../src/modules/vault/vault.service.ts';
-import { call, registerAndLogin } from './support/client.ts';
+import { call, registerAndLogin, registerMany } from './support/client.ts';
 import { createTestApp, createTestDatabase, dialectName, type TestApp } from './support/harness.ts';
 import { capturedLog } from './support/captured-log.ts';
 import { drainJobs } from './support/jobs.ts';
-import { expectBalanced, openShop, type Shop } from './support/trade.ts';
+import { expectBalanced, fundWallets, openShop, type Shop } from './support/trade.ts';
 
 async function fund(t: TestApp, userId: string, amountCents: number): Promise<void> {
   await t.deps.db.transaction().execute((tx) =>
@@ -162,9 +162,12 @@ describe(`card-key stock counter (${dialectName})`, () => {
 
   it(`${RACERS} buyers racing (wallet and channel, some cancelling) with a supplier voiding: no drift`, async () => {
     const shop = await openShop(t, { keyCount: RACE_KEYS, priceCents: 100 });
-    const buyers = [];
-    for (let i = 0; i < RACERS; i++) buyers.push(await registerAndLogin(t.app));
-    for (const b of buyers) await fund(t, b.userId, 100);
+    const buyers = await registerMany(t.app, RACERS);
+    await fundWallets(
+      t,
+      buyers.map((b) => b.userId),
+      100,
+    );
     const keyIds = (
       await t.deps.db.selectFrom('card_keys').select('id').where('product_id', '=', shop.productId).execute()
     ).map((k) => k.id);

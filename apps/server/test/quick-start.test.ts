@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compileCache } from './support/cli.ts';
 
 // The README's quick start, as a person runs it: `npm start` from the repository root. It must put the
 // database where the README says (./data under the directory it was started in, unless DATA_DIR says
@@ -44,6 +45,7 @@ async function npmStart(dataDir: string): Promise<{ child: ChildProcess; base: s
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
+      ...compileCache(),
       HOME: process.env.HOME ?? tmpdir(),
       PORT: String(port),
       HOST: '127.0.0.1',

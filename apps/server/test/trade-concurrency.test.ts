@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postEntry } from '../src/modules/ledger/ledger.service.ts';
 import { sandboxKey, signSandbox } from '../src/modules/payments/providers/sandbox.ts';
-import { call, registerAndLogin } from './support/client.ts';
+import { call, registerAndLogin, registerMany } from './support/client.ts';
 import { createTestApp, dialectName, type TestApp } from './support/harness.ts';
 import { drainJobs } from './support/jobs.ts';
-import { expectBalanced, openShop } from './support/trade.ts';
+import { expectBalanced, fundWallets, openShop } from './support/trade.ts';
 
 async function fund(t: TestApp, userId: string, amountCents: number): Promise<void> {
   await t.deps.db.transaction().execute((tx) =>
@@ -32,9 +32,12 @@ describe(`concurrency (${dialectName})`, () => {
 
   it(`${BUYERS} buyers racing for ${KEYS} keys: ${KEYS} delivered, no key twice, every other buyer refused`, async () => {
     const shop = await openShop(t, { keyCount: KEYS, priceCents: 500 });
-    const buyers = [];
-    for (let i = 0; i < BUYERS; i++) buyers.push(await registerAndLogin(t.app));
-    for (const b of buyers) await fund(t, b.userId, 500);
+    const buyers = await registerMany(t.app, BUYERS);
+    await fundWallets(
+      t,
+      buyers.map((b) => b.userId),
+      500,
+    );
     const results = await Promise.all(
       buyers.map((b) =>
         call(t.app, 'POST', '/api/v1/orders', {

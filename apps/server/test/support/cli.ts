@@ -11,7 +11,7 @@ export function kameng(
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...compileCache(), ...env },
     });
     let out = '';
     let err = '';
@@ -20,4 +20,10 @@ export function kameng(
     child.on('error', fail);
     child.on('close', (code) => done({ code, out, err }));
   });
+}
+
+/** The compile cache the test run uses (vitest.config.ts), for a child started with an environment of its own. */
+export function compileCache(): { NODE_COMPILE_CACHE?: string } {
+  const dir = process.env.NODE_COMPILE_CACHE;
+  return dir ? { NODE_COMPILE_CACHE: dir } : {};
 }

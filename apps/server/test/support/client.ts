@@ -147,3 +147,22 @@ export async function approvedSupplier(
   if (approved.status !== 200) throw new Error(`approve failed: ${approved.status} ${JSON.stringify(approved.body)}`);
   return { ...u, factor };
 }
+
+/** `fn(0)` … `fn(n - 1)`, `width` of them at a time, results in order (set-up that makes many accounts). */
+export async function manyAtOnce<T>(n: number, fn: (i: number) => Promise<T>, width = 20): Promise<T[]> {
+  const out: T[] = new Array(n);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < n; i = next++) out[i] = await fn(i);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, n) }, lane));
+  return out;
+}
+
+/**
+ * `n` new signed-in buyers, registered some at a time: one after another, a few hundred accounts were most of
+ * a race test's time (each waits for its own commits), seconds that grew to a minute on a loaded machine.
+ */
+export function registerMany(app: FastifyInstance, n: number): Promise<Array<Session & { email: string }>> {
+  return manyAtOnce(n, () => registerAndLogin(app));
+}

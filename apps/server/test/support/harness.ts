@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import pino, { type Logger } from 'pino';
+import { inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { ensureBootstrapAdmin } from '../../src/modules/accounts/accounts.service.ts';
 import { MemorySender } from '../../src/platform/sender.ts';
@@ -14,6 +15,7 @@ import { type Database, openDatabase } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 import { createRuntime, type Deps } from '../../src/platform/deps.ts';
 import { MODULES } from '../../src/modules/index.ts';
+import { copyTemplate } from './db-template.ts';
 
 /** Integration tests run on SQLite by default and on PostgreSQL + Redis when DATABASE_URL / REDIS_URL (or TEST_ variants) are set. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
@@ -35,13 +37,20 @@ export async function createTestDatabase(
   opts: { poolSize?: number; onQuery?: (sql: string) => void } = {},
 ): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kameng-test-'));
+  const template = inject('kamengDbTemplate');
   let schema: string | undefined;
   if (TEST_DATABASE_URL) {
     schema = `t_${randomBytes(6).toString('hex')}`;
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
-    await client.query(`CREATE SCHEMA ${schema}`);
-    await client.end();
+    try {
+      if (template) await copyTemplate(template, { client, schema });
+      else await client.query(`CREATE SCHEMA ${schema}`);
+    } finally {
+      await client.end();
+    }
+  } else if (template) {
+    await copyTemplate(template, { dataDir });
   }
   const database = openDatabase({
     databaseUrl: TEST_DATABASE_URL,
@@ -50,7 +59,10 @@ export async function createTestDatabase(
     ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
     ...(opts.onQuery ? { onQuery: opts.onQuery } : {}),
   });
-  await migrate(database, MODULES);
+  // a copy of the run's template is migrated already (support/db-template.ts); not migrating it again also spares
+  // Kysely's check for its migration table, which reads every table of every schema in the database and
+  // fails when another test drops its schema at that moment
+  if (!template) await migrate(database, MODULES);
   return {
     database,
     dataDir,
@@ -60,7 +72,7 @@ export async function createTestDatabase(
       if (schema) {
         const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
         await client.connect();
-        await client.query(`DROP SCHEMA ${schema} CASCADE`);
+        await client.query(`SET synchronous_commit = off; DROP SCHEMA ${schema} CASCADE`);
         await client.end();
       }
       rmSync(dataDir, { recursive: true, force: true });

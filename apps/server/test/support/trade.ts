@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
+import { postEntry } from '../../src/modules/ledger/ledger.service.ts';
 import { approvedSupplier, call, loginAdmin, registerAndLogin, type SecondFactor } from './client.ts';
 import type { TestApp } from './harness.ts';
 import { drainJobs } from './jobs.ts';
@@ -65,6 +67,24 @@ export async function topUp(t: TestApp, token: string, amountCents: number): Pro
 }
 
 export { registerAndLogin };
+
+/**
+ * Gives each wallet `amountCents` straight from the test clearing account, a hundred wallets to a ledger entry
+ * (the most an entry holds): set-up for races between hundreds of buyers, where one entry per buyer was
+ * hundreds of commits queued on the clearing account's row.
+ */
+export async function fundWallets(t: TestApp, userIds: string[], amountCents: number): Promise<void> {
+  for (let i = 0; i < userIds.length; i += 100) {
+    const ids = userIds.slice(i, i + 100);
+    await t.deps.db.transaction().execute((tx) =>
+      postEntry(tx, t.deps, {
+        id: `test-fund:${randomBytes(8).toString('hex')}`,
+        kind: 'test_funding',
+        transfers: ids.map((id) => ({ from: 'clearing:test', to: `wallet:${id}`, amountCents })),
+      }),
+    );
+  }
+}
 
 /** PROMISES 5: no order has entered `paid` more than once, whatever was replayed. */
 export async function expectNoOrderPaidTwice(t: TestApp, where: string): Promise<void> {

@@ -61,6 +61,7 @@ export async function startServer(opts: { host?: string; webDist?: string } = {}
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
+      ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}),
       HOME: process.env.HOME ?? tmpdir(),
       PORT: String(port),
       HOST: opts.host ?? '127.0.0.1',
