@@ -51,6 +51,7 @@ export const WEB_ROUTES: readonly string[] = [
   '/account/*',
   '/supplier/*',
   '/admin/*',
+  '/agent/*',
 ];
 
 /** The route pattern and parameters `path` falls under, or null for a path the app does not know. */
