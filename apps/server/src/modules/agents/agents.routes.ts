@@ -69,7 +69,10 @@ export function agentRoutes(deps: Deps): FastifyPluginAsyncZod {
           tags: ['agent'],
           summary:
             "Where a 分站 opens: the platform's domain, and on an agent's 分站 Host that agent's site (the parent)",
-          response: { 200: z.object({ siteDomain: z.string(), parentSiteName: z.string().nullable() }) },
+          response: {
+            200: z.object({ siteDomain: z.string(), parentSiteName: z.string().nullable() }),
+            ...errorResponses(),
+          },
         },
         config: { auth: 'public' },
       },
