@@ -87,10 +87,12 @@ export const zhCN = {
   'markups.chooseCategory': '选择分类',
   'markups.save': '保存加价',
   'markups.saved': '加价已保存',
-  'markups.costNote': '成本按你的会员等级在平台的价格计算；上级分站的加价另计',
+  'markups.costNote':
+    '成本是你拿货的单价（按最低购买数量）：一级分站为平台按你的会员等级给的价格，下级分站为上级分站给你的价格',
+  'markups.parentNotSelling': '上级未出售',
   'markups.none': '平台还没有在售商品',
   'markups.onSubsite':
-    '你正在分站域名上打开后台：这里的商品价格已含加价，成本一栏不准确。请在平台主站打开分站后台设置加价。',
+    '你正在分站域名上打开后台：这里只列出该分站在售的商品。请在平台主站打开分站后台，为全部商品设置加价。',
   'orders.sub': '通过你的分站及下级分站成交的订单，利润随供货商结算后可提现。',
   'orders.order': '订单号',
   'orders.amount': '成交金额',
@@ -100,7 +102,7 @@ export const zhCN = {
   'orders.sub_agent': '下级分站',
   'orders.none': '还没有订单',
   'customers.sub': '在你的分站下过单的买家。可以给某位客户单独的密价（不低于你的成本）。',
-  'customers.user': '客户 ID',
+  'customers.user': '客户',
   'customers.orders': '订单数',
   'customers.spent': '累计消费',
   'customers.last': '最近下单',
@@ -240,10 +242,12 @@ export const enUS: Translation<typeof zhCN> = {
   'markups.chooseCategory': 'Choose a category',
   'markups.save': 'Save markups',
   'markups.saved': 'Markups saved',
-  'markups.costNote': "Cost is the platform's price at your member level; a parent site's markup comes on top",
+  'markups.costNote':
+    "Cost is what you pay per unit at the minimum quantity: the platform's price at your member level for a top site, your parent site's price to you for a sub-site",
+  'markups.parentNotSelling': 'Not sold by your parent',
   'markups.none': 'The platform has no products on sale yet',
   'markups.onSubsite':
-    'This console is open on a sub-site’s address, where prices already include markups, so the cost column is not your cost. Open it on the platform’s own site to set markups.',
+    'This console is open on a sub-site’s address, which lists only that site’s products. Open it on the platform’s own site to set markups on every product.',
   'orders.sub':
     'Orders on your sub-site and your sub-agents’ sites; margins become available with the supplier’s settlement.',
   'orders.order': 'Order',
@@ -254,7 +258,7 @@ export const enUS: Translation<typeof zhCN> = {
   'orders.sub_agent': 'A sub-agent’s site',
   'orders.none': 'No orders yet',
   'customers.sub': 'Buyers who ordered on your sub-site. You may give one a private price (never below your cost).',
-  'customers.user': 'Customer ID',
+  'customers.user': 'Customer',
   'customers.orders': 'Orders',
   'customers.spent': 'Spent',
   'customers.last': 'Last order',
