@@ -82,7 +82,7 @@ describe(`分站 console: costs and customers (${dialectName})`, () => {
     const nobody = await registerAndLogin(t.app);
     expect((await costs(nobody, [shop.productId])).status).toBe(404);
     expect((await call(t.app, 'GET', `/api/v1/agent/site/costs?productIds=${shop.productId}`)).status).toBe(401);
-    const unknown = await costs(a, ['prd_nope', shop.productId]);
+    const unknown = await costs(a, ['prd_nope', shop.productId, shop.productId]);
     expect(unknown.body.items).toEqual([{ productId: shop.productId, costCents: 1000 }]);
     expect((await costs(a, ['a;b'])).status).toBe(400);
     expect(

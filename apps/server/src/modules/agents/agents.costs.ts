@@ -13,13 +13,17 @@ import * as q from './agents.queries.ts';
 import { toSite } from './agents.sites.ts';
 
 /**
- * One row per approved product asked for (others are left out): costCents null where his parent does not
+ * One row per approved product asked for, in the order asked (others are left out): costCents null where his parent does not
  * sell it, so neither can he.
  */
 export async function myCosts(deps: Deps, auth: AuthContext, productIds: readonly string[]) {
   const agent = await myAgent(deps.db, auth);
   const found = await getProductsForOrder(deps.db, [...productIds]);
-  const products = [...found.values()].filter((p) => p.status === 'approved');
+  // in the order asked, each once
+  const products = [...new Set(productIds)].flatMap((id) => {
+    const p = found.get(id);
+    return p?.status === 'approved' ? [p] : [];
+  });
   if (products.length === 0) return { items: [] };
   const parent = agent.parent_user_id ? await q.agentOfUser(deps.db, agent.parent_user_id) : undefined;
   // a parent no longer approved breaks the chain: nothing on this 分站 sells until an operator mends it
