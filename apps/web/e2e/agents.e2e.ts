@@ -189,6 +189,14 @@ describe('分站: apply, approve, brand, mark up, sell on the subdomain', () => 
     // the buyer's contact, masked as a supplier sees a buyer's
     await expect.poll(() => page.getByTestId('customer-contact').textContent()).toMatch(/^ag\*\*\*@/);
     await shoot(page, 'agent-customers');
+    // the 密价 dialog names the customer by his masked contact and lists each product at the agent's cost
+    await page.getByRole('button', { name: '设置密价' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.innerText()).toMatch(/ag\*\*\*@/);
+    await dialog.getByLabel('商品').click();
+    await expect.poll(() => page.getByText(`${shop.product.title} · 成本 ¥10.00`).isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.getByRole('button', { name: /取\s*消/ }).click();
     // English too: the console in the other language, nothing left untranslated
     await page.goto('/agent');
     await page.getByRole('button', { name: messages.zhCN.languageLabel }).click();

@@ -7,6 +7,7 @@ import { useGet } from '../console/query.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { useProductSearch } from '../storefront/catalog-data.ts';
+import { useMyCosts } from './costs.ts';
 import { useAgentsT } from './messages.ts';
 
 interface Customer {
@@ -85,6 +86,8 @@ function UserPriceModal({ customer, onClose }: { customer: Customer | null; onCl
   const t = useAgentsT();
   const { message } = App.useApp();
   const products = useProductSearch({ pageSize: 100 });
+  // his own cost: a 密价 below it is raised to it
+  const { byId: costOf } = useMyCosts(customer ? (products.data?.items ?? []).map((p) => p.id) : []);
   return (
     <FormModal<PriceValues>
       open={customer !== null}
@@ -110,10 +113,19 @@ function UserPriceModal({ customer, onClose }: { customer: Customer | null; onCl
           showSearch
           optionFilterProp="label"
           loading={products.isPending}
-          options={(products.data?.items ?? []).map((p) => ({
-            value: p.id,
-            label: `${p.title} · ${formatCents(p.priceCents)}`,
-          }))}
+          options={(products.data?.items ?? []).map((p) => {
+            const cost = costOf.get(p.id);
+            return {
+              value: p.id,
+              disabled: cost === null,
+              label:
+                cost === null
+                  ? `${p.title} · ${t('markups.parentNotSelling')}`
+                  : cost === undefined
+                    ? p.title
+                    : `${p.title} · ${t('customers.cost', { amount: formatCents(cost) })}`,
+            };
+          })}
         />
       </Form.Item>
       <Form.Item

@@ -9,6 +9,7 @@ import { useGet, useInvalidate } from '../console/query.ts';
 import { api } from '../lib/api.ts';
 import { useSite } from '../lib/site.ts';
 import { type SearchResult, useCategoryTree, useProductSearch } from '../storefront/catalog-data.ts';
+import { useMyCosts } from './costs.ts';
 import { useAgentsT } from './messages.ts';
 import { type AgentSiteDto, type MarkupItem, markupText, pctToBps } from './types.ts';
 
@@ -77,11 +78,8 @@ export default function Markups() {
     if (saved.data) setItems(saved.data.items);
   }, [saved.data]);
   // his own cost of each listed product: the platform's price for him, or his parent's price to him
-  const listedIds = (products.data?.items ?? []).map((p) => p.id).join(',');
-  const costs = useGet<{ items: Array<{ productId: string; costCents: number | null }> }>(
-    listedIds ? `/api/v1/agent/site/costs?productIds=${encodeURIComponent(listedIds)}` : null,
-  );
-  const costOf = useMemo(() => new Map((costs.data?.items ?? []).map((c) => [c.productId, c.costCents])), [costs.data]);
+  const listedIds = (products.data?.items ?? []).map((p) => p.id);
+  const { costs, byId: costOf } = useMyCosts(listedIds);
   const categories = useMemo(() => flatten(tree.data ?? []), [tree.data]);
   const byId = useMemo(() => new Map(categories.map((c) => [c.id, c])), [categories]);
   const pathOf = (id: string) => {
@@ -171,7 +169,7 @@ export default function Markups() {
       <Table
         size="small"
         rowKey={(r) => r.p.id}
-        loading={products.isPending || saved.isPending || (listedIds !== '' && costs.isPending)}
+        loading={products.isPending || saved.isPending || (listedIds.length > 0 && costs.isPending)}
         dataSource={rows}
         pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
         scroll={{ x: 900 }}

@@ -116,6 +116,7 @@ export const zhCN = {
   'customers.priceYuan': '密价 (元)',
   'customers.priceEmpty': '留空则删除该商品的密价',
   'customers.saved': '密价已保存',
+  'customers.cost': '成本 {amount}',
   'customers.none': '还没有客户',
   'sub.sub': '在你的分站上申请开分站的用户成为你的下级，由你审核；他们的进价是你的售价。',
   'sub.site': '分站',
@@ -276,6 +277,7 @@ export const enUS: Translation<typeof zhCN> = {
   'customers.priceYuan': 'Private price (¥)',
   'customers.priceEmpty': 'Empty removes the private price for this product',
   'customers.saved': 'Private price saved',
+  'customers.cost': 'cost {amount}',
   'customers.none': 'No customers yet',
   'sub.sub':
     'Users who apply for a sub-site on your site become your sub-agents once you approve; they pay your price.',
