@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClean, launch, messages, newVisitor, SCREENSHOT_DIR } from './support/browser.ts';
 import { signIn } from './support/console.ts';
-import { adminFactor, Http, PASSWORD, type SeededShop, seedShop, uniqueEmail } from './support/seed.ts';
+import { adminFactor, Http, loginAdmin, PASSWORD, type SeededShop, seedShop, uniqueEmail } from './support/seed.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 
 // 分站 (#17): a user applies, an operator approves, the agent brands his site and sets a markup, a buyer on the
@@ -123,6 +123,8 @@ describe('分站: apply, approve, brand, mark up, sell on the subdomain', () => 
     await page.goto('/agent/products');
     const row = page.getByRole('row', { name: new RegExp(shop.product.title) });
     await expect.poll(() => row.getByTestId('agent-price').textContent()).toBe('¥10.00');
+    // his own cost, from the server's price function: a top agent pays the platform's price
+    await expect.poll(() => row.getByTestId('agent-cost').textContent()).toBe('¥10.00');
     await row.getByRole('button', { name: '设置加价' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('加价比例 (%)').fill('20');
@@ -184,7 +186,17 @@ describe('分站: apply, approve, brand, mark up, sell on the subdomain', () => 
     await shoot(page, 'agent-money');
     await page.goto('/agent/customers');
     await expect.poll(() => page.getByRole('button', { name: '设置密价' }).count()).toBe(1);
+    // the buyer's contact, masked as a supplier sees a buyer's
+    await expect.poll(() => page.getByTestId('customer-contact').textContent()).toMatch(/^ag\*\*\*@/);
     await shoot(page, 'agent-customers');
+    // the 密价 dialog names the customer by his masked contact and lists each product at the agent's cost
+    await page.getByRole('button', { name: '设置密价' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.innerText()).toMatch(/ag\*\*\*@/);
+    await dialog.getByLabel('商品').click();
+    await expect.poll(() => page.getByText(`${shop.product.title} · 成本 ¥10.00`).isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.getByRole('button', { name: /取\s*消/ }).click();
     // English too: the console in the other language, nothing left untranslated
     await page.goto('/agent');
     await page.getByRole('button', { name: messages.zhCN.languageLabel }).click();
@@ -193,5 +205,41 @@ describe('分站: apply, approve, brand, mark up, sell on the subdomain', () => 
     await shoot(page, 'agent-overview-en');
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('with an opening fee, the approved applicant pays it from his wallet and his site opens', async () => {
+    const admin = await loginAdmin(http);
+    await http.call('PUT', '/api/v1/admin/agent-settings', {
+      token: admin,
+      body: { siteDomain: 'kameng.local', maxDepth: 3, openingFeeCents: 8_800 },
+    });
+    const email = uniqueEmail('agent-fee');
+    await http.call('POST', '/api/v1/auth/register', { body: { email, password: PASSWORD } });
+    const token = await http.login(email, PASSWORD);
+    const applied = await http.call<{ id: string }>('POST', '/api/v1/agent/applications', {
+      token,
+      body: { siteName: '月光卡铺', subdomain: 'yueguang' },
+    });
+    await http.call('POST', `/api/v1/admin/agent-applications/${applied.id}/approve`, { token: admin });
+    const topUp = await http.call<{ payment: { id: string } }>('POST', '/api/v1/wallet/top-ups', {
+      token,
+      body: { amountCents: 10_000, paymentMethod: 'sandbox' },
+    });
+    await http.call('POST', `/sandbox/payments/${topUp.payment.id}/complete`, { body: {} });
+
+    const { page, errors, context } = await newVisitor(browser, server.baseUrl, PHONE);
+    await phoneSignIn(page, email, '/account/agent');
+    const fee = page.getByTestId('agent-opening-fee');
+    await expect.poll(() => fee.innerText()).toContain('¥88.00');
+    await fee.getByRole('radio', { name: /余额支付/ }).check();
+    await shoot(page, 'apply-fee');
+    await fee.getByRole('button', { name: /支付开通费/ }).click();
+    await expect.poll(() => page.getByTestId('agent-fee-paid').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('agent-application').innerText()).toContain('已开通');
+    await shoot(page, 'apply-fee-paid');
+    expect(errors).toEqual([]);
+    await context.close();
+    const wallet = await http.call<{ balanceCents: number }>('GET', '/api/v1/wallet', { token });
+    expect(wallet.balanceCents).toBe(1_200);
   });
 });

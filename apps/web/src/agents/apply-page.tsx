@@ -1,13 +1,18 @@
 import type { AgentApplicationDto } from '@kameng/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Flex, Form, Input, Skeleton, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { Alert, App, Button, Card, Flex, Form, Input, Radio, Skeleton, Tag, Typography } from 'antd';
+import { useRef, useState } from 'react';
 import { errorText } from '../console/i18n.ts';
+import { useI18n } from '../i18n/index.ts';
 import { useMyAgent } from '../lib/agent.ts';
 import { api } from '../lib/api.ts';
 import { showFieldErrors } from '../lib/form-errors.ts';
-import { linkTo } from '../lib/router.ts';
+import { formatCents } from '../lib/money.ts';
+import { methodLabel, type PaymentView, usePaymentMethods } from '../lib/payments.ts';
+import { linkTo, navigate } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
+import { randomUuid } from '../lib/uuid.ts';
+import { rememberAgentFee } from '../storefront/order-memory.ts';
 import { AGENT_STATUS_COLOR } from './status.ts';
 import { useAgentsT } from './messages.ts';
 
@@ -110,9 +115,12 @@ function MyApplication({ application: a, domain }: { application: AgentApplicati
         </Flex>
         <Typography.Text type="secondary">{t('apply.address', { host: `${a.subdomain}.${domain}` })}</Typography.Text>
         {a.status === 'pending' && <Typography.Text>{t('apply.waiting')}</Typography.Text>}
-        {a.status === 'awaiting_fee' && <Alert type="warning" showIcon message={t('apply.fee')} />}
+        {a.status === 'awaiting_fee' && <OpeningFee feeCents={a.openingFeeCents ?? 0} />}
         {a.status === 'rejected' && a.reason && (
           <Alert type="error" message={t('apply.reason', { reason: a.reason })} />
+        )}
+        {a.status === 'approved' && a.openingPaymentId && (
+          <Alert type="success" showIcon message={t('apply.feePaid')} data-testid="agent-fee-paid" />
         )}
         {a.status === 'approved' && (
           <div>
@@ -123,5 +131,68 @@ function MyApplication({ application: a, domain }: { application: AgentApplicati
         )}
       </Flex>
     </Card>
+  );
+}
+
+/**
+ * Pays the opening fee of an approved application: the wallet at once (the site opens), any other method at
+ * the cashier, which comes back to this page. The server takes the fee the operators set, never this one.
+ */
+function OpeningFee({ feeCents }: { feeCents: number }) {
+  const t = useAgentsT();
+  const { t: ts } = useI18n();
+  const { message } = App.useApp();
+  const client = useQueryClient();
+  const methods = usePaymentMethods();
+  const [method, setMethod] = useState<string | null>(null);
+  const key = useRef(randomUuid());
+  const options = methods.data?.map((m) => m.method) ?? [];
+  const chosen = method ?? options[0] ?? null;
+  const pay = useMutation({
+    mutationFn: (paymentMethod: string) =>
+      api<{ payment: PaymentView }>(
+        'POST',
+        '/api/v1/agent/opening-fee',
+        { paymentMethod },
+        { 'idempotency-key': key.current },
+      ),
+    onSuccess: async (r) => {
+      key.current = randomUuid();
+      if (r.payment.status === 'paid') {
+        message.success(t('apply.feePaid'));
+        for (const k of ['my-agent', 'wallet']) await client.invalidateQueries({ queryKey: [k] });
+        return;
+      }
+      rememberAgentFee(r.payment);
+      navigate(`/cashier/${encodeURIComponent(r.payment.id)}`);
+    },
+  });
+  return (
+    <Flex vertical gap={8} data-testid="agent-opening-fee">
+      <Alert type="warning" showIcon message={t('apply.fee')} />
+      <Typography.Text strong>{t('apply.feeAmount', { amount: formatCents(feeCents) })}</Typography.Text>
+      <Typography.Text type="secondary">{t('apply.payWith')}</Typography.Text>
+      {methods.isError && <Alert type="error" showIcon message={errorText(t, methods.error)} />}
+      <Radio.Group value={chosen} onChange={(e) => setMethod(e.target.value)}>
+        <Flex vertical gap={6}>
+          {options.map((m) => (
+            <Radio key={m} value={m}>
+              {methodLabel(ts, m)}
+            </Radio>
+          ))}
+        </Flex>
+      </Radio.Group>
+      {pay.isError && <Alert type="error" showIcon role="alert" message={errorText(t, pay.error)} />}
+      <div>
+        <Button
+          type="primary"
+          disabled={!chosen}
+          loading={pay.isPending || methods.isPending}
+          onClick={() => chosen && pay.mutate(chosen)}
+        >
+          {t('apply.pay', { amount: formatCents(feeCents) })}
+        </Button>
+      </div>
+    </Flex>
   );
 }

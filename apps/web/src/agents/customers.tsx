@@ -1,4 +1,4 @@
-import { App, Button, Form, Input, Select, Table } from 'antd';
+import { App, Button, Form, Input, Select, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { formatCents, formatTime, yuanToCents } from '../console/format.ts';
 import { FormModal } from '../console/form-modal.tsx';
@@ -7,10 +7,13 @@ import { useGet } from '../console/query.ts';
 import { useI18n } from '../i18n/index.ts';
 import { api } from '../lib/api.ts';
 import { useProductSearch } from '../storefront/catalog-data.ts';
+import { useMyCosts } from './costs.ts';
 import { useAgentsT } from './messages.ts';
 
 interface Customer {
   userId: string;
+  /** his email or phone, masked */
+  contact: string | null;
   orders: number;
   spentCents: number;
   lastOrderAt: number;
@@ -26,7 +29,7 @@ export default function Customers() {
   const t = useAgentsT();
   const { locale } = useI18n();
   const list = useGet<{ items: Customer[] }>('/api/v1/agent/customers');
-  const [pricing, setPricing] = useState<string | null>(null);
+  const [pricing, setPricing] = useState<Customer | null>(null);
   return (
     <>
       <PageHeader title={t('menu.customers')} sub={t('customers.sub')} />
@@ -40,7 +43,20 @@ export default function Customers() {
         scroll={{ x: 640 }}
         locale={{ emptyText: t('customers.none') }}
         columns={[
-          { title: t('customers.user'), dataIndex: 'userId', width: 200 },
+          {
+            title: t('customers.user'),
+            key: 'user',
+            width: 220,
+            render: (_, c) => (
+              <span>
+                <span data-testid="customer-contact">{c.contact ?? '—'}</span>
+                <br />
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {c.userId}
+                </Typography.Text>
+              </span>
+            ),
+          },
           { title: t('customers.orders'), dataIndex: 'orders', width: 80 },
           { title: t('customers.spent'), dataIndex: 'spentCents', width: 110, render: (c: number) => formatCents(c) },
           {
@@ -54,32 +70,34 @@ export default function Customers() {
             key: 'a',
             width: 110,
             render: (_, c) => (
-              <Button size="small" onClick={() => setPricing(c.userId)}>
+              <Button size="small" onClick={() => setPricing(c)}>
                 {t('customers.price')}
               </Button>
             ),
           },
         ]}
       />
-      <UserPriceModal userId={pricing} onClose={() => setPricing(null)} />
+      <UserPriceModal customer={pricing} onClose={() => setPricing(null)} />
     </>
   );
 }
 
-function UserPriceModal({ userId, onClose }: { userId: string | null; onClose: () => void }) {
+function UserPriceModal({ customer, onClose }: { customer: Customer | null; onClose: () => void }) {
   const t = useAgentsT();
   const { message } = App.useApp();
   const products = useProductSearch({ pageSize: 100 });
+  // his own cost: a 密价 below it is raised to it
+  const { byId: costOf } = useMyCosts(customer ? (products.data?.items ?? []).map((p) => p.id) : []);
   return (
     <FormModal<PriceValues>
-      open={userId !== null}
-      title={t('customers.priceTitle', { user: userId ?? '' })}
+      open={customer !== null}
+      title={t('customers.priceTitle', { user: customer?.contact ?? customer?.userId ?? '' })}
       okText={t('common.save')}
       onClose={onClose}
       onSubmit={async (v) => {
         const price = v.price?.trim() ? yuanToCents(v.price) : null;
         await api('PUT', '/api/v1/agent/site/user-prices', {
-          userId: userId ?? '',
+          userId: customer?.userId ?? '',
           productId: v.productId,
           priceCents: price,
         });
@@ -95,10 +113,19 @@ function UserPriceModal({ userId, onClose }: { userId: string | null; onClose: (
           showSearch
           optionFilterProp="label"
           loading={products.isPending}
-          options={(products.data?.items ?? []).map((p) => ({
-            value: p.id,
-            label: `${p.title} · ${formatCents(p.priceCents)}`,
-          }))}
+          options={(products.data?.items ?? []).map((p) => {
+            const cost = costOf.get(p.id);
+            return {
+              value: p.id,
+              disabled: cost === null,
+              label:
+                cost === null
+                  ? `${p.title} · ${t('markups.parentNotSelling')}`
+                  : cost === undefined
+                    ? p.title
+                    : `${p.title} · ${t('customers.cost', { amount: formatCents(cost) })}`,
+            };
+          })}
         />
       </Form.Item>
       <Form.Item

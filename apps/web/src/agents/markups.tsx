@@ -9,6 +9,7 @@ import { useGet, useInvalidate } from '../console/query.ts';
 import { api } from '../lib/api.ts';
 import { useSite } from '../lib/site.ts';
 import { type SearchResult, useCategoryTree, useProductSearch } from '../storefront/catalog-data.ts';
+import { useMyCosts } from './costs.ts';
 import { useAgentsT } from './messages.ts';
 import { type AgentSiteDto, type MarkupItem, markupText, pctToBps } from './types.ts';
 
@@ -76,6 +77,9 @@ export default function Markups() {
   useEffect(() => {
     if (saved.data) setItems(saved.data.items);
   }, [saved.data]);
+  // his own cost of each listed product: the platform's price for him, or his parent's price to him
+  const listedIds = (products.data?.items ?? []).map((p) => p.id);
+  const { costs, byId: costOf } = useMyCosts(listedIds);
   const categories = useMemo(() => flatten(tree.data ?? []), [tree.data]);
   const byId = useMemo(() => new Map(categories.map((c) => [c.id, c])), [categories]);
   const pathOf = (id: string) => {
@@ -110,7 +114,9 @@ export default function Markups() {
   };
   const rows = (products.data?.items ?? []).map((p) => {
     const d = markupOf(current, p.id, pathOf(p.categoryId), fallback);
-    return { p, ...d, price: priceAt(p.priceCents, d.m) };
+    // undefined: not answered yet; null: his parent does not sell it, so neither can he
+    const cost = costs.data ? (costOf.get(p.id) ?? null) : undefined;
+    return { p, ...d, cost, price: typeof cost === 'number' ? priceAt(cost, d.m) : null };
   });
   const categoryItems = current.filter((i) => i.categoryId);
   const editingProduct = editing !== null && editing !== 'category' ? editing : null;
@@ -126,7 +132,7 @@ export default function Markups() {
           </Button>
         }
       />
-      <ErrorAlert error={site.error ?? saved.error ?? products.error ?? tree.error} />
+      <ErrorAlert error={site.error ?? saved.error ?? products.error ?? tree.error ?? costs.error} />
       {onSubsite && <Alert type="warning" showIcon message={t('markups.onSubsite')} style={{ marginBottom: 12 }} />}
       <Typography.Paragraph type="secondary">
         <Tag color={current.length === 0 ? 'green' : 'orange'} data-testid="sell-scope">
@@ -163,7 +169,7 @@ export default function Markups() {
       <Table
         size="small"
         rowKey={(r) => r.p.id}
-        loading={products.isPending || saved.isPending}
+        loading={products.isPending || saved.isPending || (listedIds.length > 0 && costs.isPending)}
         dataSource={rows}
         pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
         scroll={{ x: 900 }}
@@ -176,7 +182,17 @@ export default function Markups() {
             width: 140,
             render: (_, r) => byId.get(r.p.categoryId)?.label ?? '—',
           },
-          { title: t('markups.cost'), key: 'cost', width: 100, render: (_, r) => formatCents(r.p.priceCents) },
+          {
+            title: t('markups.cost'),
+            key: 'cost',
+            width: 110,
+            render: (_, r) =>
+              r.cost === null ? (
+                <Tag>{t('markups.parentNotSelling')}</Tag>
+              ) : (
+                <span data-testid="agent-cost">{r.cost === undefined ? '—' : formatCents(r.cost)}</span>
+              ),
+          },
           {
             title: t('markups.rule'),
             key: 'rule',
@@ -193,7 +209,7 @@ export default function Markups() {
             width: 100,
             render: (_, r) => (
               <Typography.Text strong data-testid="agent-price">
-                {formatCents(r.price)}
+                {r.price === null ? '—' : formatCents(r.price)}
               </Typography.Text>
             ),
           },
@@ -201,7 +217,7 @@ export default function Markups() {
             title: t('markups.margin'),
             key: 'margin',
             width: 100,
-            render: (_, r) => formatCents(r.price - r.p.priceCents),
+            render: (_, r) => (r.price === null || typeof r.cost !== 'number' ? '—' : formatCents(r.price - r.cost)),
           },
           {
             title: t('markups.sells'),

@@ -37,7 +37,7 @@ export function CashierPage({ id }: { id: string }) {
   useEffect(() => {
     if (status !== 'paid') return;
     // the money moved: what the buyer sees next is read afresh
-    for (const key of ['wallet', 'postings', 'orders', 'order', 'guest-order', 'my-level']) {
+    for (const key of ['wallet', 'postings', 'orders', 'order', 'guest-order', 'my-level', 'my-agent']) {
       void queryClient.invalidateQueries({ queryKey: [key] });
     }
     if (!target) return;
@@ -45,6 +45,7 @@ export function CashierPage({ id }: { id: string }) {
     const timer = setTimeout(() => {
       if ('orderId' in target) navigate(`/orders/${encodeURIComponent(target.orderId)}`, null, { replace: true });
       else if ('level' in target) navigate('/account/level', null, { replace: true });
+      else if ('agentFee' in target) navigate('/account/agent', null, { replace: true });
       else navigate('/account/wallet', null, { replace: true });
     }, 1200);
     return () => clearTimeout(timer);

@@ -9,8 +9,11 @@ const PAYMENT_KEY = 'kameng.payment.';
 const PAYS_FOR_KEY = 'kameng.pays-for.';
 const lookupPasswords = new Map<string, string>();
 
-/** What a payment pays for: an order (its id), a wallet top-up, or a member level (back to the member page). */
-export type PaysFor = { orderId: string } | { topUp: true } | { level: true };
+/**
+ * What a payment pays for: an order (its id), a wallet top-up, a member level (back to the member page), or a
+ * 分站's opening fee (back to the application page).
+ */
+export type PaysFor = { orderId: string } | { topUp: true } | { level: true } | { agentFee: true };
 
 function store(key: string, value: unknown): void {
   try {
@@ -43,6 +46,10 @@ export function rememberLevelUpgrade(payment: PaymentView): void {
   store(PAYS_FOR_KEY + payment.id, { level: true });
 }
 
+export function rememberAgentFee(payment: PaymentView): void {
+  store(PAYS_FOR_KEY + payment.id, { agentFee: true });
+}
+
 export function rememberedPayment(orderId: string): { id: string; method: string; payUrl: string | null } | null {
   const v = read(PAYMENT_KEY + orderId);
   if (typeof v === 'object' && v !== null && 'id' in v && typeof v.id === 'string') {
@@ -59,6 +66,7 @@ export function paysFor(paymentId: string): PaysFor | null {
   if ('orderId' in v && typeof v.orderId === 'string') return { orderId: v.orderId };
   if ('topUp' in v && v.topUp === true) return { topUp: true };
   if ('level' in v && v.level === true) return { level: true };
+  if ('agentFee' in v && v.agentFee === true) return { agentFee: true };
   return null;
 }
 

@@ -2,6 +2,7 @@ import type { AgentSite as AgentSiteDto } from './agents.sites.ts';
 import type { Deps } from '../../platform/deps.ts';
 import type { AuthContext } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { maskEmail, maskPhone } from '../../platform/mask.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { agentAccounts, balanceCents } from '../ledger/ledger.service.ts';
 import { getProductsForOrder } from '../catalog/catalog.service.ts';
@@ -176,6 +177,8 @@ export async function myCustomers(deps: Deps, auth: AuthContext) {
   return {
     items: rows.map((c) => ({
       userId: c.buyer_id!,
+      // as a supplier sees a buyer: enough to tell customers apart, not to reach them elsewhere
+      contact: c.email ? maskEmail(c.email) : c.phone ? maskPhone(c.phone) : null,
       orders: Number(c.orders),
       spentCents: Number(c.spent_cents),
       lastOrderAt: Number(c.last_at),

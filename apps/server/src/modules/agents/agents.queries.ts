@@ -189,8 +189,11 @@ export async function customersOf(db: Executor, agentUserId: string, limit: numb
   return db
     .selectFrom('order_sites as os')
     .innerJoin('orders as o', 'o.id', 'os.order_id')
+    .innerJoin('users as u', 'u.id', 'o.buyer_id')
     .select((eb) => [
       'o.buyer_id',
+      'u.email',
+      'u.phone',
       eb.fn.countAll<string | number>().as('orders'),
       eb.fn.sum<string | number>('o.amount_cents').as('spent_cents'),
       eb.fn.max('o.created_at').as('last_at'),
@@ -198,7 +201,7 @@ export async function customersOf(db: Executor, agentUserId: string, limit: numb
     .where('os.agent_user_id', '=', agentUserId)
     .where('o.buyer_id', 'is not', null)
     .where('o.paid_at', 'is not', null)
-    .groupBy('o.buyer_id')
+    .groupBy(['o.buyer_id', 'u.email', 'u.phone'])
     .orderBy('last_at', 'desc')
     .limit(limit)
     .execute();

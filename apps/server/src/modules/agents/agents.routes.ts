@@ -154,6 +154,35 @@ export function agentRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
       async (req) => agents.getMarkups(deps, requireAuth(req)),
     );
+    app.get(
+      '/agent/site/costs',
+      {
+        schema: {
+          tags: ['agent'],
+          summary:
+            "What I pay per unit of each product at its minimum quantity: the platform's price for me, or my parent's price to me",
+          querystring: z.strictObject({
+            productIds: z
+              .string()
+              .regex(/^[\w-]{1,64}(,[\w-]{1,64}){0,99}$/)
+              .describe('up to 100 product ids, comma-separated'),
+          }),
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  productId: z.string(),
+                  costCents: z.number().int().nullable().describe('null: my parent does not sell it'),
+                }),
+              ),
+            }),
+            ...errorResponses(400, 401, 404),
+          },
+        },
+        config: { auth: 'user' },
+      },
+      async (req) => agents.myCosts(deps, requireAuth(req), req.query.productIds.split(',')),
+    );
     app.put(
       '/agent/site/markups',
       {
@@ -240,7 +269,13 @@ export function agentRoutes(deps: Deps): FastifyPluginAsyncZod {
           response: {
             200: z.object({
               items: z.array(
-                z.object({ userId: z.string(), orders: z.number(), spentCents: z.number(), lastOrderAt: z.number() }),
+                z.object({
+                  userId: z.string(),
+                  contact: z.string().nullable().describe('his email or phone, masked'),
+                  orders: z.number(),
+                  spentCents: z.number(),
+                  lastOrderAt: z.number(),
+                }),
               ),
             }),
             ...errorResponses(401, 404),

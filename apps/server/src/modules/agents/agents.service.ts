@@ -25,6 +25,8 @@ export {
   setUserPrice,
   updateMySite,
 } from './agents.console.ts';
+export { myCosts } from './agents.costs.ts';
+export { type QuotedProduct, quotePrices } from './agents.hooks.ts';
 export { OPENING_FEE_REVENUE, payOpeningFee } from './agents.opening.ts';
 export { type ItemShares, orderAgentShares, recordOrderSite, siteOfOrder } from './agents.orders.ts';
 export { type AgentSite, resolveSite, type SiteChain, siteChainFor, siteDomain } from './agents.sites.ts';
