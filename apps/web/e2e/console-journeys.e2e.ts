@@ -140,13 +140,24 @@ describe('a supplier at a desk', () => {
     await page.getByLabel('商品标题').fill('网易一卡通 20元 新品');
     // the description in the rich-text editor: plain words, then bold ones, then a list
     const description = page.getByRole('textbox', { name: '商品描述' });
+    // a toolbar button gives the focus back to the editor a moment later: type only once it has it
+    const inEditor = () =>
+      expect
+        .poll(() => description.evaluate((el) => el === document.activeElement || el.contains(document.activeElement)))
+        .toBe(true);
     await description.click();
+    await inEditor();
     await page.keyboard.type('自动发货，');
     await page.getByRole('button', { name: '加粗' }).click();
+    await inEditor();
     await page.keyboard.type('秒到账');
     await page.getByRole('button', { name: '加粗' }).click();
+    await inEditor();
     await page.keyboard.press('Enter');
+    await expect.poll(() => description.locator('p').count()).toBe(2);
     await page.getByRole('button', { name: '项目列表' }).click();
+    await inEditor();
+    await expect.poll(() => description.locator('ul').count()).toBe(1);
     await page.keyboard.type('支持全区全服');
     await page.getByLabel('单价（元）').fill('19.9');
     await page.getByRole('button', { name: '添加一档' }).click();
