@@ -110,6 +110,7 @@ export async function setMarkups(
       })),
     ),
   );
+  forgetSites(deps);
   return getMarkups(deps, auth);
 }
 

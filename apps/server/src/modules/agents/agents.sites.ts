@@ -144,19 +144,39 @@ export interface SiteChain {
  * markup (product over category over his site default) and the buyer's 密价 there. A product he does not
  * sell is missing from the map.
  */
+/**
+ * The agents above a site and their markups, kept with the resolved site object (resolveSite's cache): it
+ * lives as long as that entry, and any change to a site, a markup or an agent's status (`forgetSites`) makes
+ * new site objects, so a purchase on a 分站 does not read the chain again within those few seconds.
+ */
+const chainCache = new WeakMap<AgentSite, { agents: q.AgentRow[]; rows: AgentMarkupsTable[] }>();
+
+async function chainOf(db: Executor, siteAgentUserId: string, site: AgentSite | undefined) {
+  const hit = site?.userId === siteAgentUserId ? chainCache.get(site) : undefined;
+  if (hit) return hit;
+  const agents = await ancestry(db, siteAgentUserId);
+  const rows =
+    agents.length === 0
+      ? []
+      : await q.markupsOf(
+          db,
+          agents.map((a) => a.user_id),
+        );
+  const chain = { agents, rows };
+  if (site?.userId === siteAgentUserId) chainCache.set(site, chain);
+  return chain;
+}
+
 export async function siteChainFor(
   db: Executor,
   siteAgentUserId: string,
   products: ReadonlyArray<{ id: string; categoryId: string }>,
   buyerId?: string | null,
+  site?: AgentSite,
 ): Promise<Map<string, SiteChain>> {
   const out = new Map<string, SiteChain>();
-  const agents = await ancestry(db, siteAgentUserId);
+  const { agents, rows } = await chainOf(db, siteAgentUserId, site);
   if (agents.length === 0) return out;
-  const rows = await q.markupsOf(
-    db,
-    agents.map((a) => a.user_id),
-  );
   const granted = buyerId
     ? await q.userPricesOf(
         db,

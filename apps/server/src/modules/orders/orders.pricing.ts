@@ -46,7 +46,7 @@ export async function quoteItems(
       }),
     );
   }
-  const chains = await siteChainFor(db, party.site.userId, products, party.buyerId);
+  const chains = await siteChainFor(db, party.site.userId, products, party.buyerId, party.site);
   const top = chains.values().next().value?.topAgentId;
   // the chain pays the platform what its top agent would pay for himself (his level, his suppliers' 密价)
   const terms = top ? await buyerTerms(db, top, products) : new Map();
