@@ -20,6 +20,7 @@ import { postEntry } from '../ledger/ledger.service.ts';
 import type { OperatorRefund } from '../payments/payments.hooks.ts';
 import {
   assertMethodAvailable,
+  assertWholeRefund,
   createPayment,
   getPaymentForUser,
   markPaid,
@@ -166,14 +167,7 @@ export async function refundOpeningFee(
   ip: string,
   remember: Remember,
 ): Promise<{ refundId: string }> {
-  if (payment.status !== 'paid') {
-    throw new AppError('INVALID_STATE', `A payment that is ${payment.status} has nothing to refund`);
-  }
-  if (body.amountCents !== payment.amount_cents) {
-    throw new AppError('UNPROCESSABLE', 'An opening fee is refunded in full', {
-      refundableCents: payment.amount_cents,
-    });
-  }
+  assertWholeRefund(payment, body.amountCents, 'An opening fee');
   const refundId = `rfd_${payment.id}_agent_opening`;
   await deps.db.transaction().execute(async (tx) => {
     await giveBack(tx, deps, payment, refundId, body.reason);

@@ -16,6 +16,7 @@ import { postEntry } from '../ledger/ledger.service.ts';
 import type { OperatorRefund } from '../payments/payments.hooks.ts';
 import {
   assertMethodAvailable,
+  assertWholeRefund,
   createPayment,
   getPaymentForUser,
   markPaid,
@@ -133,14 +134,7 @@ export async function refundUpgrade(
   ip: string,
   remember: Remember,
 ): Promise<{ refundId: string }> {
-  if (payment.status !== 'paid') {
-    throw new AppError('INVALID_STATE', `A payment that is ${payment.status} has nothing to refund`);
-  }
-  if (body.amountCents !== payment.amount_cents) {
-    throw new AppError('UNPROCESSABLE', 'A level upgrade is refunded in full', {
-      refundableCents: payment.amount_cents,
-    });
-  }
+  assertWholeRefund(payment, body.amountCents, 'A level upgrade');
   const refundId = `rfd_${payment.id}_level_upgrade`;
   await deps.db.transaction().execute(async (tx) => {
     const upgrade = await q.findUpgrade(tx, payment.id);

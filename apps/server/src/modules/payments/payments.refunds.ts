@@ -17,6 +17,7 @@ import { paymentRef } from './payments.intents.ts';
 import { channelRefundJob } from './payments.jobs-spec.ts';
 import * as q from './payments.queries.ts';
 import { toRefundView } from './payments.views.ts';
+import type { PaymentsTable } from './payments.tables.ts';
 import type { RefundOutcome } from './providers/provider.ts';
 
 /**
@@ -161,6 +162,19 @@ export async function retryRefund(deps: Deps, auth: AuthContext, refundId: strin
     });
     return toRefundView({ ...refund, status: 'pending' });
   });
+}
+
+/**
+ * For purposes that are refunded only whole (a level upgrade, a 分站's opening fee): the payment must be paid
+ * and the refund all of it; `what` names the purpose in the error.
+ */
+export function assertWholeRefund(payment: PaymentsTable, amountCents: number, what: string): void {
+  if (payment.status !== 'paid') {
+    throw new AppError('INVALID_STATE', `A payment that is ${payment.status} has nothing to refund`);
+  }
+  if (amountCents !== payment.amount_cents) {
+    throw new AppError('UNPROCESSABLE', `${what} is refunded in full`, { refundableCents: payment.amount_cents });
+  }
 }
 
 /**

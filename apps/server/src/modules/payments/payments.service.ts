@@ -23,6 +23,7 @@ export {
 } from './payments.notifications.ts';
 export { pollDuePayments } from './payments.polling.ts';
 export {
+  assertWholeRefund,
   listRefunds,
   recordRefund,
   refundedCents,
